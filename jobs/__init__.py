@@ -1,0 +1,1 @@
+"""Scheduled jobs: the APScheduler process and the job functions it runs."""

@@ -1,0 +1,1 @@
+"""SEND Partnership Action Tracker."""

@@ -1,0 +1,63 @@
+"""What every command shares: settings, the engine, today's date and one-line errors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import NoReturn
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from tracker.config import Settings
+from tracker.db import get_engine, session_scope
+
+
+def fail(message: str, *, code: int = 1) -> NoReturn:
+    """Print one clear line on stderr and exit non-zero."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"TRACKER_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        fail(f"bad configuration: {problems}")
+
+
+def engine_for(settings: Settings) -> Engine:
+    return get_engine(settings.database_url)
+
+
+@contextmanager
+def cli_session(settings: Settings, *, write: bool = False) -> Iterator[Session]:
+    with session_scope(engine_for(settings), write=write) as session:
+        yield session
+
+
+def parse_day(value: str | None, *, option: str) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value!r} is not a date (use YYYY-MM-DD)")
+
+
+def echo_table(headers: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    typer.echo(line)
+    typer.echo("  ".join("-" * w for w in widths))
+    for row in rows:
+        typer.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    sys.stdout.flush()

@@ -1,0 +1,117 @@
+"""Core commands: init, run, check, status."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import OperationalError
+
+from tracker.commands import app
+from tracker.commands.common import cli_session, engine_for, fail, load_settings, parse_day
+from tracker.governance import GovernanceError, current_governance, load_governance
+from tracker.services.bootstrap import initialise_database, status_summary
+
+UI_ENTRY = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+
+
+def _initialise(quiet: bool = False) -> None:
+    settings = load_settings()
+    try:
+        report = initialise_database(engine_for(settings), governance_file=settings.governance_file)
+    except GovernanceError as exc:
+        fail(str(exc))
+    except OperationalError as exc:
+        fail(f"cannot open the database {settings.database_url!r}: {exc.orig}")
+    if quiet:
+        return
+    if not report.changed:
+        typer.echo("Database is up to date; nothing changed.")
+        return
+    for label, counts in (
+        ("created", {**report.governance.created, **report.seed.created}),
+        ("updated", report.governance.updated),
+    ):
+        if counts:
+            parts = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+            typer.echo(f"{label}: {parts}")
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database, load governance.yaml and seed the strategy."""
+    _initialise()
+
+
+@app.command()
+def check(
+    file: Annotated[Path | None, typer.Argument(help="governance file (default: the one in force)")] = None,
+) -> None:
+    """Validate a governance file without touching the database."""
+    path = file or load_settings().governance_file
+    try:
+        config = load_governance(path)
+    except GovernanceError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    meetings = sum(len(config.meeting_cycles(b)) for b in config.bodies)
+    typer.echo(
+        f"{path}: OK ({len(config.bodies)} bodies, {len(config.workstreams)} workstreams, "
+        f"{len(config.people)} people, {meetings} meetings)"
+    )
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today)")] = None,
+) -> None:
+    """Counts of priorities, actions, measures, RAG, overdue and not updated."""
+    settings = load_settings()
+    today = parse_day(as_of, option="--as-of")
+    try:
+        cycle_days = current_governance(settings.governance_file).update_cycle.default_cycle_days
+    except GovernanceError:
+        cycle_days = 42
+    try:
+        with cli_session(settings) as session:
+            summary = status_summary(
+                session,
+                database_url=settings.database_url,
+                today=today,
+                default_cycle_days=cycle_days,
+            )
+    except OperationalError as exc:
+        fail(f"cannot read the database (has `tracker init` been run?): {exc.orig}")
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    for key, value in summary.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        typer.echo(f"{key.replace('_', ' '):<12} {value}")
+
+
+@app.command()
+def run(
+    port: Annotated[int, typer.Option(help="port to serve on")] = 8501,
+    address: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
+) -> None:
+    """Initialise the database if needed and start the web app."""
+    _initialise(quiet=True)
+    settings = load_settings()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(UI_ENTRY),
+        "--server.port", str(port),
+        "--server.address", address,
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    typer.echo(f"Serving on http://{address}:{port} (database {settings.database_url})")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    raise typer.Exit(subprocess.call(command, env=env))

@@ -1,0 +1,86 @@
+"""Typed settings for the tracker, read from ``TRACKER_*`` environment variables.
+
+One ``Settings`` object describes where the database lives, which governance file is in force,
+how mail is delivered and how people sign in. Secrets come only from the environment (or
+Streamlit's ``secrets.toml`` for the sign-in provider); placeholder secrets are refused in
+production so a half-configured deployment fails at start-up rather than at the first e-mail.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGED_GOVERNANCE_FILE = PACKAGE_DIR / "data" / "governance.yaml"
+PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "password", "xxx", "todo"}
+
+
+def default_governance_file() -> Path:
+    """``./governance.yaml`` when present, else the copy shipped inside the package."""
+    local = Path.cwd() / "governance.yaml"
+    return local if local.is_file() else PACKAGED_GOVERNANCE_FILE
+
+
+class Settings(BaseSettings):
+    """Every knob an operator can turn, with the ``TRACKER_`` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="TRACKER_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///tracker.db"
+    governance_file: Path = Field(default_factory=default_governance_file)
+    app_url: str = "http://localhost:8501"
+
+    # Sign-in: "entra" uses Streamlit's OIDC login (st.login); "dev" lets a developer pick a person.
+    auth: Literal["entra", "dev"] = "entra"
+    dev_user: str | None = None
+
+    # Mail delivery.
+    mail_transport: Literal["file", "smtp", "graph"] = "file"
+    mail_from: str = "send.tracker@example.org"
+    outbox_dir: Path = Path("outbox")
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout: float = 30.0
+    graph_tenant_id: str | None = None
+    graph_client_id: str | None = None
+    graph_client_secret: SecretStr | None = None
+    graph_certificate_path: Path | None = None
+    graph_certificate_thumbprint: str | None = None
+    graph_authority_host: str = "https://login.microsoftonline.com"
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    graph_sender: str | None = None
+    mail_max_attempts: int = 8
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env != "production":
+            return self
+        if self.auth == "dev":
+            raise ValueError(
+                "TRACKER_AUTH=dev is refused when TRACKER_ENV=production: "
+                "developer mode lets anyone act as anyone"
+            )
+        for name in ("smtp_password", "graph_client_secret"):
+            value = getattr(self, name)
+            if value is not None and value.get_secret_value().lower() in PLACEHOLDER_SECRETS:
+                raise ValueError(f"TRACKER_{name.upper()} is a placeholder; set the real secret")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own ``Settings`` instead)."""
+    return Settings()

@@ -1,0 +1,467 @@
+"""``governance.yaml`` -> validated pydantic models, with errors that name key path and line.
+
+The file is read with ``yaml.safe_load`` (so tags such as ``!!python/object`` are refused) and
+composed a second time to learn the line of every key. Structural checks are pydantic's; the
+checks that need the whole file (unknown references, reporting cycles, duplicate names, invalid
+recurrence rules) follow. Any problem rejects the whole file with one line per mistake, for
+example ``bodies[3].reports_to: unknown body 'SEND Ops Board' (line 41)``. Writing the result to
+the database lives in ``tracker.services.governance_sync``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+
+from tracker.calendar import (
+    CalendarError,
+    CycleDates,
+    cycle_dates,
+    expand_meeting_dates,
+    list_non_working_days,
+)
+from tracker.models import Role, Tier
+
+HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+Loc = tuple[str | int, ...]
+
+
+class GovernanceError(ValueError):
+    """A governance file that cannot be used; ``problems`` holds one message per mistake."""
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(f"{source}: " + "; ".join(self.problems))
+
+    def __str__(self) -> str:
+        return "\n".join(f"{self.source}: {p}" for p in self.problems)
+
+
+def _parse_time(value: str) -> time:
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"time must look like HH:MM, not {value!r}") from None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PartnershipConfig(_Strict):
+    name: str = Field(min_length=1)
+    short_name: str | None = None
+    strategy: str | None = None
+    contact_name: str = "the SEND programme office"
+    contact_email: EmailStr
+    timezone: str = "Europe/London"
+
+
+class OrganisationConfig(_Strict):
+    name: str = Field(min_length=1)
+    short_name: str | None = None
+    kind: Literal["council", "nhs", "forum", "provider", "other"] = "other"
+    aliases: list[str] = Field(default_factory=list)
+
+
+class PersonConfig(_Strict):
+    name: str = Field(min_length=1)
+    email: EmailStr
+    organisation: str | None = None
+    job_title: str | None = None
+    roles: list[Role] = Field(default_factory=list)
+    active: bool = True
+
+
+class CalendarConfig(_Strict):
+    dates: list[date] = Field(default_factory=list)
+    rrule: str | None = None
+    start: date | None = None
+    until: date | None = None
+    # Dates the rule produces that are not meetings (a bank holiday, a cancelled meeting).
+    exclude: list[date] = Field(default_factory=list)
+
+
+class PaperConfig(_Strict):
+    level: Literal["action", "workstream", "strategic"] = "action"
+    purpose: Literal["noting", "assurance", "decision"] = "noting"
+    marking: str = "OFFICIAL"
+    author_role: str | None = None
+    report_of: str | None = None
+    title: str | None = None
+    sections: list[str] | None = None
+    template: str | None = None
+    # "all" reports on every action; "cascade" only on actions overseen by this body or below it.
+    scope: Literal["all", "cascade"] = "all"
+
+
+class BodyConfig(_Strict):
+    key: Annotated[str, Field(pattern=KEY.pattern)]
+    name: str = Field(min_length=1)
+    short_name: str | None = None
+    tier: Tier
+    organisation: str | None = None
+    reports_to: str | None = None
+    also_reports_to: list[str] = Field(default_factory=list)
+    secretary: EmailStr | None = None
+    chair: EmailStr | None = None
+    description: str | None = None
+    paper_deadline_working_days: int = Field(default=5, ge=0, le=40)
+    update_window_working_days: int = Field(default=10, ge=0, le=60)
+    calendar: CalendarConfig | None = None
+    paper: PaperConfig | None = None
+
+
+class WorkstreamConfig(_Strict):
+    key: Annotated[str, Field(pattern=KEY.pattern)]
+    name: str = Field(min_length=1)
+    lead_role: str | None = None
+    lead: EmailStr | None = None
+    reports_to: str | None = None
+
+
+class RagConfig(_Strict):
+    code: Literal["blue", "green", "amber", "red"]
+    label: str = Field(min_length=1)
+    colour: str
+    definition: str = Field(min_length=1)
+
+    @field_validator("colour")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not HEX_COLOUR.match(value):
+            raise ValueError(f"colour must look like #RRGGBB, not {value!r}")
+        return value.upper()
+
+
+class ReminderRule(_Strict):
+    enabled: bool = True
+    working_days_before_deadline: int = Field(default=2, ge=0, le=30)
+    working_days_after_deadline: int = Field(default=1, ge=0, le=30)
+    day_of_week: Literal["mon", "tue", "wed", "thu", "fri"] = "mon"
+    time: str | None = None
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str | None) -> str | None:
+        if value is not None:
+            parsed = _parse_time(value)
+            if time(1) <= parsed < time(3):
+                raise ValueError("no reminders between 01:00 and 03:00 (maintenance window)")
+        return value
+
+
+class RemindersConfig(_Strict):
+    update_request: ReminderRule = ReminderRule()
+    chaser: ReminderRule = ReminderRule(working_days_before_deadline=2)
+    escalation: ReminderRule = ReminderRule(working_days_after_deadline=1)
+    weekly_digest: ReminderRule = ReminderRule(time="08:00")
+    paper_ready: ReminderRule = ReminderRule(working_days_after_deadline=0)
+
+
+class UpdateCycleConfig(_Strict):
+    default_cycle_days: int = Field(default=42, ge=1, le=366)
+    send_time: str = "07:30"
+    reminders: RemindersConfig = RemindersConfig()
+
+    @field_validator("send_time")
+    @classmethod
+    def _send_time(cls, value: str) -> str:
+        parsed = _parse_time(value)
+        if time(1) <= parsed < time(3):
+            raise ValueError("no reminders between 01:00 and 03:00 (maintenance window)")
+        return value
+
+
+class GovernanceConfig(_Strict):
+    partnership: PartnershipConfig
+    organisations: list[OrganisationConfig] = Field(min_length=1)
+    people: list[PersonConfig] = Field(default_factory=list)
+    bodies: list[BodyConfig] = Field(min_length=1)
+    workstreams: list[WorkstreamConfig] = Field(default_factory=list)
+    rag: list[RagConfig] = Field(min_length=4, max_length=4)
+    update_cycle: UpdateCycleConfig = UpdateCycleConfig()
+
+    # --- lookups used by the loader, the services and the papers ----------------------------
+    def find_body(self, ref: str) -> BodyConfig | None:
+        wanted = ref.strip().casefold()
+        for body in self.bodies:
+            names = {body.key, body.name, body.short_name or ""}
+            if wanted in {n.casefold() for n in names if n}:
+                return body
+        return None
+
+    def find_organisation(self, ref: str) -> OrganisationConfig | None:
+        wanted = ref.strip().casefold()
+        for org in self.organisations:
+            names = {org.name, org.short_name or "", *org.aliases}
+            if wanted in {n.casefold() for n in names if n}:
+                return org
+        return None
+
+    def rag_by_code(self) -> dict[str, RagConfig]:
+        return {entry.code: entry for entry in self.rag}
+
+    def meeting_cycles(self, body: BodyConfig) -> list[CycleDates]:
+        """Every meeting of ``body`` with its paper deadline and update-window opening."""
+        if body.calendar is None:
+            return []
+        dates = expand_meeting_dates(
+            dates=body.calendar.dates,
+            rrule=body.calendar.rrule,
+            start=body.calendar.start,
+            until=body.calendar.until,
+        )
+        excluded = set(body.calendar.exclude)
+        return [
+            cycle_dates(
+                board=body.name,
+                meeting=day,
+                paper_deadline_working_days=body.paper_deadline_working_days,
+                update_window_working_days=body.update_window_working_days,
+            )
+            for day in dates
+            if day not in excluded
+        ]
+
+
+# --- reading the file -----------------------------------------------------------------------
+
+
+def _line_index(text: str) -> dict[Loc, int]:
+    """Map every key path in the document to its 1-based line."""
+    lines: dict[Loc, int] = {}
+
+    def walk(node: yaml.Node, path: Loc) -> None:
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key_path = (*path, str(key_node.value))
+                lines[key_path] = key_node.start_mark.line + 1
+                walk(value_node, key_path)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*path, index))
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def format_loc(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _line_of(lines: dict[Loc, int], loc: Loc) -> int | None:
+    path = tuple(loc)
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+def _message(lines: dict[Loc, int], loc: Loc, text: str) -> str:
+    line = _line_of(lines, loc)
+    suffix = f" (line {line})" if line else ""
+    return f"{format_loc(loc)}: {text}{suffix}"
+
+
+def parse_governance(text: str, *, source: str = "governance.yaml") -> GovernanceConfig:
+    """Validate the text of a governance file; raise GovernanceError listing every mistake."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise GovernanceError(source, [f"not valid YAML: {problem}{where}"]) from None
+    if not isinstance(data, dict):
+        raise GovernanceError(source, ["the file must be a mapping of sections (partnership:, …)"])
+    lines = _line_index(text)
+    try:
+        config = GovernanceConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            _message(lines, tuple(err["loc"]), _clean_pydantic(err["msg"]))
+            for err in exc.errors()
+        ]
+        raise GovernanceError(source, problems) from None
+    problems = [_message(lines, loc, text) for loc, text in _cross_check(config)]
+    if problems:
+        raise GovernanceError(source, problems)
+    return config
+
+
+def _clean_pydantic(message: str) -> str:
+    return message.removeprefix("Value error, ")
+
+
+def load_governance(path: Path) -> GovernanceConfig:
+    """Read and validate a governance file from disk."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GovernanceError(str(path), ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GovernanceError(str(path), [f"cannot be read: {exc}"]) from None
+    return parse_governance(text, source=str(path))
+
+
+# --- whole-file checks ----------------------------------------------------------------------
+
+
+def _duplicates(values: Iterable[tuple[Loc, str]], what: str) -> list[tuple[Loc, str]]:
+    seen: dict[str, Loc] = {}
+    problems = []
+    for loc, value in values:
+        folded = value.strip().casefold()
+        if folded in seen:
+            first = format_loc(seen[folded])
+            problems.append((loc, f"duplicate {what} {value!r} (also at {first})"))
+        else:
+            seen[folded] = loc
+    return problems
+
+
+def _cross_check(config: GovernanceConfig) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    problems += _duplicates(
+        [(("organisations", i, "name"), o.name) for i, o in enumerate(config.organisations)],
+        "organisation",
+    )
+    problems += _duplicates(
+        [(("people", i, "email"), str(p.email)) for i, p in enumerate(config.people)], "e-mail"
+    )
+    problems += _duplicates(
+        [(("bodies", i, "key"), b.key) for i, b in enumerate(config.bodies)], "body key"
+    )
+    problems += _duplicates(
+        [(("bodies", i, "name"), b.name) for i, b in enumerate(config.bodies)], "body name"
+    )
+    problems += _duplicates(
+        [(("workstreams", i, "key"), w.key) for i, w in enumerate(config.workstreams)],
+        "workstream key",
+    )
+    problems += _duplicates(
+        [(("workstreams", i, "name"), w.name) for i, w in enumerate(config.workstreams)],
+        "workstream name",
+    )
+    problems += _duplicates(
+        [(("rag", i, "code"), r.code) for i, r in enumerate(config.rag)], "RAG code"
+    )
+    problems += _check_references(config)
+    problems += _check_cycles(config)
+    problems += _check_calendars(config)
+    return problems
+
+
+def _check_references(config: GovernanceConfig) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    emails = {str(p.email).casefold() for p in config.people}
+
+    def org(loc: Loc, ref: str | None) -> None:
+        if ref is not None and config.find_organisation(ref) is None:
+            problems.append((loc, f"unknown organisation {ref!r}"))
+
+    def body(loc: Loc, ref: str | None) -> None:
+        if ref is not None and config.find_body(ref) is None:
+            problems.append((loc, f"unknown body {ref!r}"))
+
+    def person(loc: Loc, ref: str | None) -> None:
+        if ref is not None and ref.casefold() not in emails:
+            problems.append((loc, f"unknown person {ref!r} (not listed under people:)"))
+
+    for i, p in enumerate(config.people):
+        org(("people", i, "organisation"), p.organisation)
+    for i, b in enumerate(config.bodies):
+        org(("bodies", i, "organisation"), b.organisation)
+        body(("bodies", i, "reports_to"), b.reports_to)
+        for j, other in enumerate(b.also_reports_to):
+            body(("bodies", i, "also_reports_to", j), other)
+        person(("bodies", i, "secretary"), None if b.secretary is None else str(b.secretary))
+        person(("bodies", i, "chair"), None if b.chair is None else str(b.chair))
+    for i, w in enumerate(config.workstreams):
+        body(("workstreams", i, "reports_to"), w.reports_to)
+        person(("workstreams", i, "lead"), None if w.lead is None else str(w.lead))
+    return problems
+
+
+def _check_cycles(config: GovernanceConfig) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    parent = {}
+    for b in config.bodies:
+        target = config.find_body(b.reports_to) if b.reports_to else None
+        parent[b.key] = target.key if target else None
+    reported: set[str] = set()
+    for i, b in enumerate(config.bodies):
+        chain = [b.key]
+        current = parent.get(b.key)
+        while current is not None:
+            if current in chain:
+                cycle = chain[chain.index(current) :] + [current]
+                names = " -> ".join(cycle)
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    problems.append(
+                        (("bodies", i, "reports_to"), f"reporting lines form a cycle: {names}")
+                    )
+                break
+            chain.append(current)
+            current = parent.get(current)
+    return problems
+
+
+def _check_calendars(config: GovernanceConfig) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    for i, b in enumerate(config.bodies):
+        if b.calendar is None:
+            continue
+        try:
+            cycles = config.meeting_cycles(b)
+        except CalendarError as exc:
+            problems.append((("bodies", i, "calendar"), str(exc)))
+            cycles = []
+        closed = list_non_working_days([c.meeting for c in cycles])
+        if closed:
+            days = ", ".join(d.isoformat() for d in closed)
+            problems.append(
+                (
+                    ("bodies", i, "calendar"),
+                    f"meetings fall on a weekend or bank holiday: {days} "
+                    "(list them under calendar.exclude or move them)",
+                )
+            )
+        if b.paper and b.paper.template and not b.paper.template.endswith(".docx"):
+            problems.append((("bodies", i, "paper", "template"), "template must be a .docx file"))
+    return problems
+
+
+_CACHE: dict[Path, tuple[float, GovernanceConfig]] = {}
+
+
+def current_governance(path: Path) -> GovernanceConfig:
+    """The governance file in force, re-read only when the file changes on disk."""
+    resolved = path.resolve()
+    try:
+        mtime = resolved.stat().st_mtime
+    except OSError:
+        raise GovernanceError(str(path), ["file not found"]) from None
+    cached = _CACHE.get(resolved)
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, load_governance(resolved))
+        _CACHE[resolved] = cached
+    return cached[1]

@@ -1,0 +1,55 @@
+"""What every mail transport promises: the ``MailTransport`` protocol and its result type.
+
+Kept apart from the transports themselves so the SMTP/file transports and the Graph transport
+share one definition without importing each other. The contract the outbox dispatcher relies on:
+``send`` returns one ``SendResult`` per message in the same order and never raises for a
+per-message failure; it raises ``TransportUnavailable`` only when it could not start at all
+(server unreachable, credentials refused), in which case nothing was sent and every message can
+stay pending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from tracker.mail.message import OutgoingMessage
+
+
+class TransportUnavailable(Exception):
+    """The transport could not reach or sign in to its server; no message in the call was sent."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The outcome for one message.
+
+    ``permanent`` failures (an address the server refuses, a malformed request) will not succeed
+    on retry; temporary ones (throttling, server errors) may. ``provider_id`` is whatever the
+    server gave back to trace the message (a file path, a Graph request id), when it gave one.
+    """
+
+    message_id: str
+    ok: bool
+    error: str | None = None
+    permanent: bool = False
+    provider_id: str | None = None
+
+
+class MailTransport(Protocol):
+    """Delivers messages; one real implementation per channel, and fakes in tests."""
+
+    def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
+        """One result per message, same order; raises only ``TransportUnavailable``."""
+        ...
+
+
+def delivered(message: OutgoingMessage, *, provider_id: str | None = None) -> SendResult:
+    """The result for a message the server accepted."""
+    return SendResult(message_id=message.message_id, ok=True, provider_id=provider_id)
+
+
+def failed(message: OutgoingMessage, error: str, *, permanent: bool) -> SendResult:
+    """The result for a message the server did not accept."""
+    return SendResult(message_id=message.message_id, ok=False, error=error, permanent=permanent)

@@ -1,0 +1,452 @@
+"""The database tables of the tracker, as SQLModel classes.
+
+Everything a partnership records lives here: its organisations, people and roles, the
+governance bodies and their meetings, the strategy (priorities, workstreams, actions, success
+measures), the evidence trail (action updates, measure values, the append-only audit log), and
+the machinery of the update cycle (escalations, stored board papers and their snapshots, the
+mail outbox, scheduler leases). Enumerations are stored as short strings so that both SQLite and
+PostgreSQL hold them without database enum types; the services validate them on the way in.
+Alembic migrations in ``tracker/migrations`` are generated from, and checked against, this module.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and always read back timezone-aware.
+
+    SQLite has no timezone-aware type; without this, values come back naive on SQLite and aware
+    on PostgreSQL and comparisons between them fail.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Rag(StrEnum):
+    BLUE = "blue"
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class ActionStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    WITHDRAWN = "withdrawn"
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    EXECUTIVE = "executive"
+    SECRETARY = "secretary"
+    WORKSTREAM_LEAD = "workstream_lead"
+    ACTION_OWNER = "action_owner"
+    PARTNER = "partner"
+
+
+class Tier(StrEnum):
+    ORGANISATIONAL_LEAD = "organisational_lead"
+    EXECUTIVE = "executive"
+    OVERSIGHT = "oversight"
+    STAKEHOLDER = "stakeholder"
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class MeasureUnit(StrEnum):
+    PERCENTAGE = "percentage"
+    COUNT = "count"
+    RATE = "rate"
+    SURVEY_SCORE = "survey_score"
+    DAYS = "days"
+    WEEKS = "weeks"
+    NARRATIVE = "narrative"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+# --- people and organisations -------------------------------------------------------------
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    short_name: str | None = Field(default=None, max_length=60)
+    kind: str = Field(default="other", max_length=40)
+    aliases: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    active: bool = True
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    # Always stored lower-cased by the services, so the unique index is case-insensitive.
+    email: str = Field(max_length=320, unique=True, index=True)
+    job_title: str | None = Field(default=None, max_length=200)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    entra_object_id: str | None = Field(default=None, max_length=64, unique=True)
+    active: bool = True
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    last_seen_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+
+
+class PersonRole(SQLModel, table=True):
+    __tablename__ = "person_role"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    role: str = Field(max_length=40, primary_key=True)
+
+
+# --- governance -----------------------------------------------------------------------------
+
+
+class GovernanceBody(SQLModel, table=True):
+    __tablename__ = "governance_body"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The stable identifier from governance.yaml: renaming a body keeps its key and its row.
+    key: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=200, unique=True)
+    short_name: str | None = Field(default=None, max_length=60)
+    tier: str = Field(max_length=40)
+    reports_to_id: int | None = Field(default=None, foreign_key="governance_body.id")
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    secretary_id: int | None = Field(default=None, foreign_key="person.id")
+    chair_id: int | None = Field(default=None, foreign_key="person.id")
+    paper_deadline_working_days: int | None = None
+    update_window_working_days: int | None = None
+    description: str | None = None
+    sort_order: int = 0
+    active: bool = True
+
+
+class Meeting(SQLModel, table=True):
+    __tablename__ = "meeting"
+    __table_args__ = (sa.UniqueConstraint("body_id", "meeting_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="governance_body.id", index=True)
+    meeting_date: date = Field(index=True)
+    paper_deadline: date | None = None
+    window_opens: date | None = None
+    cancelled: bool = False
+
+
+# --- the strategy ---------------------------------------------------------------------------
+
+
+class Priority(SQLModel, table=True):
+    __tablename__ = "priority"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    title: str = Field(max_length=300)
+    short_title: str | None = Field(default=None, max_length=120)
+    ambition: str | None = None
+
+
+class Workstream(SQLModel, table=True):
+    __tablename__ = "workstream"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=200, unique=True)
+    lead_role: str | None = Field(default=None, max_length=200)
+    lead_id: int | None = Field(default=None, foreign_key="person.id")
+    reports_to_id: int | None = Field(default=None, foreign_key="governance_body.id")
+    sort_order: int = 0
+    active: bool = True
+
+
+class Action(SQLModel, table=True):
+    __tablename__ = "action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    title: str = Field(max_length=1000)
+    description: str | None = None
+    priority_id: int = Field(foreign_key="priority.id", index=True)
+    workstream_id: int | None = Field(default=None, foreign_key="workstream.id", index=True)
+    owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    lead_organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    body_id: int | None = Field(default=None, foreign_key="governance_body.id", index=True)
+    start_date: date | None = None
+    due_date: date | None = Field(default=None, index=True)
+    original_due_date: date | None = None
+    status: str = Field(default=ActionStatus.NOT_STARTED.value, max_length=20, index=True)
+    rag: str | None = Field(default=None, max_length=10, index=True)
+    latest_commentary: str | None = None
+    path_to_green: str | None = None
+    next_steps: str | None = None
+    last_updated_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True, index=True)
+    )
+    last_updated_by_id: int | None = Field(default=None, foreign_key="person.id")
+    sort_key: int = 0
+    source: str = Field(default="manual", max_length=20)
+    version: int = Field(default=1, nullable=False)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+class ActionUpdate(SQLModel, table=True):
+    __tablename__ = "action_update"
+    __table_args__ = (sa.Index("ix_action_update_action_created", "action_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id")
+    rag: str | None = Field(default=None, max_length=10)
+    status: str = Field(max_length=20)
+    commentary: str | None = None
+    path_to_green: str | None = None
+    next_steps: str | None = None
+    revised_due_date: date | None = None
+    due_date_reason: str | None = None
+    evidence_url: str | None = Field(default=None, max_length=2000)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    source: str = Field(default="app", max_length=20)
+
+
+class SuccessMeasure(SQLModel, table=True):
+    __tablename__ = "success_measure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    priority_id: int = Field(foreign_key="priority.id", index=True)
+    wording: str = Field(max_length=1000)
+    unit: str = Field(default=MeasureUnit.NARRATIVE.value, max_length=20)
+    baseline_value: float | None = None
+    baseline_date: date | None = None
+    baseline_note: str | None = None
+    target_value: float | None = None
+    target_date: date | None = None
+    direction: str = Field(default=Direction.HIGHER.value, max_length=10)
+    # Percentage of the distance to target within which a value still rates Amber, not Red.
+    tolerance_pct: float = 10.0
+    frequency: str | None = Field(default=None, max_length=40)
+    data_source: str | None = Field(default=None, max_length=300)
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    # "numeric" rates values against target; "narrative" uses the judgement below until defined.
+    rating_mode: str = Field(default="numeric", max_length=20)
+    narrative_rag: str | None = Field(default=None, max_length=10)
+    narrative_commentary: str | None = None
+    commentary: str | None = None
+    version: int = Field(default=1, nullable=False)
+
+
+class MeasureValue(SQLModel, table=True):
+    __tablename__ = "measure_value"
+    __table_args__ = (sa.UniqueConstraint("measure_id", "period_end"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="success_measure.id", index=True)
+    period_end: date
+    period_label: str | None = Field(default=None, max_length=40)
+    value: float | None = None
+    note: str | None = None
+    entered_by_id: int | None = Field(default=None, foreign_key="person.id")
+    entered_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+class MeasureAction(SQLModel, table=True):
+    __tablename__ = "measure_action"
+
+    measure_id: int = Field(foreign_key="success_measure.id", primary_key=True)
+    action_id: int = Field(foreign_key="action.id", primary_key=True)
+
+
+# --- evidence trail -------------------------------------------------------------------------
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only: the services insert rows and never update or delete them."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False))
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    actor_label: str = Field(default="system", max_length=320)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = None
+    entity_label: str | None = Field(default=None, max_length=200)
+    field: str = Field(max_length=80)
+    old: str | None = None
+    new: str | None = None
+    reason: str | None = None
+
+
+class Escalation(SQLModel, table=True):
+    __tablename__ = "escalation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    from_body_id: int | None = Field(default=None, foreign_key="governance_body.id")
+    to_body_id: int = Field(foreign_key="governance_body.id", index=True)
+    reason: str
+    raised_by_id: int | None = Field(default=None, foreign_key="person.id")
+    raised_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    resolved_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    resolved_by_id: int | None = Field(default=None, foreign_key="person.id")
+    resolution: str | None = None
+
+
+# --- board papers ---------------------------------------------------------------------------
+
+
+class StoredPaper(SQLModel, table=True):
+    __tablename__ = "board_paper"
+    __table_args__ = (sa.UniqueConstraint("body_id", "meeting_date", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="governance_body.id", index=True)
+    meeting_date: date
+    paper_deadline: date | None = None
+    version: int = 1
+    title: str = Field(max_length=300)
+    filename: str = Field(max_length=300)
+    checksum: str = Field(max_length=64)
+    size_bytes: int = 0
+    content: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    summary: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
+    generated_by_id: int | None = Field(default=None, foreign_key="person.id")
+    generated_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+class PaperSnapshot(SQLModel, table=True):
+    """Each action's state frozen when a paper was generated, for the next paper's movement."""
+
+    __tablename__ = "paper_snapshot"
+    __table_args__ = (sa.UniqueConstraint("paper_id", "action_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="board_paper.id", index=True)
+    action_id: int = Field(foreign_key="action.id")
+    reference: str = Field(max_length=20)
+    rag: str | None = Field(default=None, max_length=10)
+    status: str = Field(max_length=20)
+    due_date: date | None = None
+
+
+# --- mail and scheduling ---------------------------------------------------------------------
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_message"
+    __table_args__ = (sa.Index("ix_outbox_state_next", "state", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # (rule, recipient, board, meeting, ...) joined: a rerun cannot enqueue the same message twice.
+    dedupe_key: str = Field(max_length=400, unique=True)
+    rule: str = Field(max_length=40, index=True)
+    recipient_email: str = Field(max_length=320)
+    recipient_id: int | None = Field(default=None, foreign_key="person.id")
+    body_id: int | None = Field(default=None, foreign_key="governance_body.id")
+    meeting_date: date | None = None
+    subject: str = Field(max_length=400)
+    body_text: str
+    body_html: str
+    state: str = Field(default=OutboxState.PENDING.value, max_length=20)
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    next_attempt_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    claimed_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    claimed_by: str | None = Field(default=None, max_length=120)
+    sent_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
+    provider_message_id: str | None = Field(default=None, max_length=400)
+
+
+class JobRun(SQLModel, table=True):
+    __tablename__ = "job_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: str = Field(max_length=80, index=True)
+    started_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    error: str | None = None
+
+
+class Lease(SQLModel, table=True):
+    """A named lease (for example the single scheduler) held until it expires or is released."""
+
+    __tablename__ = "lease"
+
+    name: str = Field(max_length=80, primary_key=True)
+    holder: str = Field(max_length=200)
+    acquired_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    expires_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )

@@ -1,0 +1,296 @@
+"""What a board paper says, as plain frozen values.
+
+``gather.py`` builds a :class:`BoardPaper` from the database; ``render.py`` turns it into a Word
+document. Nothing here touches the database or python-docx: every field is a str, int, date,
+datetime or a tuple of the small records below, so a paper can be built in a test by hand,
+compared, cached or pickled. The renderer prints what it is given; choosing *which* actions go
+in each list (for example only Red and overdue actions as exceptions at strategic level) is the
+gatherer's job.
+
+Values that come from configuration are checked when a record is built, so a bad colour or an
+unknown section name fails with a message naming it rather than producing a broken document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, get_args
+
+Level = Literal["action", "workstream", "strategic"]
+Purpose = Literal["noting", "assurance", "decision"]
+Direction = Literal["improving", "stable", "deteriorating"]
+
+LEVELS: tuple[Level, ...] = get_args(Level)
+PURPOSES: tuple[Purpose, ...] = get_args(Purpose)
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+
+# The code under which SummaryRow counts actions that have no rating yet.
+NOT_RATED = "not_rated"
+
+# Section ids, in the order a full paper would print them. governance.yaml may list a subset
+# in any order; the renderer prints exactly the sections a paper names.
+RECOMMENDATIONS = "recommendations"
+EXECUTIVE_SUMMARY = "executive_summary"
+RAG_KEY = "rag_key"
+SUMMARY = "summary"
+MOVEMENT = "movement"
+EXCEPTIONS = "exceptions"
+OVERDUE = "overdue"
+COMPLETED = "completed"
+DUE_NEXT = "due_next"
+ESCALATIONS = "escalations"
+MEASURES = "measures"
+ACTION_DETAIL = "action_detail"
+APPENDIX_REGISTER = "appendix_register"
+
+ALL_SECTIONS: tuple[str, ...] = (
+    RECOMMENDATIONS,
+    EXECUTIVE_SUMMARY,
+    RAG_KEY,
+    SUMMARY,
+    MOVEMENT,
+    EXCEPTIONS,
+    OVERDUE,
+    COMPLETED,
+    DUE_NEXT,
+    ESCALATIONS,
+    MEASURES,
+    ACTION_DETAIL,
+    APPENDIX_REGISTER,
+)
+
+# What each board level reads when governance.yaml does not choose. The Operations Board
+# (action level) wants every action's commentary and the whole register; the Transformation
+# Board (workstream level) wants the picture per workstream with what moved and what the
+# Operations Board escalated; the Improvement Board (strategic) wants priorities, direction
+# of travel, the Red and overdue exceptions and the success measures.
+DEFAULT_SECTIONS: dict[Level, tuple[str, ...]] = {
+    "action": (
+        RECOMMENDATIONS,
+        EXECUTIVE_SUMMARY,
+        RAG_KEY,
+        SUMMARY,
+        MOVEMENT,
+        EXCEPTIONS,
+        OVERDUE,
+        COMPLETED,
+        DUE_NEXT,
+        ESCALATIONS,
+        ACTION_DETAIL,
+        APPENDIX_REGISTER,
+    ),
+    "workstream": (
+        RECOMMENDATIONS,
+        EXECUTIVE_SUMMARY,
+        RAG_KEY,
+        SUMMARY,
+        MOVEMENT,
+        EXCEPTIONS,
+        OVERDUE,
+        COMPLETED,
+        DUE_NEXT,
+        ESCALATIONS,
+    ),
+    "strategic": (
+        RECOMMENDATIONS,
+        EXECUTIVE_SUMMARY,
+        RAG_KEY,
+        SUMMARY,
+        EXCEPTIONS,
+        MEASURES,
+        ESCALATIONS,
+    ),
+}
+
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def default_sections(level: Level) -> tuple[str, ...]:
+    """The sections a paper at ``level`` prints when its board does not choose its own."""
+    if level not in DEFAULT_SECTIONS:
+        raise ValueError(f"unknown paper level {level!r}; expected one of {', '.join(LEVELS)}")
+    return DEFAULT_SECTIONS[level]
+
+
+def check_sections(sections: tuple[str, ...]) -> None:
+    """Raise ValueError naming any unknown or repeated section id."""
+    unknown = [s for s in sections if s not in ALL_SECTIONS]
+    if unknown:
+        raise ValueError(
+            f"unknown paper section(s) {', '.join(map(repr, unknown))}; "
+            f"expected some of {', '.join(ALL_SECTIONS)}"
+        )
+    repeated = sorted({s for s in sections if sections.count(s) > 1})
+    if repeated:
+        raise ValueError(f"paper section(s) listed twice: {', '.join(repeated)}")
+
+
+def _check_direction(value: str | None, where: str) -> None:
+    if value is not None and value not in DIRECTIONS:
+        raise ValueError(
+            f"{where}: unknown direction of travel {value!r}; "
+            f"expected one of {', '.join(DIRECTIONS)} or None"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RagKeyEntry:
+    """One rating of the configured key, printed in every paper and used to shade cells."""
+
+    code: str
+    label: str
+    colour: str  # "#RRGGBB"
+    definition: str
+
+    def __post_init__(self) -> None:
+        if not _COLOUR.fullmatch(self.colour):
+            raise ValueError(
+                f"RAG key entry {self.code!r}: colour {self.colour!r} is not of the form #RRGGBB"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """Counts of actions by rating for one priority or workstream."""
+
+    group: str  # "Priority 1: Identifying needs" or a workstream name
+    counts: tuple[tuple[str, int], ...]  # (rag code or NOT_RATED, number of actions)
+    total: int
+    overdue: int = 0
+    direction_of_travel: Direction | None = None
+
+    def __post_init__(self) -> None:
+        _check_direction(self.direction_of_travel, f"summary row {self.group!r}")
+
+    def count(self, code: str) -> int:
+        """How many actions in this group carry ``code`` (0 when absent)."""
+        return sum(n for c, n in self.counts if c == code)
+
+
+@dataclass(frozen=True, slots=True)
+class MovementItem:
+    """One action whose rating or due date changed since the last paper."""
+
+    reference: str
+    title: str
+    owner: str
+    from_rag: str | None = None
+    to_rag: str | None = None
+    from_due: date | None = None
+    to_due: date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """What changed since the last paper, one list per kind of change."""
+
+    improved: tuple[MovementItem, ...] = ()
+    deteriorated: tuple[MovementItem, ...] = ()
+    new_reds: tuple[MovementItem, ...] = ()
+    slipped: tuple[MovementItem, ...] = ()  # due date moved later
+    completed: tuple[MovementItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActionLine:
+    """One action as a paper prints it, with its latest update."""
+
+    reference: str
+    title: str
+    owner: str
+    lead_organisation: str = ""
+    workstream: str = ""
+    priority_number: int | None = None
+    due_date: date | None = None
+    status: str = "not_started"  # not_started | in_progress | complete | withdrawn
+    rag: str | None = None  # a RagKeyEntry.code, or None when never rated
+    commentary: str = ""
+    path_to_green: str = ""
+    next_steps: str = ""
+    days_overdue: int | None = None
+    last_updated: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationLine:
+    """A matter a subordinate body has escalated to this board."""
+
+    reference: str
+    title: str
+    from_body: str
+    reason: str
+    raised_by: str
+    raised_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureLine:
+    """A success measure with its latest and previous values, rated against target."""
+
+    reference: str
+    wording: str
+    unit: str = ""  # "%" prints as 58%; other units print after the number
+    baseline: float | None = None
+    target: float | None = None
+    latest: float | None = None
+    previous: float | None = None
+    latest_period: str = ""  # e.g. "Q1 2026/27"
+    direction_of_travel: Direction | None = None
+    rag: str | None = None
+    commentary: str = ""
+
+    def __post_init__(self) -> None:
+        _check_direction(self.direction_of_travel, f"measure {self.reference!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class BoardPaper:
+    """Everything one board paper shows, in the order its sections name."""
+
+    partnership_name: str
+    board_name: str
+    board_short_name: str
+    level: Level
+    meeting_date: date
+    paper_deadline: date
+    title: str
+    report_of: str
+    author: str
+    purpose: Purpose
+    marking: str
+    generated_at: datetime
+    rag_key: tuple[RagKeyEntry, ...]
+    previous_meeting_date: date | None = None
+    next_meeting_date: date | None = None
+    recommendations: tuple[str, ...] = ()
+    executive_summary: tuple[str, ...] = ()
+    summary_rows: tuple[SummaryRow, ...] = ()
+    movement: Movement = field(default_factory=Movement)
+    exceptions: tuple[ActionLine, ...] = ()
+    overdue: tuple[ActionLine, ...] = ()
+    completed_since_last: tuple[ActionLine, ...] = ()
+    due_before_next: tuple[ActionLine, ...] = ()
+    escalations: tuple[EscalationLine, ...] = ()
+    measures: tuple[MeasureLine, ...] = ()
+    actions: tuple[ActionLine, ...] = ()  # the full register in scope
+    sections: tuple[str, ...] = ()  # empty means default_sections(level)
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(
+                f"unknown paper level {self.level!r}; expected one of {', '.join(LEVELS)}"
+            )
+        if self.purpose not in PURPOSES:
+            raise ValueError(
+                f"unknown paper purpose {self.purpose!r}; expected one of {', '.join(PURPOSES)}"
+            )
+        codes = [entry.code for entry in self.rag_key]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"RAG key lists a code twice: {', '.join(codes)}")
+        if not self.sections:
+            # Frozen dataclasses allow this one sanctioned write during construction.
+            object.__setattr__(self, "sections", default_sections(self.level))
+        check_sections(self.sections)

@@ -1,0 +1,124 @@
+"""Who may do what: role x operation x ownership, as one pure table.
+
+The services call ``require`` before every read of a restricted view and every write, so a
+page that forgot to hide a button still cannot do harm. Administrators may do everything;
+an action's owner and its workstream lead may update it; secretaries and executives read
+everything; partners and forum representatives read progress only. An inactive person may do
+nothing at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tracker.models import Role
+
+
+class Operation(StrEnum):
+    VIEW_PROGRESS = "view_progress"  # register, overview, governance, measures (read-only)
+    VIEW_AUDIT = "view_audit"  # an action's audit trail, who changed what
+    UPDATE_ACTION = "update_action"  # record a RAG update on an action
+    ESCALATE_ACTION = "escalate_action"
+    MANAGE_ACTIONS = "manage_actions"  # create, edit, reassign, withdraw
+    MANAGE_PEOPLE = "manage_people"
+    GENERATE_PAPER = "generate_paper"
+    VIEW_PAPERS = "view_papers"
+    EDIT_MEASURE = "edit_measure"  # baseline, target, tolerance, narrative rating
+    ENTER_MEASURE_VALUE = "enter_measure_value"
+    IMPORT_PLAN = "import_plan"
+    EXPORT_PLAN = "export_plan"
+    MANAGE_MAIL = "manage_mail"  # outbox, retries, reminder previews
+    VIEW_MY_ACTIONS = "view_my_actions"
+
+
+class PermissionDenied(PermissionError):
+    """The actor may not do this; the message says what and why, for the page to show."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person as the services see them: plain data, re-read every request."""
+
+    person_id: int
+    email: str
+    name: str
+    roles: frozenset[str]
+    active: bool = True
+    owns_actions: bool = False
+    leads_workstreams: bool = False
+
+    def has(self, role: Role) -> bool:
+        return role.value in self.roles
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+_A, _E, _S = Role.ADMINISTRATOR.value, Role.EXECUTIVE.value, Role.SECRETARY.value
+_L, _O, _P = Role.WORKSTREAM_LEAD.value, Role.ACTION_OWNER.value, Role.PARTNER.value
+_EVERYONE = frozenset({_A, _E, _S, _L, _O, _P})
+_STAFF = frozenset({_A, _E, _S, _L, _O})
+
+# Operations granted by role alone (ownership is checked separately below).
+_BY_ROLE: dict[Operation, frozenset[str]] = {
+    Operation.VIEW_PROGRESS: _EVERYONE,
+    Operation.VIEW_AUDIT: _STAFF,
+    Operation.UPDATE_ACTION: frozenset({_A}),
+    Operation.ESCALATE_ACTION: frozenset({_A, _S}),
+    Operation.MANAGE_ACTIONS: frozenset({_A}),
+    Operation.MANAGE_PEOPLE: frozenset({_A}),
+    Operation.GENERATE_PAPER: frozenset({_A, _S}),
+    Operation.VIEW_PAPERS: frozenset({_A, _S, _E}),
+    Operation.EDIT_MEASURE: frozenset({_A}),
+    Operation.ENTER_MEASURE_VALUE: frozenset({_A}),
+    Operation.IMPORT_PLAN: frozenset({_A}),
+    Operation.EXPORT_PLAN: frozenset({_A, _S, _E}),
+    Operation.MANAGE_MAIL: frozenset({_A}),
+    Operation.VIEW_MY_ACTIONS: frozenset({_A, _L, _O}),
+}
+# Operations an owner (of the action or measure) or the action's workstream lead may also do.
+_BY_OWNERSHIP = frozenset(
+    {
+        Operation.UPDATE_ACTION,
+        Operation.ESCALATE_ACTION,
+        Operation.EDIT_MEASURE,
+        Operation.ENTER_MEASURE_VALUE,
+    }
+)
+
+
+def can(
+    actor: Actor,
+    operation: Operation,
+    *,
+    is_owner: bool = False,
+    is_workstream_lead: bool = False,
+) -> bool:
+    """May ``actor`` perform ``operation`` (on a thing they own or lead, if said so)?"""
+    if not actor.active:
+        return False
+    if actor.roles & _BY_ROLE[operation]:
+        return True
+    if operation in _BY_OWNERSHIP and (is_owner or is_workstream_lead):
+        return True
+    # Anyone who owns or leads actions gets their own list, whatever roles they hold.
+    return operation is Operation.VIEW_MY_ACTIONS and (actor.owns_actions or actor.leads_workstreams)
+
+
+def require(
+    actor: Actor,
+    operation: Operation,
+    *,
+    is_owner: bool = False,
+    is_workstream_lead: bool = False,
+    what: str | None = None,
+) -> None:
+    """Raise PermissionDenied unless ``can(...)``."""
+    if not can(actor, operation, is_owner=is_owner, is_workstream_lead=is_workstream_lead):
+        target = f" {what}" if what else ""
+        raise PermissionDenied(
+            f"{actor.name} may not {operation.value.replace('_', ' ')}{target}"
+            + ("" if actor.active else " (account inactive)")
+        )

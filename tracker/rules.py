@@ -1,0 +1,142 @@
+"""Pure rules about actions: flags the system derives, and what an update must contain.
+
+The owner's RAG rating is theirs; the flags here are the system's: *overdue* (past its due date
+and not complete or withdrawn), *not updated* (no update since the current cycle started) and
+*rating inconsistent* (a rating that contradicts the facts, such as Green while overdue, or
+Blue while not complete). Every function takes ``today`` (or the cycle start) as an argument so
+tests can state the date rather than travel to it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from tracker.models import ActionStatus, Rag
+
+CLOSED_STATUSES = frozenset({ActionStatus.COMPLETE.value, ActionStatus.WITHDRAWN.value})
+RAG_ORDER = {Rag.RED.value: 0, Rag.AMBER.value: 1, Rag.GREEN.value: 2, Rag.BLUE.value: 3}
+RAG_LABELS = {"blue": "Blue", "green": "Green", "amber": "Amber", "red": "Red"}
+STATUS_LABELS = {
+    ActionStatus.NOT_STARTED.value: "Not started",
+    ActionStatus.IN_PROGRESS.value: "In progress",
+    ActionStatus.COMPLETE.value: "Complete",
+    ActionStatus.WITHDRAWN.value: "Withdrawn",
+}
+
+# XML 1.0 allows tab, newline, carriage return and everything from U+0020 except the
+# surrogates and U+FFFE/U+FFFF; anything else would make a Word paper or an export unreadable.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str | None, *, max_length: int | None = None) -> str | None:
+    """User text as typed, minus characters XML forbids; None for blank."""
+    if value is None:
+        return None
+    cleaned = _XML_FORBIDDEN.sub("", unicodedata.normalize("NFC", value)).strip()
+    if max_length is not None and len(cleaned) > max_length:
+        raise ValueError(f"is {len(cleaned)} characters long; the limit is {max_length}")
+    return cleaned or None
+
+
+def is_closed(status: str) -> bool:
+    return status in CLOSED_STATUSES
+
+
+def days_overdue(*, due_date: date | None, status: str, today: date) -> int | None:
+    """Days past the due date for an open action, else None."""
+    if due_date is None or is_closed(status) or due_date >= today:
+        return None
+    return (today - due_date).days
+
+
+def is_not_updated(
+    *, last_updated: datetime | date | None, cycle_start: date | None, status: str
+) -> bool:
+    """True when an open action has had no update since the current cycle began."""
+    if is_closed(status):
+        return False
+    if last_updated is None:
+        return True
+    if cycle_start is None:
+        return False
+    day = last_updated.date() if isinstance(last_updated, datetime) else last_updated
+    return day < cycle_start
+
+
+def rating_inconsistency(
+    *, rag: str | None, status: str, due_date: date | None, today: date
+) -> str | None:
+    """Why the owner's rating contradicts the facts, or None if it does not."""
+    overdue = days_overdue(due_date=due_date, status=status, today=today)
+    if rag == Rag.BLUE.value and status != ActionStatus.COMPLETE.value:
+        return "Blue (complete) but the status is not complete"
+    if status == ActionStatus.COMPLETE.value and rag not in (None, Rag.BLUE.value):
+        return "complete but not rated Blue"
+    if overdue and rag == Rag.GREEN.value:
+        return f"rated Green but {overdue} days overdue"
+    return None
+
+
+@dataclass(frozen=True)
+class ActionFlags:
+    days_overdue: int | None
+    not_updated: bool
+    inconsistency: str | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue is not None
+
+    def labels(self) -> list[str]:
+        out = []
+        if self.days_overdue is not None:
+            out.append(f"Overdue by {self.days_overdue} days")
+        if self.not_updated:
+            out.append("Not updated this cycle")
+        if self.inconsistency:
+            out.append(f"Rating inconsistent: {self.inconsistency}")
+        return out
+
+
+def derive_flags(
+    *,
+    rag: str | None,
+    status: str,
+    due_date: date | None,
+    last_updated: datetime | date | None,
+    cycle_start: date | None,
+    today: date,
+) -> ActionFlags:
+    return ActionFlags(
+        days_overdue=days_overdue(due_date=due_date, status=status, today=today),
+        not_updated=is_not_updated(
+            last_updated=last_updated, cycle_start=cycle_start, status=status
+        ),
+        inconsistency=rating_inconsistency(rag=rag, status=status, due_date=due_date, today=today),
+    )
+
+
+def rag_movement(before: str | None, after: str | None) -> str:
+    """``improved``, ``deteriorated``, ``unchanged`` or ``new`` between two ratings."""
+    if before is None and after is None:
+        return "unchanged"
+    if before is None:
+        return "new"
+    if after is None:
+        return "unchanged"
+    if RAG_ORDER[after] > RAG_ORDER[before]:
+        return "improved"
+    if RAG_ORDER[after] < RAG_ORDER[before]:
+        return "deteriorated"
+    return "unchanged"
+
+
+def rag_label(rag: str | None) -> str:
+    return RAG_LABELS.get(rag or "", "Not rated")
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())

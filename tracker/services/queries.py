@@ -1,0 +1,348 @@
+"""Read-side questions about the plan: the register, overdue, not updated, RAG summaries.
+
+Every function takes ``today`` so the answer is reproducible. Rows come back as plain frozen
+dataclasses (no ORM objects leave the session). "Not updated this cycle" means no update since
+the current cycle of the action's overseeing body began (the most recent update-window opening
+on or before today); for a body without a calendar the cycle is the last
+``default_cycle_days`` days.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import Select, func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, or_, select
+
+from tracker.models import (
+    Action,
+    ActionUpdate,
+    AuditLog,
+    GovernanceBody,
+    Meeting,
+    Organisation,
+    Person,
+    Priority,
+    Workstream,
+)
+from tracker.rules import CLOSED_STATUSES, ActionFlags, derive_flags
+
+RAG_KEYS = ("blue", "green", "amber", "red", "not_rated")
+DEFAULT_CYCLE_DAYS = 42
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    id: int
+    reference: str
+    title: str
+    priority_number: int
+    priority_title: str
+    workstream: str | None
+    workstream_id: int | None
+    owner: str | None
+    owner_email: str | None
+    owner_id: int | None
+    lead_organisation: str | None
+    body: str | None
+    body_id: int | None
+    start_date: date | None
+    due_date: date | None
+    status: str
+    rag: str | None
+    commentary: str | None
+    path_to_green: str | None
+    next_steps: str | None
+    last_updated_at: datetime | None
+    version: int
+    flags: ActionFlags
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    priority: int | None = None
+    workstream_id: int | None = None
+    body_id: int | None = None
+    owner_id: int | None = None
+    organisation_id: int | None = None
+    rag: str | None = None  # a RAG code or "not_rated"
+    status: str | None = None
+    overdue: bool = False
+    not_updated: bool = False
+    search: str | None = None
+    include_closed: bool = True
+    references: tuple[str, ...] = field(default_factory=tuple)
+
+
+def cycle_starts(
+    session: Session, *, today: date, default_cycle_days: int = DEFAULT_CYCLE_DAYS
+) -> tuple[dict[int, date], date]:
+    """Each body's current cycle start, and the fallback start for bodies without a calendar."""
+    rows = session.exec(
+        select(Meeting.body_id, func.max(Meeting.window_opens))
+        .where(col(Meeting.window_opens) <= today, col(Meeting.cancelled).is_(False))
+        .group_by(col(Meeting.body_id))
+    ).all()
+    starts = {body_id: start for body_id, start in rows if start is not None}
+    return starts, today - timedelta(days=default_cycle_days)
+
+
+def _register_query() -> Select[Any]:
+    owner = aliased(Person)
+    return (
+        select(
+            Action,
+            Priority.number,
+            Priority.title,
+            Workstream.name,
+            owner.name,
+            owner.email,
+            Organisation.short_name,
+            Organisation.name,
+            GovernanceBody.name,
+        )
+        .join(Priority, col(Priority.id) == col(Action.priority_id))
+        .outerjoin(Workstream, col(Workstream.id) == col(Action.workstream_id))
+        .outerjoin(owner, col(owner.id) == col(Action.owner_id))
+        .outerjoin(Organisation, col(Organisation.id) == col(Action.lead_organisation_id))
+        .outerjoin(GovernanceBody, col(GovernanceBody.id) == col(Action.body_id))
+        .order_by(col(Priority.number), col(Action.sort_key), col(Action.reference))
+    )
+
+
+def _apply_filter(query: Select[Any], filters: ActionFilter, today: date) -> Select[Any]:
+    if filters.priority is not None:
+        query = query.where(col(Priority.number) == filters.priority)
+    if filters.workstream_id is not None:
+        query = query.where(col(Action.workstream_id) == filters.workstream_id)
+    if filters.body_id is not None:
+        query = query.where(col(Action.body_id) == filters.body_id)
+    if filters.owner_id is not None:
+        query = query.where(col(Action.owner_id) == filters.owner_id)
+    if filters.organisation_id is not None:
+        query = query.where(col(Action.lead_organisation_id) == filters.organisation_id)
+    if filters.rag == "not_rated":
+        query = query.where(col(Action.rag).is_(None))
+    elif filters.rag:
+        query = query.where(col(Action.rag) == filters.rag)
+    if filters.status:
+        query = query.where(col(Action.status) == filters.status)
+    if not filters.include_closed:
+        query = query.where(col(Action.status).not_in(CLOSED_STATUSES))
+    if filters.overdue:
+        query = query.where(
+            col(Action.due_date) < today, col(Action.status).not_in(CLOSED_STATUSES)
+        )
+    if filters.references:
+        query = query.where(col(Action.reference).in_(filters.references))
+    if filters.search:
+        needle = f"%{filters.search.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Action.reference).like(needle),
+                func.lower(Action.title).like(needle),
+                func.lower(func.coalesce(Action.latest_commentary, "")).like(needle),
+            )
+        )
+    return query
+
+
+def list_actions(
+    session: Session,
+    *,
+    today: date,
+    filters: ActionFilter | None = None,
+    default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+) -> list[ActionRow]:
+    """The register, filtered, in reference order, each row with its derived flags."""
+    filters = filters or ActionFilter()
+    starts, fallback = cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
+    rows = []
+    for action, p_num, p_title, ws, o_name, o_email, org_short, org_name, body in session.exec(
+        _apply_filter(_register_query(), filters, today)
+    ).all():
+        flags = derive_flags(
+            rag=action.rag,
+            status=action.status,
+            due_date=action.due_date,
+            last_updated=action.last_updated_at,
+            cycle_start=starts.get(action.body_id, fallback),
+            today=today,
+        )
+        if filters.not_updated and not flags.not_updated:
+            continue
+        rows.append(
+            ActionRow(
+                id=action.id,
+                reference=action.reference,
+                title=action.title,
+                priority_number=p_num,
+                priority_title=p_title,
+                workstream=ws,
+                workstream_id=action.workstream_id,
+                owner=o_name,
+                owner_email=o_email,
+                owner_id=action.owner_id,
+                lead_organisation=org_short or org_name,
+                body=body,
+                body_id=action.body_id,
+                start_date=action.start_date,
+                due_date=action.due_date,
+                status=action.status,
+                rag=action.rag,
+                commentary=action.latest_commentary,
+                path_to_green=action.path_to_green,
+                next_steps=action.next_steps,
+                last_updated_at=action.last_updated_at,
+                version=action.version,
+                flags=flags,
+            )
+        )
+    return rows
+
+
+def list_overdue_actions(session: Session, *, today: date) -> list[ActionRow]:
+    """Open actions past their due date, most days overdue first."""
+    rows = list_actions(session, today=today, filters=ActionFilter(overdue=True))
+    return sorted(rows, key=lambda r: (-(r.flags.days_overdue or 0), r.reference))
+
+
+def list_not_updated_actions(
+    session: Session, *, today: date, default_cycle_days: int = DEFAULT_CYCLE_DAYS
+) -> list[ActionRow]:
+    return list_actions(
+        session,
+        today=today,
+        filters=ActionFilter(not_updated=True),
+        default_cycle_days=default_cycle_days,
+    )
+
+
+SummaryBy = Literal["priority", "workstream", "body", "organisation"]
+
+
+@dataclass(frozen=True)
+class RagSummary:
+    group: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def summarise_rag(session: Session, *, by: SummaryBy) -> list[RagSummary]:
+    """Counts of actions by RAG (and not rated) per priority, workstream, body or organisation.
+
+    Withdrawn actions are left out: they are no longer part of the plan being delivered.
+    Groups come back in the order the strategy and governance file give them.
+    """
+    table: Any = {
+        "priority": Priority,
+        "workstream": Workstream,
+        "body": GovernanceBody,
+        "organisation": Organisation,
+    }[by]
+    foreign_key = {
+        "priority": Action.priority_id,
+        "workstream": Action.workstream_id,
+        "body": Action.body_id,
+        "organisation": Action.lead_organisation_id,
+    }[by]
+    order = {"priority": Priority.number, "organisation": Organisation.id}.get(by, table.sort_order)
+    name = Priority.title if by == "priority" else table.name
+    query = (
+        select(order, name, Action.rag, func.count())
+        .select_from(Action)
+        .outerjoin(table, col(table.id) == col(foreign_key))
+        .where(col(Action.status) != "withdrawn")
+        .group_by(order, name, col(Action.rag))
+    )
+    grouped: dict[tuple[int, str], Counter[str]] = {}
+    for position, label, rag, count in session.exec(query).all():
+        if by == "priority":
+            label = f"Priority {position}: {label}"
+        key = (position if position is not None else 10_000, label or "Not assigned")
+        grouped.setdefault(key, Counter())[rag or "not_rated"] += count
+    return [
+        RagSummary(group=label, counts={k: counter.get(k, 0) for k in RAG_KEYS})
+        for (_, label), counter in sorted(grouped.items())
+    ]
+
+
+def count_by_rag(session: Session) -> dict[str, int]:
+    counts = dict.fromkeys(RAG_KEYS, 0)
+    query = (
+        select(Action.rag, func.count())
+        .where(col(Action.status) != "withdrawn")
+        .group_by(col(Action.rag))
+    )
+    for rag, count in session.exec(query).all():
+        counts[rag or "not_rated"] += count
+    return counts
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    by: str | None
+    rag: str | None
+    status: str
+    commentary: str | None
+    path_to_green: str | None
+    next_steps: str | None
+    revised_due_date: date | None
+    due_date_reason: str | None
+    evidence_url: str | None
+
+
+def action_history(session: Session, *, reference: str) -> list[HistoryEntry]:
+    """Every update on an action, newest first."""
+    query = (
+        select(ActionUpdate, Person.name)
+        .join(Action, col(Action.id) == col(ActionUpdate.action_id))
+        .outerjoin(Person, col(Person.id) == col(ActionUpdate.created_by_id))
+        .where(Action.reference == reference)
+        .order_by(col(ActionUpdate.created_at).desc(), col(ActionUpdate.id).desc())
+    )
+    return [
+        HistoryEntry(
+            at=u.created_at,
+            by=name,
+            rag=u.rag,
+            status=u.status,
+            commentary=u.commentary,
+            path_to_green=u.path_to_green,
+            next_steps=u.next_steps,
+            revised_due_date=u.revised_due_date,
+            due_date_reason=u.due_date_reason,
+            evidence_url=u.evidence_url,
+        )
+        for u, name in session.exec(query).all()
+    ]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    field: str
+    old: str | None
+    new: str | None
+    reason: str | None
+
+
+def audit_trail(session: Session, *, entity: str, entity_id: int) -> list[AuditEntry]:
+    query = (
+        select(AuditLog)
+        .where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)
+        .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+    )
+    return [
+        AuditEntry(at=a.at, actor=a.actor_label, field=a.field, old=a.old, new=a.new, reason=a.reason)
+        for a in session.exec(query).all()
+    ]

@@ -1,0 +1,475 @@
+"""Open an uploaded spreadsheet safely and find the plan table inside it.
+
+This module knows files, not actions: it refuses anything dangerous *before* a parser sees it
+(size, zip bombs, path tricks in the zip, unsafe XML), reads ``.xlsx`` with openpyxl in read-only,
+cached-values mode (formulas are never evaluated) and ``.csv`` in the encodings and delimiters
+Excel produces, finds the header row below any title block, maps the column names teams use to
+canonical field names, and turns raw cells into text, dates and whole numbers. What those values
+mean for an action plan is decided in :mod:`tracker.spreadsheets.plan`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import PurePosixPath
+from typing import BinaryIO
+
+import openpyxl
+
+from tracker.rules import clean_text
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ZIP_MEMBERS = 2_000
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# Sheet XML compresses 10-50 times; zip bombs compress a thousand times or more.
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECK_FROM_BYTES = 1024 * 1024
+MAX_SHEET_ROWS = 20_000
+MAX_COLUMNS = 60
+HEADER_SCAN_ROWS = 30
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# Canonical field -> the header words teams use for it (compared after normalising).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "reference": (
+        "Ref", "Ref No", "Reference", "Reference Number", "Action Ref", "Action No",
+        "Action Number", "ID", "Action ID",
+    ),
+    "priority": ("Priority", "Priority No", "Priority Number"),
+    "title": ("Action", "What we will do", "Action Description", "Description"),
+    "owner_name": ("Lead Officer", "Action Owner", "Owner", "Lead", "Responsible Officer"),
+    "owner_email": (
+        "Lead Officer Email", "Owner Email", "Action Owner Email", "Email", "E-mail",
+        "Lead Email",
+    ),
+    "lead_organisation": ("Lead Organisation", "Organisation", "Lead Org", "Lead Organization"),
+    "workstream": ("Workstream", "Priority Workstream"),
+    "body": ("Governance Board", "Board", "Governance", "Overseeing Body", "Reports To"),
+    "start_date": ("Start Date", "Start"),
+    "due_date": ("Target Date", "Due", "Due Date", "Deadline", "Completion Date"),
+    "status": ("Status", "Progress Status"),
+    "rag": ("RAG", "BRAG", "RAG Status", "BRAG Status", "Rating"),
+    "commentary": ("Latest Update", "Commentary", "Progress", "Update", "Comments"),
+    "updated_on": ("Update Date", "Last Updated", "Date of Update"),
+}
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_D_MONTH_Y = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})", re.IGNORECASE)
+_WHOLE_NUMBER = re.compile(r"[+-]?\d+(?:\.0+)?")
+DATE_HINT = "use dd/mm/yyyy, 3 March 2026 or 2026-03-03"
+
+
+class SpreadsheetError(ValueError):
+    """The file as a whole cannot be read as an action plan; the message says why."""
+
+
+class CellError(ValueError):
+    """One cell's value is unusable; the message says what is wrong with it."""
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """A cell that holds no usable value at all (uncalculated formula, Excel error)."""
+
+    message: str
+    shown: str
+
+
+CellValue = str | int | float | bool | datetime | date | time | timedelta | CellProblem | None
+Row = tuple[CellValue, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """The plan table found in a file: its header, mapped columns and data rows."""
+
+    sheet_name: str
+    header_row: int
+    columns: dict[str, tuple[int, str]]  # canonical field -> (0-based column index, header)
+    ignored_columns: tuple[str, ...]
+    rows: tuple[tuple[int, Row], ...]  # (1-based sheet row, cells)
+
+
+# --- opening files safely -----------------------------------------------------------------
+
+
+def read_table(
+    source: str | os.PathLike[str] | bytes | BinaryIO, *, filename: str, max_bytes: int
+) -> Table:
+    """Read the plan table from an ``.xlsx`` or ``.csv`` file, refusing unsafe files."""
+    suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+    if suffix not in {".xlsx", ".xlsm", ".csv"}:
+        hint = " (the old .xls format: save it as .xlsx in Excel)" if suffix == ".xls" else ""
+        raise SpreadsheetError(f"{filename} is not a spreadsheet we read{hint}: use .xlsx or .csv")
+    data = read_source_bytes(source, filename=filename, max_bytes=max_bytes)
+    if suffix == ".csv":
+        return read_csv_table(data, filename=filename)
+    return read_xlsx_table(data, filename=filename)
+
+
+def read_source_bytes(
+    source: str | os.PathLike[str] | bytes | BinaryIO, *, filename: str, max_bytes: int
+) -> bytes:
+    """The file's bytes, never reading more than ``max_bytes + 1`` of them."""
+    if isinstance(source, bytes):
+        data = source
+    elif isinstance(source, str | os.PathLike):
+        if os.path.getsize(source) > max_bytes:
+            data = b"\0" * (max_bytes + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+    else:
+        data = source.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        limit = f"{max_bytes / (1024 * 1024):.0f} MB"
+        raise SpreadsheetError(f"{filename} is larger than the {limit} limit")
+    if not data:
+        raise SpreadsheetError(f"{filename} is empty")
+    return data
+
+
+def check_zip_container(data: bytes, *, filename: str) -> None:
+    """Refuse anything that is not a plain, reasonably sized zip before openpyxl opens it."""
+    if data.startswith(_OLE_MAGIC):
+        raise SpreadsheetError(
+            f"{filename} is not an Excel workbook in .xlsx form: it is password-protected or in "
+            "the old .xls format; remove the password or save it as .xlsx in Excel"
+        )
+    not_workbook = f"{filename} is not an Excel workbook (.xlsx)"
+    if not data.startswith(_ZIP_MAGIC):
+        raise SpreadsheetError(not_workbook)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+        raise SpreadsheetError(f"{not_workbook}: the file is damaged") from error
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpreadsheetError(f"{not_workbook}: it holds more than {MAX_ZIP_MEMBERS} parts")
+    names = [member.filename for member in members]
+    if len(set(names)) != len(names):
+        raise SpreadsheetError(f"{not_workbook}: it holds two parts with the same name")
+    total = 0
+    for member in members:
+        _check_member(member, not_workbook=not_workbook)
+        total += member.file_size
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise SpreadsheetError(
+            f"{not_workbook}: it unpacks to more than "
+            f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB (a 'zip bomb')"
+        )
+
+
+def _check_member(member: zipfile.ZipInfo, *, not_workbook: str) -> None:
+    name = member.filename.replace("\\", "/")
+    if name.startswith("/") or re.match(r"[A-Za-z]:", name) or ".." in name.split("/"):
+        raise SpreadsheetError(f"{not_workbook}: it holds a part outside the workbook ({name})")
+    if member.flag_bits & 0x1:
+        raise SpreadsheetError(f"{not_workbook}: it is encrypted")
+    if member.file_size > RATIO_CHECK_FROM_BYTES and (
+        member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+    ):
+        raise SpreadsheetError(f"{not_workbook}: a part is compressed suspiciously (a 'zip bomb')")
+
+
+def read_xlsx_table(data: bytes, *, filename: str) -> Table:
+    """The plan table of a workbook: the sheet whose header matches best, read in full."""
+    if not openpyxl.DEFUSEDXML:
+        # Without defusedxml openpyxl parses XML with the standard library, which expands
+        # entities; better to refuse every workbook than to parse one unsafely.
+        raise SpreadsheetError("workbooks cannot be read safely here: install defusedxml")
+    check_zip_container(data, filename=filename)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features it drops (data validation, slicers); not our user's
+            # problem, and the tests turn warnings into errors.
+            warnings.simplefilter("ignore")
+            return _read_workbook(data, filename=filename)
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # a malformed workbook can fail anywhere inside openpyxl
+        raise SpreadsheetError(
+            f"{filename} could not be read as an Excel workbook ({type(error).__name__}); "
+            "open it in Excel and save it again as .xlsx"
+        ) from error
+
+
+def _read_workbook(data: bytes, *, filename: str) -> Table:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        best: tuple[int, str, int] | None = None  # (score, sheet name, header row)
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()  # stale <dimension> tags truncate or inflate rows
+            found = find_header_row(_sheet_rows(sheet, max_row=HEADER_SCAN_ROWS))
+            if found is not None and (best is None or found[1] > best[0]):
+                best = (found[1], sheet.title, found[0])
+        if best is None:
+            raise no_header_error(filename)
+        _, sheet_name, header_row = best
+        rows = list(_sheet_rows(book[sheet_name], max_row=MAX_SHEET_ROWS + 1))
+    finally:
+        book.close()
+    if len(rows) > MAX_SHEET_ROWS and any(value is not None for value in rows[-1]):
+        raise SpreadsheetError(f"{filename} has more than {MAX_SHEET_ROWS} rows")
+    formulas = _find_formulas(data, sheet_name=sheet_name)
+    for row_number, column in formulas:
+        cells = rows[row_number - 1]
+        if cells[column] is None:
+            formula = formulas[(row_number, column)]
+            rows[row_number - 1] = (
+                *cells[:column],
+                CellProblem("formula without a calculated value", formula),
+                *cells[column + 1 :],
+            )
+    return build_table(rows, sheet_name=sheet_name, header_row=header_row)
+
+
+def _sheet_rows(sheet: object, *, max_row: int) -> Iterator[Row]:
+    rows = sheet.iter_rows(max_row=max_row, max_col=MAX_COLUMNS)  # type: ignore[attr-defined]
+    for cells in rows:
+        yield tuple(
+            CellProblem("Excel error value", str(cell.value))
+            if cell.data_type == "e"
+            else cell.value
+            for cell in cells
+        )
+
+
+def _find_formulas(data: bytes, *, sheet_name: str) -> dict[tuple[int, int], str]:
+    """Formula cells as (1-based row, 0-based column) -> formula text.
+
+    The cached-values pass cannot tell an uncalculated formula from an empty cell, so the sheet
+    is read a second time, formulas as written, to find the cells that should have had a value.
+    """
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        sheet = book[sheet_name]
+        sheet.reset_dimensions()
+        found: dict[tuple[int, int], str] = {}
+        rows = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS)
+        for row_number, cells in enumerate(rows, start=1):
+            for column, cell in enumerate(cells):
+                if cell.data_type == "f":
+                    found[(row_number, column)] = str(getattr(cell.value, "text", cell.value))
+        return found
+    finally:
+        book.close()
+
+
+def read_csv_table(data: bytes, *, filename: str) -> Table:
+    """The plan table of a CSV file, in UTF-8 (with or without BOM) or Windows-1252."""
+    if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
+        raise SpreadsheetError(f"{filename} is an Excel workbook, not a CSV file: name it .xlsx")
+    if b"\0" in data[:8192]:
+        raise SpreadsheetError(f"{filename} is not a CSV text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise SpreadsheetError(
+                f"{filename} is not readable text: save it as 'CSV UTF-8' in Excel"
+            ) from error
+    best: tuple[int, str, int] | None = None  # (score, delimiter, header row)
+    for delimiter in (",", ";", "\t"):
+        found = find_header_row(_csv_rows(text, delimiter, filename, limit=HEADER_SCAN_ROWS))
+        if found is not None and (best is None or found[1] > best[0]):
+            best = (found[1], delimiter, found[0])
+    if best is None:
+        raise no_header_error(filename)
+    rows = list(_csv_rows(text, best[1], filename, limit=MAX_SHEET_ROWS + 1))
+    if len(rows) > MAX_SHEET_ROWS:
+        raise SpreadsheetError(f"{filename} has more than {MAX_SHEET_ROWS} rows")
+    return build_table(rows, sheet_name=PurePosixPath(filename).stem, header_row=best[2])
+
+
+def _csv_rows(text: str, delimiter: str, filename: str, *, limit: int) -> Iterator[Row]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for count, record in enumerate(reader, start=1):
+            if count > limit:
+                return
+            yield tuple(value if value.strip() else None for value in record[:MAX_COLUMNS])
+    except csv.Error as error:
+        raise SpreadsheetError(f"{filename} is not a well-formed CSV file: {error}") from error
+
+
+def no_header_error(filename: str) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"no header row found in {filename}: expected a row with column names such as "
+        "Ref, Action, Lead Officer, Target Date, RAG in the first "
+        f"{HEADER_SCAN_ROWS} rows"
+    )
+
+
+# --- header detection and column mapping -------------------------------------------------
+
+
+def normalise_header(text: str) -> str:
+    """Header text compared without case, spacing, punctuation or a bracketed note."""
+    without_note = re.sub(r"\(.*?\)", "", text)
+    return re.sub(r"[^0-9a-z]", "", without_note.lower())
+
+
+_ALIAS_TO_FIELD = {
+    normalise_header(alias): field for field, aliases in COLUMN_ALIASES.items() for alias in aliases
+}
+
+
+def map_columns(header: Row) -> tuple[dict[str, tuple[int, str]], tuple[str, ...]]:
+    """Canonical field -> (column index, header text), and the named headers left unused."""
+    columns: dict[str, tuple[int, str]] = {}
+    ignored: list[str] = []
+    for index, value in enumerate(header):
+        text = header_text(value)
+        if not text:
+            continue
+        field = _ALIAS_TO_FIELD.get(normalise_header(text))
+        if field is None or field in columns:
+            ignored.append(text)
+        else:
+            columns[field] = (index, text)
+    return columns, tuple(ignored)
+
+
+def header_text(value: CellValue) -> str:
+    if value is None or isinstance(value, CellProblem):
+        return ""
+    return clean_text(str(value)) or ""
+
+
+def find_header_row(rows: Iterator[Row]) -> tuple[int, int] | None:
+    """(1-based row, score) of the row naming most known columns, or None.
+
+    A header must name at least two known columns, one of them the reference or the action,
+    so a title such as "Action plan" above the table is never taken for the header.
+    """
+    best: tuple[int, int] | None = None
+    for row_number, row in enumerate(rows, start=1):
+        if row_number > HEADER_SCAN_ROWS:
+            break
+        columns, _ = map_columns(row)
+        score = len(columns)
+        if score >= 2 and ({"reference", "title"} & columns.keys()):
+            if best is None or score > best[1]:
+                best = (row_number, score)
+    return best
+
+
+def build_table(rows: Sequence[Row], *, sheet_name: str, header_row: int) -> Table:
+    columns, ignored = map_columns(rows[header_row - 1])
+    data_rows = tuple(
+        (number, row)
+        for number, row in enumerate(rows, start=1)
+        if number > header_row and any(value is not None for value in row)
+    )
+    return Table(sheet_name, header_row, columns, ignored, data_rows)
+
+
+# --- cell values -----------------------------------------------------------------------------
+
+
+def shown_value(value: CellValue) -> str | None:
+    """A cell's value as a person would read it in an error message."""
+    if value is None:
+        return None
+    if isinstance(value, CellProblem):
+        return value.shown
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def parse_text(value: CellValue) -> str | None:
+    """Cell text, trimmed, without XML-forbidden characters; None when blank.
+
+    A leading apostrophe before ``= + - @``, tab or CR is dropped: the exports put it there to
+    stop spreadsheet programs running text as a formula, so removing it makes the round trip
+    lossless. Other leading apostrophes are kept as typed.
+    """
+    if value is None:
+        return None
+    if isinstance(value, CellProblem):
+        raise CellError(value.message)
+    if isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, datetime | date | float):
+        text = shown_value(value) or ""
+    else:
+        text = str(value)
+    text = clean_text(text) or ""
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_TRIGGERS:
+        text = clean_text(text[1:]) or ""
+    return text or None
+
+
+def parse_date(value: CellValue) -> date | None:
+    """A real Excel date, dd/mm/yyyy, "3 March 2026" or yyyy-mm-dd; never a guess."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = parse_text(value)
+    if text is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise CellError(f"is a number, not a date: {DATE_HINT}")
+    if match := _DMY.fullmatch(text):
+        day, month, year = (int(part) for part in match.groups())
+    elif match := _ISO.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif (match := _D_MONTH_Y.fullmatch(text)) and match[2].lower() in MONTHS:
+        day, month, year = int(match[1]), MONTHS[match[2].lower()], int(match[3])
+    else:
+        raise CellError(f"is not a date: {DATE_HINT}")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise CellError(f"is not a real date: {DATE_HINT}") from None
+
+
+def parse_whole_number(value: CellValue) -> int | None:
+    """A whole number from a number cell or digits typed as text."""
+    if isinstance(value, bool):
+        raise CellError("is not a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise CellError("is not a whole number")
+    text = parse_text(value)
+    if text is None:
+        return None
+    if _WHOLE_NUMBER.fullmatch(text):
+        return int(float(text))
+    raise CellError("is not a whole number")
