@@ -258,6 +258,31 @@ def _line_index(text: str) -> dict[Loc, int]:
     return lines
 
 
+def _impossible_dates(text: str) -> list[str]:
+    problems: list[str] = []
+
+    def walk(node: yaml.Node, path: Loc) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                walk(value_node, (*path, str(key_node.value)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*path, index))
+        elif node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                date.fromisoformat(str(node.value)[:10])
+            except ValueError:
+                line = node.start_mark.line + 1
+                problems.append(
+                    f"{format_loc(path)}: {node.value!r} is not a real date (line {line})"
+                )
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is not None:
+        walk(root, ())
+    return problems or ["the file contains a value that cannot be read"]
+
+
 def format_loc(loc: Iterable[str | int]) -> str:
     out = ""
     for part in loc:
@@ -289,6 +314,9 @@ def parse_governance(text: str, *, source: str = "governance.yaml") -> Governanc
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise GovernanceError(source, [f"not valid YAML: {problem}{where}"]) from None
+    except ValueError:
+        # PyYAML turns 2026-02-30 into a ValueError with no position: find and name it.
+        raise GovernanceError(source, _impossible_dates(text)) from None
     if not isinstance(data, dict):
         raise GovernanceError(source, ["the file must be a mapping of sections (partnership:, …)"])
     lines = _line_index(text)

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from email.header import Header
 from email.message import EmailMessage
 
 # Deliberately conservative: a bare ``local@domain`` with no spaces, quotes, brackets or
@@ -27,6 +28,7 @@ _MESSAGE_ID_RE = re.compile(r"<[\x21-\x3b\x3d\x3f\x41-\x7e]+@[\x21-\x3b\x3d\x3f\
 _MAX_ADDRESS_LENGTH = 254
 # Every character ``str.splitlines`` treats as a line end, plus the rest of the C0/C1 controls:
 # the email package would silently drop or mis-fold them inside a header.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _HEADER_UNSAFE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -36,7 +38,7 @@ class HeaderInjectionError(ValueError):
 
 def clean_text(value: str) -> str:
     """``value`` with lone surrogates replaced by U+FFFD, so it always encodes as UTF-8."""
-    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return _SURROGATE_RE.sub("\ufffd", value)
 
 
 def flatten_header_text(value: str) -> str:
@@ -98,6 +100,17 @@ class OutgoingMessage:
             check_address(self.reply_to, field="reply_to")
 
 
+def _set_subject(mime: EmailMessage, subject: str) -> None:
+    if subject.isascii() and "=?" not in subject:
+        mime["Subject"] = subject
+        return
+    # Python 3.11's modern folding drops the space where it splits a long encoded word
+    # ("Improve EHCP" arrives as "ImproveEHCP"); the older Header class folds inside the
+    # encoded words, and set_raw keeps its folding as is. Reading the header still decodes it.
+    encoded = Header(subject, charset="utf-8", header_name="Subject").encode(linesep="\r\n")
+    mime.set_raw("Subject", encoded)
+
+
 def build_mime(
     message: OutgoingMessage, *, sender: str, date: datetime | None = None
 ) -> EmailMessage:
@@ -112,7 +125,7 @@ def build_mime(
     mime["To"] = ", ".join(message.to)
     if message.reply_to is not None:
         mime["Reply-To"] = message.reply_to
-    mime["Subject"] = flatten_header_text(message.subject)
+    _set_subject(mime, flatten_header_text(message.subject))
     mime["Date"] = email.utils.format_datetime(date or datetime.now().astimezone())
     mime["Message-ID"] = message.message_id
     # Automated reminders: ask auto-responders (RFC 3834, Exchange) not to answer them.

@@ -69,15 +69,15 @@ def format_long_date(day: date) -> str:
 
 
 def format_date(day: date | None, *, missing: str = "No date") -> str:
-    """``17 June 2026`` for tables, or ``missing`` when there is no date."""
+    """``17 Jun 2026``, short enough for a narrow table column; ``missing`` when None."""
     if day is None:
         return missing
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
 
 
 def format_timestamp(moment: datetime) -> str:
     """``12 June 2026 at 14:03``."""
-    return f"{format_date(moment.date())} at {moment:%H:%M}"
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year} at {moment:%H:%M}"
 
 
 def format_status(status: str) -> str:

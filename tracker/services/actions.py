@@ -128,7 +128,7 @@ def validate_update(form: UpdateForm, *, current_due: date | None) -> CleanUpdat
         errors["rag"] = f"{form.rag!r} is not a RAG rating (Blue, Green, Amber or Red)"
     if status not in {s.value for s in ActionStatus}:
         errors["status"] = f"{form.status!r} is not a status"
-    if rag is None and status not in (ActionStatus.WITHDRAWN.value,):
+    if rag is None and status not in (ActionStatus.WITHDRAWN.value, ActionStatus.COMPLETE.value):
         errors.setdefault("rag", "choose a RAG rating")
     if rag in (Rag.RED.value, Rag.AMBER.value) and not texts["commentary"]:
         errors.setdefault("commentary", f"commentary is required for a {rag_label(rag)} rating")

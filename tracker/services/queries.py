@@ -253,7 +253,12 @@ def summarise_rag(session: Session, *, by: SummaryBy) -> list[RagSummary]:
         "body": Action.body_id,
         "organisation": Action.lead_organisation_id,
     }[by]
-    order = {"priority": Priority.number, "organisation": Organisation.id}.get(by, table.sort_order)
+    order = {
+        "priority": Priority.number,
+        "workstream": Workstream.sort_order,
+        "body": GovernanceBody.sort_order,
+        "organisation": Organisation.id,
+    }[by]
     name = Priority.title if by == "priority" else table.name
     query = (
         select(order, name, Action.rag, func.count())

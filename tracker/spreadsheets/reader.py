@@ -20,9 +20,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import openpyxl
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from tracker.rules import clean_text
 
@@ -33,6 +34,7 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
 MAX_SHEET_ROWS = 20_000
+EXCEL_MAX_ROWS = 1_048_576
 MAX_COLUMNS = 60
 HEADER_SCAN_ROWS = 30
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,42 +42,34 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-# Canonical field -> the header words teams use for it (compared after normalising).
+# Canonical field -> the header words teams use for it, "|"-separated (compared normalised).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "reference": (
-        "Ref", "Ref No", "Reference", "Reference Number", "Action Ref", "Action No",
-        "Action Number", "ID", "Action ID",
-    ),
-    "priority": ("Priority", "Priority No", "Priority Number"),
-    "title": ("Action", "What we will do", "Action Description", "Description"),
-    "owner_name": ("Lead Officer", "Action Owner", "Owner", "Lead", "Responsible Officer"),
-    "owner_email": (
-        "Lead Officer Email", "Owner Email", "Action Owner Email", "Email", "E-mail",
-        "Lead Email",
-    ),
-    "lead_organisation": ("Lead Organisation", "Organisation", "Lead Org", "Lead Organization"),
-    "workstream": ("Workstream", "Priority Workstream"),
-    "body": ("Governance Board", "Board", "Governance", "Overseeing Body", "Reports To"),
-    "start_date": ("Start Date", "Start"),
-    "due_date": ("Target Date", "Due", "Due Date", "Deadline", "Completion Date"),
-    "status": ("Status", "Progress Status"),
-    "rag": ("RAG", "BRAG", "RAG Status", "BRAG Status", "Rating"),
-    "commentary": ("Latest Update", "Commentary", "Progress", "Update", "Comments"),
-    "updated_on": ("Update Date", "Last Updated", "Date of Update"),
+    field: tuple(words.split("|"))
+    for field, words in {
+        "reference": "Ref|Ref No|Reference|Reference Number|Action Ref|Action No|Action Number"
+        "|ID|Action ID",
+        "priority": "Priority|Priority No|Priority Number",
+        "title": "Action|What we will do|Action Description|Description",
+        "owner_name": "Lead Officer|Action Owner|Owner|Lead|Responsible Officer",
+        "owner_email": "Lead Officer Email|Owner Email|Action Owner Email|Email|E-mail|Lead Email",
+        "lead_organisation": "Lead Organisation|Organisation|Lead Org|Lead Organization",
+        "workstream": "Workstream|Priority Workstream",
+        "body": "Governance Board|Board|Governance|Overseeing Body|Reports To",
+        "start_date": "Start Date|Start",
+        "due_date": "Target Date|Due|Due Date|Deadline|Completion Date",
+        "status": "Status|Progress Status",
+        "rag": "RAG|BRAG|RAG Status|BRAG Status|Rating",
+        "commentary": "Latest Update|Commentary|Progress|Update|Comments",
+        "updated_on": "Update Date|Last Updated|Date of Update",
+    }.items()
 }
 
+_MONTH_NAMES: tuple[str, ...] = ("january", "february", "march", "april", "may", "june")
+_MONTH_NAMES += ("july", "august", "september", "october", "november", "december")
 MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
+    **{name: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    "sept": 9,
 }
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
@@ -139,11 +133,9 @@ def read_source_bytes(
     if isinstance(source, bytes):
         data = source
     elif isinstance(source, str | os.PathLike):
-        if os.path.getsize(source) > max_bytes:
-            data = b"\0" * (max_bytes + 1)
-        else:
-            with open(source, "rb") as handle:
-                data = handle.read(max_bytes + 1)
+        # Reading at most one byte past the limit keeps a huge file out of memory.
+        with open(source, "rb") as handle:
+            data = handle.read(max_bytes + 1)
     else:
         data = source.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -220,58 +212,75 @@ def read_xlsx_table(data: bytes, *, filename: str) -> Table:
 
 
 def _read_workbook(data: bytes, *, filename: str) -> Table:
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    book = openpyxl.load_workbook(
+        io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+    )
     try:
-        best: tuple[int, str, int] | None = None  # (score, sheet name, header row)
-        for sheet in book.worksheets:
+        sheets = [sheet for sheet in book.worksheets if isinstance(sheet, ReadOnlyWorksheet)]
+        best: tuple[int, int, int] | None = None  # (score, sheet index, header row)
+        for index, sheet in enumerate(sheets):
             sheet.reset_dimensions()  # stale <dimension> tags truncate or inflate rows
             found = find_header_row(_sheet_rows(sheet, max_row=HEADER_SCAN_ROWS))
             if found is not None and (best is None or found[1] > best[0]):
-                best = (found[1], sheet.title, found[0])
+                best = (found[1], index, found[0])
         if best is None:
             raise no_header_error(filename)
-        _, sheet_name, header_row = best
-        rows = list(_sheet_rows(book[sheet_name], max_row=MAX_SHEET_ROWS + 1))
+        _, sheet_index, header_row = best
+        rows = _keep_rows(_sheet_rows(sheets[sheet_index], max_row=EXCEL_MAX_ROWS), filename)
+        sheet_name = sheets[sheet_index].title
     finally:
         book.close()
-    if len(rows) > MAX_SHEET_ROWS and any(value is not None for value in rows[-1]):
-        raise SpreadsheetError(f"{filename} has more than {MAX_SHEET_ROWS} rows")
-    formulas = _find_formulas(data, sheet_name=sheet_name)
-    for row_number, column in formulas:
+    for (row_number, column), formula in _find_formulas(data, sheet_index=sheet_index).items():
         cells = rows[row_number - 1]
         if cells[column] is None:
-            formula = formulas[(row_number, column)]
-            rows[row_number - 1] = (
-                *cells[:column],
-                CellProblem("formula without a calculated value", formula),
-                *cells[column + 1 :],
-            )
+            problem = CellProblem("formula without a calculated value", formula)
+            rows[row_number - 1] = (*cells[:column], problem, *cells[column + 1 :])
     return build_table(rows, sheet_name=sheet_name, header_row=header_row)
 
 
-def _sheet_rows(sheet: object, *, max_row: int) -> Iterator[Row]:
-    rows = sheet.iter_rows(max_row=max_row, max_col=MAX_COLUMNS)  # type: ignore[attr-defined]
+def _sheet_rows(sheet: ReadOnlyWorksheet, *, max_row: int) -> Iterator[Row]:
+    # The stubs give ReadOnlyWorksheet.iter_rows the signature of Worksheet's unbound method.
+    rows: Iterator[tuple[Any, ...]] = sheet.iter_rows(  # type: ignore[misc]
+        max_row=max_row, max_col=MAX_COLUMNS
+    )
     for cells in rows:
-        yield tuple(
-            CellProblem("Excel error value", str(cell.value))
-            if cell.data_type == "e"
-            else cell.value
-            for cell in cells
-        )
+        yield tuple(_plain_value(cell) for cell in cells)
 
 
-def _find_formulas(data: bytes, *, sheet_name: str) -> dict[tuple[int, int], str]:
+def _plain_value(cell: Any) -> CellValue:
+    value = cell.value
+    if cell.data_type == "e":
+        return CellProblem("Excel error value", str(value))
+    if value is None or isinstance(value, str | int | float | date | time | timedelta):
+        return value
+    return str(value)  # rich text and other wrappers read as their text
+
+
+def _keep_rows(rows: Iterator[Row], filename: str) -> list[Row]:
+    """The first MAX_SHEET_ROWS rows; any content further down refuses the file."""
+    kept: list[Row] = []
+    for number, row in enumerate(rows, start=1):
+        if number <= MAX_SHEET_ROWS:
+            kept.append(row)
+        elif any(value is not None for value in row):
+            raise SpreadsheetError(f"{filename} has more than {MAX_SHEET_ROWS} rows")
+    return kept
+
+
+def _find_formulas(data: bytes, *, sheet_index: int) -> dict[tuple[int, int], str]:
     """Formula cells as (1-based row, 0-based column) -> formula text.
 
     The cached-values pass cannot tell an uncalculated formula from an empty cell, so the sheet
     is read a second time, formulas as written, to find the cells that should have had a value.
     """
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    book = openpyxl.load_workbook(
+        io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+    )
     try:
-        sheet = book[sheet_name]
-        sheet.reset_dimensions()
+        sheets = [sheet for sheet in book.worksheets if isinstance(sheet, ReadOnlyWorksheet)]
+        sheets[sheet_index].reset_dimensions()
         found: dict[tuple[int, int], str] = {}
-        rows = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS)
+        rows = sheets[sheet_index].iter_rows(max_row=MAX_SHEET_ROWS, max_col=MAX_COLUMNS)
         for row_number, cells in enumerate(rows, start=1):
             for column, cell in enumerate(cells):
                 if cell.data_type == "f":
@@ -376,9 +385,9 @@ def find_header_row(rows: Iterator[Row]) -> tuple[int, int] | None:
             break
         columns, _ = map_columns(row)
         score = len(columns)
-        if score >= 2 and ({"reference", "title"} & columns.keys()):
-            if best is None or score > best[1]:
-                best = (row_number, score)
+        is_header = score >= 2 and bool({"reference", "title"} & columns.keys())
+        if is_header and (best is None or score > best[1]):
+            best = (row_number, score)
     return best
 
 
@@ -442,7 +451,7 @@ def parse_date(value: CellValue) -> date | None:
     if text is None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise CellError(f"is a number, not a date: {DATE_HINT}")
+        raise CellError(f"a number, not a date ({DATE_HINT})")
     if match := _DMY.fullmatch(text):
         day, month, year = (int(part) for part in match.groups())
     elif match := _ISO.fullmatch(text):
@@ -450,26 +459,26 @@ def parse_date(value: CellValue) -> date | None:
     elif (match := _D_MONTH_Y.fullmatch(text)) and match[2].lower() in MONTHS:
         day, month, year = int(match[1]), MONTHS[match[2].lower()], int(match[3])
     else:
-        raise CellError(f"is not a date: {DATE_HINT}")
+        raise CellError(f"not a date ({DATE_HINT})")
     try:
         return date(year, month, day)
     except ValueError:
-        raise CellError(f"is not a real date: {DATE_HINT}") from None
+        raise CellError(f"not a real calendar date ({DATE_HINT})") from None
 
 
 def parse_whole_number(value: CellValue) -> int | None:
     """A whole number from a number cell or digits typed as text."""
     if isinstance(value, bool):
-        raise CellError("is not a whole number")
+        raise CellError("not a whole number")
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise CellError("is not a whole number")
+        raise CellError("not a whole number")
     text = parse_text(value)
     if text is None:
         return None
     if _WHOLE_NUMBER.fullmatch(text):
         return int(float(text))
-    raise CellError("is not a whole number")
+    raise CellError("not a whole number")

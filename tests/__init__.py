@@ -1,0 +1,1 @@
+"""Tests for the SEND Partnership Action Tracker, mirroring the ``tracker`` package."""

@@ -1,0 +1,182 @@
+"""governance.yaml: the shipped file is valid, and every kind of bad file is refused whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import GOVERNANCE_FILE
+from tracker.db import session_scope
+from tracker.governance import GovernanceError, load_governance, parse_governance
+from tracker.models import AuditLog, GovernanceBody, Meeting
+from tracker.services.bootstrap import initialise_database
+
+SHIPPED = GOVERNANCE_FILE.read_text(encoding="utf-8")
+
+
+def test_shipped_file_has_the_strategy_structure() -> None:
+    config = load_governance(GOVERNANCE_FILE)
+    assert len(config.bodies) == 15
+    assert [w.name for w in config.workstreams] == [
+        "Data dashboard",
+        "EHCP Improvement",
+        "ND Pathway",
+        "Communication and Engagement",
+        "Preparation for Adulthood and Transitions",
+        "Workforce Development and Training",
+    ]
+    chain = []
+    body = config.find_body("SEND Operations Board")
+    while body is not None:
+        chain.append(body.name)
+        body = config.find_body(body.reports_to) if body.reports_to else None
+    assert chain == [
+        "SEND Operations Board",
+        "SEND Transformation Board",
+        "SEND Improvement Board",
+        "LCC Cabinet",
+    ]
+    improvement = config.find_body("SIB")
+    assert improvement is not None and improvement.also_reports_to == ["lsc_icb_board"]
+    assert {r.code for r in config.rag} == {"blue", "green", "amber", "red"}
+    tiers = {b.tier.value for b in config.bodies}
+    assert tiers == {"organisational_lead", "executive", "oversight", "stakeholder"}
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def _replace(old: str, new: str, count: int = 1) -> str:
+    assert old in SHIPPED, old
+    return SHIPPED.replace(old, new, count)
+
+
+BAD_FILES = {
+    "unknown body": (
+        _replace("reports_to: send_transformation_board\n    secretary: operations",
+                 "reports_to: SEND Ops Board\n    secretary: operations"),
+        r"bodies\[8\]\.reports_to: unknown body 'SEND Ops Board' \(line \d+\)",
+    ),
+    "cycle in reporting lines": (
+        _replace("    reports_to: lcc_cabinet\n    also_reports_to",
+                 "    reports_to: send_operations_board\n    also_reports_to"),
+        r"reporting lines form a cycle: .*send_improvement_board.*send_operations_board",
+    ),
+    "bad date": (
+        _replace("dates: [2026-01-07]", "dates: [2026-02-30]"),
+        r"bodies\[8\]\.calendar\.dates\[0\]: .2026-02-30. is not a real date \(line \d+\)",
+    ),
+    "bad colour": (
+        _replace('colour: "#C00000"', 'colour: "crimson"'),
+        r"rag\[3\]\.colour: colour must look like #RRGGBB, not 'crimson' \(line \d+\)",
+    ),
+    "duplicate body name": (
+        _replace("name: Scrutiny\n", "name: ICB Quality Committee\n"),
+        r"bodies\[3\]\.name: duplicate body name 'ICB Quality Committee' \(also at bodies\[2\]\.name\)",
+    ),
+    "duplicate person": (
+        _replace("email: powar@example.org", "email: POWAR.Participation@example.org\n    job_title: x")
+        .replace("email: provider.rep@example.nhs.uk", "email: powar.participation@example.org"),
+        r"people\[\d+\]\.email: duplicate e-mail",
+    ),
+    "yaml syntax error": (
+        _replace("  name: Lancashire SEND Partnership\n", "  name: [Lancashire SEND Partnership\n"),
+        r"not valid YAML: .*\(line \d+, column \d+\)",
+    ),
+    "python object tag": (
+        _replace("  short_name: Lancashire SEND\n",
+                 "  short_name: !!python/object/apply:os.system ['echo pwned']\n"),
+        r"not valid YAML: .*python/object.*\(line \d+, column \d+\)",
+    ),
+    "unknown key": (
+        _replace("  timezone: Europe/London\n", "  timezone: Europe/London\n  colour_scheme: blue\n"),
+        r"partnership\.colour_scheme: Extra inputs are not permitted \(line \d+\)",
+    ),
+    "bad recurrence rule": (
+        _replace("FREQ=MONTHLY;BYDAY=WE;BYSETPOS=3", "FREQ=SOMETIMES"),
+        r"bodies\[8\]\.calendar: .*FREQ=SOMETIMES",
+    ),
+    "reminders in the maintenance window": (
+        _replace('send_time: "07:30"', 'send_time: "02:15"'),
+        r"update_cycle\.send_time: no reminders between 01:00 and 03:00",
+    ),
+    "unknown workstream lead": (
+        _replace("lead: send.data@example.org", "lead: nobody@example.org"),
+        r"workstreams\[0\]\.lead: unknown person 'nobody@example.org'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES), ids=list(BAD_FILES))
+def test_bad_file_gives_a_clear_error(case: str) -> None:
+    text, pattern = BAD_FILES[case]
+    with pytest.raises(GovernanceError) as excinfo:
+        parse_governance(text)
+    assert any(
+        __import__("re").search(pattern, problem) for problem in excinfo.value.problems
+    ), excinfo.value.problems
+
+
+def test_unknown_body_error_names_the_right_line() -> None:
+    text, _ = BAD_FILES["unknown body"]
+    with pytest.raises(GovernanceError) as excinfo:
+        parse_governance(text)
+    line = _line_of(text, "reports_to: SEND Ops Board")
+    assert f"(line {line})" in str(excinfo.value)
+
+
+@pytest.mark.parametrize("case", ["unknown body", "python object tag", "bad colour"])
+def test_bad_file_changes_nothing(case: str, sqlite_engine, tmp_path: Path) -> None:
+    with session_scope(sqlite_engine) as session:
+        before = len(session.exec(select(AuditLog)).all())
+    bad = tmp_path / "governance.yaml"
+    bad.write_text(BAD_FILES[case][0], encoding="utf-8")
+    with pytest.raises(GovernanceError):
+        initialise_database(sqlite_engine, governance_file=bad)
+    with session_scope(sqlite_engine) as session:
+        assert len(session.exec(select(AuditLog)).all()) == before
+
+
+def test_loading_twice_changes_nothing(engine) -> None:
+    report = initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    assert not report.changed, (report.governance, report.seed)
+
+
+def test_renaming_a_body_updates_it_rather_than_duplicating(engine, tmp_path: Path) -> None:
+    renamed = tmp_path / "governance.yaml"
+    renamed.write_text(
+        SHIPPED.replace("name: SEND Operations Board\n", "name: SEND Operational Delivery Board\n"),
+        encoding="utf-8",
+    )
+    report = initialise_database(engine, governance_file=renamed)
+    assert report.governance.updated == {"governance_body": 1}
+    with session_scope(engine) as session:
+        bodies = session.exec(select(GovernanceBody)).all()
+        names = {b.name for b in bodies}
+        assert len(bodies) == 15
+        assert "SEND Operational Delivery Board" in names
+        assert "SEND Operations Board" not in names
+        audit = session.exec(select(AuditLog).where(AuditLog.field == "name")).one()
+        assert (audit.old, audit.new, audit.actor_label) == (
+            "SEND Operations Board",
+            "SEND Operational Delivery Board",
+            "governance.yaml",
+        )
+
+
+def test_meetings_carry_deadlines_and_windows(sqlite_engine) -> None:
+    with session_scope(sqlite_engine) as session:
+        sob = session.exec(
+            select(GovernanceBody).where(GovernanceBody.key == "send_operations_board")
+        ).one()
+        meetings = session.exec(
+            select(Meeting).where(Meeting.body_id == sob.id).order_by(Meeting.meeting_date)
+        ).all()
+    first = meetings[0]
+    assert first.meeting_date.isoformat() == "2025-09-17"  # third Wednesday
+    assert first.paper_deadline is not None and first.window_opens is not None
+    assert first.window_opens < first.paper_deadline < first.meeting_date
+    assert any(m.meeting_date.isoformat() == "2026-01-07" for m in meetings)

@@ -1,0 +1,1 @@
+"""One Streamlit page per file, UI only: read widgets, call a service, render the result."""

@@ -1,0 +1,237 @@
+"""Low-level WordprocessingML building for board papers: runs, shaded cells, fast tables.
+
+python-docx's ``table.cell(r, c)`` recomputes the whole grid on every call and even
+``add_row().cells`` plus ``cell.text`` costs tens of element look-ups per cell, so a 10,000-row
+register takes many seconds. Here each table gets one prototype ``w:tr`` built once; every data
+row is a deep copy of it (a single C-level copy in lxml) whose paragraphs then receive runs.
+Data rows carry no ``w:tcW``: widths live in the grid and the header row, which keeps a large
+register's memory down. All text passes through :func:`tracker.papers.text.split_lines`, the one
+sanitiser.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from docx.document import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Emu
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from tracker.papers.text import split_lines
+
+_W_R = qn("w:r")
+_W_T = qn("w:t")
+_W_BR = qn("w:br")
+_W_TAB = qn("w:tab")
+_W_RPR = qn("w:rPr")
+_W_B = qn("w:b")
+_W_COLOR = qn("w:color")
+_W_VAL = qn("w:val")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_TWIPS_PER_EMU = 1 / 635
+
+
+@dataclass(frozen=True, slots=True)
+class RagCell:
+    """A rating as a cell shows it: the word, shaded with the key colour in a contrasting font."""
+
+    label: str
+    fill: str | None  # "RRGGBB" without '#', or None for no shading
+    font_colour: str = "000000"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of text within one paragraph, optionally bold (for inline labels)."""
+
+    text: str
+    bold: bool = False
+
+
+CellValue: TypeAlias = str | RagCell | tuple[Segment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One table column: its heading and its share of the available width."""
+
+    heading: str | RagCell
+    weight: float
+
+
+def contrast_colour(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill`` ("RRGGBB"), by WCAG contrast."""
+    channels = [int(fill[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    on_white = 1.05 / (luminance + 0.05)
+    on_black = (luminance + 0.05) / 0.05
+    return "FFFFFF" if on_white >= on_black else "000000"
+
+
+def append_runs(p: Any, text: str, *, bold: bool = False, font_colour: str | None = None) -> None:
+    """Append ``text`` to paragraph element ``p`` as one run: newlines become ``w:br``, tabs
+    ``w:tab``. Nothing is appended for empty text."""
+    lines = split_lines(text)
+    if lines == [""]:
+        return
+    r = p.makeelement(_W_R, {})
+    p.append(r)
+    if bold or font_colour:
+        rpr = r.makeelement(_W_RPR, {})
+        r.append(rpr)
+        if bold:
+            rpr.append(rpr.makeelement(_W_B, {}))
+        if font_colour:
+            rpr.append(rpr.makeelement(_W_COLOR, {_W_VAL: font_colour}))
+    for index, line in enumerate(lines):
+        if index:
+            r.append(r.makeelement(_W_BR, {}))
+        for piece_index, piece in enumerate(line.split("\t")):
+            if piece_index:
+                r.append(r.makeelement(_W_TAB, {}))
+            if piece:
+                t = r.makeelement(_W_T, {})
+                t.text = piece
+                # Word trims leading/trailing spaces unless told to keep them.
+                if piece[0].isspace() or piece[-1].isspace():
+                    t.set(_XML_SPACE, "preserve")
+                r.append(t)
+
+
+def fill_paragraph(p: Any, value: str | tuple[Segment, ...]) -> None:
+    """Write a plain string or a sequence of (optionally bold) segments into ``p``."""
+    if isinstance(value, str):
+        append_runs(p, value)
+    else:
+        for segment in value:
+            append_runs(p, segment.text, bold=segment.bold)
+
+
+def add_paragraph(document: Document, value: str | tuple[Segment, ...], *, style: str) -> Paragraph:
+    """A body paragraph in ``style`` holding sanitised text."""
+    paragraph = document.add_paragraph(style=style)
+    fill_paragraph(paragraph._p, value)
+    return paragraph
+
+
+def add_field(p: Any, instruction: str) -> None:
+    """Append a complex field (e.g. ``PAGE``) that Word and LibreOffice compute on display."""
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
+    p.append(
+        parse_xml(
+            f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} </w:instrText>'
+            "</w:r>"
+        )
+    )
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+    p.append(parse_xml(f"<w:r {nsdecls('w')}><w:t>1</w:t></w:r>"))
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+
+
+def _cell_xml(style_id: str, width: int | None = None) -> str:
+    tc_pr = f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>' if width is not None else ""
+    return f'<w:tc>{tc_pr}<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr></w:p></w:tc>'
+
+
+def _shade(tc: Any, fill: str) -> None:
+    """Give cell ``tc`` a solid background; ``w:shd`` follows ``w:tcW`` in ``w:tcPr``."""
+    tc_pr = tc.find(qn("w:tcPr"))
+    if tc_pr is None:
+        tc_pr = tc.makeelement(qn("w:tcPr"), {})
+        tc.insert(0, tc_pr)
+    tc_pr.append(
+        tc_pr.makeelement(
+            qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill}
+        )
+    )
+
+
+class _RowWriter:
+    """Stamps out data rows from one prototype, with ready-made shaded cells per rating."""
+
+    def __init__(self, column_count: int, style_id: str) -> None:
+        self._style_id = style_id
+        self._prototype = parse_xml(
+            f"<w:tr {nsdecls('w')}>" + _cell_xml(style_id) * column_count + "</w:tr>"
+        )
+        self._rag_cells: dict[RagCell, Any] = {}
+
+    def _rag_tc(self, value: RagCell) -> Any:
+        tc = self._rag_cells.get(value)
+        if tc is None:
+            tc = parse_xml(_cell_xml(self._style_id).replace("<w:tc>", f"<w:tc {nsdecls('w')}>"))
+            if value.fill:
+                _shade(tc, value.fill)
+            append_runs(tc[-1], value.label, bold=True, font_colour=value.font_colour)
+            self._rag_cells[value] = tc
+        return tc
+
+    def write(self, tbl: Any, values: Sequence[CellValue]) -> None:
+        tr = copy.deepcopy(self._prototype)
+        for tc, value in zip(list(tr), values, strict=True):
+            if isinstance(value, RagCell):
+                tr.replace(tc, copy.deepcopy(self._rag_tc(value)))
+            else:
+                fill_paragraph(tc[-1], value)
+        tbl.append(tr)
+
+
+def _header_row(columns: Sequence[Column], widths: Sequence[int], style_id: str) -> Any:
+    cells = "".join(_cell_xml(style_id, width) for width in widths)
+    # tblHeader repeats the row at the top of every page; cantSplit keeps it whole.
+    tr = parse_xml(
+        f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{cells}</w:tr>"
+    )
+    for tc, column in zip(tr[1:], columns, strict=True):
+        heading = column.heading
+        if isinstance(heading, RagCell):
+            if heading.fill:
+                _shade(tc, heading.fill)
+            append_runs(tc[-1], heading.label, bold=True, font_colour=heading.font_colour)
+        else:
+            _shade(tc, "D9D9D9")
+            append_runs(tc[-1], heading)
+    return tr
+
+
+@dataclass(frozen=True, slots=True)
+class TableStyles:
+    """Style ids and names the table builder applies, resolved once per document."""
+
+    table: str  # table style name, e.g. "Table Grid"
+    text_id: str  # paragraph style id for body cells
+    heading_id: str  # paragraph style id for header cells
+
+
+def add_table(
+    document: Document,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[CellValue]],
+    *,
+    styles: TableStyles,
+) -> Table:
+    """Append a table whose header row repeats on every page, sized to the current section."""
+    section = document.sections[-1]
+    # A template may leave page size or margins to Word's defaults (A4, 2.54 cm).
+    page_width = section.page_width or Cm(21.0)
+    margins = (section.left_margin or Cm(2.54)) + (section.right_margin or Cm(2.54))
+    usable = page_width - margins
+    total_weight = sum(column.weight for column in columns)
+    widths = [int(usable * _TWIPS_PER_EMU * c.weight / total_weight) for c in columns]
+    table: Table = document.add_table(rows=0, cols=len(columns), style=styles.table)
+    table.autofit = False  # fixed layout: Word need not measure every cell of a long register
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_col.w = Emu(width * 635)
+    tbl = table._tbl
+    tbl.append(_header_row(columns, widths, styles.heading_id))
+    writer = _RowWriter(len(columns), styles.text_id)
+    for values in rows:
+        writer.write(tbl, values)
+    return table

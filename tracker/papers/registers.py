@@ -1,0 +1,150 @@
+"""The long sections of a board paper: movement since the last meeting, action-level detail and
+the full register appendix.
+
+These can run to thousands of rows for a large partnership, so rows are produced by generators
+and streamed into the table builder rather than collected first. The appendix is printed in a
+landscape section (``render.py`` switches orientation); everything here just writes content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tracker.papers import model
+from tracker.papers.docxml import CellValue, Column
+from tracker.papers.model import ActionLine, MovementItem
+from tracker.papers.sections import PaperContext, SectionWriter, owner_label, update_segments
+from tracker.papers.text import count_phrase, format_date, format_status
+
+_MOVEMENT_KINDS: tuple[tuple[str, str, str, bool], ...] = (
+    # (attribute of Movement, subheading, sentence when empty, compares due dates)
+    ("improved", "Improved rating", "No actions improved their rating", False),
+    ("deteriorated", "Deteriorated rating", "No actions deteriorated in rating", False),
+    ("new_reds", "Newly rated Red", "No actions became Red", False),
+    ("slipped", "Due date moved later", "No due dates were moved later", True),
+    ("completed", "Completed", "No actions were completed", False),
+)
+
+
+def write_movement(ctx: PaperContext) -> None:
+    ctx.heading(model.MOVEMENT)
+    movement = ctx.paper.movement
+    counts = {kind: len(getattr(movement, kind)) for kind, *_ in _MOVEMENT_KINDS}
+    since = ctx.since_last()
+    ctx.say(
+        f"{since[0].upper()}{since[1:]}: {count_phrase(counts['improved'], 'action')} improved "
+        f"in rating, {counts['deteriorated']} deteriorated, {counts['new_reds']} became Red, "
+        f"{counts['slipped']} had the due date moved later and {counts['completed']} "
+        f"{'was' if counts['completed'] == 1 else 'were'} completed."
+    )
+    for kind, subheading, empty, by_due in _MOVEMENT_KINDS:
+        ctx.subheading(subheading)
+        items: tuple[MovementItem, ...] = getattr(movement, kind)
+        if not items:
+            ctx.say(f"{empty} {ctx.since_last()}.")
+            continue
+        change = ("Was due", "Now due") if by_due else ("From", "To")
+        columns = [
+            Column("Ref", 1.1),
+            Column("Action", 4.2),
+            Column("Owner", 2.6),
+            Column(change[0], 1.7),
+            Column(change[1], 1.7),
+            Column("Note", 4.2),
+        ]
+        ctx.table(columns, _movement_rows(ctx, items, by_due=by_due))
+
+
+def _movement_rows(
+    ctx: PaperContext, items: tuple[MovementItem, ...], *, by_due: bool
+) -> Iterator[list[CellValue]]:
+    for item in items:
+        before: CellValue
+        after: CellValue
+        if by_due:
+            before, after = format_date(item.from_due), format_date(item.to_due)
+        else:
+            before, after = ctx.palette.cell(item.from_rag), ctx.palette.cell(item.to_rag)
+        yield [item.reference, item.title, item.owner, before, after, item.note]
+
+
+def write_action_detail(ctx: PaperContext) -> None:
+    """Every action with its latest update, grouped by workstream in first-seen order."""
+    ctx.heading(model.ACTION_DETAIL)
+    actions = ctx.paper.actions
+    if not actions:
+        ctx.say("There are no actions in scope of this paper.")
+        return
+    groups: dict[str, list[ActionLine]] = {}
+    for line in actions:
+        groups.setdefault(line.workstream, []).append(line)
+    columns = [
+        Column("Ref", 1.1),
+        Column("Action", 3.3),
+        Column("Owner", 2.3),
+        Column("Due", 1.8),
+        Column("Status", 1.9),
+        Column("RAG", 1.4),
+        Column("Latest update", 5.2),
+    ]
+    for workstream, lines in groups.items():
+        ctx.subheading(workstream or "Actions with no workstream")
+        ctx.table(columns, _detail_rows(ctx, lines))
+
+
+def _detail_rows(ctx: PaperContext, lines: list[ActionLine]) -> Iterator[list[CellValue]]:
+    for line in lines:
+        yield [
+            line.reference,
+            line.title,
+            owner_label(line),
+            format_date(line.due_date),
+            format_status(line.status),
+            ctx.palette.cell(line.rag),
+            update_segments(line, include_status=False),
+        ]
+
+
+def write_appendix_register(ctx: PaperContext) -> None:
+    ctx.heading(model.APPENDIX_REGISTER)
+    actions = ctx.paper.actions
+    if not actions:
+        ctx.say("There are no actions in scope of this paper.")
+        return
+    ctx.say(f"All {count_phrase(len(actions), 'action')} in scope of this paper.")
+    columns = [
+        Column("Ref", 1.2),
+        Column("Action", 5.6),
+        Column("Owner", 3.0),
+        Column("Lead organisation", 2.4),
+        Column("Workstream", 2.8),
+        Column("Due", 1.9),
+        Column("Status", 1.9),
+        Column("RAG", 1.5),
+        Column("Days overdue", 1.6),
+        Column("Last updated", 1.9),
+    ]
+    ctx.table(columns, _register_rows(ctx, actions))
+
+
+def _register_rows(ctx: PaperContext, lines: tuple[ActionLine, ...]) -> Iterator[list[CellValue]]:
+    for line in lines:
+        yield [
+            line.reference,
+            line.title,
+            line.owner,
+            line.lead_organisation,
+            line.workstream,
+            format_date(line.due_date),
+            format_status(line.status),
+            ctx.palette.cell(line.rag),
+            "" if line.days_overdue is None else str(line.days_overdue),
+            format_date(line.last_updated, missing="Never"),
+        ]
+
+
+REGISTER_WRITERS: dict[str, SectionWriter] = {
+    model.MOVEMENT: write_movement,
+    model.ACTION_DETAIL: write_action_detail,
+    model.APPENDIX_REGISTER: write_appendix_register,
+}

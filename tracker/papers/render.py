@@ -1,0 +1,177 @@
+"""Turn a :class:`~tracker.papers.model.BoardPaper` into a Word document in UK council/NHS form.
+
+The paper starts from a copy of the template (its body emptied, its page setup, letterhead and
+logo kept), gains the protective marking at the top and bottom of every page and "Page X of Y"
+in the footer, then a cover block and the sections the paper names, in order. The register
+appendix goes in its own landscape section. The renderer does no I/O: callers save, download or
+attach the result.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx.document import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.oxml.ns import qn
+from docx.section import _Footer, _Header
+from docx.text.paragraph import Paragraph
+
+from tracker.papers import model
+from tracker.papers.docxml import Segment, TableStyles, add_field, add_paragraph, fill_paragraph
+from tracker.papers.model import BoardPaper
+from tracker.papers.registers import REGISTER_WRITERS
+from tracker.papers.sections import SECTION_WRITERS, PaperContext, PaperStyles, RagPalette
+from tracker.papers.template import (
+    COVER_STYLE,
+    FOOTER_STYLE,
+    MARKING_STYLE,
+    TABLE_HEADING_STYLE,
+    TABLE_TEXT_STYLE,
+    PaperTemplate,
+    default_template,
+)
+from tracker.papers.text import PURPOSE_LABELS, format_long_date, format_timestamp
+
+WRITERS = {**SECTION_WRITERS, **REGISTER_WRITERS}
+LANDSCAPE_SECTIONS = frozenset({model.APPENDIX_REGISTER})
+
+
+def render_board_paper(paper: BoardPaper, *, template: PaperTemplate | None = None) -> Document:
+    """Build the Word document for ``paper`` from ``template`` (the packaged default if None)."""
+    document = (template or default_template()).open()
+    _clear_body(document)
+    _mark_every_page(document, paper.marking)
+    styles = _resolve_styles(document)
+    _write_cover(document, paper, styles)
+    ctx = PaperContext(document, paper, styles, RagPalette(paper.rag_key))
+    base_orientation = document.sections[0].orientation
+    for section in paper.sections:
+        landscape = section in LANDSCAPE_SECTIONS
+        _use_orientation(document, WD_ORIENT.LANDSCAPE if landscape else base_orientation)
+        WRITERS[section](ctx)
+    return document
+
+
+def render_board_paper_bytes(paper: BoardPaper, *, template: PaperTemplate | None = None) -> bytes:
+    """The paper as the bytes of a .docx file."""
+    buffer = io.BytesIO()
+    render_board_paper(paper, template=template).save(buffer)
+    return buffer.getvalue()
+
+
+def _clear_body(document: Document) -> None:
+    """Drop the template's body content but keep the final section properties, which carry
+    the page size, margins and the header/footer references (letterhead, logo)."""
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _resolve_styles(document: Document) -> PaperStyles:
+    def style_id(name: str) -> str:
+        return str(document.styles[name].style_id)
+
+    return PaperStyles(
+        normal="Normal",
+        title="Title",
+        heading1="Heading 1",
+        heading2="Heading 2",
+        list_number="List Number",
+        cover=COVER_STYLE,
+        tables=TableStyles(
+            table="Table Grid",
+            text_id=style_id(TABLE_TEXT_STYLE),
+            heading_id=style_id(TABLE_HEADING_STYLE),
+        ),
+    )
+
+
+def _mark_every_page(document: Document, marking: str) -> None:
+    """Put the marking atop every header and, with page numbers, in every footer.
+
+    Later sections inherit these (python-docx links a new section's header to the previous),
+    so only the first section's headers and footers are written, but all of its variants: a
+    template may use a different first page or different even pages.
+    """
+    section = document.sections[0]
+    headers = [section.header]
+    footers = [section.footer]
+    if section.different_first_page_header_footer:
+        headers.append(section.first_page_header)
+        footers.append(section.first_page_footer)
+    if document.settings.odd_and_even_pages_header_footer:
+        headers.append(section.even_page_header)
+        footers.append(section.even_page_footer)
+    for header in headers:
+        _add_marking_to_header(header, marking)
+    for footer in footers:
+        _add_marking_to_footer(footer, marking)
+
+
+def _add_marking_to_header(header: _Header, marking: str) -> None:
+    header.is_linked_to_previous = False
+    paragraphs = header.paragraphs
+    if len(paragraphs) == 1 and not paragraphs[0].text and not _has_drawing(paragraphs[0]):
+        target = paragraphs[0]
+        target.style = MARKING_STYLE
+    else:
+        target = paragraphs[0].insert_paragraph_before(style=MARKING_STYLE)
+    fill_paragraph(target._p, marking)
+
+
+def _add_marking_to_footer(footer: _Footer, marking: str) -> None:
+    footer.is_linked_to_previous = False
+    paragraphs = footer.paragraphs
+    if len(paragraphs) == 1 and not paragraphs[0].text and not _has_drawing(paragraphs[0]):
+        pages = paragraphs[0]
+        pages.style = FOOTER_STYLE
+    else:
+        pages = footer.add_paragraph(style=FOOTER_STYLE)
+    fill_paragraph(pages._p, "Page ")
+    add_field(pages._p, "PAGE")
+    fill_paragraph(pages._p, " of ")
+    add_field(pages._p, "NUMPAGES")
+    mark = footer.add_paragraph(style=MARKING_STYLE)
+    fill_paragraph(mark._p, marking)
+
+
+def _has_drawing(paragraph: Paragraph) -> bool:
+    """A letterhead logo sits in a run of an otherwise empty paragraph; never overwrite it."""
+    element = paragraph._p
+    return bool(element.findall(".//" + qn("w:drawing")) or element.findall(".//" + qn("w:pict")))
+
+
+def _use_orientation(document: Document, orientation: WD_ORIENT) -> None:
+    """Start a new section on a new page when the orientation must change."""
+    current = document.sections[-1]
+    if current.orientation == orientation:
+        return
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    width, height = section.page_width, section.page_height
+    section.orientation = orientation
+    if width is not None and height is not None:
+        wide = orientation == WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = (
+            (max(width, height), min(width, height))
+            if wide
+            else (min(width, height), max(width, height))
+        )
+
+
+def _write_cover(document: Document, paper: BoardPaper, styles: PaperStyles) -> None:
+    add_paragraph(document, paper.partnership_name, style=styles.cover)
+    add_paragraph(document, paper.board_name, style=styles.cover)
+    add_paragraph(document, format_long_date(paper.meeting_date), style=styles.cover)
+    add_paragraph(document, paper.title, style=styles.title)
+    facts = [
+        ("Report of: ", paper.report_of),
+        ("Author: ", paper.author),
+        ("Purpose: ", PURPOSE_LABELS[paper.purpose]),
+        ("Protective marking: ", paper.marking),
+        ("Position as at: ", f"paper deadline, {format_long_date(paper.paper_deadline)}"),
+        ("Produced: ", f"{format_timestamp(paper.generated_at)} by the SEND action tracker"),
+    ]
+    for label, value in facts:
+        add_paragraph(document, (Segment(label, bold=True), Segment(value)), style=styles.normal)

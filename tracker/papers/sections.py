@@ -1,0 +1,424 @@
+"""One function per board paper section, each writing its heading and body into the document.
+
+Every section prints something: when its list is empty it says so in a sentence ("No actions are
+overdue.") so a reader can tell "nothing to report" from "left out". Section functions take a
+:class:`PaperContext` and are looked up by section id in :data:`SECTION_WRITERS`; the order comes
+from ``BoardPaper.sections``. The long sections (movement, action detail, register) live in
+``registers.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from tracker.papers import model
+from tracker.papers.docxml import (
+    CellValue,
+    Column,
+    RagCell,
+    Segment,
+    TableStyles,
+    add_paragraph,
+    add_table,
+    contrast_colour,
+)
+from tracker.papers.model import ActionLine, BoardPaper
+from tracker.papers.text import (
+    count_phrase,
+    format_date,
+    format_direction,
+    format_long_date,
+    format_measure_value,
+    format_status,
+)
+
+NOT_RATED_LABEL = "Not rated"
+NOT_RATED_FILL = "D9D9D9"
+NOT_RATED_DEFINITION = "No rating has been recorded for the action yet."
+
+_TITLES = {
+    model.RECOMMENDATIONS: "Recommendations",
+    model.EXECUTIVE_SUMMARY: "Executive summary",
+    model.RAG_KEY: "RAG rating key",
+    model.MOVEMENT: "Movement since the last meeting",
+    model.OVERDUE: "Overdue actions",
+    model.COMPLETED: "Actions completed since the last meeting",
+    model.DUE_NEXT: "Actions due before the next meeting",
+    model.ESCALATIONS: "Escalations",
+    model.MEASURES: "Success measures",
+    model.ACTION_DETAIL: "Action detail",
+    model.APPENDIX_REGISTER: "Appendix A: Full action register",
+}
+
+
+def section_title(section: str, level: model.Level) -> str:
+    """The Heading 1 text a section prints under, which for some sections depends on level."""
+    if section == model.SUMMARY:
+        return "Summary by priority" if level == "strategic" else "Summary by workstream"
+    if section == model.EXCEPTIONS:
+        if level == "strategic":
+            return "Exceptions: actions rated Red or overdue"
+        return "Exceptions: actions rated Red or Amber"
+    return _TITLES[section]
+
+
+@dataclass(frozen=True, slots=True)
+class PaperStyles:
+    """Style names (for python-docx calls) and ids (for raw XML) used throughout a paper."""
+
+    normal: str
+    title: str
+    heading1: str
+    heading2: str
+    list_number: str
+    cover: str
+    tables: TableStyles
+
+
+@dataclass(slots=True)
+class RagPalette:
+    """Turns a rating code into the shaded, labelled cell the key describes."""
+
+    key: tuple[model.RagKeyEntry, ...]
+    _cells: dict[str | None, RagCell] = field(default_factory=dict)
+
+    def cell(self, code: str | None) -> RagCell:
+        found = self._cells.get(code)
+        if found is None:
+            found = self._make(code)
+            self._cells[code] = found
+        return found
+
+    def _make(self, code: str | None) -> RagCell:
+        if code is None or code == model.NOT_RATED:
+            return RagCell(NOT_RATED_LABEL, NOT_RATED_FILL, contrast_colour(NOT_RATED_FILL))
+        for entry in self.key:
+            if entry.code == code:
+                fill = entry.colour[1:].upper()
+                return RagCell(entry.label, fill, contrast_colour(fill))
+        # A code the key no longer lists still prints as a word, just unshaded.
+        return RagCell(code.replace("_", " ").capitalize(), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperContext:
+    """What every section writer needs: the document, the paper and resolved styles."""
+
+    document: Document
+    paper: BoardPaper
+    styles: PaperStyles
+    palette: RagPalette
+
+    def heading(self, section: str) -> None:
+        add_paragraph(
+            self.document, section_title(section, self.paper.level), style=self.styles.heading1
+        )
+
+    def subheading(self, text: str) -> None:
+        add_paragraph(self.document, text, style=self.styles.heading2)
+
+    def say(self, text: str | tuple[Segment, ...]) -> None:
+        add_paragraph(self.document, text, style=self.styles.normal)
+
+    def table(self, columns: Sequence[Column], rows: Iterable[Sequence[CellValue]]) -> None:
+        body = self.document.element.body
+        before = body[-2] if len(body) > 1 else None
+        if before is not None and before.tag == qn("w:p"):
+            # Keep the sentence introducing a table on the same page as its first rows.
+            Paragraph(before, self.document).paragraph_format.keep_with_next = True
+        add_table(self.document, columns, rows, styles=self.styles.tables)
+
+    def since_last(self) -> str:
+        previous = self.paper.previous_meeting_date
+        if previous is None:
+            return "since the last meeting"
+        return f"since the last meeting on {format_long_date(previous)}"
+
+    def before_next(self) -> str:
+        upcoming = self.paper.next_meeting_date
+        if upcoming is None:
+            return "before the next meeting"
+        return f"before the next meeting on {format_long_date(upcoming)}"
+
+
+def write_recommendations(ctx: PaperContext) -> None:
+    ctx.heading(model.RECOMMENDATIONS)
+    if not ctx.paper.recommendations:
+        ctx.say("There are no recommendations in this paper.")
+        return
+    ctx.say("The Board is asked to:")
+    for recommendation in ctx.paper.recommendations:
+        add_paragraph(ctx.document, recommendation, style=ctx.styles.list_number)
+
+
+def write_executive_summary(ctx: PaperContext) -> None:
+    ctx.heading(model.EXECUTIVE_SUMMARY)
+    if not ctx.paper.executive_summary:
+        ctx.say("No executive summary has been provided for this paper.")
+    for paragraph in ctx.paper.executive_summary:
+        ctx.say(paragraph)
+
+
+def write_rag_key(ctx: PaperContext) -> None:
+    ctx.heading(model.RAG_KEY)
+    columns = [Column("Rating", 1.2), Column("Meaning", 6.0)]
+    rows: list[list[CellValue]] = [
+        [ctx.palette.cell(entry.code), entry.definition] for entry in ctx.paper.rag_key
+    ]
+    rows.append([ctx.palette.cell(None), NOT_RATED_DEFINITION])
+    ctx.table(columns, rows)
+
+
+def write_summary(ctx: PaperContext) -> None:
+    ctx.heading(model.SUMMARY)
+    rows = ctx.paper.summary_rows
+    if not rows:
+        ctx.say("No actions are in scope of this paper.")
+        return
+    codes = [entry.code for entry in ctx.paper.rag_key] + [model.NOT_RATED]
+    group = "Priority" if ctx.paper.level == "strategic" else "Workstream"
+    columns = [Column(group, 4.0)]
+    columns += [Column(ctx.palette.cell(code), 1.25) for code in codes]
+    columns += [Column("Total", 1.0), Column("Overdue", 1.6), Column("Direction of travel", 2.0)]
+    body: list[list[CellValue]] = []
+    for row in rows:
+        counts: list[CellValue] = [str(row.count(code)) for code in codes]
+        direction = format_direction(row.direction_of_travel)
+        body.append([row.group, *counts, str(row.total), str(row.overdue), direction])
+    totals = [sum(row.count(code) for row in rows) for code in codes]
+    totals += [sum(row.total for row in rows), sum(row.overdue for row in rows)]
+    body.append(
+        [(Segment("All", bold=True),), *[(Segment(str(n), bold=True),) for n in totals], ""]
+    )
+    ctx.table(columns, body)
+
+
+def write_exceptions(ctx: PaperContext) -> None:
+    ctx.heading(model.EXCEPTIONS)
+    lines = ctx.paper.exceptions
+    if not lines:
+        strategic = ctx.paper.level == "strategic"
+        ctx.say(f"No actions are rated Red or {'overdue' if strategic else 'Amber'}.")
+        return
+    ctx.say(f"{count_phrase(len(lines), 'action')} need the Board's attention.")
+    columns = [
+        Column("Ref", 1.1),
+        Column("Action", 3.6),
+        Column("Owner", 2.2),
+        Column("Due", 1.8),
+        Column("RAG", 1.4),
+        Column("Commentary and path to green", 6.0),
+    ]
+    rows: list[list[CellValue]] = [
+        [
+            line.reference,
+            line.title,
+            owner_label(line),
+            format_date(line.due_date),
+            ctx.palette.cell(line.rag),
+            update_segments(line, include_status=False),
+        ]
+        for line in lines
+    ]
+    ctx.table(columns, rows)
+
+
+def write_overdue(ctx: PaperContext) -> None:
+    ctx.heading(model.OVERDUE)
+    lines = ctx.paper.overdue
+    if not lines:
+        ctx.say("No actions are overdue.")
+        return
+    ctx.say(f"{count_phrase(len(lines), 'action')} passed the due date without being completed.")
+    columns = [
+        Column("Ref", 1.1),
+        Column("Action", 4.4),
+        Column("Owner", 2.6),
+        Column("Due", 1.9),
+        Column("Days overdue", 1.6),
+        Column("Status", 1.9),
+        Column("RAG", 1.4),
+    ]
+    rows: list[list[CellValue]] = [
+        [
+            line.reference,
+            line.title,
+            owner_label(line),
+            format_date(line.due_date),
+            "" if line.days_overdue is None else str(line.days_overdue),
+            format_status(line.status),
+            ctx.palette.cell(line.rag),
+        ]
+        for line in lines
+    ]
+    ctx.table(columns, rows)
+
+
+def write_completed(ctx: PaperContext) -> None:
+    ctx.heading(model.COMPLETED)
+    lines = ctx.paper.completed_since_last
+    if not lines:
+        ctx.say(f"No actions have been completed {ctx.since_last()}.")
+        return
+    ctx.say(f"{count_phrase(len(lines), 'action')} completed {ctx.since_last()}.")
+    columns = [
+        Column("Ref", 1.1),
+        Column("Action", 4.6),
+        Column("Owner", 2.6),
+        Column("Workstream", 2.6),
+        Column("Due", 1.8),
+        Column("Last updated", 1.8),
+    ]
+    rows: list[list[CellValue]] = [
+        [
+            line.reference,
+            line.title,
+            owner_label(line),
+            line.workstream,
+            format_date(line.due_date),
+            format_date(line.last_updated, missing="Never"),
+        ]
+        for line in lines
+    ]
+    ctx.table(columns, rows)
+
+
+def write_due_next(ctx: PaperContext) -> None:
+    ctx.heading(model.DUE_NEXT)
+    lines = ctx.paper.due_before_next
+    if not lines:
+        ctx.say(f"No actions are due {ctx.before_next()}.")
+        return
+    ctx.say(f"{count_phrase(len(lines), 'action')} due {ctx.before_next()}.")
+    columns = [
+        Column("Ref", 1.1),
+        Column("Action", 5.0),
+        Column("Owner", 2.8),
+        Column("Due", 1.9),
+        Column("Status", 1.9),
+        Column("RAG", 1.4),
+    ]
+    rows: list[list[CellValue]] = [
+        [
+            line.reference,
+            line.title,
+            owner_label(line),
+            format_date(line.due_date),
+            format_status(line.status),
+            ctx.palette.cell(line.rag),
+        ]
+        for line in lines
+    ]
+    ctx.table(columns, rows)
+
+
+def write_escalations(ctx: PaperContext) -> None:
+    ctx.heading(model.ESCALATIONS)
+    lines = ctx.paper.escalations
+    if not lines:
+        ctx.say("No matters have been escalated to this Board.")
+        return
+    columns = [
+        Column("Ref", 1.1),
+        Column("Matter", 3.4),
+        Column("Escalated by", 3.0),
+        Column("Date", 1.8),
+        Column("Reason", 5.5),
+    ]
+    rows: list[list[CellValue]] = [
+        [
+            line.reference,
+            line.title,
+            f"{line.raised_by}, {line.from_body}" if line.raised_by else line.from_body,
+            format_date(line.raised_on),
+            line.reason,
+        ]
+        for line in lines
+    ]
+    ctx.table(columns, rows)
+
+
+def write_measures(ctx: PaperContext) -> None:
+    ctx.heading(model.MEASURES)
+    lines = ctx.paper.measures
+    if not lines:
+        ctx.say("No success measures are reported in this paper.")
+        return
+    columns = [
+        Column("Ref", 1.0),
+        Column("Measure", 4.6),
+        Column("Baseline", 1.5),
+        Column("Target", 1.5),
+        Column("Latest", 1.8),
+        Column("Previous", 1.5),
+        Column("Direction of travel", 1.9),
+        Column("Rating", 1.4),
+    ]
+    rows: list[list[CellValue]] = []
+    for line in lines:
+        latest = format_measure_value(line.latest, line.unit)
+        if line.latest_period and line.latest is not None:
+            latest = f"{latest} ({line.latest_period})"
+        wording: tuple[Segment, ...] = (Segment(line.wording),)
+        if line.commentary:
+            wording += (Segment("\n"), Segment(line.commentary))
+        rows.append(
+            [
+                line.reference,
+                wording,
+                format_measure_value(line.baseline, line.unit),
+                format_measure_value(line.target, line.unit),
+                latest,
+                format_measure_value(line.previous, line.unit),
+                format_direction(line.direction_of_travel),
+                ctx.palette.cell(line.rag),
+            ]
+        )
+    ctx.table(columns, rows)
+
+
+def owner_label(line: ActionLine) -> str:
+    """The owner, with their organisation in brackets when known."""
+    if line.lead_organisation:
+        return f"{line.owner} ({line.lead_organisation})"
+    return line.owner
+
+
+def update_segments(line: ActionLine, *, include_status: bool) -> tuple[Segment, ...]:
+    """The latest update as labelled paragraphs-within-a-cell."""
+    parts: list[tuple[str, str]] = []
+    if include_status:
+        parts.append(("Status: ", format_status(line.status)))
+    parts.append(("Commentary: ", line.commentary or "No commentary provided."))
+    if line.path_to_green:
+        parts.append(("Path to green: ", line.path_to_green))
+    if line.next_steps:
+        parts.append(("Next steps: ", line.next_steps))
+    parts.append(("Last updated: ", format_date(line.last_updated, missing="Never")))
+    segments: list[Segment] = []
+    for index, (label, text) in enumerate(parts):
+        if index:
+            segments.append(Segment("\n"))
+        segments += [Segment(label, bold=True), Segment(text)]
+    return tuple(segments)
+
+
+SectionWriter = Callable[[PaperContext], None]
+
+SECTION_WRITERS: dict[str, SectionWriter] = {
+    model.RECOMMENDATIONS: write_recommendations,
+    model.EXECUTIVE_SUMMARY: write_executive_summary,
+    model.RAG_KEY: write_rag_key,
+    model.SUMMARY: write_summary,
+    model.EXCEPTIONS: write_exceptions,
+    model.OVERDUE: write_overdue,
+    model.COMPLETED: write_completed,
+    model.DUE_NEXT: write_due_next,
+    model.ESCALATIONS: write_escalations,
+    model.MEASURES: write_measures,
+}

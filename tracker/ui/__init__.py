@@ -1,0 +1,1 @@
+"""The Streamlit user interface: entry script, sign-in, navigation and shared components."""

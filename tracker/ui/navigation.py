@@ -1,0 +1,114 @@
+"""The pages of the app and which people may see each, in one table.
+
+The entry script builds ``st.navigation`` from ``pages_for(actor)``: a page the actor may not
+use is omitted, not hidden. The services still check every read and write themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.permissions import Actor, Operation, can
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    url_path: str
+    file: str
+    title: str
+    icon: str
+    section: str
+    allowed: Callable[[Actor], bool]
+
+    @property
+    def path(self) -> Path:
+        return PAGES_DIR / self.file
+
+
+def _op(operation: Operation) -> Callable[[Actor], bool]:
+    return lambda actor: can(actor, operation)
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "my-actions",
+        "my_actions.py",
+        "My actions",
+        ":material/task_alt:",
+        "Work",
+        _op(Operation.VIEW_MY_ACTIONS),
+    ),
+    PageSpec(
+        "register",
+        "register.py",
+        "Action register",
+        ":material/table_rows:",
+        "Work",
+        _op(Operation.VIEW_PROGRESS),
+    ),
+    PageSpec(
+        "overview",
+        "overview.py",
+        "Executive overview",
+        ":material/monitoring:",
+        "Work",
+        _op(Operation.VIEW_PROGRESS),
+    ),
+    PageSpec(
+        "measures",
+        "measures.py",
+        "Success measures",
+        ":material/query_stats:",
+        "Work",
+        _op(Operation.VIEW_PROGRESS),
+    ),
+    PageSpec(
+        "papers",
+        "papers.py",
+        "Board papers",
+        ":material/description:",
+        "Boards",
+        _op(Operation.VIEW_PAPERS),
+    ),
+    PageSpec(
+        "governance",
+        "governance.py",
+        "Governance",
+        ":material/account_tree:",
+        "Boards",
+        _op(Operation.VIEW_PROGRESS),
+    ),
+    PageSpec(
+        "people",
+        "people.py",
+        "People and roles",
+        ":material/group:",
+        "Administration",
+        _op(Operation.MANAGE_PEOPLE),
+    ),
+    PageSpec(
+        "import-export",
+        "import_export.py",
+        "Import and export",
+        ":material/swap_vert:",
+        "Administration",
+        _op(Operation.IMPORT_PLAN),
+    ),
+    PageSpec(
+        "reminders",
+        "reminders.py",
+        "Reminders and mail",
+        ":material/mail:",
+        "Administration",
+        _op(Operation.MANAGE_MAIL),
+    ),
+)
+
+
+def pages_for(actor: Actor) -> list[PageSpec]:
+    """The pages ``actor`` may use, in menu order."""
+    return [page for page in PAGES if page.allowed(actor)]
