@@ -50,7 +50,8 @@ def test_database_urls_are_printed_without_passwords() -> None:
 
 def test_unreachable_database_is_one_clear_line_without_the_password() -> None:
     result = runner.invoke(
-        app, ["status", "--json"],
+        app,
+        ["status", "--json"],
         env={"TRACKER_DATABASE_URL": "postgresql+psycopg://u:s3cret@127.0.0.1:1/none"},
     )
     assert result.exit_code == 1
@@ -66,8 +67,10 @@ def test_check_accepts_the_shipped_file() -> None:
 def test_check_rejects_a_bad_file_with_line_numbers(tmp_path: Path) -> None:
     bad = tmp_path / "governance.yaml"
     bad.write_text(
-        GOVERNANCE_FILE.read_text().replace("reports_to: send_improvement_board\n    secretary",
-                                            "reports_to: SEND Improvment Board\n    secretary"),
+        GOVERNANCE_FILE.read_text().replace(
+            "reports_to: send_improvement_board\n    secretary",
+            "reports_to: SEND Improvment Board\n    secretary",
+        ),
     )
     result = runner.invoke(app, ["check", str(bad)])
     assert result.exit_code == 1
@@ -75,7 +78,9 @@ def test_check_rejects_a_bad_file_with_line_numbers(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_init_with_a_bad_governance_file_is_one_line_and_nonzero(env: dict[str, str], tmp_path: Path) -> None:
+def test_init_with_a_bad_governance_file_is_one_line_and_nonzero(
+    env: dict[str, str], tmp_path: Path
+) -> None:
     bad = tmp_path / "governance.yaml"
     bad.write_text("partnership: [unclosed\n")
     result = runner.invoke(app, ["init"], env={**env, "TRACKER_GOVERNANCE_FILE": str(bad)})
@@ -84,6 +89,8 @@ def test_init_with_a_bad_governance_file_is_one_line_and_nonzero(env: dict[str, 
 
 
 def test_production_refuses_developer_mode() -> None:
-    result = runner.invoke(app, ["status"], env={"TRACKER_ENV": "production", "TRACKER_AUTH": "dev"})
+    result = runner.invoke(
+        app, ["status"], env={"TRACKER_ENV": "production", "TRACKER_AUTH": "dev"}
+    )
     assert result.exit_code == 1
     assert "TRACKER_AUTH=dev is refused" in result.output

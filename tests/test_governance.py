@@ -56,13 +56,17 @@ def _replace(old: str, new: str, count: int = 1) -> str:
 
 BAD_FILES = {
     "unknown body": (
-        _replace("reports_to: send_transformation_board\n    secretary: operations",
-                 "reports_to: SEND Ops Board\n    secretary: operations"),
+        _replace(
+            "reports_to: send_transformation_board\n    secretary: operations",
+            "reports_to: SEND Ops Board\n    secretary: operations",
+        ),
         r"bodies\[8\]\.reports_to: unknown body 'SEND Ops Board' \(line \d+\)",
     ),
     "cycle in reporting lines": (
-        _replace("    reports_to: lcc_cabinet\n    also_reports_to",
-                 "    reports_to: send_operations_board\n    also_reports_to"),
+        _replace(
+            "    reports_to: lcc_cabinet\n    also_reports_to",
+            "    reports_to: send_operations_board\n    also_reports_to",
+        ),
         r"reporting lines form a cycle: .*send_improvement_board.*send_operations_board",
     ),
     "bad date": (
@@ -75,11 +79,13 @@ BAD_FILES = {
     ),
     "duplicate body name": (
         _replace("name: Scrutiny\n", "name: ICB Quality Committee\n"),
-        r"bodies\[3\]\.name: duplicate body name 'ICB Quality Committee' \(also at bodies\[2\]\.name\)",
+        r"bodies\[3\]\.name: duplicate body name 'ICB Quality Committee' "
+        r"\(also at bodies\[2\]\.name\)",
     ),
     "duplicate person": (
-        _replace("email: powar@example.org", "email: POWAR.Participation@example.org\n    job_title: x")
-        .replace("email: provider.rep@example.nhs.uk", "email: powar.participation@example.org"),
+        _replace(
+            "email: powar@example.org", "email: POWAR.Participation@example.org\n    job_title: x"
+        ).replace("email: provider.rep@example.nhs.uk", "email: powar.participation@example.org"),
         r"people\[\d+\]\.email: duplicate e-mail",
     ),
     "yaml syntax error": (
@@ -87,12 +93,16 @@ BAD_FILES = {
         r"not valid YAML: .*\(line \d+, column \d+\)",
     ),
     "python object tag": (
-        _replace("  short_name: Lancashire SEND\n",
-                 "  short_name: !!python/object/apply:os.system ['echo pwned']\n"),
+        _replace(
+            "  short_name: Lancashire SEND\n",
+            "  short_name: !!python/object/apply:os.system ['echo pwned']\n",
+        ),
         r"not valid YAML: .*python/object.*\(line \d+, column \d+\)",
     ),
     "unknown key": (
-        _replace("  timezone: Europe/London\n", "  timezone: Europe/London\n  colour_scheme: blue\n"),
+        _replace(
+            "  timezone: Europe/London\n", "  timezone: Europe/London\n  colour_scheme: blue\n"
+        ),
         r"partnership\.colour_scheme: Extra inputs are not permitted \(line \d+\)",
     ),
     "bad recurrence rule": (
@@ -115,9 +125,9 @@ def test_bad_file_gives_a_clear_error(case: str) -> None:
     text, pattern = BAD_FILES[case]
     with pytest.raises(GovernanceError) as excinfo:
         parse_governance(text)
-    assert any(
-        __import__("re").search(pattern, problem) for problem in excinfo.value.problems
-    ), excinfo.value.problems
+    assert any(__import__("re").search(pattern, problem) for problem in excinfo.value.problems), (
+        excinfo.value.problems
+    )
 
 
 def test_unknown_body_error_names_the_right_line() -> None:

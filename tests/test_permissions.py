@@ -9,11 +9,11 @@ import pytest
 from tracker.models import Role
 from tracker.permissions import Actor, Operation, PermissionDenied, can, require
 
-A, E, S, L, O, P = (r.value for r in Role)
+A, E, S, L, OWN, P = (r.value for r in Role)
 # Who may do each operation by role alone; ownership adds rights below.
 EXPECTED_BY_ROLE = {
-    Operation.VIEW_PROGRESS: {A, E, S, L, O, P},
-    Operation.VIEW_AUDIT: {A, E, S, L, O},
+    Operation.VIEW_PROGRESS: {A, E, S, L, OWN, P},
+    Operation.VIEW_AUDIT: {A, E, S, L, OWN},
     Operation.UPDATE_ACTION: {A},
     Operation.ESCALATE_ACTION: {A, S},
     Operation.MANAGE_ACTIONS: {A},
@@ -25,7 +25,7 @@ EXPECTED_BY_ROLE = {
     Operation.IMPORT_PLAN: {A},
     Operation.EXPORT_PLAN: {A, S, E},
     Operation.MANAGE_MAIL: {A},
-    Operation.VIEW_MY_ACTIONS: {A, L, O},
+    Operation.VIEW_MY_ACTIONS: {A, L, OWN},
 }
 OWNERSHIP_GRANTS = {
     Operation.UPDATE_ACTION,
@@ -37,14 +37,17 @@ OWNERSHIP = {"none": (False, False), "owner": (True, False), "workstream lead": 
 
 
 def _actor(role: str, *, active: bool = True) -> Actor:
-    return Actor(person_id=1, email="x@example.org", name="X", roles=frozenset({role}), active=active)
+    return Actor(
+        person_id=1, email="x@example.org", name="X", roles=frozenset({role}), active=active
+    )
 
 
 CASES = list(itertools.product(list(Role), list(Operation), list(OWNERSHIP)))
 
 
-@pytest.mark.parametrize(("role", "operation", "ownership"), CASES,
-                         ids=[f"{r.value}-{o.value}-{w}" for r, o, w in CASES])
+@pytest.mark.parametrize(
+    ("role", "operation", "ownership"), CASES, ids=[f"{r.value}-{o.value}-{w}" for r, o, w in CASES]
+)
 def test_permission_table(role: Role, operation: Operation, ownership: str) -> None:
     is_owner, is_lead = OWNERSHIP[ownership]
     expected = role.value in EXPECTED_BY_ROLE[operation] or (
@@ -64,6 +67,8 @@ def test_inactive_people_may_do_nothing(operation: Operation) -> None:
 
 
 def test_people_who_own_actions_get_my_actions_without_a_role() -> None:
-    actor = Actor(person_id=1, email="x@example.org", name="X", roles=frozenset(), owns_actions=True)
+    actor = Actor(
+        person_id=1, email="x@example.org", name="X", roles=frozenset(), owns_actions=True
+    )
     assert can(actor, Operation.VIEW_MY_ACTIONS)
     assert not can(actor, Operation.VIEW_PROGRESS)

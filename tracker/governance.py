@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
@@ -324,8 +324,7 @@ def parse_governance(text: str, *, source: str = "governance.yaml") -> Governanc
         config = GovernanceConfig.model_validate(data)
     except ValidationError as exc:
         problems = [
-            _message(lines, tuple(err["loc"]), _clean_pydantic(err["msg"]))
-            for err in exc.errors()
+            _message(lines, tuple(err["loc"]), _clean_pydantic(err["msg"])) for err in exc.errors()
         ]
         raise GovernanceError(source, problems) from None
     problems = [_message(lines, loc, text) for loc, text in _cross_check(config)]
@@ -434,13 +433,13 @@ def _check_cycles(config: GovernanceConfig) -> list[tuple[Loc, str]]:
     for b in config.bodies:
         target = config.find_body(b.reports_to) if b.reports_to else None
         parent[b.key] = target.key if target else None
-    reported: set[str] = set()
+    reported: set[frozenset[str]] = set()
     for i, b in enumerate(config.bodies):
         chain = [b.key]
         current = parent.get(b.key)
         while current is not None:
             if current in chain:
-                cycle = chain[chain.index(current) :] + [current]
+                cycle = [*chain[chain.index(current) :], current]
                 names = " -> ".join(cycle)
                 if frozenset(cycle) not in reported:
                     reported.add(frozenset(cycle))

@@ -418,7 +418,9 @@ class OutboxMessage(SQLModel, table=True):
         default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
     )
     claimed_by: str | None = Field(default=None, max_length=120)
-    sent_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
+    sent_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
     provider_message_id: str | None = Field(default=None, max_length=400)
 
 
@@ -433,7 +435,9 @@ class JobRun(SQLModel, table=True):
     finished_at: datetime | None = Field(
         default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
     )
-    counts: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    counts: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
     error: str | None = None
 
 

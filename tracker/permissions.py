@@ -104,7 +104,9 @@ def can(
     if operation in _BY_OWNERSHIP and (is_owner or is_workstream_lead):
         return True
     # Anyone who owns or leads actions gets their own list, whatever roles they hold.
-    return operation is Operation.VIEW_MY_ACTIONS and (actor.owns_actions or actor.leads_workstreams)
+    return operation is Operation.VIEW_MY_ACTIONS and (
+        actor.owns_actions or actor.leads_workstreams
+    )
 
 
 def require(

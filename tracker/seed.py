@@ -98,7 +98,9 @@ class _Lookups:
             people={p.email: p for p in session.exec(select(Person)).all()},
         )
 
-    def person(self, session: Session, email: str | None, org: Organisation | None) -> Person | None:
+    def person(
+        self, session: Session, email: str | None, org: Organisation | None
+    ) -> Person | None:
         if not email:
             return None
         email = email.lower()

@@ -308,7 +308,7 @@ class FakeGraphServer:
     # --- scripting and inspection -----------------------------------------------------------
 
     def script_batch(self, *answers: int | Scripted) -> None:
-        """Answers for the next ``$batch`` calls as a whole, before any message is looked at."""
+        """Answers for the next ``$batch`` calls as a whole; a 2xx entry lets the call through."""
         with self._lock:
             self._batch_script.extend(_scripted(a) for a in answers)
 
@@ -446,7 +446,7 @@ class FakeGraphServer:
     def _batch(self, request: RecordedRequest) -> Response:
         request_id = {"request-id": str(uuid.uuid4())}
         scripted = self._scripted_answer(self._batch_script)
-        if scripted is not None:
+        if scripted is not None and scripted.status >= 300:
             return _json(scripted.status, scripted.body(), {**scripted.headers(), **request_id})
         if not self._authorised(request):
             return self._unauthorised()

@@ -27,25 +27,49 @@ DUE = date(2026, 6, 30)
 @pytest.mark.parametrize(
     ("form", "field", "message"),
     [
-        (UpdateForm(rag="red", status="in_progress", commentary="Late", path_to_green=None),
-         "path_to_green", "a path to green is required for a Red rating"),
-        (UpdateForm(rag="red", status="in_progress", commentary=None, path_to_green="Plan"),
-         "commentary", "commentary is required for a Red rating"),
-        (UpdateForm(rag="amber", status="in_progress", commentary="   "),
-         "commentary", "commentary is required for a Amber rating"),
-        (UpdateForm(rag="green", status="complete", commentary=None),
-         "commentary", "completing an action needs a closing note"),
-        (UpdateForm(rag="blue", status="in_progress", commentary="Done"),
-         "status", "Blue means complete: set the status to Complete"),
-        (UpdateForm(rag="green", status="in_progress", revised_due_date=date(2026, 9, 30)),
-         "due_date_reason", "moving the due date needs a reason"),
+        (
+            UpdateForm(rag="red", status="in_progress", commentary="Late", path_to_green=None),
+            "path_to_green",
+            "a path to green is required for a Red rating",
+        ),
+        (
+            UpdateForm(rag="red", status="in_progress", commentary=None, path_to_green="Plan"),
+            "commentary",
+            "commentary is required for a Red rating",
+        ),
+        (
+            UpdateForm(rag="amber", status="in_progress", commentary="   "),
+            "commentary",
+            "commentary is required for a Amber rating",
+        ),
+        (
+            UpdateForm(rag="green", status="complete", commentary=None),
+            "commentary",
+            "completing an action needs a closing note",
+        ),
+        (
+            UpdateForm(rag="blue", status="in_progress", commentary="Done"),
+            "status",
+            "Blue means complete: set the status to Complete",
+        ),
+        (
+            UpdateForm(rag="green", status="in_progress", revised_due_date=date(2026, 9, 30)),
+            "due_date_reason",
+            "moving the due date needs a reason",
+        ),
         (UpdateForm(rag="purple", status="in_progress"), "rag", "'purple' is not a RAG rating"),
         (UpdateForm(rag="green", status="nearly"), "status", "'nearly' is not a status"),
         (UpdateForm(rag=None, status="in_progress"), "rag", "choose a RAG rating"),
-        (UpdateForm(rag="green", status="in_progress", evidence_url="javascript:alert(1)"),
-         "evidence_url", "must be a web link"),
-        (UpdateForm(rag="green", status="in_progress", commentary="x" * 4001),
-         "commentary", "the limit is 4000"),
+        (
+            UpdateForm(rag="green", status="in_progress", evidence_url="javascript:alert(1)"),
+            "evidence_url",
+            "must be a web link",
+        ),
+        (
+            UpdateForm(rag="green", status="in_progress", commentary="x" * 4001),
+            "commentary",
+            "the limit is 4000",
+        ),
     ],
 )
 def test_invalid_updates_name_the_field(form: UpdateForm, field: str, message: str) -> None:
@@ -59,7 +83,10 @@ def test_invalid_updates_name_the_field(form: UpdateForm, field: str, message: s
     [
         (UpdateForm(rag="green", status="in_progress"), "green"),
         (UpdateForm(rag="amber", status="in_progress", commentary="Slipping"), "amber"),
-        (UpdateForm(rag="red", status="in_progress", commentary="Off", path_to_green="Plan"), "red"),
+        (
+            UpdateForm(rag="red", status="in_progress", commentary="Off", path_to_green="Plan"),
+            "red",
+        ),
         (UpdateForm(rag="blue", status="complete", commentary="Delivered"), "blue"),
         (UpdateForm(rag=None, status="complete", commentary="Delivered"), "blue"),
         (UpdateForm(rag=None, status="withdrawn", commentary="Superseded"), None),
@@ -80,21 +107,30 @@ def test_xml_forbidden_characters_are_stripped_and_the_rest_kept() -> None:
 
 
 def test_update_writes_history_state_and_audit_in_one_go(engine) -> None:
-    add_update(engine, "P2.3", rag="red", commentary="Two EP posts vacant",
-               path_to_green="Agency cover from March", revised_due_date=date(2027, 6, 30),
-               due_date_reason="Recruitment delay")
+    add_update(
+        engine,
+        "P2.3",
+        rag="red",
+        commentary="Two EP posts vacant",
+        path_to_green="Agency cover from March",
+        revised_due_date=date(2027, 6, 30),
+        due_date_reason="Recruitment delay",
+    )
     with session_scope(engine) as session:
         action = get_action(session, "P2.3")
         assert (action.rag, action.status, action.version) == ("red", "in_progress", 2)
         assert action.due_date == date(2027, 6, 30)
         assert action.latest_commentary == "Two EP posts vacant"
         assert action.last_updated_at is not None
-        updates = session.exec(select(ActionUpdate).where(ActionUpdate.action_id == action.id)).all()
+        updates = session.exec(
+            select(ActionUpdate).where(ActionUpdate.action_id == action.id)
+        ).all()
         assert len(updates) == 1 and updates[0].due_date_reason == "Recruitment delay"
         audit = {
             a.field: (a.old, a.new, a.reason)
-            for a in session.exec(select(AuditLog).where(AuditLog.entity_id == action.id,
-                                                         AuditLog.entity == "action"))
+            for a in session.exec(
+                select(AuditLog).where(AuditLog.entity_id == action.id, AuditLog.entity == "action")
+            )
         }
         assert audit["rag"] == (None, "red", "Recruitment delay")
         assert audit["due_date"][1] == "2027-06-30"
@@ -104,17 +140,23 @@ def test_stale_save_is_refused_naming_who_changed_it(engine) -> None:
     with session_scope(engine) as session:
         seen = get_action(session, "P1.1").version
         owner = owner_of(session, "P1.1")
-    add_update(engine, "P1.1", rag="green", by=ADMIN,
-               at=datetime(2026, 11, 27, 9, 30, tzinfo=UTC))
+    add_update(engine, "P1.1", rag="green", by=ADMIN, at=datetime(2026, 11, 27, 9, 30, tzinfo=UTC))
     with pytest.raises(ConflictError) as excinfo, session_scope(engine, write=True) as session:
-        record_update(session, actor=owner, reference="P1.1", seen_version=seen,
-                      form=UpdateForm(rag="amber", status="in_progress", commentary="Mine"))
+        record_update(
+            session,
+            actor=owner,
+            reference="P1.1",
+            seen_version=seen,
+            form=UpdateForm(rag="amber", status="in_progress", commentary="Mine"),
+        )
     assert "SEND Programme Management Office" in str(excinfo.value)
     assert "27 Nov 2026 09:30" in str(excinfo.value)
     with session_scope(engine) as session:
         action = get_action(session, "P1.1")
         assert (action.rag, action.version) == ("green", 2)
-        count = len(session.exec(select(ActionUpdate).where(ActionUpdate.action_id == action.id)).all())
+        count = len(
+            session.exec(select(ActionUpdate).where(ActionUpdate.action_id == action.id)).all()
+        )
         assert count == 1
 
 
@@ -127,11 +169,21 @@ def test_two_sessions_editing_the_same_action(engine) -> None:
         admin = actor(s2, ADMIN)
         assert a1.version == a2.version == 1
     with session_scope(engine, write=True) as session:
-        record_update(session, actor=owner, reference="P3.2", seen_version=1,
-                      form=UpdateForm(rag="amber", status="in_progress", commentary="Owner's view"))
+        record_update(
+            session,
+            actor=owner,
+            reference="P3.2",
+            seen_version=1,
+            form=UpdateForm(rag="amber", status="in_progress", commentary="Owner's view"),
+        )
     with pytest.raises(ConflictError), session_scope(engine, write=True) as session:
-        record_update(session, actor=admin, reference="P3.2", seen_version=1,
-                      form=UpdateForm(rag="green", status="in_progress", commentary="Admin's view"))
+        record_update(
+            session,
+            actor=admin,
+            reference="P3.2",
+            seen_version=1,
+            form=UpdateForm(rag="green", status="in_progress", commentary="Admin's view"),
+        )
     with session_scope(engine) as session:
         action = get_action(session, "P3.2")
         assert action.latest_commentary == "Owner's view"
@@ -142,13 +194,19 @@ def test_partner_and_other_owners_cannot_update(engine) -> None:
         partner = actor(session, PARTNER)
         other_owner = owner_of(session, "P5.12")
         target = next(
-            ref for ref in ("P2.3", "P2.4", "P1.1", "P3.1")
+            ref
+            for ref in ("P2.3", "P2.4", "P1.1", "P3.1")
             if get_action(session, ref).owner_id != other_owner.person_id
         )
     for who in (partner, other_owner):
         with pytest.raises(PermissionDenied), session_scope(engine, write=True) as session:
-            record_update(session, actor=who, reference=target, seen_version=1,
-                          form=UpdateForm(rag="green", status="in_progress"))
+            record_update(
+                session,
+                actor=who,
+                reference=target,
+                seen_version=1,
+                form=UpdateForm(rag="green", status="in_progress"),
+            )
 
 
 def test_workstream_lead_can_update_their_workstreams_actions(engine) -> None:
@@ -165,8 +223,13 @@ def test_workstream_lead_can_update_their_workstreams_actions(engine) -> None:
 
 def test_withdrawing_records_the_reason(engine) -> None:
     with session_scope(engine, write=True) as session:
-        withdraw_action(session, actor=actor(session, ADMIN), reference="P4.8", seen_version=1,
-                        reason="Merged into P4.6")
+        withdraw_action(
+            session,
+            actor=actor(session, ADMIN),
+            reference="P4.8",
+            seen_version=1,
+            reason="Merged into P4.6",
+        )
     with session_scope(engine) as session:
         action = get_action(session, "P4.8")
         assert action.status == "withdrawn"

@@ -41,9 +41,7 @@ def _worker(url: str, reference: str, results: multiprocessing.Queue) -> None:  
 def test_eight_processes_fifty_updates_each(db_url: str) -> None:
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    workers = [
-        context.Process(target=_worker, args=(db_url, ref, results)) for ref in REFERENCES
-    ]
+    workers = [context.Process(target=_worker, args=(db_url, ref, results)) for ref in REFERENCES]
     for w in workers:
         w.start()
     errors = [e for _ in workers for e in results.get(timeout=240)]
@@ -68,8 +66,13 @@ def _racer(url: str, barrier, results) -> None:  # type: ignore[no-untyped-def]
     barrier.wait()
     try:
         with session_scope(engine, write=True) as session:
-            record_update(session, actor=admin, reference="P2.5", seen_version=seen,
-                          form=UpdateForm(rag="green", status="in_progress"))
+            record_update(
+                session,
+                actor=admin,
+                reference="P2.5",
+                seen_version=seen,
+                form=UpdateForm(rag="green", status="in_progress"),
+            )
         results.put("saved")
     except ConflictError:
         results.put("conflict")

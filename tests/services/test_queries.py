@@ -18,7 +18,9 @@ from tracker.services.queries import (
 
 def _due(engine, reference: str) -> date:
     with session_scope(engine) as session:
-        return next(r for r in list_actions(session, today=date(2026, 1, 1)) if r.reference == reference).due_date
+        return next(
+            r for r in list_actions(session, today=date(2026, 1, 1)) if r.reference == reference
+        ).due_date
 
 
 def test_overdue_sorted_by_days_and_complete_actions_excluded(engine) -> None:
@@ -58,16 +60,32 @@ def test_summaries_count_every_action_once(engine) -> None:
             rows = summarise_rag(session, by=by)
             assert sum(r.total for r in rows) == 42, by
         by_priority = summarise_rag(session, by="priority")
-        assert [r.group.split(":")[0] for r in by_priority] == [f"Priority {n}" for n in range(1, 6)]
-        assert by_priority[0].counts == {"blue": 0, "green": 0, "amber": 1, "red": 1, "not_rated": 2}
-        assert count_by_rag(session) == {"blue": 0, "green": 1, "amber": 1, "red": 1, "not_rated": 39}
+        assert [r.group.split(":")[0] for r in by_priority] == [
+            f"Priority {n}" for n in range(1, 6)
+        ]
+        assert by_priority[0].counts == {
+            "blue": 0,
+            "green": 0,
+            "amber": 1,
+            "red": 1,
+            "not_rated": 2,
+        }
+        assert count_by_rag(session) == {
+            "blue": 0,
+            "green": 1,
+            "amber": 1,
+            "red": 1,
+            "not_rated": 39,
+        }
 
 
 def test_register_filters(engine) -> None:
     add_update(engine, "P4.2", rag="red", commentary="Co-production launch delayed")
     today = date(2026, 1, 1)
     with session_scope(engine) as session:
-        assert [r.reference for r in list_actions(session, today=today, filters=ActionFilter(rag="red"))] == ["P4.2"]
+        assert [
+            r.reference for r in list_actions(session, today=today, filters=ActionFilter(rag="red"))
+        ] == ["P4.2"]
         found = list_actions(session, today=today, filters=ActionFilter(search="cornerstones"))
         assert [r.reference for r in found] == ["P4.2"]
         p4 = list_actions(session, today=today, filters=ActionFilter(priority=4))

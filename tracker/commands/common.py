@@ -54,7 +54,9 @@ def parse_day(value: str | None, *, option: str) -> date:
 
 
 def echo_table(headers: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     typer.echo(line)
     typer.echo("  ".join("-" * w for w in widths))

@@ -50,7 +50,9 @@ def init() -> None:
 
 @app.command()
 def check(
-    file: Annotated[Path | None, typer.Argument(help="governance file (default: the one in force)")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="governance file (default: the one in force)")
+    ] = None,
 ) -> None:
     """Validate a governance file without touching the database."""
     path = file or load_settings().governance_file
@@ -106,11 +108,19 @@ def run(
     _initialise(quiet=True)
     settings = load_settings()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(UI_ENTRY),
-        "--server.port", str(port),
-        "--server.address", address,
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(UI_ENTRY),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     typer.echo(f"Serving on http://{address}:{port} (database {settings.database_url})")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -114,9 +114,14 @@ def fill_paragraph(p: Any, value: str | tuple[Segment, ...]) -> None:
             append_runs(p, segment.text, bold=segment.bold)
 
 
-def add_paragraph(document: Document, value: str | tuple[Segment, ...], *, style: str) -> Paragraph:
-    """A body paragraph in ``style`` holding sanitised text."""
-    paragraph = document.add_paragraph(style=style)
+def add_paragraph(
+    document: Document, value: str | tuple[Segment, ...], *, style_id: str
+) -> Paragraph:
+    """A body paragraph in the style with id ``style_id``, holding sanitised text.
+
+    Styles go by id because python-docx's look-up by name scans every style each time."""
+    paragraph = document.add_paragraph()
+    paragraph._p.style = style_id
     fill_paragraph(paragraph._p, value)
     return paragraph
 
@@ -205,7 +210,7 @@ def _header_row(columns: Sequence[Column], widths: Sequence[int], style_id: str)
 class TableStyles:
     """Style ids and names the table builder applies, resolved once per document."""
 
-    table: str  # table style name, e.g. "Table Grid"
+    table_id: str  # table style id, e.g. "TableGrid"
     text_id: str  # paragraph style id for body cells
     heading_id: str  # paragraph style id for header cells
 
@@ -225,7 +230,8 @@ def add_table(
     usable = page_width - margins
     total_weight = sum(column.weight for column in columns)
     widths = [int(usable * _TWIPS_PER_EMU * c.weight / total_weight) for c in columns]
-    table: Table = document.add_table(rows=0, cols=len(columns), style=styles.table)
+    table: Table = document.add_table(rows=0, cols=len(columns))
+    table._tbl.tblPr.style = styles.table_id
     table.autofit = False  # fixed layout: Word need not measure every cell of a long register
     for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_col.w = Emu(width * 635)

@@ -70,20 +70,19 @@ def _clear_body(document: Document) -> None:
 
 
 def _resolve_styles(document: Document) -> PaperStyles:
-    def style_id(name: str) -> str:
-        return str(document.styles[name].style_id)
-
+    """Style ids by name: an organisation's template may use ids other than the names."""
+    ids = {style.name: str(style.style_id) for style in document.styles}
     return PaperStyles(
-        normal="Normal",
-        title="Title",
-        heading1="Heading 1",
-        heading2="Heading 2",
-        list_number="List Number",
-        cover=COVER_STYLE,
+        normal=ids["Normal"],
+        title=ids["Title"],
+        heading1=ids["Heading 1"],
+        heading2=ids["Heading 2"],
+        list_number=ids["List Number"],
+        cover=ids[COVER_STYLE],
         tables=TableStyles(
-            table="Table Grid",
-            text_id=style_id(TABLE_TEXT_STYLE),
-            heading_id=style_id(TABLE_HEADING_STYLE),
+            table_id=ids["Table Grid"],
+            text_id=ids[TABLE_TEXT_STYLE],
+            heading_id=ids[TABLE_HEADING_STYLE],
         ),
     )
 
@@ -161,10 +160,10 @@ def _use_orientation(document: Document, orientation: WD_ORIENT) -> None:
 
 
 def _write_cover(document: Document, paper: BoardPaper, styles: PaperStyles) -> None:
-    add_paragraph(document, paper.partnership_name, style=styles.cover)
-    add_paragraph(document, paper.board_name, style=styles.cover)
-    add_paragraph(document, format_long_date(paper.meeting_date), style=styles.cover)
-    add_paragraph(document, paper.title, style=styles.title)
+    add_paragraph(document, paper.partnership_name, style_id=styles.cover)
+    add_paragraph(document, paper.board_name, style_id=styles.cover)
+    add_paragraph(document, format_long_date(paper.meeting_date), style_id=styles.cover)
+    add_paragraph(document, paper.title, style_id=styles.title)
     facts = [
         ("Report of: ", paper.report_of),
         ("Author: ", paper.author),
@@ -174,4 +173,4 @@ def _write_cover(document: Document, paper: BoardPaper, styles: PaperStyles) -> 
         ("Produced: ", f"{format_timestamp(paper.generated_at)} by the SEND action tracker"),
     ]
     for label, value in facts:
-        add_paragraph(document, (Segment(label, bold=True), Segment(value)), style=styles.normal)
+        add_paragraph(document, (Segment(label, bold=True), Segment(value)), style_id=styles.normal)

@@ -69,7 +69,7 @@ def section_title(section: str, level: model.Level) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PaperStyles:
-    """Style names (for python-docx calls) and ids (for raw XML) used throughout a paper."""
+    """Ids of the styles a paper applies, resolved from their names once per document."""
 
     normal: str
     title: str
@@ -116,14 +116,14 @@ class PaperContext:
 
     def heading(self, section: str) -> None:
         add_paragraph(
-            self.document, section_title(section, self.paper.level), style=self.styles.heading1
+            self.document, section_title(section, self.paper.level), style_id=self.styles.heading1
         )
 
     def subheading(self, text: str) -> None:
-        add_paragraph(self.document, text, style=self.styles.heading2)
+        add_paragraph(self.document, text, style_id=self.styles.heading2)
 
     def say(self, text: str | tuple[Segment, ...]) -> None:
-        add_paragraph(self.document, text, style=self.styles.normal)
+        add_paragraph(self.document, text, style_id=self.styles.normal)
 
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence[CellValue]]) -> None:
         body = self.document.element.body
@@ -153,7 +153,7 @@ def write_recommendations(ctx: PaperContext) -> None:
         return
     ctx.say("The Board is asked to:")
     for recommendation in ctx.paper.recommendations:
-        add_paragraph(ctx.document, recommendation, style=ctx.styles.list_number)
+        add_paragraph(ctx.document, recommendation, style_id=ctx.styles.list_number)
 
 
 def write_executive_summary(ctx: PaperContext) -> None:

@@ -180,7 +180,9 @@ def _conflict(session: Session, action_id: int) -> ConflictError:
     )
 
 
-def _guarded_update(session: Session, action: Action, seen_version: int, values: dict[str, Any]) -> None:
+def _guarded_update(
+    session: Session, action: Action, seen_version: int, values: dict[str, Any]
+) -> None:
     """UPDATE ... WHERE id = ? AND version = seen; ConflictError if another save came first."""
     assert action.id is not None
     result = session.exec(

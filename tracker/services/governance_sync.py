@@ -228,7 +228,9 @@ def _sync_bodies(
         _apply(session, report, row, "governance_body", item.name, values, created=False)
     for key, row in existing.items():
         if key not in result and row.active:
-            _apply(session, report, row, "governance_body", row.name, {"active": False}, created=False)
+            _apply(
+                session, report, row, "governance_body", row.name, {"active": False}, created=False
+            )
     return result
 
 

@@ -175,14 +175,26 @@ def add_person(
     session.flush()
     assert person.id is not None
     record_change(
-        session, actor=_person(session, actor), entity="person", entity_id=person.id,
-        entity_label=address, field="created", old=None, new=address,
+        session,
+        actor=_person(session, actor),
+        entity="person",
+        entity_id=person.id,
+        entity_label=address,
+        field="created",
+        old=None,
+        new=address,
     )
     for role in sorted(roles):
         session.add(PersonRole(person_id=person.id, role=role))
         record_change(
-            session, actor=_person(session, actor), entity="person", entity_id=person.id,
-            entity_label=address, field="role added", old=None, new=role,
+            session,
+            actor=_person(session, actor),
+            entity="person",
+            entity_id=person.id,
+            entity_label=address,
+            field="role added",
+            old=None,
+            new=role,
         )
     return person
 
@@ -217,14 +229,26 @@ def set_roles(session: Session, *, actor: Actor, person_id: int, roles: frozense
         if row.role not in roles:
             session.delete(row)
             record_change(
-                session, actor=me, entity="person", entity_id=person_id,
-                entity_label=person.email, field="role removed", old=row.role, new=None,
+                session,
+                actor=me,
+                entity="person",
+                entity_id=person_id,
+                entity_label=person.email,
+                field="role removed",
+                old=row.role,
+                new=None,
             )
     for role in sorted(roles - held_names):
         session.add(PersonRole(person_id=person_id, role=role))
         record_change(
-            session, actor=me, entity="person", entity_id=person_id,
-            entity_label=person.email, field="role added", old=None, new=role,
+            session,
+            actor=me,
+            entity="person",
+            entity_id=person_id,
+            entity_label=person.email,
+            field="role added",
+            old=None,
+            new=role,
         )
 
 
@@ -237,8 +261,14 @@ def set_active(session: Session, *, actor: Actor, person_id: int, active: bool) 
     if person_id == actor.person_id and not active:
         raise PersonError("active", "you cannot deactivate yourself")
     record_change(
-        session, actor=_person(session, actor), entity="person", entity_id=person_id,
-        entity_label=person.email, field="active", old=person.active, new=active,
+        session,
+        actor=_person(session, actor),
+        entity="person",
+        entity_id=person_id,
+        entity_label=person.email,
+        field="active",
+        old=person.active,
+        new=active,
     )
     person.active = active
     session.add(person)

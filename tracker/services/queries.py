@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, func
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
@@ -91,19 +92,20 @@ def cycle_starts(
     return starts, today - timedelta(days=default_cycle_days)
 
 
-def _register_query() -> Select[Any]:
+def _register_query() -> Any:
+    # Nine columns is past sqlmodel.select's typed overloads; rows are unpacked by position.
     owner = aliased(Person)
     return (
-        select(
+        sa_select(
             Action,
-            Priority.number,
-            Priority.title,
-            Workstream.name,
-            owner.name,
-            owner.email,
-            Organisation.short_name,
-            Organisation.name,
-            GovernanceBody.name,
+            col(Priority.number),
+            col(Priority.title),
+            col(Workstream.name),
+            col(owner.name),
+            col(owner.email),
+            col(Organisation.short_name),
+            col(Organisation.name),
+            col(GovernanceBody.name),
         )
         .join(Priority, col(Priority.id) == col(Action.priority_id))
         .outerjoin(Workstream, col(Workstream.id) == col(Action.workstream_id))
@@ -114,7 +116,7 @@ def _register_query() -> Select[Any]:
     )
 
 
-def _apply_filter(query: Select[Any], filters: ActionFilter, today: date) -> Select[Any]:
+def _apply_filter(query: Any, filters: ActionFilter, today: date) -> Any:
     if filters.priority is not None:
         query = query.where(col(Priority.number) == filters.priority)
     if filters.workstream_id is not None:
@@ -261,11 +263,11 @@ def summarise_rag(session: Session, *, by: SummaryBy) -> list[RagSummary]:
     }[by]
     name = Priority.title if by == "priority" else table.name
     query = (
-        select(order, name, Action.rag, func.count())
+        select(col(order), col(name), col(Action.rag), func.count())
         .select_from(Action)
         .outerjoin(table, col(table.id) == col(foreign_key))
         .where(col(Action.status) != "withdrawn")
-        .group_by(order, name, col(Action.rag))
+        .group_by(col(order), col(name), col(Action.rag))
     )
     grouped: dict[tuple[int, str], Counter[str]] = {}
     for position, label, rag, count in session.exec(query).all():
@@ -348,6 +350,8 @@ def audit_trail(session: Session, *, entity: str, entity_id: int) -> list[AuditE
         .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
     )
     return [
-        AuditEntry(at=a.at, actor=a.actor_label, field=a.field, old=a.old, new=a.new, reason=a.reason)
+        AuditEntry(
+            at=a.at, actor=a.actor_label, field=a.field, old=a.old, new=a.new, reason=a.reason
+        )
         for a in session.exec(query).all()
     ]
