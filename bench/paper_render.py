@@ -29,12 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import docx  # noqa: E402
+import docx
 
-from tracker.papers import model  # noqa: E402
-from tracker.papers.model import ActionLine, BoardPaper, RagKeyEntry, SummaryRow  # noqa: E402
-from tracker.papers.render import render_board_paper  # noqa: E402
-from tracker.papers.text import format_date, format_status  # noqa: E402
+from tracker.papers import model
+from tracker.papers.model import ActionLine, BoardPaper, RagKeyEntry, SummaryRow
+from tracker.papers.render import render_board_paper
+from tracker.papers.text import format_date, format_status
 
 RAG_KEY = (
     RagKeyEntry("blue", "Blue", "#2E75B6", "Complete. The action has been delivered."),
@@ -59,12 +59,7 @@ OWNERS = (
     "Designated Clinical Officer",
 )
 ORGANISATIONS = ("LCC", "LSC ICB", "LPCF", "Lancashire Teaching Hospitals")
-WORDS = (
-    "review assessment capacity partners schools families timeliness plan pathway support "
-    "children young people health education care consultation training workforce data "
-    "quality assurance dashboard transition adulthood provision sufficiency outcomes panel "
-    "co-production forum evidence monitoring commissioning specialist therapy waiting list"
-).split()
+WORDS = ["review", "assessment", "capacity", "partners", "schools", "families", "timeliness", "plan", "pathway", "support", "children", "young", "people", "health", "education", "care", "consultation", "training", "workforce", "data", "quality", "assurance", "dashboard", "transition", "adulthood", "provision", "sufficiency", "outcomes", "panel", "co-production", "forum", "evidence", "monitoring", "commissioning", "specialist", "therapy", "waiting", "list"]
 
 
 def _sentence(rng: random.Random, low: int, high: int) -> str:
@@ -175,10 +170,13 @@ def _naive_register(actions: tuple[ActionLine, ...]) -> bytes:
     return buffer.getvalue()
 
 
-def run_case(case: str, size: int) -> dict[str, float]:
-    """Time one case in this process and report its figures."""
+def run_case(case: str, size: int, *, trace: bool) -> dict[str, float]:
+    """Run one case in this process and report its figures. Times are taken without
+    tracemalloc (it slows allocation several-fold); ``trace`` runs it again under tracemalloc
+    for the Python-heap peak. ru_maxrss covers lxml's C allocations too."""
     actions = make_actions(size)
-    tracemalloc.start()
+    if trace:
+        tracemalloc.start()
     started = time.perf_counter()
     if case == "naive":
         data = _naive_register(actions)
@@ -191,7 +189,7 @@ def run_case(case: str, size: int) -> dict[str, float]:
         document.save(buffer)
         data = buffer.getvalue()
     finished = time.perf_counter()
-    _, traced_peak = tracemalloc.get_traced_memory()
+    traced_peak = tracemalloc.get_traced_memory()[1] if trace else 0
     tracemalloc.stop()
     return {
         "build_s": built - started,
@@ -203,12 +201,10 @@ def run_case(case: str, size: int) -> dict[str, float]:
     }
 
 
-def _in_subprocess(case: str, size: int) -> dict[str, float]:
+def _in_subprocess(case: str, size: int, *, trace: bool = False) -> dict[str, float]:
+    command = [sys.executable, __file__, "--case", case, "--sizes", str(size)]
     output = subprocess.run(
-        [sys.executable, __file__, "--case", case, "--sizes", str(size)],
-        check=True,
-        capture_output=True,
-        text=True,
+        command + (["--trace"] if trace else []), check=True, capture_output=True, text=True
     ).stdout
     figures: dict[str, float] = json.loads(output)
     return figures
@@ -218,10 +214,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated action counts")
     parser.add_argument("--case", choices=("full", "appendix", "naive"), help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     if args.case:  # child process: one case, figures as JSON
-        print(json.dumps(run_case(args.case, sizes[0])))
+        print(json.dumps(run_case(args.case, sizes[0], trace=args.trace)))
         return
     print(
         f"{'actions':>8} {'case':>9} {'build s':>8} {'save s':>7} {'total s':>8} "
@@ -229,6 +226,9 @@ def main() -> None:
     )
     for size in sizes:
         results = {case: _in_subprocess(case, size) for case in ("full", "appendix", "naive")}
+        for case, figures in results.items():
+            traced = _in_subprocess(case, size, trace=True)
+            figures["traced_peak_mb"] = traced["traced_peak_mb"]
         for case, r in results.items():
             print(
                 f"{size:>8} {case:>9} {r['build_s']:>8.2f} {r['save_s']:>7.2f} "

@@ -37,14 +37,32 @@ CHUNK = 5_000
 HISTORY_DAYS = 730
 RAGS = ("green", "amber", "red", "blue")
 VERBS = (
-    "Deliver", "Embed", "Review", "Co-produce", "Commission", "Publish", "Pilot", "Extend",
-    "Strengthen", "Evaluate", "Train", "Map",
+    "Deliver",
+    "Embed",
+    "Review",
+    "Co-produce",
+    "Commission",
+    "Publish",
+    "Pilot",
+    "Extend",
+    "Strengthen",
+    "Evaluate",
+    "Train",
+    "Map",
 )
 SUBJECTS = (
-    "the graduated approach toolkit", "EHCP quality assurance audits", "the ND pathway triage",
-    "preparation for adulthood reviews", "the Local Offer website", "SENCo network sessions",
-    "annual review tracking", "the joint commissioning plan", "speech and language support",
-    "transition planning for Year 9", "the SEND data dashboard", "parent carer co-production",
+    "the graduated approach toolkit",
+    "EHCP quality assurance audits",
+    "the ND pathway triage",
+    "preparation for adulthood reviews",
+    "the Local Offer website",
+    "SENCo network sessions",
+    "annual review tracking",
+    "the joint commissioning plan",
+    "speech and language support",
+    "transition planning for Year 9",
+    "the SEND data dashboard",
+    "parent carer co-production",
 )
 COMMENTS = {
     "green": (
@@ -185,7 +203,7 @@ def _next_rag(rng: random.Random, rag: str) -> str:
         return "blue"
     if roll < 0.7:
         return rag
-    if roll < 0.97:
+    if roll < 0.99:
         return rng.choice(("green", "amber", "red"))
     return "blue"
 
@@ -217,9 +235,7 @@ def _history(
     return rows
 
 
-def _add_updates(
-    conn: Connection, rng: random.Random, total: int, until: datetime
-) -> int:
+def _add_updates(conn: Connection, rng: random.Random, total: int, until: datetime) -> int:
     actions = conn.execute(select(Action.id, Action.owner_id).order_by(Action.id)).all()
     if not actions or total <= 0:
         return 0
@@ -344,7 +360,9 @@ def fill_database(
         owners = _add_people(conn, rng, people)
         have = int(conn.execute(select(func.count()).select_from(Action)).scalar_one())
         _insert(conn, Action, _action_rows(conn, rng, max(actions - have, 0), owners))
-        have_updates = int(conn.execute(select(func.count()).select_from(ActionUpdate)).scalar_one())
+        have_updates = int(
+            conn.execute(select(func.count()).select_from(ActionUpdate)).scalar_one()
+        )
         added = _add_updates(conn, rng, updates - have_updates, end_at)
         values = _add_measure_values(conn, rng, end)
         return ScaleReport(

@@ -12,8 +12,9 @@ How a numeric value is rated (everything here takes values, never the database):
   the direction: for "higher is better" ``expected - value``, for "lower is better"
   ``value - expected``. Zero or less means at or better than expected.
 * **Tolerance band.** ``tolerance_pct`` per cent of the distance from baseline to target
-  (``|target - baseline|``); when there is no baseline, or it equals the target, per cent of the
-  target itself (``|target|``). A target of 0 with no baseline has a band of 0: any shortfall is Red.
+  (``|target - baseline|``); when there is no baseline, or it equals the target, per cent of
+  the target itself (``|target|``). A target of 0 with no baseline has a band of 0: any
+  shortfall is Red.
 * **Rating.** Blue when the value meets or beats the target itself (the target is achieved,
   whenever that happens; a later value that falls back is rated afresh); Green when at or better
   than expected; Amber when short by no more than the band; Red when short by more.
@@ -194,7 +195,7 @@ def trend(latest: float | None, previous: float | None) -> str | None:
 
 
 def direction_of_travel(latest: float | None, previous: float | None, direction: str) -> str | None:
-    """"improving", "stable" or "deteriorating" between two values; None without two values."""
+    """ "improving", "stable" or "deteriorating" between two values; None without two values."""
     movement = trend(latest, previous)
     if movement is None:
         return None

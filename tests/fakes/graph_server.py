@@ -18,11 +18,11 @@ Typical use::
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import json
 import secrets
+import socket
 import ssl
+import sys
 import tempfile
 import threading
 import uuid
@@ -37,9 +37,9 @@ import httpx
 import jwt
 import requests
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.fakes.certificates import write_server_certificate
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 BATCH_LIMIT = 20
@@ -96,57 +96,8 @@ def _json(status: int, body: object, headers: dict[str, str] | None = None) -> R
     return status, {"Content-Type": "application/json", **(headers or {})}, data
 
 
-def _graph_error(status: int, code: str, message: str) -> dict[str, Any]:
+def _graph_error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
-
-
-def _self_signed(key: Any, name: str, *, ca: bool, ip: bool) -> x509.Certificate:
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = dt.datetime.now(dt.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-    )
-    if ip:
-        names = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
-    return builder.sign(key, hashes.SHA256())
-
-
-def write_server_certificate(directory: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1/localhost and its key, written as PEM files
-    ``server.pem`` and ``server.key`` in ``directory``; trust ``server.pem`` as the CA."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = _self_signed(key, "localhost", ca=True, ip=True)
-    cert_file, key_file = directory / "server.pem", directory / "server.key"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_file, key_file
-
-
-def generate_client_certificate() -> tuple[str, str]:
-    """An RSA key and self-signed certificate (both PEM) an app can sign in to the fake with."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = _self_signed(key, "send-tracker-test-app", ca=False, ip=False)
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return key_pem.decode(), cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
 class _Server(ThreadingHTTPServer):
@@ -161,8 +112,17 @@ class _Server(ThreadingHTTPServer):
     def get_request(self) -> tuple[Any, Any]:
         # Handshake lazily in the handler thread, so one slow client cannot stall accept().
         sock, address = self.socket.accept()
+        # Headers and body go out as separate writes; without NODELAY each answer waits ~40 ms
+        # for the client's delayed ACK, which would swamp any timing taken against the fake.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         wrapped = self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
         return wrapped, address
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that distrusts the certificate or hangs up is not a bug in the fake.
+        if isinstance(sys.exc_info()[1], ssl.SSLError | ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -186,7 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, headers, data = self.server.fake.handle(request)
         except Exception as exc:  # a bug in the fake must show up as a failure, not a hang
             self.server.fake.errors.append(exc)
-            status, headers, data = _json(500, _graph_error(500, "FakeBug", repr(exc)))
+            status, headers, data = _json(500, _graph_error("FakeBug", repr(exc)))
         self.send_response(status)
         for name, value in {**headers, "Content-Length": str(len(data))}.items():
             self.send_header(name, value)
@@ -212,11 +172,12 @@ class FakeGraphServer:
         self.client_secret = client_secret
         self.sender = sender
         self.token_lifetime = token_lifetime
-        self._client_key = (
-            x509.load_pem_x509_certificate(client_certificate_pem.encode()).public_key()
-            if client_certificate_pem
-            else None
-        )
+        self._client_key: rsa.RSAPublicKey | None = None
+        if client_certificate_pem:
+            key = x509.load_pem_x509_certificate(client_certificate_pem.encode()).public_key()
+            if not isinstance(key, rsa.RSAPublicKey):
+                raise ValueError("the fake accepts RSA client certificates only, as Entra does")
+            self._client_key = key
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._delivered: list[DeliveredMessage] = []
@@ -240,7 +201,10 @@ class FakeGraphServer:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert_file, key_file)
         self._server = _Server(self, context)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval makes stop() quick; the default half second adds up in tests.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -351,7 +315,10 @@ class FakeGraphServer:
             self._requests.append(request)
         path = urlsplit(request.path).path
         tenant_prefix = f"/{self.tenant_id}"
-        if request.method == "GET" and path == f"{tenant_prefix}/v2.0/.well-known/openid-configuration":
+        if (
+            request.method == "GET"
+            and path == f"{tenant_prefix}/v2.0/.well-known/openid-configuration"
+        ):
             return _json(200, self._discovery_document())
         if request.method == "POST" and path == f"{tenant_prefix}/oauth2/v2.0/token":
             return self._token(request)
@@ -359,7 +326,7 @@ class FakeGraphServer:
             return self._batch(request)
         if request.method == "POST" and path.startswith("/v1.0/users/"):
             return self._direct_send(request, path.removeprefix("/v1.0"))
-        return _json(404, _graph_error(404, "ResourceNotFound", f"no route {request.method} {path}"))
+        return _json(404, _graph_error("ResourceNotFound", f"no route {request.method} {path}"))
 
     def _discovery_document(self) -> dict[str, Any]:
         base = f"{self.url}/{self.tenant_id}"
@@ -380,8 +347,11 @@ class FakeGraphServer:
         with self._lock:
             scripted = self._token_script.popleft() if self._token_script else None
         if scripted is not None and scripted.status >= 400:
-            error = {"error": scripted.code or "temporarily_unavailable", "error_description": "scripted"}
-            return _json(scripted.status, error, scripted.headers())
+            oauth_error = {
+                "error": scripted.code or "temporarily_unavailable",
+                "error_description": "scripted",
+            }
+            return _json(scripted.status, oauth_error, scripted.headers())
         problem = self._check_token_request(form)
         if problem is not None:
             status, error, description = problem
@@ -433,7 +403,7 @@ class FakeGraphServer:
             return scheme.lower() == "bearer" and token in self._tokens
 
     def _unauthorised(self) -> Response:
-        body = _graph_error(401, "InvalidAuthenticationToken", "Access token validation failure.")
+        body = _graph_error("InvalidAuthenticationToken", "Access token validation failure.")
         return _json(401, body, {"WWW-Authenticate": 'Bearer realm="", error="invalid_token"'})
 
     def _scripted_answer(self, queue: deque[Scripted]) -> Scripted | None:
@@ -453,11 +423,11 @@ class FakeGraphServer:
         try:
             items = request.json()["requests"]
         except (ValueError, KeyError, TypeError):
-            return _json(400, _graph_error(400, "BadRequest", "Invalid batch payload format."))
+            return _json(400, _graph_error("BadRequest", "Invalid batch payload format."))
         if not isinstance(items, list) or not 1 <= len(items) <= BATCH_LIMIT:
-            return _json(400, _graph_error(400, "BadRequest", "Batch needs 1 to 20 requests."))
+            return _json(400, _graph_error("BadRequest", "Batch needs 1 to 20 requests."))
         if len({item.get("id") for item in items}) != len(items):
-            return _json(400, _graph_error(400, "BadRequest", "Duplicate request ids."))
+            return _json(400, _graph_error("BadRequest", "Duplicate request ids."))
         answers = [self._batch_item(item) for item in items]
         # Graph lists batch answers in no particular order; reversing them makes a client that
         # relies on the order fail here rather than in production.
@@ -466,11 +436,12 @@ class FakeGraphServer:
     def _batch_item(self, item: dict[str, Any]) -> dict[str, Any]:
         headers = {k.lower(): v for k, v in (item.get("headers") or {}).items()}
         url = "/" + str(item.get("url", "")).lstrip("/")
+        answer_headers: dict[str, str] = {}
         if item.get("method") != "POST" or not url.startswith("/users/"):
-            status, answer_headers, body = 400, {}, _graph_error(400, "BadRequest", "Bad item.")
+            status, body = 400, _graph_error("BadRequest", "Bad item.")
         elif "application/json" not in headers.get("content-type", ""):
-            body = _graph_error(400, "BadRequest", "Content-Type application/json required.")
-            status, answer_headers = 400, {}
+            status = 400
+            body = _graph_error("BadRequest", "Content-Type application/json required.")
         else:
             status, answer_headers, body = self._send_mail(url, item.get("body"))
         answer: dict[str, Any] = {"id": item.get("id"), "status": status, "headers": answer_headers}
@@ -491,16 +462,16 @@ class FakeGraphServer:
     def _send_mail(self, path: str, payload: object) -> tuple[int, dict[str, str], Any]:
         parts = path.strip("/").split("/")
         if len(parts) != 3 or parts[2] != "sendMail":
-            return 400, {}, _graph_error(400, "BadRequest", f"Unsupported url {path}")
+            return 400, {}, _graph_error("BadRequest", f"Unsupported url {path}")
         mailbox = unquote(parts[1])
         if mailbox.lower() != self.sender.lower():
-            return 404, {}, _graph_error(404, "ErrorInvalidUser", f"No mailbox {mailbox}")
+            return 404, {}, _graph_error("ErrorInvalidUser", f"No mailbox {mailbox}")
         scripted = self._scripted_answer(self._send_script)
         if scripted is not None and scripted.status >= 300:
             return scripted.status, scripted.headers(), scripted.body()
         message, problem = _parse_message(payload)
-        if message is None:
-            return 400, {}, _graph_error(400, "ErrorInvalidRequest", problem)
+        if message is None or not isinstance(payload, dict):
+            return 400, {}, _graph_error("ErrorInvalidRequest", problem)
         with self._lock:
             self._delivered.append(
                 DeliveredMessage(
@@ -510,7 +481,7 @@ class FakeGraphServer:
                     html=message["body"]["content"],
                     internet_message_id=message.get("internetMessageId"),
                     reply_to=_addresses(message.get("replyTo")),
-                    save_to_sent_items=bool(payload.get("saveToSentItems", True)),  # type: ignore[union-attr]
+                    save_to_sent_items=bool(payload.get("saveToSentItems", True)),
                     raw=message,
                 )
             )
@@ -533,7 +504,10 @@ def _parse_message(payload: object) -> tuple[dict[str, Any] | None, str]:
     if not isinstance(message, dict):
         return None, "Empty Payload. JSON content expected."
     body = message.get("body")
-    if not isinstance(body, dict) or str(body.get("contentType", "")).lower() not in {"html", "text"}:
+    if not isinstance(body, dict) or str(body.get("contentType", "")).lower() not in {
+        "html",
+        "text",
+    }:
         return None, "message.body needs contentType HTML or Text"
     if not isinstance(body.get("content"), str):
         return None, "message.body.content must be a string"

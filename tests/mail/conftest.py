@@ -13,7 +13,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
-from tests.fakes.graph_server import FakeGraphServer, write_server_certificate
+from tests.fakes.certificates import write_server_certificate
+from tests.fakes.graph_server import FakeGraphServer
 from tracker.mail.graph import GraphTransport
 from tracker.mail.message import OutgoingMessage
 
@@ -40,6 +41,8 @@ class RecordingHandler:
     envelopes: list[Envelope] = field(default_factory=list)
     # Recipients answered with this reply at RCPT TO instead of "250 OK".
     refusals: dict[str, str] = field(default_factory=dict)
+    # Messages for these recipients are refused at the end of DATA with this reply.
+    data_refusals: dict[str, str] = field(default_factory=dict)
 
     async def handle_RCPT(
         self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -50,6 +53,9 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
+        for address in envelope.rcpt_tos:
+            if address in self.data_refusals:
+                return self.data_refusals[address]
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
 
@@ -92,7 +98,9 @@ def secure_smtp_server(tmp_path: Path) -> Iterator[SmtpServer]:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
 
-    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+    def authenticate(
+        server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
         ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
             SMTP_USER.encode(),
             SMTP_PASSWORD.encode(),

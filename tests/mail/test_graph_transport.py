@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.graph_server import FakeGraphServer, Scripted, generate_client_certificate
+from tests.fakes.certificates import generate_client_certificate
+from tests.fakes.graph_server import FakeGraphServer, Scripted
 from tests.mail.conftest import _free_port, make_message
 from tracker.mail.graph import GraphTransport
 from tracker.mail.protocol import TransportUnavailable

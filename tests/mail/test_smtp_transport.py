@@ -50,7 +50,7 @@ def test_recipients_subject_and_body_arrive(smtp_server: SmtpServer) -> None:
         ("<outbox-1@send-tracker>", True),
         ("<outbox-2@send-tracker>", True),
     ]
-    first, second = smtp_server.handler.envelopes
+    first = smtp_server.handler.envelopes[0]
     assert first.mail_from == SENDER
     assert first.rcpt_tos == ["owner@example.org", "deputy@example.org"]
     assert received(smtp_server, 1)["Subject"] == (
@@ -91,6 +91,24 @@ def test_a_refused_recipient_fails_only_that_message(
     assert refused.error is not None and reply in refused.error
     assert accepted.ok
     assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["owner@example.org"]]
+
+
+@pytest.mark.parametrize(
+    ("reply", "permanent"),
+    [("554 5.6.0 Message content rejected", True), ("452 4.3.1 Insufficient storage", False)],
+)
+def test_a_message_refused_after_its_content_fails_alone(
+    smtp_server: SmtpServer, reply: str, permanent: bool
+) -> None:
+    smtp_server.handler.data_refusals["left@example.org"] = reply
+
+    refused, accepted = transport_for(smtp_server).send(
+        [make_message(1, to=("left@example.org",)), make_message(2)]
+    )
+
+    assert (refused.ok, refused.permanent) == (False, permanent)
+    assert refused.error is not None and reply in refused.error
+    assert accepted.ok
 
 
 def test_a_partly_refused_message_is_not_retried_so_nobody_gets_it_twice(
@@ -149,7 +167,11 @@ def test_an_untrusted_certificate_makes_the_transport_unavailable(
 
 def test_sending_nothing_does_not_connect() -> None:
     transport = SmtpTransport(
-        host="127.0.0.1", port=_free_port(), starttls=False, user=None, password=None,
+        host="127.0.0.1",
+        port=_free_port(),
+        starttls=False,
+        user=None,
+        password=None,
         sender=SENDER,
     )
     assert transport.send([]) == []

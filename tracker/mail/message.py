@@ -19,16 +19,17 @@ from datetime import datetime
 from email.header import Header
 from email.message import EmailMessage
 
-# Deliberately conservative: a bare ``local@domain`` with no spaces, quotes, brackets or
-# separators, so nothing in it can be read as header syntax. Unicode letters are allowed
-# (internationalised addresses) but not control or separator characters.
-_ADDRESS_RE = re.compile(r"[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]+@[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]+")
+# Deliberately conservative: a bare ASCII ``local@domain`` with no spaces, quotes, brackets or
+# separators, so nothing in it can be read as header syntax. Non-ASCII addresses are refused:
+# they need SMTPUTF8 end to end, and without it Python writes them as unreadable encoded words.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+"
+_ADDRESS_RE = re.compile(rf"{_ATOM}@{_ATOM}")
 # RFC 5322 msg-id: printable ASCII without "<", ">" or a second "@" on either side.
 _MESSAGE_ID_RE = re.compile(r"<[\x21-\x3b\x3d\x3f\x41-\x7e]+@[\x21-\x3b\x3d\x3f\x41-\x7e]+>")
 _MAX_ADDRESS_LENGTH = 254
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # Every character ``str.splitlines`` treats as a line end, plus the rest of the C0/C1 controls:
 # the email package would silently drop or mis-fold them inside a header.
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _HEADER_UNSAFE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -57,7 +58,9 @@ def check_address(address: str, *, field: str) -> str:
     if "\r" in address or "\n" in address:
         raise HeaderInjectionError(f"{field}: line break in e-mail address {address!r}")
     if len(address) > _MAX_ADDRESS_LENGTH or not _ADDRESS_RE.fullmatch(address):
-        raise HeaderInjectionError(f"{field}: not a valid e-mail address: {address!r}")
+        raise HeaderInjectionError(
+            f"{field}: not a valid e-mail address (plain ASCII local@domain): {address!r}"
+        )
     return address
 
 

@@ -219,6 +219,8 @@ def _refused_result(
 def load_graph_certificate(path: Path, *, thumbprint: str | None) -> dict[str, Any]:
     """msal's ``client_credential`` for a certificate: a ``.pfx``/``.p12`` file, or a PEM file
     holding the private key (and the certificate, when no thumbprint is configured)."""
+    if not path.is_file():
+        raise ValueError(f"TRACKER_GRAPH_CERTIFICATE_PATH: no such file {path}")
     if path.suffix.lower() in {".pfx", ".p12"}:
         return {"private_key_pfx_path": str(path)}
     try:

@@ -5,8 +5,8 @@ python-docx's ``table.cell(r, c)`` recomputes the whole grid on every call and e
 register takes many seconds. Here each table gets one prototype ``w:tr`` built once; every data
 row is a deep copy of it (a single C-level copy in lxml) whose paragraphs then receive runs.
 Data rows carry no ``w:tcW``: widths live in the grid and the header row, which keeps a large
-register's memory down. All text passes through :func:`tracker.papers.text.split_lines`, the one
-sanitiser.
+register's memory down. All text reaches the XML through :func:`append_runs`, which passes it
+through :func:`tracker.papers.text.clean_text`, the one sanitiser.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from docx.document import Document
 from docx.oxml import parse_xml
@@ -22,8 +22,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml.etree import SubElement  # type: ignore[import-untyped]
 
-from tracker.papers.text import split_lines
+from tracker.papers.text import LINE_BREAK, clean_text
 
 _W_R = qn("w:r")
 _W_T = qn("w:t")
@@ -46,9 +47,10 @@ class RagCell:
     font_colour: str = "000000"
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A piece of text within one paragraph, optionally bold (for inline labels)."""
+class Segment(NamedTuple):
+    """A piece of text within one paragraph, optionally bold (for inline labels).
+
+    A named tuple rather than a frozen dataclass: registers create tens of thousands."""
 
     text: str
     bold: bool = False
@@ -78,31 +80,35 @@ def contrast_colour(fill: str) -> str:
 def append_runs(p: Any, text: str, *, bold: bool = False, font_colour: str | None = None) -> None:
     """Append ``text`` to paragraph element ``p`` as one run: newlines become ``w:br``, tabs
     ``w:tab``. Nothing is appended for empty text."""
-    lines = split_lines(text)
-    if lines == [""]:
+    text = clean_text(text)
+    if not text:
         return
-    r = p.makeelement(_W_R, {})
-    p.append(r)
+    r = SubElement(p, _W_R)
     if bold or font_colour:
-        rpr = r.makeelement(_W_RPR, {})
-        r.append(rpr)
+        rpr = SubElement(r, _W_RPR)
         if bold:
-            rpr.append(rpr.makeelement(_W_B, {}))
+            SubElement(rpr, _W_B)
         if font_colour:
-            rpr.append(rpr.makeelement(_W_COLOR, {_W_VAL: font_colour}))
-    for index, line in enumerate(lines):
+            SubElement(rpr, _W_COLOR, {_W_VAL: font_colour})
+    if "\n" not in text and "\r" not in text and "\t" not in text:
+        _append_t(r, text)  # the common case, kept cheap for long registers
+        return
+    for index, line in enumerate(LINE_BREAK.split(text)):
         if index:
-            r.append(r.makeelement(_W_BR, {}))
+            SubElement(r, _W_BR)
         for piece_index, piece in enumerate(line.split("\t")):
             if piece_index:
-                r.append(r.makeelement(_W_TAB, {}))
+                SubElement(r, _W_TAB)
             if piece:
-                t = r.makeelement(_W_T, {})
-                t.text = piece
-                # Word trims leading/trailing spaces unless told to keep them.
-                if piece[0].isspace() or piece[-1].isspace():
-                    t.set(_XML_SPACE, "preserve")
-                r.append(t)
+                _append_t(r, piece)
+
+
+def _append_t(r: Any, text: str) -> None:
+    t = SubElement(r, _W_T)
+    t.text = text
+    # Word trims leading and trailing spaces unless told to keep them.
+    if text[0].isspace() or text[-1].isspace():
+        t.set(_XML_SPACE, "preserve")
 
 
 def fill_paragraph(p: Any, value: str | tuple[Segment, ...]) -> None:
@@ -151,11 +157,7 @@ def _shade(tc: Any, fill: str) -> None:
     if tc_pr is None:
         tc_pr = tc.makeelement(qn("w:tcPr"), {})
         tc.insert(0, tc_pr)
-    tc_pr.append(
-        tc_pr.makeelement(
-            qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill}
-        )
-    )
+    tc_pr.append(tc_pr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:fill"): fill}))
 
 
 class _RowWriter:

@@ -101,7 +101,7 @@ def _detail_rows(ctx: PaperContext, lines: list[ActionLine]) -> Iterator[list[Ce
             format_date(line.due_date),
             format_status(line.status),
             ctx.palette.cell(line.rag),
-            update_segments(line, include_status=False),
+            update_segments(line),
         ]
 
 

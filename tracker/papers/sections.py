@@ -221,7 +221,7 @@ def write_exceptions(ctx: PaperContext) -> None:
             owner_label(line),
             format_date(line.due_date),
             ctx.palette.cell(line.rag),
-            update_segments(line, include_status=False),
+            update_segments(line),
         ]
         for line in lines
     ]
@@ -364,9 +364,7 @@ def write_measures(ctx: PaperContext) -> None:
         latest = format_measure_value(line.latest, line.unit)
         if line.latest_period and line.latest is not None:
             latest = f"{latest} ({line.latest_period})"
-        wording: tuple[Segment, ...] = (Segment(line.wording),)
-        if line.commentary:
-            wording += (Segment("\n"), Segment(line.commentary))
+        wording = f"{line.wording}\n{line.commentary}" if line.commentary else line.wording
         rows.append(
             [
                 line.reference,
@@ -389,22 +387,19 @@ def owner_label(line: ActionLine) -> str:
     return line.owner
 
 
-def update_segments(line: ActionLine, *, include_status: bool) -> tuple[Segment, ...]:
-    """The latest update as labelled paragraphs-within-a-cell."""
-    parts: list[tuple[str, str]] = []
-    if include_status:
-        parts.append(("Status: ", format_status(line.status)))
-    parts.append(("Commentary: ", line.commentary or "No commentary provided."))
+def update_segments(line: ActionLine) -> tuple[Segment, ...]:
+    """The latest update as labelled lines within one cell."""
+    parts = [("Commentary: ", line.commentary or "No commentary provided.")]
     if line.path_to_green:
         parts.append(("Path to green: ", line.path_to_green))
     if line.next_steps:
         parts.append(("Next steps: ", line.next_steps))
     parts.append(("Last updated: ", format_date(line.last_updated, missing="Never")))
     segments: list[Segment] = []
+    last = len(parts) - 1
     for index, (label, text) in enumerate(parts):
-        if index:
-            segments.append(Segment("\n"))
-        segments += [Segment(label, bold=True), Segment(text)]
+        # The line break rides on the text's own run rather than a run of its own.
+        segments += [Segment(label, bold=True), Segment(text if index == last else text + "\n")]
     return tuple(segments)
 
 

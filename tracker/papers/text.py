@@ -15,7 +15,7 @@ from datetime import date, datetime
 # C0 controls other than tab, LF and CR; lone UTF-16 surrogates; the two non-characters
 # U+FFFE and U+FFFF. These are exactly the code points outside XML 1.0's Char production.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_LINE_BREAK = re.compile("\r\n|\r|\n")
+LINE_BREAK = re.compile("\r\n|\r|\n")
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
@@ -56,11 +56,6 @@ _BARE_UNITS = {"", "number", "count", "no.", "n"}
 def clean_text(value: str) -> str:
     """Remove the characters XML 1.0 forbids; keep every other character as typed."""
     return _XML_FORBIDDEN.sub("", value)
-
-
-def split_lines(value: str) -> list[str]:
-    """Sanitise ``value`` and split it at each line ending (CRLF, CR or LF count once each)."""
-    return _LINE_BREAK.split(clean_text(value))
 
 
 def format_long_date(day: date) -> str:

@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from tracker.rules import clean_text
@@ -205,10 +206,23 @@ def read_xlsx_table(data: bytes, *, filename: str) -> Table:
     except SpreadsheetError:
         raise
     except Exception as error:  # a malformed workbook can fail anywhere inside openpyxl
+        if _caused_by(error, DefusedXmlException):
+            raise SpreadsheetError(
+                f"{filename} could not be read: it holds unsafe XML (entity or DTD tricks)"
+            ) from error
         raise SpreadsheetError(
-            f"{filename} could not be read as an Excel workbook ({type(error).__name__}); "
-            "open it in Excel and save it again as .xlsx"
+            f"{filename} could not be read as an Excel workbook: it is damaged or not a "
+            "spreadsheet; open it in Excel and save it again as .xlsx"
         ) from error
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _read_workbook(data: bytes, *, filename: str) -> Table:
@@ -230,7 +244,8 @@ def _read_workbook(data: bytes, *, filename: str) -> Table:
         sheet_name = sheets[sheet_index].title
     finally:
         book.close()
-    for (row_number, column), formula in _find_formulas(data, sheet_index=sheet_index).items():
+    formulas = _find_formulas(data, sheet_index=sheet_index) if _has_formulas(data) else {}
+    for (row_number, column), formula in formulas.items():
         cells = rows[row_number - 1]
         if cells[column] is None:
             problem = CellProblem("formula without a calculated value", formula)
@@ -265,6 +280,25 @@ def _keep_rows(rows: Iterator[Row], filename: str) -> list[Row]:
         elif any(value is not None for value in row):
             raise SpreadsheetError(f"{filename} has more than {MAX_SHEET_ROWS} rows")
     return kept
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any XML part has a formula element; most plans have none, and then the
+    second, formulas-as-written pass over the sheet can be skipped."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not name.endswith(".xml"):
+                continue
+            with archive.open(name) as part:
+                tail = b""
+                while chunk := part.read(1024 * 1024):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-64:]
+    return False
 
 
 def _find_formulas(data: bytes, *, sheet_index: int) -> dict[tuple[int, int], str]:

@@ -158,10 +158,10 @@ class _Styles:
         self.book = book
         self.names: set[str] = set()
         top = Alignment(vertical="top")
-        self.header = self._add("Header", font=Font(bold=True), alignment=_WRAP, fill=_GREY)
-        self.text = self._add("Text", alignment=_WRAP)
-        self.other = self._add("Value", alignment=top)
-        self.date = self._add("Date", alignment=top, number_format=DATE_FORMAT)
+        self.header = self._add("Header", font=_font(bold=True), alignment=_WRAP, fill=_GREY)
+        self.text = self._add("Text", font=_font(), alignment=_WRAP)
+        self.other = self._add("Value", font=_font(), alignment=top)
+        self.date = self._add("Date", font=_font(), alignment=top, number_format=DATE_FORMAT)
 
     def _add(self, name: str, **attributes: Any) -> str:
         if name not in self.names:
@@ -175,10 +175,30 @@ class _Styles:
         dark = 0.299 * red + 0.587 * green + 0.114 * blue < 150
         return self._add(
             f"RAG {code} {colour.upper()}",
-            font=Font(bold=True, color="FFFFFF" if dark else "000000"),
+            font=_font(bold=True, color="FFFFFF" if dark else "000000"),
             fill=PatternFill(fill_type="solid", fgColor=colour[1:].upper()),
             alignment=Alignment(vertical="top", horizontal="center"),
         )
+
+
+def _font(*, bold: bool = False, color: str | None = None) -> Font:
+    # A named style's font replaces the default entirely, so name and size must be given.
+    return Font(name="Calibri", size=11, family=2, bold=bold, color=color)
+
+
+def _row_height(row: Sequence[object], columns: Sequence[ColumnSpec]) -> float | None:
+    """Points needed to show every wrapped line, or None for a one-line row.
+
+    Spreadsheet programs do not all grow rows for wrapped text on opening (LibreOffice keeps
+    them one line high), so the height is estimated: a width unit holds about 1.2 characters.
+    """
+    lines = 1
+    for value, column in zip(row, columns, strict=True):
+        if isinstance(value, str) and column.kind == "text":
+            per_line = max(int(column.width * 1.2), 1)
+            needed = sum(-(-max(len(part), 1) // per_line) for part in value.split("\n"))
+            lines = max(lines, needed)
+    return None if lines == 1 else min(15.0 * lines, 409.0)
 
 
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -232,13 +252,15 @@ def _write_sheet(book: Workbook, sheet: SheetSpec, styles: _Styles, used_titles:
         cell.style = styles.header
         header.append(cell)
     ws.append(header)
-    for row in _checked_rows(sheet):
-        ws.append(
-            [
-                _data_cell(ws, value, column, sheet, styles)
-                for value, column in zip(row, sheet.columns, strict=True)
-            ]
-        )
+    for row_number, row in enumerate(_checked_rows(sheet), start=2):
+        cells = [
+            _data_cell(ws, value, column, sheet, styles)
+            for value, column in zip(row, sheet.columns, strict=True)
+        ]
+        height = _row_height([cell.value for cell in cells], sheet.columns)
+        if height is not None:
+            layout.row_dimensions[row_number].height = height
+        ws.append(cells)
 
 
 def write_xlsx(sheets: Sequence[SheetSpec]) -> bytes:

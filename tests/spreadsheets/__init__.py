@@ -1,0 +1,1 @@
+"""Tests for ``tracker.spreadsheets``: reading action plans safely and writing safe exports."""
