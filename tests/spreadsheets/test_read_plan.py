@@ -31,7 +31,7 @@ SAMPLE_HEADERS = {
     "updated_on": "Update Date",
 }
 
-MESSY_HEADER = [
+MESSY_HEADER: list[object] = [
     "Action No.",
     "Priority",
     "What we will do",
@@ -423,3 +423,16 @@ def test_excel_error_values_are_row_errors() -> None:
     assert [(e.row, e.column, e.value, e.message) for e in plan.errors] == [
         (2, "Target Date", "#REF!", "Excel error value")
     ]
+
+
+def test_formula_that_calculated_an_empty_string_is_blank_not_an_error() -> None:
+    data = build_xlsx([["Ref", "Action", "RAG"], ["P1.1", "Do", '=IF(1,"","Red")']])
+    data = replace_in_part(
+        data,
+        "xl/worksheets/sheet1.xml",
+        r'<c r="C2"><f>([^<]*)</f><v\s*/?>(?:</v>)?</c>',
+        r'<c r="C2" t="str"><f>\1</f><v></v></c>',
+    )
+    plan = read_plan(data, filename="plan.xlsx")
+    assert plan.errors == ()
+    assert [(row.reference, row.rag) for row in plan.rows] == [("P1.1", None)]

@@ -10,12 +10,14 @@ attach the result.
 from __future__ import annotations
 
 import io
+import zipfile
 
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
 from docx.section import _Footer, _Header
 from docx.text.paragraph import Paragraph
+from lxml.etree import ElementTree  # type: ignore[import-untyped]
 
 from tracker.papers import model
 from tracker.papers.docxml import Segment, TableStyles, add_field, add_paragraph, fill_paragraph
@@ -55,9 +57,47 @@ def render_board_paper(paper: BoardPaper, *, template: PaperTemplate | None = No
 
 def render_board_paper_bytes(paper: BoardPaper, *, template: PaperTemplate | None = None) -> bytes:
     """The paper as the bytes of a .docx file."""
-    buffer = io.BytesIO()
-    render_board_paper(paper, template=template).save(buffer)
-    return buffer.getvalue()
+    return save_document_bytes(render_board_paper(paper, template=template))
+
+
+def save_document_bytes(document: Document) -> bytes:
+    """``document`` as .docx bytes, streaming the main XML part into the zip.
+
+    ``Document.save`` serialises the whole body into one string first, which for a register of
+    thousands of actions costs twice its size again in memory. Here python-docx saves the
+    package with an empty body (styles, headers, relationships, content types as usual), then
+    the body XML is written straight into the zip entry in chunks.
+    """
+    body = document.element.body
+    content = [child for child in body if child.tag != qn("w:sectPr")]
+    for child in content:
+        body.remove(child)
+    shell = io.BytesIO()
+    try:
+        document.save(shell)
+    finally:
+        # Put the content back in order, ahead of the final section properties.
+        for child in content:
+            body.append(child)
+        for sect_pr in body.findall(qn("w:sectPr")):
+            body.append(sect_pr)
+    member = document.part.partname.membername
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(shell) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            if item.filename != member:
+                target.writestr(item, source.read(item.filename))
+                continue
+            entry = zipfile.ZipInfo(member, date_time=item.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(entry, "w") as stream:
+                ElementTree(document.element).write(
+                    stream, encoding="UTF-8", xml_declaration=True, standalone=True
+                )
+    return out.getvalue()
 
 
 def _clear_body(document: Document) -> None:

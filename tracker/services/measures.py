@@ -39,11 +39,13 @@ from tracker.models import (
     SuccessMeasure,
 )
 from tracker.permissions import Actor, Operation, can
-from tracker.seed import reference_sort_key
+from tracker.seed import load_strategy, reference_sort_key
 from tracker.services.queries import AuditEntry, audit_trail
 
 AUDIT_ENTITY = "measure"
 NOT_RATED = "not_rated"
+# Exceptions first, as on the overview: Red, Amber, Green, Blue, then not rated.
+RATING_ORDER = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.BLUE.value, NOT_RATED)
 
 
 class MeasureNotFound(LookupError):
@@ -333,8 +335,8 @@ def filter_summaries(
 
 
 def count_by_rating(summaries: Iterable[MeasureSummary]) -> dict[str, int]:
-    """How many measures are Blue, Green, Amber, Red and not rated."""
-    counts = {rag.value: 0 for rag in Rag} | {NOT_RATED: 0}
+    """How many measures are Red, Amber, Green, Blue and not rated (in that order)."""
+    counts = {code: 0 for code in RATING_ORDER}
     for summary in summaries:
         counts[summary.rag or NOT_RATED] += 1
     return counts
@@ -416,6 +418,35 @@ def _linked_actions(session: Session, measure_id: int) -> list[LinkedAction]:
         for a, owner in session.exec(query).all()
     ]
     return sorted(found, key=lambda a: reference_sort_key(a.reference))
+
+
+@dataclass(frozen=True)
+class ContextFigure:
+    """A "SEND in context" figure the strategy states, with its own sentence."""
+
+    label: str
+    value: float
+    unit: str
+    as_at: date | None
+    text: str
+
+
+def list_context_figures() -> list[ContextFigure]:
+    """The strategy's context figures (13,402 EHCPs in June 2025 ...), as packaged with it.
+
+    Only two of them fit a measure and are seeded as its baseline (M1.3, M2.6); the rest are
+    shown beside the measures so the page states everything the strategy gives as a baseline.
+    """
+    return [
+        ContextFigure(
+            label=str(item["label"]),
+            value=float(item["value"]),
+            unit=str(item.get("unit") or "count"),
+            as_at=item.get("date"),
+            text=str(item.get("text") or ""),
+        )
+        for item in load_strategy().get("context", [])
+    ]
 
 
 def may_edit_measure(actor: Actor, summary: MeasureSummary) -> bool:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 from typing import BinaryIO, TypeVar
 
 from tracker.models import ActionStatus, Rag
@@ -25,6 +26,7 @@ from tracker.spreadsheets.reader import (
     CellValue,
     Row,
     SpreadsheetError,
+    is_blank,
     parse_date,
     parse_text,
     parse_whole_number,
@@ -171,8 +173,11 @@ def parse_priority(value: CellValue) -> int | None:
 
 
 def parse_reference(value: CellValue, *, priority: int | None, has_priority: bool) -> str | None:
-    """ "P2.3", "p2.3", "P 2.3" -> "P2.3"; "2.3", or "3" beside priority 2, when the sheet has a
-    priority column (without one a bare number is too easily something else)."""
+    """An action reference in the form P2.3, from "P2.3", "p2.3" or "P 2.3".
+
+    A bare "2.3", or "3" beside priority 2, is read as P2.3 only when the sheet has a priority
+    column: without one a bare number is too easily something else.
+    """
     text = parse_text(value)
     if text is None:
         return None
@@ -275,7 +280,9 @@ def _status_holds_rag(
     if "rag" in columns or "status" not in columns:
         return False
     index = columns["status"][0]
-    values = [cells[index] for _, cells in rows if index < len(cells) and cells[index] is not None]
+    values = [
+        cells[index] for _, cells in rows if index < len(cells) and not is_blank(cells[index])
+    ]
     return (
         bool(values)
         and all(_parses(parse_rag, value) for value in values)
@@ -288,7 +295,7 @@ def _is_section_heading(columns: Mapping[str, tuple[int, str]], cells: Row) -> b
     filled = [
         (index, field)
         for field, (index, _) in columns.items()
-        if index < len(cells) and cells[index] is not None
+        if index < len(cells) and not is_blank(cells[index])
     ]
     if len(filled) != 1:
         return False
@@ -326,8 +333,12 @@ def read_plan(
 ) -> PlanSheet:
     """Read and check an action plan from ``.xlsx`` or ``.csv`` bytes, a path or a file.
 
-    Raises SpreadsheetError for a problem with the whole file; problems with single rows are
-    returned in ``errors``.
+    Raises SpreadsheetError for a problem with the whole file (not a workbook, unsafe, too big,
+    no header row, no reference or action column). Problems with single rows are returned in
+    ``errors``, every one of them, and those rows are left out of ``rows``. Blank rows, and
+    section headings such as "Priority 1: Inclusion" alone in the first column, are skipped.
+    Text keeps what was typed, trimmed; one leading apostrophe before ``= + - @`` is taken off
+    because our exports add it to stop formulas (so an export reads back unchanged).
     """
     table = read_table(source, filename=filename, max_bytes=max_bytes)
     columns = dict(table.columns)
@@ -339,7 +350,7 @@ def read_plan(
     first_row_of: dict[str, int] = {}
     for number, cells in table.rows:
         if _is_section_heading(columns, cells) or all(
-            index >= len(cells) or cells[index] is None for index, _ in columns.values()
+            index >= len(cells) or is_blank(cells[index]) for index, _ in columns.values()
         ):
             continue
         checker = _RowChecker(columns, number, cells)
@@ -356,7 +367,7 @@ def read_plan(
     return PlanSheet(
         sheet_name=table.sheet_name,
         header_row=table.header_row,
-        column_map={field: header for field, (_, header) in columns.items()},
+        column_map=MappingProxyType({field: header for field, (_, header) in columns.items()}),
         ignored_columns=table.ignored_columns,
         rows=tuple(plan_rows),
         errors=tuple(errors),

@@ -266,9 +266,17 @@ def _plain_value(cell: Any) -> CellValue:
     value = cell.value
     if cell.data_type == "e":
         return CellProblem("Excel error value", str(value))
+    if value is None and cell.data_type == "str":
+        return ""  # a formula that calculated an empty string, unlike one never calculated
+    if isinstance(value, str) and not value.strip():
+        return None
     if value is None or isinstance(value, str | int | float | date | time | timedelta):
         return value
     return str(value)  # rich text and other wrappers read as their text
+
+
+def is_blank(value: CellValue) -> bool:
+    return value is None or value == ""
 
 
 def _keep_rows(rows: Iterator[Row], filename: str) -> list[Row]:
@@ -277,7 +285,7 @@ def _keep_rows(rows: Iterator[Row], filename: str) -> list[Row]:
     for number, row in enumerate(rows, start=1):
         if number <= MAX_SHEET_ROWS:
             kept.append(row)
-        elif any(value is not None for value in row):
+        elif not all(is_blank(value) for value in row):
             raise SpreadsheetError(f"{filename} has more than {MAX_SHEET_ROWS} rows")
     return kept
 
@@ -430,7 +438,7 @@ def build_table(rows: Sequence[Row], *, sheet_name: str, header_row: int) -> Tab
     data_rows = tuple(
         (number, row)
         for number, row in enumerate(rows, start=1)
-        if number > header_row and any(value is not None for value in row)
+        if number > header_row and not all(is_blank(value) for value in row)
     )
     return Table(sheet_name, header_row, columns, ignored, data_rows)
 
@@ -455,9 +463,10 @@ def shown_value(value: CellValue) -> str | None:
 def parse_text(value: CellValue) -> str | None:
     """Cell text, trimmed, without XML-forbidden characters; None when blank.
 
-    A leading apostrophe before ``= + - @``, tab or CR is dropped: the exports put it there to
-    stop spreadsheet programs running text as a formula, so removing it makes the round trip
-    lossless. Other leading apostrophes are kept as typed.
+    Line breaks become ``\n`` (XML turns a stored CR LF into LF anyway). One leading apostrophe
+    is dropped when the apostrophes lead to ``= + - @``, tab or CR: the exports add it to stop
+    spreadsheet programs running text as a formula (see ``writer.neutralise``), so taking it off
+    makes the round trip lossless. Other leading apostrophes are kept as typed.
     """
     if value is None:
         return None
@@ -469,8 +478,8 @@ def parse_text(value: CellValue) -> str | None:
         text = shown_value(value) or ""
     else:
         text = str(value)
-    text = clean_text(text) or ""
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_TRIGGERS:
+    text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n")) or ""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_TRIGGERS):
         text = clean_text(text[1:]) or ""
     return text or None
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
@@ -84,9 +84,13 @@ class SheetSpec:
 
 def neutralise(text: str) -> str:
     """Text that no spreadsheet program will run: forbidden characters dropped, and a leading
-    apostrophe before anything that would start a formula or a DDE command."""
+    apostrophe before anything that would start a formula or a DDE command.
+
+    Text that already starts with apostrophes before such a character gets one more, so that
+    ``read_plan``, which takes exactly one off, gives back what was written.
+    """
     text = _XML_FORBIDDEN.sub("", text)[: EXCEL_MAX_TEXT - 1]
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    return "'" + text if text.lstrip("'").startswith(FORMULA_TRIGGERS) else text
 
 
 def _as_text(value: object) -> str:
@@ -110,14 +114,14 @@ def _plain_value(value: object, column: ColumnSpec, sheet: SheetSpec) -> object:
     return _as_text(value)
 
 
-def _checked_rows(sheet: SheetSpec) -> Iterator[tuple[object, ...]]:
+def _check_row_lengths(sheet: SheetSpec) -> None:
+    """Refuse a malformed spec before anything is written, so nothing is half-written."""
     for index, row in enumerate(sheet.rows, start=1):
         if len(row) != len(sheet.columns):
             raise ValueError(
                 f"sheet {sheet.title!r} row {index} has {len(row)} values "
                 f"for {len(sheet.columns)} columns"
             )
-        yield row
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -125,10 +129,11 @@ def _checked_rows(sheet: SheetSpec) -> Iterator[tuple[object, ...]]:
 
 def write_csv(sheet: SheetSpec) -> bytes:
     """The sheet as UTF-8 CSV with a byte-order mark, so Excel shows accents and emoji."""
+    _check_row_lengths(sheet)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(neutralise(column.header) for column in sheet.columns)
-    for row in _checked_rows(sheet):
+    for row in sheet.rows:
         writer.writerow(
             _csv_text(_plain_value(value, column, sheet))
             for value, column in zip(row, sheet.columns, strict=True)
@@ -165,16 +170,19 @@ class _Styles:
 
     def _add(self, name: str, **attributes: Any) -> str:
         if name not in self.names:
-            self.book.add_named_style(NamedStyle(name=name, **attributes))
+            self.book.add_named_style(NamedStyle(name=f"Tracker {name}", **attributes))
             self.names.add(name)
-        return name
+        return f"Tracker {name}"
 
     def rag(self, code: str, colour: str) -> str:
         """The style of a RAG cell: its colour, with white or black text for contrast."""
+        name = f"RAG {code} {colour.upper()}"
+        if name in self.names:
+            return f"Tracker {name}"
         red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
         dark = 0.299 * red + 0.587 * green + 0.114 * blue < 150
         return self._add(
-            f"RAG {code} {colour.upper()}",
+            name,
             font=_font(bold=True, color="FFFFFF" if dark else "000000"),
             fill=PatternFill(fill_type="solid", fgColor=colour[1:].upper()),
             alignment=Alignment(vertical="top", horizontal="center"),
@@ -252,7 +260,7 @@ def _write_sheet(book: Workbook, sheet: SheetSpec, styles: _Styles, used_titles:
         cell.style = styles.header
         header.append(cell)
     ws.append(header)
-    for row_number, row in enumerate(_checked_rows(sheet), start=2):
+    for row_number, row in enumerate(sheet.rows, start=2):
         cells = [
             _data_cell(ws, value, column, sheet, styles)
             for value, column in zip(row, sheet.columns, strict=True)
@@ -268,6 +276,8 @@ def write_xlsx(sheets: Sequence[SheetSpec]) -> bytes:
     real dates shown dd/mm/yyyy, RAG cells in their colour with their word."""
     if not sheets:
         raise ValueError("a workbook needs at least one sheet")
+    for sheet in sheets:
+        _check_row_lengths(sheet)
     book = Workbook(write_only=True)
     styles = _Styles(book)
     used_titles: set[str] = set()

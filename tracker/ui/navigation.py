@@ -112,3 +112,11 @@ PAGES: tuple[PageSpec, ...] = (
 def pages_for(actor: Actor) -> list[PageSpec]:
     """The pages ``actor`` may use, in menu order."""
     return [page for page in PAGES if page.allowed(actor)]
+
+
+def page_file(url_path: str) -> str:
+    """The absolute path of a page's file, for ``st.page_link`` and ``st.switch_page``."""
+    for page in PAGES:
+        if page.url_path == url_path:
+            return str(page.path)
+    raise KeyError(f"no page with url_path {url_path!r}")

@@ -1,0 +1,264 @@
+"""``tracker measures ...``: list, show, enter values, set targets and import values.
+
+Writes act as a named person (``--as EMAIL``) so the same permission checks and audit trail
+apply as in the app: administrators, or the measure's owner. Imports are dry runs unless
+``--commit`` is given, and a file with any bad row is refused whole, row by row.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlmodel import Session
+
+from tracker.commands import app
+from tracker.commands.common import cli_session, echo_table, fail, load_settings, parse_day
+from tracker.measure_rules import format_value, parse_number, trend_arrow
+from tracker.permissions import Actor, PermissionDenied
+from tracker.rules import rag_label
+from tracker.services.actions import ConflictError, ValidationFailed
+from tracker.services.measure_changes import enter_value, set_targets
+from tracker.services.measure_import import import_measure_values, parse_period
+from tracker.services.measures import (
+    MeasureNotFound,
+    MeasureSummary,
+    filter_summaries,
+    get_measure_detail,
+    get_measure_summary,
+    list_measure_summaries,
+)
+from tracker.services.people import UnknownPerson, actor_for_email
+from tracker.spreadsheets.reader import CellError, SpreadsheetError
+
+measures_app = typer.Typer(
+    help="Success measures: list, show, enter values, set targets, import values.",
+    no_args_is_help=True,
+)
+app.add_typer(measures_app, name="measures")
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today)")]
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON")]
+ActingAs = Annotated[str, typer.Option("--as", help="e-mail of the person making the change")]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _acting(session: Session, email: str) -> Actor:
+    try:
+        return actor_for_email(session, email)
+    except UnknownPerson:
+        fail(f"--as: no person with e-mail {email!r}")
+
+
+def _row(summary: MeasureSummary) -> list[str]:
+    latest = format_value(summary.latest_value, summary.unit, missing="")
+    return [
+        summary.reference,
+        latest,
+        summary.latest_period.isoformat() if summary.latest_period else "",
+        f"{trend_arrow(summary.trend)} {summary.direction_of_travel or ''}".strip(),
+        rag_label(summary.rag) if summary.rag else f"Not rated ({summary.rating_basis})",
+        format_value(summary.baseline_value, summary.unit, missing="not set"),
+        format_value(summary.target_value, summary.unit, missing="not set"),
+        summary.owner or "",
+    ]
+
+
+@measures_app.command("list")
+def list_measures(
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+    priority: Annotated[int | None, typer.Option(help="only this priority (1-5)")] = None,
+    rating: Annotated[
+        str | None, typer.Option(help="only this rating: blue, green, amber, red, not_rated")
+    ] = None,
+) -> None:
+    """Every measure with its latest value, rating, trend, baseline and target."""
+    day = parse_day(as_of, option="--as-of")
+    with cli_session(load_settings()) as session:
+        summaries = list_measure_summaries(session, as_of=day)
+    chosen = filter_summaries(
+        summaries, priority=priority, rating=rating.lower() if rating else None
+    )
+    if as_json:
+        typer.echo(json.dumps([_jsonable(asdict(s)) for s in chosen], indent=2))
+        return
+    headers = ["Ref", "Latest", "Period", "Trend", "Rating", "Baseline", "Target", "Owner"]
+    echo_table(headers, [_row(s) for s in chosen])
+
+
+@measures_app.command("show")
+def show_measure(reference: str, as_of: AsOf = None, as_json: AsJson = False) -> None:
+    """One measure: its facts, rating and every value with who entered it."""
+    day = parse_day(as_of, option="--as-of")
+    try:
+        with cli_session(load_settings()) as session:
+            detail = get_measure_detail(session, reference=reference, as_of=day)
+    except MeasureNotFound as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(_jsonable(asdict(detail)), indent=2, default=str))
+        return
+    s = detail.summary
+    typer.echo(f"{s.reference}: {s.wording}")
+    rating = rag_label(s.rag) if s.rag else "Not rated"
+    typer.echo(f"Rating: {rating} ({s.rating_basis}); owner: {s.owner or 'none'}")
+    typer.echo(
+        f"Baseline: {format_value(s.baseline_value, s.unit, missing='not set')}; "
+        f"target: {format_value(s.target_value, s.unit, missing='not set')}"
+        + (f" by {s.target_date.isoformat()}" if s.target_date else "")
+    )
+    rows = [
+        [
+            v.period_end.isoformat(),
+            format_value(v.value, s.unit, missing=""),
+            rag_label(v.rag) if v.rag else "",
+            v.entered_by or "",
+            v.note or "",
+        ]
+        for v in detail.values
+    ]
+    echo_table(["Period", "Value", "Rating", "Entered by", "Note"], rows)
+
+
+@measures_app.command("set-value")
+def set_value(
+    reference: str,
+    period: Annotated[str, typer.Argument(help="period end: YYYY-MM-DD, or a month: 'Sep 2025'")],
+    value: Annotated[str, typer.Argument(help="the value, e.g. 35 or 35%")],
+    by: ActingAs,
+    note: Annotated[str | None, typer.Option(help="note on the value")] = None,
+    label: Annotated[str | None, typer.Option(help="period label, e.g. 'Q2 2025/26'")] = None,
+    reason: Annotated[str | None, typer.Option(help="why a stored value is corrected")] = None,
+) -> None:
+    """Enter (or correct) the value of a measure for one period."""
+    try:
+        period_end = parse_period(period)
+    except CellError as exc:
+        fail(f"period: {exc}")
+    with cli_session(load_settings(), write=True) as session:
+        actor = _acting(session, by)
+        try:
+            unit = get_measure_summary(session, reference=reference, as_of=date.max).unit
+            number = parse_number(value, unit) if value.strip() else None
+            result = enter_value(
+                session,
+                actor=actor,
+                reference=reference,
+                period_end=period_end,
+                value=number,
+                note=note,
+                period_label=label,
+                reason=reason,
+            )
+        except (MeasureNotFound, PermissionDenied, ValidationFailed, ConflictError) as exc:
+            fail(str(exc))
+        except ValueError as exc:
+            fail(f"value: {value!r} {exc}")
+    what = "unchanged" if not result.changed else ("corrected" if result.corrected else "entered")
+    typer.echo(f"{result.reference} {result.period_end.isoformat()}: {what}")
+
+
+def _optional_float(text: str | None, option: str, current: float | None) -> float | None:
+    if text is None:
+        return current
+    if text.strip().lower() in ("", "none", "clear"):
+        return None
+    try:
+        return float(text.strip().rstrip("%").replace(",", ""))
+    except ValueError:
+        fail(f"{option}: {text!r} is not a number (or 'clear')")
+
+
+def _optional_day(text: str | None, option: str, current: date | None) -> date | None:
+    if text is None:
+        return current
+    if text.strip().lower() in ("", "none", "clear"):
+        return None
+    return parse_day(text, option=option)
+
+
+@measures_app.command("set-target")
+def set_target(
+    reference: str,
+    by: ActingAs,
+    baseline: Annotated[str | None, typer.Option(help="baseline value, or 'clear'")] = None,
+    baseline_date: Annotated[str | None, typer.Option(help="YYYY-MM-DD, or 'clear'")] = None,
+    target: Annotated[str | None, typer.Option(help="target value, or 'clear'")] = None,
+    target_date: Annotated[str | None, typer.Option(help="YYYY-MM-DD, or 'clear'")] = None,
+    tolerance: Annotated[float | None, typer.Option(help="tolerance, % of the distance")] = None,
+    direction: Annotated[str | None, typer.Option(help="higher or lower (is better)")] = None,
+    unit: Annotated[str | None, typer.Option(help="percentage, count, rate, ...")] = None,
+    rating_mode: Annotated[str | None, typer.Option(help="numeric or narrative")] = None,
+    reason: Annotated[str | None, typer.Option(help="why the target changes")] = None,
+) -> None:
+    """Set a measure's baseline, target, tolerance or direction (options not given are kept)."""
+    with cli_session(load_settings(), write=True) as session:
+        actor = _acting(session, by)
+        try:
+            current = get_measure_summary(session, reference=reference, as_of=date.max)
+            set_targets(
+                session,
+                actor=actor,
+                reference=reference,
+                seen_version=current.version,
+                baseline_value=_optional_float(baseline, "--baseline", current.baseline_value),
+                baseline_date=_optional_day(
+                    baseline_date, "--baseline-date", current.baseline_date
+                ),
+                target_value=_optional_float(target, "--target", current.target_value),
+                target_date=_optional_day(target_date, "--target-date", current.target_date),
+                tolerance_pct=current.tolerance_pct if tolerance is None else tolerance,
+                direction=direction or current.direction,
+                unit=unit,
+                rating_mode=rating_mode,
+                reason=reason,
+            )
+            after = get_measure_summary(session, reference=reference, as_of=date.max)
+        except (MeasureNotFound, PermissionDenied, ValidationFailed, ConflictError) as exc:
+            fail(str(exc))
+    baseline_shown = format_value(after.baseline_value, after.unit, missing="not set")
+    target_shown = format_value(after.target_value, after.unit, missing="not set")
+    typer.echo(
+        f"{after.reference}: baseline {baseline_shown}, target {target_shown}, "
+        f"tolerance {after.tolerance_pct:g}%, {after.direction} is better"
+    )
+
+
+@measures_app.command("import")
+def import_values(
+    file: Annotated[Path, typer.Argument(help=".xlsx or .csv: Measure, Period, Value, Note")],
+    by: ActingAs,
+    commit: Annotated[bool, typer.Option(help="store the values (default: dry run)")] = False,
+) -> None:
+    """Load measure values from a spreadsheet; refused whole if any row is wrong."""
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    with cli_session(load_settings(), write=commit) as session:
+        actor = _acting(session, by)
+        try:
+            result = import_measure_values(
+                session, actor=actor, source=file, filename=file.name, commit=commit
+            )
+        except (SpreadsheetError, ConflictError) as exc:
+            fail(str(exc))
+    if not result.ok:
+        for problem in result.problems:
+            typer.echo(str(problem), err=True)
+        fail(f"{file.name} refused: {len(result.problems)} problem(s); nothing was stored")
+    counts = ", ".join(f"{result.count(c)} {c}" for c in ("new", "correction", "unchanged"))
+    verb = "stored" if result.committed else "would store (dry run; add --commit to store)"
+    typer.echo(f"{file.name}: {len(result.rows)} rows: {counts}; {verb}")

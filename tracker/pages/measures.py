@@ -1,0 +1,402 @@
+"""The Success measures page: each measure's latest value, rating and trend, and one in detail.
+
+Without ``?measure=`` it lists all measures (filterable by priority and rating), each rating as
+its word on its colour, with a trend arrow and "Baseline not set" where there is none. With
+``?measure=M2.3`` (or a pick from the list) it shows that measure: a line chart of its values
+against the target, trajectory and baseline, the values with who entered them, the contributing
+actions, and, for its owner and administrators, the forms to enter a value and set targets
+(the services check permission regardless). UI only: every read and write is a service call.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from tracker.db import session_scope
+from tracker.measure_rules import (
+    direction_label,
+    format_number,
+    format_value,
+    trend_arrow,
+    unit_label,
+)
+from tracker.models import Direction, MeasureUnit, Rag
+from tracker.rules import rag_label
+from tracker.services.measures import (
+    NOT_RATED,
+    MeasureDetail,
+    MeasureSummary,
+    count_by_rating,
+    filter_summaries,
+    get_measure_detail,
+    list_context_figures,
+    list_measure_summaries,
+    may_edit_measure,
+    may_enter_values,
+    may_link_actions,
+    normalise_reference,
+)
+from tracker.ui.components import (
+    escape_markdown,
+    format_day,
+    format_moment,
+    rag_label_from_config,
+    rag_text,
+    style_rag,
+)
+from tracker.ui.context import current_actor, engine, governance, today
+from tracker.ui.measure_forms import (
+    FLASH_KEY,
+    links_form,
+    narrative_form,
+    targets_form,
+    value_form,
+)
+
+PICK_KEY = "measures.pick"
+ALL = "All measures"
+RATING_FILTERS = {
+    "All ratings": None,
+    "Red": Rag.RED.value,
+    "Amber": Rag.AMBER.value,
+    "Green": Rag.GREEN.value,
+    "Blue": Rag.BLUE.value,
+    "Not rated": NOT_RATED,
+}
+SERIES = ("Value", "Trajectory", "Target", "Baseline")
+SERIES_COLOURS = ("#1F4E79", "#7F7F7F", "#2E7D32", "#B36B00")
+SERIES_DASHES = ([1, 0], [6, 4], [2, 2], [4, 2])
+
+
+def _text_value(summary: MeasureSummary, value: float | None, missing: str) -> str:
+    return format_value(value, summary.unit, missing=missing)
+
+
+def _trend_text(summary: MeasureSummary) -> str:
+    if summary.direction_of_travel is None:
+        return ""
+    return f"{trend_arrow(summary.trend)} {summary.direction_of_travel.capitalize()}"
+
+
+def _period_text(period: date | None, label: str | None) -> str:
+    return label or format_day(period)
+
+
+def _open(reference: str | None) -> None:
+    if reference:
+        st.query_params["measure"] = reference
+    else:
+        st.query_params.pop("measure", None)
+
+
+def _on_pick() -> None:
+    choice = st.session_state.get(PICK_KEY)
+    _open(None if choice in (None, ALL) else str(choice))
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+def _list_frame(summaries: list[MeasureSummary]) -> pd.DataFrame:
+    config = governance()
+    return pd.DataFrame(
+        {
+            "Ref": [s.reference for s in summaries],
+            "Measure": [s.wording for s in summaries],
+            "Latest": [_text_value(s, s.latest_value, "No values yet") for s in summaries],
+            "Period": [_period_text(s.latest_period, s.latest_period_label) for s in summaries],
+            "Rating": [rag_label_from_config(config, s.rag) for s in summaries],
+            "Trend": [_trend_text(s) for s in summaries],
+            "Basis": [s.rating_basis for s in summaries],
+            "Baseline": [_text_value(s, s.baseline_value, "Baseline not set") for s in summaries],
+            "Target": [_text_value(s, s.target_value, "Target not set") for s in summaries],
+            "Owner": [s.owner or "" for s in summaries],
+        }
+    )
+
+
+def show_list(summaries: list[MeasureSummary]) -> None:
+    counts = count_by_rating(summaries)
+    for column, (code, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
+        column.metric(rag_text(None if code == NOT_RATED else code), count)
+    priorities = sorted({(s.priority_number, s.priority_title) for s in summaries})
+    left, right = st.columns(2)
+    priority_names = {"All priorities": None} | {f"Priority {n}: {t}": n for n, t in priorities}
+    chosen_priority = left.selectbox("Priority", list(priority_names), key="measures.priority")
+    chosen_rating = right.selectbox("Rating", list(RATING_FILTERS), key="measures.rating")
+    shown = filter_summaries(
+        summaries,
+        priority=priority_names[chosen_priority],
+        rating=RATING_FILTERS[chosen_rating],
+    )
+    st.caption(f"Showing {len(shown)} of {len(summaries)} measures. Select a row to open it.")
+    event = st.dataframe(
+        style_rag(_list_frame(shown), governance(), column="Rating"),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="measures.table",
+        column_config={
+            "Measure": st.column_config.TextColumn("Measure", width="large"),
+            "Basis": st.column_config.TextColumn("Basis", help="How the rating was reached"),
+        },
+    )
+    selected = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if selected and 0 <= selected[0] < len(shown):
+        _open(shown[selected[0]].reference)
+        st.rerun()
+    show_context()
+
+
+def show_context() -> None:
+    with st.expander("SEND in context: the figures the strategy states"):
+        st.caption(
+            "Where a figure fits a measure it is that measure's baseline; the others are "
+            "context. Administrators and measure owners set the remaining baselines."
+        )
+        figures = list_context_figures()
+        frame = pd.DataFrame(
+            {
+                "Figure": [f.label for f in figures],
+                "Value": [format_value(f.value, f.unit) for f in figures],
+                "As at": [format_day(f.as_at) or "not dated" for f in figures],
+                "The strategy says": [f.text for f in figures],
+            }
+        )
+        st.dataframe(frame, hide_index=True, width="stretch", key="measures.context")
+
+
+# --- one measure -------------------------------------------------------------------------------
+
+
+def _chart(detail: MeasureDetail) -> alt.LayerChart | None:
+    s = detail.summary
+    points = [(v.period_end, v.value, v) for v in detail.values if v.value is not None]
+    if not points:
+        return None
+    rows: list[dict[str, Any]] = [
+        {
+            "date": day,
+            "value": value,
+            "series": "Value",
+            "shown": format_value(value, s.unit),
+            "period": _period_text(v.period_end, v.period_label),
+            "rating": rag_label(v.rag),
+        }
+        for day, value, v in points
+    ]
+    days = [p[0] for p in points] + [d for d in (s.baseline_date, s.target_date) if d]
+    first, last = min(days), max(days)
+    rows += [{"date": d, "value": y, "series": "Trajectory"} for d, y in detail.trajectory]
+    for series, level in (("Target", s.target_value), ("Baseline", s.baseline_value)):
+        if level is not None:
+            rows += [{"date": d, "value": level, "series": series} for d in (first, last)]
+    frame = pd.DataFrame(rows)
+    frame["date"] = pd.to_datetime(frame["date"])
+    present = [name for name in SERIES if name in set(frame["series"])]
+    base = alt.Chart(frame).encode(
+        x=alt.X("date:T", title="Period end"),
+        y=alt.Y("value:Q", title=unit_label(s.unit), scale=alt.Scale(zero=False)),
+        color=alt.Color(
+            "series:N",
+            scale=alt.Scale(
+                domain=present, range=[SERIES_COLOURS[SERIES.index(n)] for n in present]
+            ),
+            legend=alt.Legend(title=None, orient="bottom"),
+        ),
+        strokeDash=alt.StrokeDash(
+            "series:N",
+            scale=alt.Scale(
+                domain=present, range=[SERIES_DASHES[SERIES.index(n)] for n in present]
+            ),
+            legend=None,
+        ),
+    )
+    values = base.transform_filter(alt.datum.series == "Value").mark_point(filled=True, size=70)
+    tooltip = [
+        alt.Tooltip("period:N", title="Period"),
+        alt.Tooltip("shown:N", title="Value"),
+        alt.Tooltip("rating:N", title="Rating"),
+    ]
+    return alt.LayerChart(layer=[base.mark_line(), values.encode(tooltip=tooltip)], height=320)
+
+
+def _delta(summary: MeasureSummary) -> tuple[str | None, str]:
+    if summary.latest_value is None or summary.previous_value is None:
+        return None, "off"
+    change = summary.latest_value - summary.previous_value
+    sign = "-" if change < 0 else "+"
+    unit = " points" if summary.unit == MeasureUnit.PERCENTAGE.value else ""
+    colour = "inverse" if summary.direction == Direction.LOWER.value else "normal"
+    return f"{sign}{format_number(abs(change))}{unit} since last", colour
+
+
+def show_facts(detail: MeasureDetail) -> None:
+    s = detail.summary
+    st.markdown(f"### {escape_markdown(s.reference)}: {escape_markdown(s.wording)}")
+    trend = f" · {_trend_text(s)}" if s.direction_of_travel else ""
+    st.markdown(f"**Rating:** {rag_text(s.rag)} ({escape_markdown(s.rating_basis)}){trend}")
+    delta, colour = _delta(s)
+    latest, baseline, target, tolerance = st.columns(4)
+    latest.metric(
+        "Latest",
+        _text_value(s, s.latest_value, "No values yet"),
+        delta=delta,
+        delta_color=colour,  # type: ignore[arg-type]
+        help=_period_text(s.latest_period, s.latest_period_label) or None,
+    )
+    baseline.metric(
+        "Baseline",
+        _text_value(s, s.baseline_value, "Baseline not set"),
+        help=format_day(s.baseline_date) or None,
+    )
+    target.metric(
+        "Target",
+        _text_value(s, s.target_value, "Target not set"),
+        help=f"by {format_day(s.target_date)}" if s.target_date else None,
+    )
+    tolerance.metric("Tolerance", f"{format_number(s.tolerance_pct)}%")
+    facts = [
+        f"**Unit:** {unit_label(s.unit)}",
+        f"**Direction:** {direction_label(s.direction)}",
+        f"**Frequency:** {escape_markdown(s.frequency or 'not set')}",
+        f"**Data source:** {escape_markdown(s.data_source or 'not set')}",
+        f"**Owner:** {escape_markdown(s.owner or 'none')}",
+    ]
+    st.caption(" · ".join(facts))
+    if s.baseline_note:
+        st.caption(f"Baseline note: {escape_markdown(s.baseline_note)}")
+    if s.commentary:
+        st.markdown(f"**Owner's commentary:** {escape_markdown(s.commentary)}")
+
+
+def show_values(detail: MeasureDetail) -> None:
+    s = detail.summary
+    chart = _chart(detail)
+    if chart is not None:
+        st.altair_chart(chart, width="stretch")
+    if not detail.values:
+        st.info("No values have been entered for this measure yet.")
+        return
+    config = governance()
+    rows = list(reversed(detail.values))
+    frame = pd.DataFrame(
+        {
+            "Period": [_period_text(v.period_end, v.period_label) for v in rows],
+            "Period end": [v.period_end for v in rows],
+            "Value": [format_value(v.value, s.unit) for v in rows],
+            "Rating": [rag_label_from_config(config, v.rag) for v in rows],
+            "Note": [v.note or "" for v in rows],
+            "Entered by": [v.entered_by or "" for v in rows],
+            "Entered": [format_moment(v.entered_at) for v in rows],
+        }
+    )
+    st.dataframe(
+        style_rag(frame, config, column="Rating"),
+        hide_index=True,
+        width="stretch",
+        key="measure.values",
+        column_config={
+            "Period end": st.column_config.DateColumn("Period end", format="D MMM YYYY"),
+            "Rating": st.column_config.TextColumn(
+                "Rating", help="Each value against the current target"
+            ),
+        },
+    )
+
+
+def show_actions_and_audit(detail: MeasureDetail) -> None:
+    st.markdown("#### Contributing actions")
+    if not detail.actions:
+        st.caption("No actions are linked to this measure.")
+    else:
+        config = governance()
+        frame = pd.DataFrame(
+            {
+                "Ref": [a.reference for a in detail.actions],
+                "Action": [a.title for a in detail.actions],
+                "RAG": [rag_label_from_config(config, a.rag) for a in detail.actions],
+                "Owner": [a.owner or "" for a in detail.actions],
+                "Due": [a.due_date for a in detail.actions],
+            }
+        )
+        st.dataframe(style_rag(frame, config), hide_index=True, width="stretch", key="measure.acts")
+    if detail.audit:
+        with st.expander("Change history"):
+            audit = pd.DataFrame(
+                {
+                    "When": [format_moment(e.at) for e in detail.audit],
+                    "Who": [e.actor for e in detail.audit],
+                    "What": [e.field for e in detail.audit],
+                    "From": [e.old or "" for e in detail.audit],
+                    "To": [e.new or "" for e in detail.audit],
+                    "Reason": [e.reason or "" for e in detail.audit],
+                }
+            )
+            st.dataframe(audit, hide_index=True, width="stretch", key="measure.audit")
+
+
+def show_measure(reference: str, as_of: date) -> None:
+    actor = current_actor()
+    with session_scope(engine()) as session:
+        detail = get_measure_detail(session, reference=reference, as_of=as_of, viewer=actor)
+    if st.button("← All measures", key="measures.back"):
+        _open(None)
+        st.session_state.pop(PICK_KEY, None)
+        st.rerun()
+    show_facts(detail)
+    if detail.summary.rating_mode == "narrative" and detail.narrative_commentary:
+        st.markdown(f"**Judgement:** {escape_markdown(detail.narrative_commentary)}")
+    show_values(detail)
+    show_actions_and_audit(detail)
+    summary = detail.summary
+    if may_enter_values(actor, summary):
+        value_form(summary, as_of)
+    if may_edit_measure(actor, summary):
+        if summary.rating_mode == "narrative":
+            narrative_form(detail)
+        targets_form(summary)
+    if may_link_actions(actor):
+        links_form(detail, as_of)
+
+
+def main() -> None:
+    st.title("Success measures")
+    st.caption(
+        "How we will know we are making a difference: the strategy's measures against target."
+    )
+    if message := st.session_state.pop(FLASH_KEY, None):
+        st.success(message)
+    as_of = today()
+    with session_scope(engine()) as session:
+        summaries = list_measure_summaries(session, as_of=as_of)
+    references = [s.reference for s in summaries]
+    wanted = normalise_reference(str(st.query_params.get("measure", "")))
+    current = wanted if wanted in references else None
+    if wanted and current is None:
+        st.warning(f"There is no measure {wanted}; showing all measures.")
+    st.session_state[PICK_KEY] = current or ALL
+    st.selectbox(
+        "Open a measure",
+        [ALL, *references],
+        format_func=lambda r: r if r == ALL else f"{r}: {_wording(summaries, r)[:100]}",
+        key=PICK_KEY,
+        on_change=_on_pick,
+    )
+    if current is None:
+        show_list(summaries)
+    else:
+        show_measure(current, as_of)
+
+
+def _wording(summaries: list[MeasureSummary], reference: str) -> str:
+    return next((s.wording for s in summaries if s.reference == reference), "")
+
+
+main()

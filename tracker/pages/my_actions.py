@@ -1,0 +1,176 @@
+"""My actions: the signed-in person's actions (and their workstreams'), and the update form.
+
+Overdue actions and those whose update is due this cycle come first. Choosing an action (from
+the list, the table, or a reminder e-mail's link ``?action=P2.3``) opens its update form with
+the last update carried forward. The chosen reference is kept in the URL so the page can be
+bookmarked or shared.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker.db import session_scope
+from tracker.models import Role
+from tracker.permissions import Actor, Operation, can
+from tracker.rules import rag_label
+from tracker.services.actions import ActionNotFound, get_action, may_update
+from tracker.services.lookups import ActionDetail, get_action_detail
+from tracker.services.worklist import WorkItem, Worklist, list_my_actions
+from tracker.ui.action_views import show_action_facts, show_action_heading, show_latest_position
+from tracker.ui.components import escape_markdown, show_actions_table
+from tracker.ui.context import current_actor, cycle_days, engine, governance, today
+from tracker.ui.navigation import page_file
+from tracker.ui.update_form import show_update_form
+
+CHOICE_KEY = "my_actions.choice"
+TABLE_KEY = "my_actions.table"
+APPLIED_KEY = "my_actions.table_applied"
+SHOW_ALL_KEY = "my_actions.show_all"
+TABLE_LIMIT = 50
+
+
+def _label(item: WorkItem) -> str:
+    row = item.row
+    flags = row.flags.labels()
+    title = row.title if len(row.title) <= 70 else row.title[:69] + "…"
+    parts = [row.reference, rag_label(row.rag), *flags[:2], title]
+    return " · ".join(parts)
+
+
+def _load_outside_action(actor: Actor, reference: str) -> ActionDetail | None:
+    """A deep-linked action that is not on the list: shown if the actor may update it anyway."""
+    with session_scope(engine()) as session:
+        try:
+            action = get_action(session, reference)
+        except ActionNotFound:
+            return None
+        if not may_update(session, actor, action):
+            return None
+        return get_action_detail(
+            session, reference=reference, today=today(), default_cycle_days=cycle_days()
+        )
+
+
+def _show_summary(worklist: Worklist) -> None:
+    total, overdue, due = len(worklist.items), worklist.overdue, worklist.update_due
+    columns = st.columns(3)
+    columns[0].metric("Your actions", total)
+    columns[1].metric("Overdue", overdue)
+    columns[2].metric("Update due this cycle", due)
+
+
+def _table(worklist: Worklist) -> str | None:
+    items = worklist.items
+    show_all = len(items) <= TABLE_LIMIT or st.toggle(
+        f"Show all {len(items)} actions", key=SHOW_ALL_KEY
+    )
+    shown = items if show_all else items[:TABLE_LIMIT]
+    if not show_all:
+        st.caption(f"The {TABLE_LIMIT} most urgent of {len(items)} actions.")
+    return show_actions_table(
+        [i.row for i in shown],
+        governance(),
+        key=TABLE_KEY,
+        columns=["Ref", "RAG", "Action", "Status", "Due", "Flags", "Last updated", "Listed as"],
+        extra={"Listed as": [i.relation for i in shown]},
+    )
+
+
+def _choose(worklist: Worklist, picked_in_table: str | None) -> str:
+    references = [i.row.reference for i in worklist.items]
+    labels = {i.row.reference: _label(i) for i in worklist.items}
+    linked = st.query_params.get("action")
+    if picked_in_table and picked_in_table != st.session_state.get(APPLIED_KEY):
+        st.session_state[APPLIED_KEY] = picked_in_table
+        st.session_state[CHOICE_KEY] = picked_in_table
+    elif st.session_state.get(CHOICE_KEY) not in references:
+        if linked in references:
+            st.session_state[CHOICE_KEY] = linked
+        else:
+            first_due = next((i for i in worklist.items if i.needs_update), worklist.items[0])
+            st.session_state[CHOICE_KEY] = first_due.row.reference
+    chosen = st.selectbox(
+        "Action to update",
+        references,
+        key=CHOICE_KEY,
+        format_func=lambda ref: labels.get(ref, ref),
+        help="Most urgent first: overdue, then those whose update is due this cycle.",
+    )
+    return str(chosen)
+
+
+def _open_form(actor: Actor, reference: str) -> None:
+    with session_scope(engine()) as session:
+        try:
+            detail = get_action_detail(
+                session, reference=reference, today=today(), default_cycle_days=cycle_days()
+            )
+        except ActionNotFound as exc:
+            st.error(str(exc))
+            return
+    _show_form(actor, detail)
+
+
+def _show_form(actor: Actor, detail: ActionDetail) -> None:
+    with st.container(border=True):
+        show_action_heading(detail)
+        show_action_facts(detail)
+        with st.expander("Latest position", expanded=False):
+            show_latest_position(detail)
+        show_update_form(detail, actor=actor, config=governance())
+
+
+def _show_outside(actor: Actor, linked: str) -> bool:
+    """Open a deep-linked action that is not on the list, if the actor may update it."""
+    detail = _load_outside_action(actor, linked)
+    if detail is None:
+        st.warning(
+            f"{escape_markdown(linked)} is not one of your actions, so it cannot be updated here."
+        )
+        return False
+    st.info("This action is not on your list, but your role lets you update it.")
+    if st.button("Back to my list", icon=":material/arrow_back:"):
+        del st.query_params["action"]
+        st.rerun()
+    _show_form(actor, detail)
+    return True
+
+
+def _show_nothing_to_do(actor: Actor) -> None:
+    message = "You have no actions to update."
+    if actor.has(Role.ADMINISTRATOR):
+        message += " As an administrator you can update any action from its page in the register."
+    st.info(message)
+    if can(actor, Operation.VIEW_PROGRESS):
+        st.page_link(page_file("register"), label="Open the action register", icon=":material/table_rows:")
+
+
+def main() -> None:
+    actor = current_actor()
+    st.title("My actions", anchor=False)
+    with session_scope(engine()) as session:
+        worklist = list_my_actions(
+            session, actor=actor, today=today(), default_cycle_days=cycle_days()
+        )
+    if worklist.workstreams:
+        names = ", ".join(escape_markdown(w) for w in worklist.workstreams)
+        st.caption(f"Actions you own, and every action in the workstreams you lead: {names}.")
+    else:
+        st.caption("The actions you own.")
+    linked = st.query_params.get("action")
+    on_list = {i.row.reference for i in worklist.items}
+    if linked and linked not in on_list and _show_outside(actor, linked):
+        return
+    if not worklist.items:
+        _show_nothing_to_do(actor)
+        return
+    _show_summary(worklist)
+    picked = _table(worklist)
+    chosen = _choose(worklist, picked)
+    if st.query_params.get("action") != chosen:
+        st.query_params["action"] = chosen
+    _open_form(actor, chosen)
+
+
+main()

@@ -1,0 +1,125 @@
+"""The Streamlit entry script: sign the person in, build their page list, draw the shared chrome.
+
+``tracker run`` starts Streamlit on this file. Every rerun resolves who is signed in (Entra ID,
+or the developer-mode picker), re-reads their roles, and builds ``st.navigation`` from the pages
+their roles allow: a page they may not use is left out of the menu and has no URL for them. The
+pages live in ``tracker/pages`` and are listed by absolute path; this folder deliberately has no
+``pages/`` folder beside the script, which would make Streamlit serve every file in it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+from pydantic import ValidationError
+
+from tracker.config import Settings
+from tracker.governance import GovernanceError
+from tracker.models import Role
+from tracker.permissions import Actor
+from tracker.ui import auth
+from tracker.ui.components import escape_markdown
+from tracker.ui.context import clear_current_actor, governance, set_current_actor, settings
+from tracker.ui.navigation import PageSpec, pages_for
+
+log = logging.getLogger(__name__)
+
+
+def _load_settings() -> Settings | None:
+    try:
+        return settings()
+    except ValidationError as exc:
+        st.title("The tracker cannot start")
+        for error in exc.errors():
+            message = str(error["msg"]).removeprefix("Value error, ")
+            st.error(escape_markdown(message), icon=":material/block:")
+        st.caption("Fix the TRACKER_* environment variables and restart the app.")
+        return None
+
+
+def _default_page(actor: Actor, specs: list[PageSpec]) -> PageSpec:
+    """Owners land on their actions, executives on the overview, everyone else on the first page."""
+    preferred = ["my-actions", "overview"]
+    if actor.has(Role.EXECUTIVE):
+        preferred = ["overview", "my-actions"]
+    for url_path in preferred:
+        for spec in specs:
+            if spec.url_path == url_path:
+                return spec
+    return specs[0]
+
+
+def _build_navigation(actor: Actor) -> dict[str, list[st.Page]] | None:
+    specs = []
+    for spec in pages_for(actor):
+        if spec.path.is_file():
+            specs.append(spec)
+        else:
+            log.warning("page file %s is missing; %s left out of the menu", spec.path, spec.title)
+    if not specs:
+        return None
+    default = _default_page(actor, specs)
+    sections: dict[str, list[st.Page]] = {}
+    for spec in specs:
+        page = st.Page(
+            str(spec.path),
+            title=spec.title,
+            icon=spec.icon,
+            url_path=spec.url_path,
+            default=spec is default,
+        )
+        sections.setdefault(spec.section, []).append(page)
+    return sections
+
+
+def _sidebar(actor: Actor, cfg: Settings) -> None:
+    with st.sidebar:
+        st.caption(escape_markdown(governance().partnership.name))
+        st.markdown(f"**{escape_markdown(actor.name)}**  \n{escape_markdown(actor.email)}")
+        st.caption(f"Roles: {escape_markdown(auth.role_words(actor.roles))}")
+        if cfg.auth == "entra":
+            st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign-out")
+
+
+def _resolve_actor(cfg: Settings) -> Actor | None:
+    if cfg.auth == "dev":
+        return auth.dev_actor(cfg)
+    return auth.entra_actor()
+
+
+def run() -> None:
+    st.set_page_config(
+        page_title="SEND Action Tracker",
+        page_icon=":material/checklist:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    cfg = _load_settings()
+    if cfg is None:
+        return
+    try:
+        actor = _resolve_actor(cfg)
+    except GovernanceError as exc:
+        st.title("The governance file cannot be read")
+        st.error(escape_markdown(str(exc)))
+        return
+    if actor is None:
+        clear_current_actor()
+        return
+    set_current_actor(actor)
+    sections = _build_navigation(actor)
+    if sections is None:
+        auth.show_no_access(
+            who=actor.email,
+            reason="your account has no role in the tracker yet",
+            sign_out=cfg.auth == "entra",
+        )
+        return
+    page = st.navigation(sections, position="sidebar", expanded=True)
+    _sidebar(actor, cfg)
+    page.run()
+
+
+if __name__ == "__main__":
+    run()

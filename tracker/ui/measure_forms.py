@@ -1,0 +1,290 @@
+"""The forms of the Success measures page: enter a value, set targets, judge, link actions.
+
+Each form reads its widgets, calls one service in a write session and, on success, leaves a
+message for the next run and reruns; a domain error is shown beside the form with ``st.error``,
+field by field, and what the person typed is kept. Forms that change the measure itself carry
+the version the person saw (kept in session state from the run that drew the form), so a save
+made after someone else's is refused rather than silently overwriting it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from tracker.db import session_scope
+from tracker.measure_rules import (
+    RATING_MODES,
+    direction_label,
+    format_value,
+    parse_number,
+    unit_label,
+)
+from tracker.models import Direction, MeasureUnit, Rag
+from tracker.permissions import PermissionDenied
+from tracker.rules import rag_label
+from tracker.services.actions import ConflictError, ValidationFailed
+from tracker.services.measure_changes import (
+    enter_value,
+    link_actions,
+    set_narrative_rating,
+    set_targets,
+)
+from tracker.services.measures import MeasureDetail, MeasureSummary
+from tracker.services.queries import ActionFilter, list_actions
+from tracker.ui.components import format_day
+from tracker.ui.context import current_actor, engine
+
+FLASH_KEY = "measures.flash"
+
+
+def flash(message: str) -> None:
+    """Show ``message`` at the top of the next run, and rerun now to show the saved state."""
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+def _show_errors(error: Exception) -> None:
+    if isinstance(error, ValidationFailed):
+        for field, message in error.errors.items():
+            st.error(f"{field.replace('_', ' ').capitalize()}: {message}")
+    else:
+        st.error(str(error))
+
+
+def _number(text: str, unit: str, field: str, errors: dict[str, str]) -> float | None:
+    if not text.strip():
+        return None
+    try:
+        return parse_number(text, unit)
+    except ValueError as error:
+        errors[field] = f"{text.strip()!r} {error}"
+        return None
+
+
+def _last_month_end(day: date) -> date:
+    return day.replace(day=1) - timedelta(days=1)
+
+
+def value_form(summary: MeasureSummary, as_of: date) -> None:
+    ref = summary.reference
+    with st.form(f"value.{ref}", clear_on_submit=False):
+        st.markdown("#### Enter or correct a value")
+        period_end = st.date_input(
+            "Period end", value=_last_month_end(as_of), max_value=as_of, key=f"value.{ref}.period"
+        )
+        label = st.text_input("Period label (optional)", key=f"value.{ref}.label", max_chars=40)
+        hint = "e.g. 35 for 35%" if summary.unit == MeasureUnit.PERCENTAGE.value else "a number"
+        if summary.unit == MeasureUnit.NARRATIVE.value:
+            hint = "optional for a narrative measure"
+        text = st.text_input(
+            f"Value ({unit_label(summary.unit).lower()})", key=f"value.{ref}.value", help=hint
+        )
+        note = st.text_area("Note", key=f"value.{ref}.note", help="What lies behind the figure")
+        reason = st.text_input(
+            "Reason for correction", key=f"value.{ref}.reason", help="When correcting a period"
+        )
+        if not st.form_submit_button("Save value", type="primary"):
+            return
+    errors: dict[str, str] = {}
+    number = _number(text, summary.unit, "value", errors)
+    if errors:
+        _show_errors(ValidationFailed(errors))
+        return
+    try:
+        with session_scope(engine(), write=True) as session:
+            result = enter_value(
+                session,
+                actor=current_actor(),
+                reference=ref,
+                period_end=period_end if isinstance(period_end, date) else None,
+                value=number,
+                note=note,
+                period_label=label,
+                reason=reason,
+                today=as_of,
+            )
+    except (ValidationFailed, PermissionDenied, ConflictError) as error:
+        _show_errors(error)
+        return
+    verb = "unchanged" if not result.changed else ("corrected" if result.corrected else "saved")
+    for field in ("label", "value", "note", "reason"):
+        st.session_state.pop(f"value.{ref}.{field}", None)
+    flash(f"{ref}: value for {format_day(result.period_end)} {verb}.")
+
+
+def _optional_date(label: str, value: date | None, key: str) -> date | None:
+    chosen = st.date_input(label, value=value, key=key)
+    return chosen if isinstance(chosen, date) else None
+
+
+def targets_form(summary: MeasureSummary) -> None:
+    ref, unit = summary.reference, summary.unit
+    seen_key = f"targets.{ref}.seen"
+    seen = int(st.session_state.get(seen_key, summary.version))
+    with st.form(f"targets.{ref}"):
+        st.markdown("#### Baseline, target and tolerance")
+        left, right = st.columns(2)
+        baseline = left.text_input(
+            "Baseline value",
+            value=format_value(summary.baseline_value, unit, missing=""),
+            key=f"targets.{ref}.baseline",
+        )
+        baseline_date = _optional_date(
+            "Baseline date", summary.baseline_date, f"targets.{ref}.bdate"
+        )
+        target = right.text_input(
+            "Target value",
+            value=format_value(summary.target_value, unit, missing=""),
+            key=f"targets.{ref}.target",
+        )
+        target_date = _optional_date("Target date", summary.target_date, f"targets.{ref}.tdate")
+        tolerance = st.number_input(
+            "Tolerance (% of the distance from baseline to target)",
+            min_value=0.0,
+            max_value=100.0,
+            value=float(summary.tolerance_pct),
+            key=f"targets.{ref}.tolerance",
+        )
+        directions = [d.value for d in Direction]
+        direction = st.selectbox(
+            "Direction",
+            directions,
+            index=directions.index(summary.direction),
+            format_func=direction_label,
+            key=f"targets.{ref}.direction",
+        )
+        units = [u.value for u in MeasureUnit]
+        new_unit = st.selectbox(
+            "Unit",
+            units,
+            index=units.index(unit),
+            format_func=unit_label,
+            key=f"targets.{ref}.unit",
+        )
+        mode = st.radio(
+            "Rated by",
+            RATING_MODES,
+            index=RATING_MODES.index(summary.rating_mode),
+            horizontal=True,
+            format_func=lambda m: (
+                "Values against target" if m == "numeric" else "Narrative judgement"
+            ),
+            key=f"targets.{ref}.mode",
+        )
+        note = st.text_area(
+            "Baseline note", value=summary.baseline_note or "", key=f"targets.{ref}.note"
+        )
+        reason = st.text_input("Reason for the change", key=f"targets.{ref}.reason")
+        submitted = st.form_submit_button("Save targets")
+    st.session_state[seen_key] = summary.version
+    if not submitted:
+        return
+    errors: dict[str, str] = {}
+    baseline_value = _number(baseline.rstrip("%"), new_unit, "baseline_value", errors)
+    target_value = _number(target.rstrip("%"), new_unit, "target_value", errors)
+    if errors:
+        _show_errors(ValidationFailed(errors))
+        return
+    try:
+        with session_scope(engine(), write=True) as session:
+            set_targets(
+                session,
+                actor=current_actor(),
+                reference=ref,
+                seen_version=seen,
+                baseline_value=baseline_value,
+                baseline_date=baseline_date,
+                target_value=target_value,
+                target_date=target_date,
+                tolerance_pct=tolerance,
+                direction=direction,
+                unit=new_unit,
+                rating_mode=mode,
+                baseline_note=note,
+                reason=reason,
+            )
+    except (ValidationFailed, PermissionDenied, ConflictError) as error:
+        _show_errors(error)
+        return
+    st.session_state.pop(seen_key, None)
+    flash(f"{ref}: baseline, target and tolerance saved.")
+
+
+def narrative_form(detail: MeasureDetail) -> None:
+    s = detail.summary
+    ref = s.reference
+    seen_key = f"narrative.{ref}.seen"
+    seen = int(st.session_state.get(seen_key, s.version))
+    rags = [r.value for r in Rag]
+    with st.form(f"narrative.{ref}"):
+        st.markdown("#### Narrative judgement")
+        st.caption("Until this measure is defined numerically, its owner rates it with commentary.")
+        rag = st.selectbox(
+            "Rating",
+            rags,
+            index=rags.index(detail.narrative_rag) if detail.narrative_rag in rags else None,
+            format_func=rag_label,
+            key=f"narrative.{ref}.rag",
+        )
+        commentary = st.text_area(
+            "Commentary", value=detail.narrative_commentary or "", key=f"narrative.{ref}.text"
+        )
+        submitted = st.form_submit_button("Save judgement")
+    st.session_state[seen_key] = s.version
+    if not submitted:
+        return
+    try:
+        with session_scope(engine(), write=True) as session:
+            set_narrative_rating(
+                session,
+                actor=current_actor(),
+                reference=ref,
+                seen_version=seen,
+                rag=rag,
+                commentary=commentary,
+            )
+    except (ValidationFailed, PermissionDenied, ConflictError) as error:
+        _show_errors(error)
+        return
+    st.session_state.pop(seen_key, None)
+    flash(f"{ref}: narrative judgement saved.")
+
+
+def links_form(detail: MeasureDetail, as_of: date) -> None:
+    s = detail.summary
+    ref = s.reference
+    seen_key = f"links.{ref}.seen"
+    seen = int(st.session_state.get(seen_key, s.version))
+    with session_scope(engine()) as session:
+        choices = {
+            a.reference: a.title for a in list_actions(session, today=as_of, filters=ActionFilter())
+        }
+    with st.form(f"links.{ref}"):
+        st.markdown("#### Contributing actions")
+        chosen = st.multiselect(
+            "Actions that contribute to this measure",
+            list(choices),
+            default=[r for r in s.linked_actions if r in choices],
+            format_func=lambda r: f"{r}: {choices[r][:90]}",
+            key=f"links.{ref}.chosen",
+        )
+        submitted = st.form_submit_button("Save links")
+    st.session_state[seen_key] = s.version
+    if not submitted:
+        return
+    try:
+        with session_scope(engine(), write=True) as session:
+            link_actions(
+                session,
+                actor=current_actor(),
+                reference=ref,
+                seen_version=seen,
+                action_references=chosen,
+            )
+    except (ValidationFailed, PermissionDenied, ConflictError) as error:
+        _show_errors(error)
+        return
+    st.session_state.pop(seen_key, None)
+    flash(f"{ref}: contributing actions saved.")
