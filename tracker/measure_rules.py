@@ -35,6 +35,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from tracker.models import Direction, MeasureUnit, Rag
 
@@ -46,6 +47,8 @@ BASIS_NO_TARGET = "target not set"
 BASIS_NO_VALUES = "no values yet"
 
 RATING_MODES = ("numeric", "narrative")
+Trend = Literal["up", "down", "flat"]
+DirectionOfTravel = Literal["improving", "stable", "deteriorating"]
 TREND_ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 UNIT_LABELS = {
     MeasureUnit.PERCENTAGE.value: "Percentage",
@@ -185,7 +188,7 @@ def rate_measure(
     return rate_value(latest_value, period_end=latest_period, targets=targets)
 
 
-def trend(latest: float | None, previous: float | None) -> str | None:
+def trend(latest: float | None, previous: float | None) -> Trend | None:
     """The raw movement of the number: "up", "down" or "flat"; None without two values."""
     if latest is None or previous is None:
         return None
@@ -194,14 +197,16 @@ def trend(latest: float | None, previous: float | None) -> str | None:
     return "up" if latest > previous else "down"
 
 
-def direction_of_travel(latest: float | None, previous: float | None, direction: str) -> str | None:
+def direction_of_travel(
+    latest: float | None, previous: float | None, direction: str
+) -> DirectionOfTravel | None:
     """ "improving", "stable" or "deteriorating" between two values; None without two values."""
     movement = trend(latest, previous)
     if movement is None:
         return None
     if movement == "flat":
         return "stable"
-    better = "up" if direction != Direction.LOWER.value else "down"
+    better: Trend = "up" if direction != Direction.LOWER.value else "down"
     return "improving" if movement == better else "deteriorating"
 
 
@@ -246,6 +251,15 @@ def unit_label(unit: str) -> str:
 
 def direction_label(direction: str) -> str:
     return DIRECTION_LABELS.get(direction, direction)
+
+
+def unit_suffix(unit: str) -> str:
+    """What follows a number in print: "%" for percentages, "days"/"weeks", else nothing."""
+    if unit == MeasureUnit.PERCENTAGE.value:
+        return "%"
+    if unit in (MeasureUnit.DAYS.value, MeasureUnit.WEEKS.value):
+        return unit
+    return ""
 
 
 def format_number(value: float) -> str:

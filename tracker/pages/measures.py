@@ -38,6 +38,7 @@ from tracker.services.measures import (
     list_measure_summaries,
     may_edit_measure,
     may_enter_values,
+    may_import_values,
     may_link_actions,
     normalise_reference,
 )
@@ -52,6 +53,7 @@ from tracker.ui.components import (
 from tracker.ui.context import current_actor, engine, governance, today
 from tracker.ui.measure_forms import (
     FLASH_KEY,
+    import_form,
     links_form,
     narrative_form,
     targets_form,
@@ -108,22 +110,31 @@ def _list_frame(summaries: list[MeasureSummary]) -> pd.DataFrame:
         {
             "Ref": [s.reference for s in summaries],
             "Measure": [s.wording for s in summaries],
-            "Latest": [_text_value(s, s.latest_value, "No values yet") for s in summaries],
-            "Period": [_period_text(s.latest_period, s.latest_period_label) for s in summaries],
             "Rating": [rag_label_from_config(config, s.rag) for s in summaries],
             "Trend": [_trend_text(s) for s in summaries],
-            "Basis": [s.rating_basis for s in summaries],
+            "Latest": [_text_value(s, s.latest_value, "No values yet") for s in summaries],
+            "Period": [_period_text(s.latest_period, s.latest_period_label) for s in summaries],
             "Baseline": [_text_value(s, s.baseline_value, "Baseline not set") for s in summaries],
             "Target": [_text_value(s, s.target_value, "Target not set") for s in summaries],
+            "Basis": [s.rating_basis for s in summaries],
             "Owner": [s.owner or "" for s in summaries],
         }
     )
 
 
+def _table_height(rows: int) -> int:
+    """Tall enough to show every row without an inner scroll bar (Streamlit rows are 35px)."""
+    return 38 + 35 * max(rows, 1)
+
+
 def show_list(summaries: list[MeasureSummary]) -> None:
     counts = count_by_rating(summaries)
-    for column, (code, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
-        column.metric(rag_text(None if code == NOT_RATED else code), count)
+    st.markdown(
+        " · ".join(
+            f"{rag_text(None if code == NOT_RATED else code)} **{count}**"
+            for code, count in counts.items()
+        )
+    )
     priorities = sorted({(s.priority_number, s.priority_title) for s in summaries})
     left, right = st.columns(2)
     priority_names = {"All priorities": None} | {f"Priority {n}: {t}": n for n, t in priorities}
@@ -142,8 +153,12 @@ def show_list(summaries: list[MeasureSummary]) -> None:
         on_select="rerun",
         selection_mode="single-row",
         key="measures.table",
+        height=_table_height(len(shown)),
         column_config={
             "Measure": st.column_config.TextColumn("Measure", width="large"),
+            "Trend": st.column_config.TextColumn(
+                "Trend", help="Latest value against the one before"
+            ),
             "Basis": st.column_config.TextColumn("Basis", help="How the rating was reached"),
         },
     )
@@ -202,7 +217,7 @@ def _chart(detail: MeasureDetail) -> alt.LayerChart | None:
     present = [name for name in SERIES if name in set(frame["series"])]
     base = alt.Chart(frame).encode(
         x=alt.X("date:T", title="Period end"),
-        y=alt.Y("value:Q", title=unit_label(s.unit), scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=unit_label(s.unit), scale=alt.Scale(zero=False, padding=16)),
         color=alt.Color(
             "series:N",
             scale=alt.Scale(
@@ -286,19 +301,18 @@ def show_values(detail: MeasureDetail) -> None:
         return
     config = governance()
     rows = list(reversed(detail.values))
-    frame = pd.DataFrame(
-        {
-            "Period": [_period_text(v.period_end, v.period_label) for v in rows],
-            "Period end": [v.period_end for v in rows],
-            "Value": [format_value(v.value, s.unit) for v in rows],
-            "Rating": [rag_label_from_config(config, v.rag) for v in rows],
-            "Note": [v.note or "" for v in rows],
-            "Entered by": [v.entered_by or "" for v in rows],
-            "Entered": [format_moment(v.entered_at) for v in rows],
-        }
-    )
+    columns: dict[str, list[Any]] = {"Period end": [v.period_end for v in rows]}
+    if any(v.period_label for v in rows):
+        columns["Period"] = [v.period_label or "" for v in rows]
+    columns |= {
+        "Value": [format_value(v.value, s.unit) for v in rows],
+        "Rating": [rag_label_from_config(config, v.rag) for v in rows],
+        "Note": [v.note or "" for v in rows],
+        "Entered by": [v.entered_by or "" for v in rows],
+        "Entered": [format_moment(v.entered_at) for v in rows],
+    }
     st.dataframe(
-        style_rag(frame, config, column="Rating"),
+        style_rag(pd.DataFrame(columns), config, column="Rating"),
         hide_index=True,
         width="stretch",
         key="measure.values",
@@ -326,7 +340,13 @@ def show_actions_and_audit(detail: MeasureDetail) -> None:
                 "Due": [a.due_date for a in detail.actions],
             }
         )
-        st.dataframe(style_rag(frame, config), hide_index=True, width="stretch", key="measure.acts")
+        st.dataframe(
+            style_rag(frame, config),
+            hide_index=True,
+            width="stretch",
+            key="measure.acts",
+            column_config={"Due": st.column_config.DateColumn("Due", format="D MMM YYYY")},
+        )
     if detail.audit:
         with st.expander("Change history"):
             audit = pd.DataFrame(
@@ -391,6 +411,8 @@ def main() -> None:
     )
     if current is None:
         show_list(summaries)
+        if may_import_values(current_actor(), summaries):
+            import_form(as_of)
     else:
         show_measure(current, as_of)
 

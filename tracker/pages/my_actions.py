@@ -143,7 +143,9 @@ def _show_nothing_to_do(actor: Actor) -> None:
         message += " As an administrator you can update any action from its page in the register."
     st.info(message)
     if can(actor, Operation.VIEW_PROGRESS):
-        st.page_link(page_file("register"), label="Open the action register", icon=":material/table_rows:")
+        st.page_link(
+            page_file("register"), label="Open the action register", icon=":material/table_rows:"
+        )
 
 
 def main() -> None:

@@ -22,12 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 
-from tracker.papers.template import (
-    COVER_STYLE,
-    TABLE_HEADING_STYLE,
-    add_paper_styles,
-    find_missing_styles,
-)
+from tracker.papers.template import COVER_STYLE, add_paper_styles, find_missing_styles
 
 OUTPUT = Path(__file__).resolve().parent / "templates" / "default.docx"
 FONT = "Arial"
@@ -91,8 +86,6 @@ def _configure_styles(document: Document) -> None:
         style.paragraph_format.space_after = Pt(6)
     add_paper_styles(document)
     _paragraph_style(document, COVER_STYLE).font.color.rgb = HEADING_COLOUR
-    heading = _paragraph_style(document, TABLE_HEADING_STYLE)
-    heading.font.color.rgb = RGBColor(0, 0, 0)
 
 
 def build_default_template() -> bytes:

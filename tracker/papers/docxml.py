@@ -61,7 +61,8 @@ CellValue: TypeAlias = str | RagCell | tuple[Segment, ...]
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One table column: its heading and its share of the available width."""
+    """One table column: its heading and its share of the available width (weights are
+    roughly centimetres on A4, scaled to the page the table sits on)."""
 
     heading: str | RagCell
     weight: float
@@ -146,9 +147,21 @@ def add_field(p: Any, instruction: str) -> None:
     p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 
-def _cell_xml(style_id: str, width: int | None = None) -> str:
+def _cell_xml(style_id: str, width: int | None = None, *, declare_ns: bool = False) -> str:
+    """One empty cell; ``declare_ns`` for a cell parsed on its own rather than inside a row."""
     tc_pr = f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>' if width is not None else ""
-    return f'<w:tc>{tc_pr}<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr></w:p></w:tc>'
+    tc = f"<w:tc {nsdecls('w')}>" if declare_ns else "<w:tc>"
+    return f'{tc}{tc_pr}<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr></w:p></w:tc>'
+
+
+def _write_rag_label(p: Any, value: RagCell) -> None:
+    """White text is set bold as well, for the darker fills where contrast is lowest; black
+    text is the table text's own colour, so it needs no run properties (which, over thousands
+    of register rows, keeps memory down)."""
+    if value.font_colour.upper() == "000000":
+        append_runs(p, value.label)
+    else:
+        append_runs(p, value.label, bold=True, font_colour=value.font_colour)
 
 
 def _shade(tc: Any, fill: str) -> None:
@@ -173,10 +186,10 @@ class _RowWriter:
     def _rag_tc(self, value: RagCell) -> Any:
         tc = self._rag_cells.get(value)
         if tc is None:
-            tc = parse_xml(_cell_xml(self._style_id).replace("<w:tc>", f"<w:tc {nsdecls('w')}>"))
+            tc = parse_xml(_cell_xml(self._style_id, declare_ns=True))
             if value.fill:
                 _shade(tc, value.fill)
-            append_runs(tc[-1], value.label, bold=True, font_colour=value.font_colour)
+            _write_rag_label(tc[-1], value)
             self._rag_cells[value] = tc
         return tc
 
@@ -201,7 +214,7 @@ def _header_row(columns: Sequence[Column], widths: Sequence[int], style_id: str)
         if isinstance(heading, RagCell):
             if heading.fill:
                 _shade(tc, heading.fill)
-            append_runs(tc[-1], heading.label, bold=True, font_colour=heading.font_colour)
+            _write_rag_label(tc[-1], heading)
         else:
             _shade(tc, "D9D9D9")
             append_runs(tc[-1], heading)

@@ -45,12 +45,12 @@ def write_movement(ctx: PaperContext) -> None:
             continue
         change = ("Was due", "Now due") if by_due else ("From", "To")
         columns = [
-            Column("Ref", 1.1),
+            Column("Ref", 1.3),
             Column("Action", 4.2),
-            Column("Owner", 2.6),
-            Column(change[0], 1.7),
-            Column(change[1], 1.7),
-            Column("Note", 4.2),
+            Column("Owner", 2.8),
+            Column(change[0], 2.3),
+            Column(change[1], 2.3),
+            Column("Note", 4.1),
         ]
         ctx.table(columns, _movement_rows(ctx, items, by_due=by_due))
 
@@ -79,13 +79,13 @@ def write_action_detail(ctx: PaperContext) -> None:
     for line in actions:
         groups.setdefault(line.workstream, []).append(line)
     columns = [
-        Column("Ref", 1.1),
-        Column("Action", 3.3),
-        Column("Owner", 2.3),
-        Column("Due", 1.8),
-        Column("Status", 1.9),
+        Column("Ref", 1.3),
+        Column("Action", 2.9),
+        Column("Owner", 2.1),
+        Column("Due", 2.3),
+        Column("Status", 2.2),
         Column("RAG", 1.4),
-        Column("Latest update", 5.2),
+        Column("Latest update", 4.8),
     ]
     for workstream, lines in groups.items():
         ctx.subheading(workstream or "Actions with no workstream")
@@ -113,16 +113,16 @@ def write_appendix_register(ctx: PaperContext) -> None:
         return
     ctx.say(f"All {count_phrase(len(actions), 'action')} in scope of this paper.")
     columns = [
-        Column("Ref", 1.2),
-        Column("Action", 5.6),
-        Column("Owner", 3.0),
-        Column("Lead organisation", 2.4),
-        Column("Workstream", 2.8),
-        Column("Due", 1.9),
-        Column("Status", 1.9),
-        Column("RAG", 1.5),
-        Column("Days overdue", 1.6),
-        Column("Last updated", 1.9),
+        Column("Ref", 1.3),
+        Column("Action", 5.5),
+        Column("Owner", 3.2),
+        Column("Lead organisation", 2.6),
+        Column("Workstream", 3.1),
+        Column("Due", 2.3),
+        Column("Status", 2.2),
+        Column("RAG", 1.4),
+        Column("Days overdue", 1.8),
+        Column("Last updated", 2.3),
     ]
     ctx.table(columns, _register_rows(ctx, actions))
 

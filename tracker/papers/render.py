@@ -9,15 +9,17 @@ attach the result.
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
+from typing import Any
 
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
 from docx.section import _Footer, _Header
 from docx.text.paragraph import Paragraph
-from lxml.etree import ElementTree  # type: ignore[import-untyped]
+from lxml.etree import ElementTree, SubElement  # type: ignore[import-untyped]
 
 from tracker.papers import model
 from tracker.papers.docxml import Segment, TableStyles, add_field, add_paragraph, fill_paragraph
@@ -42,7 +44,6 @@ LANDSCAPE_SECTIONS = frozenset({model.APPENDIX_REGISTER})
 def render_board_paper(paper: BoardPaper, *, template: PaperTemplate | None = None) -> Document:
     """Build the Word document for ``paper`` from ``template`` (the packaged default if None)."""
     document = (template or default_template()).open()
-    _clear_body(document)
     _mark_every_page(document, paper.marking)
     styles = _resolve_styles(document)
     _write_cover(document, paper, styles)
@@ -65,23 +66,19 @@ def save_document_bytes(document: Document) -> bytes:
 
     ``Document.save`` serialises the whole body into one string first, which for a register of
     thousands of actions costs twice its size again in memory. Here python-docx saves the
-    package with an empty body (styles, headers, relationships, content types as usual), then
-    the body XML is written straight into the zip entry in chunks.
+    package around a stand-in main part with an empty body (so styles, headers, relationships
+    and content types are written as usual), then the real body XML is written straight into
+    the zip entry in chunks. Detaching the body instead would be quadratic in lxml.
     """
-    body = document.element.body
-    content = [child for child in body if child.tag != qn("w:sectPr")]
-    for child in content:
-        body.remove(child)
+    part = document.part
+    real = part._element
+    part._element = _empty_copy(real)
     shell = io.BytesIO()
     try:
         document.save(shell)
     finally:
-        # Put the content back in order, ahead of the final section properties.
-        for child in content:
-            body.append(child)
-        for sect_pr in body.findall(qn("w:sectPr")):
-            body.append(sect_pr)
-    member = document.part.partname.membername
+        part._element = real
+    member = part.partname.membername
     out = io.BytesIO()
     with (
         zipfile.ZipFile(shell) as source,
@@ -94,19 +91,23 @@ def save_document_bytes(document: Document) -> bytes:
             entry = zipfile.ZipInfo(member, date_time=item.date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             with target.open(entry, "w") as stream:
-                ElementTree(document.element).write(
+                ElementTree(real).write(
                     stream, encoding="UTF-8", xml_declaration=True, standalone=True
                 )
     return out.getvalue()
 
 
-def _clear_body(document: Document) -> None:
-    """Drop the template's body content but keep the final section properties, which carry
-    the page size, margins and the header/footer references (letterhead, logo)."""
-    body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
+def _empty_copy(root: Any) -> Any:
+    """A copy of the ``w:document`` element whose body holds only its section properties."""
+    shell = root.makeelement(root.tag, dict(root.attrib), nsmap=root.nsmap)
+    for child in root:
+        if child.tag != qn("w:body"):
+            shell.append(copy.deepcopy(child))
+            continue
+        body = SubElement(shell, child.tag)
+        for sect_pr in child.findall(qn("w:sectPr")):
+            body.append(copy.deepcopy(sect_pr))
+    return shell
 
 
 def _resolve_styles(document: Document) -> PaperStyles:
@@ -151,29 +152,38 @@ def _mark_every_page(document: Document, marking: str) -> None:
 
 def _add_marking_to_header(header: _Header, marking: str) -> None:
     header.is_linked_to_previous = False
-    paragraphs = header.paragraphs
-    if len(paragraphs) == 1 and not paragraphs[0].text and not _has_drawing(paragraphs[0]):
-        target = paragraphs[0]
-        target.style = MARKING_STYLE
-    else:
-        target = paragraphs[0].insert_paragraph_before(style=MARKING_STYLE)
+    target = _reusable_paragraph(header) or _first_paragraph(header)
+    target.style = MARKING_STYLE
     fill_paragraph(target._p, marking)
 
 
 def _add_marking_to_footer(footer: _Footer, marking: str) -> None:
     footer.is_linked_to_previous = False
-    paragraphs = footer.paragraphs
-    if len(paragraphs) == 1 and not paragraphs[0].text and not _has_drawing(paragraphs[0]):
-        pages = paragraphs[0]
-        pages.style = FOOTER_STYLE
-    else:
-        pages = footer.add_paragraph(style=FOOTER_STYLE)
+    pages = _reusable_paragraph(footer) or footer.add_paragraph()
+    pages.style = FOOTER_STYLE
     fill_paragraph(pages._p, "Page ")
     add_field(pages._p, "PAGE")
     fill_paragraph(pages._p, " of ")
     add_field(pages._p, "NUMPAGES")
     mark = footer.add_paragraph(style=MARKING_STYLE)
     fill_paragraph(mark._p, marking)
+
+
+def _reusable_paragraph(story: _Header | _Footer) -> Paragraph | None:
+    """The lone empty paragraph of a blank header or footer, which would otherwise leave a gap."""
+    paragraphs = story.paragraphs
+    if len(story._element) == 1 and len(paragraphs) == 1:
+        only: Paragraph = paragraphs[0]
+        if not only.text and not _has_drawing(only):
+            return only
+    return None
+
+
+def _first_paragraph(header: _Header) -> Paragraph:
+    """A new paragraph at the very top of ``header``, above any letterhead text, logo or table."""
+    paragraph = header.add_paragraph()
+    header._element.insert(0, paragraph._p)
+    return paragraph
 
 
 def _has_drawing(paragraph: Paragraph) -> bool:
@@ -209,7 +219,7 @@ def _write_cover(document: Document, paper: BoardPaper, styles: PaperStyles) -> 
         ("Author: ", paper.author),
         ("Purpose: ", PURPOSE_LABELS[paper.purpose]),
         ("Protective marking: ", paper.marking),
-        ("Position as at: ", f"paper deadline, {format_long_date(paper.paper_deadline)}"),
+        ("Information as at: ", f"{format_long_date(paper.paper_deadline)} (paper deadline)"),
         ("Produced: ", f"{format_timestamp(paper.generated_at)} by the SEND action tracker"),
     ]
     for label, value in facts:

@@ -207,12 +207,12 @@ def write_exceptions(ctx: PaperContext) -> None:
         return
     ctx.say(f"{count_phrase(len(lines), 'action')} need the Board's attention.")
     columns = [
-        Column("Ref", 1.1),
-        Column("Action", 3.6),
-        Column("Owner", 2.2),
-        Column("Due", 1.8),
+        Column("Ref", 1.3),
+        Column("Action", 3.3),
+        Column("Owner", 2.3),
+        Column("Due", 2.3),
         Column("RAG", 1.4),
-        Column("Commentary and path to green", 6.0),
+        Column("Commentary and path to green", 6.4),
     ]
     rows: list[list[CellValue]] = [
         [
@@ -236,12 +236,12 @@ def write_overdue(ctx: PaperContext) -> None:
         return
     ctx.say(f"{count_phrase(len(lines), 'action')} passed the due date without being completed.")
     columns = [
-        Column("Ref", 1.1),
-        Column("Action", 4.4),
+        Column("Ref", 1.3),
+        Column("Action", 5.3),
         Column("Owner", 2.6),
-        Column("Due", 1.9),
-        Column("Days overdue", 1.6),
-        Column("Status", 1.9),
+        Column("Due", 2.3),
+        Column("Days overdue", 1.9),
+        Column("Status", 2.2),
         Column("RAG", 1.4),
     ]
     rows: list[list[CellValue]] = [
@@ -267,12 +267,12 @@ def write_completed(ctx: PaperContext) -> None:
         return
     ctx.say(f"{count_phrase(len(lines), 'action')} completed {ctx.since_last()}.")
     columns = [
-        Column("Ref", 1.1),
-        Column("Action", 4.6),
-        Column("Owner", 2.6),
-        Column("Workstream", 2.6),
-        Column("Due", 1.8),
-        Column("Last updated", 1.8),
+        Column("Ref", 1.3),
+        Column("Action", 5.2),
+        Column("Owner", 2.8),
+        Column("Workstream", 3.1),
+        Column("Due", 2.3),
+        Column("Last updated", 2.3),
     ]
     rows: list[list[CellValue]] = [
         [
@@ -296,11 +296,11 @@ def write_due_next(ctx: PaperContext) -> None:
         return
     ctx.say(f"{count_phrase(len(lines), 'action')} due {ctx.before_next()}.")
     columns = [
-        Column("Ref", 1.1),
-        Column("Action", 5.0),
-        Column("Owner", 2.8),
-        Column("Due", 1.9),
-        Column("Status", 1.9),
+        Column("Ref", 1.3),
+        Column("Action", 6.6),
+        Column("Owner", 3.2),
+        Column("Due", 2.3),
+        Column("Status", 2.2),
         Column("RAG", 1.4),
     ]
     rows: list[list[CellValue]] = [
@@ -324,11 +324,11 @@ def write_escalations(ctx: PaperContext) -> None:
         ctx.say("No matters have been escalated to this Board.")
         return
     columns = [
-        Column("Ref", 1.1),
-        Column("Matter", 3.4),
-        Column("Escalated by", 3.0),
-        Column("Date", 1.8),
-        Column("Reason", 5.5),
+        Column("Ref", 1.3),
+        Column("Matter", 3.5),
+        Column("Escalated by", 3.4),
+        Column("Date", 2.3),
+        Column("Reason", 6.5),
     ]
     rows: list[list[CellValue]] = [
         [
@@ -350,14 +350,14 @@ def write_measures(ctx: PaperContext) -> None:
         ctx.say("No success measures are reported in this paper.")
         return
     columns = [
-        Column("Ref", 1.0),
-        Column("Measure", 4.6),
-        Column("Baseline", 1.5),
-        Column("Target", 1.5),
-        Column("Latest", 1.8),
-        Column("Previous", 1.5),
-        Column("Direction of travel", 1.9),
-        Column("Rating", 1.4),
+        Column("Ref", 1.3),
+        Column("Measure", 4.4),
+        Column("Baseline", 1.9),
+        Column("Target", 1.7),
+        Column("Latest", 2.3),
+        Column("Previous", 1.9),
+        Column("Direction of travel", 2.0),
+        Column("Rating", 1.5),
     ]
     rows: list[list[CellValue]] = []
     for line in lines:

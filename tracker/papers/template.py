@@ -6,7 +6,8 @@ renderer applies exists, so a template made from a blank Word document (where "H
 "Table Grid" may never have been used, and so is absent) fails at load time with every missing
 style named, not half-way through a paper. The paper's own styles (``Paper ...``) are optional:
 an organisation may define them to restyle tables, the cover or the marking; any that are absent
-are added, based on the template's Normal style, so they inherit its font.
+are added, based on the template's Normal style, so they inherit its font. Whatever the template's
+body holds is dropped: a paper uses only its styles, page setup, headers and footers.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
-from docx.shared import Pt
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 
 # Built-in styles the renderer applies, with the kind each must be.
@@ -53,7 +55,7 @@ class TemplateError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class PaperTemplate:
-    """A checked template, held as bytes so every paper starts from a fresh copy."""
+    """A checked template with an empty body, held as bytes so every paper starts afresh."""
 
     source: str  # where it came from, for messages
     data: bytes
@@ -85,6 +87,8 @@ def _style_footer(style: ParagraphStyle) -> None:
 
 
 def _style_table_text(style: ParagraphStyle) -> None:
+    # Black, so RAG words on the light fills (amber, green) need no colour of their own.
+    style.font.color.rgb = RGBColor(0, 0, 0)
     style.font.size = Pt(9)
     style.paragraph_format.space_before = Pt(1)
     style.paragraph_format.space_after = Pt(1)
@@ -154,6 +158,15 @@ def _read_document(data: bytes, source: str) -> Document:
         ) from error
 
 
+def _clear_body(document: Document) -> None:
+    """Drop the template's body content but keep its final section properties, which carry
+    the page size, margins and the header/footer references (letterhead, logo)."""
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
 def build_template(data: bytes, *, source: str) -> PaperTemplate:
     """Check a template's bytes and return it ready to render from."""
     document = _read_document(data, source)
@@ -164,6 +177,7 @@ def build_template(data: bytes, *, source: str) -> PaperTemplate:
             "apply each style once in Word (or start from the default template) and save"
         )
     add_paper_styles(document)
+    _clear_body(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return PaperTemplate(source=source, data=buffer.getvalue())

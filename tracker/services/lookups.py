@@ -75,7 +75,9 @@ def list_choices(session: Session) -> Choices:
         .order_by(func.lower(Person.name))
     ).all()
     return Choices(
-        priorities=[Choice(p.number, f"Priority {p.number}: {p.short_title or p.title}") for p in priorities],
+        priorities=[
+            Choice(p.number, f"Priority {p.number}: {p.short_title or p.title}") for p in priorities
+        ],
         priority_ids={p.number: p.id or 0 for p in priorities},
         workstreams=[Choice(i or 0, name) for i, name in workstreams],
         bodies=[Choice(i or 0, name) for i, name in bodies],
@@ -129,7 +131,9 @@ def get_action_detail(
         .limit(1)
     ).first()
     last = (
-        LastUpdate(at=newest[0].created_at.date(), by=newest[1], evidence_url=newest[0].evidence_url)
+        LastUpdate(
+            at=newest[0].created_at.date(), by=newest[1], evidence_url=newest[0].evidence_url
+        )
         if newest
         else None
     )

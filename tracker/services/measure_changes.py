@@ -198,8 +198,9 @@ def store_value(
     try:
         session.flush()
     except IntegrityError as exc:
-        # Someone else stored this period between our read and our insert.
-        raise ConflictError(reference=measure.reference, changed_by=None, changed_at=None) from exc
+        # Someone else stored this period between our read and our insert. The failed flush
+        # expired every loaded object, so the message uses the reference captured before it.
+        raise ConflictError(reference=result.reference, changed_by=None, changed_at=None) from exc
     suffix = f" for {clean.period_end.isoformat()}"
     record_changes(
         session,

@@ -96,6 +96,7 @@ class PlannedValue:
 
     row: int
     reference: str
+    unit: str
     period_end: date
     period_label: str | None
     value: float | None
@@ -247,15 +248,16 @@ def parse_period(value: Any) -> date | None:
     """A period end: a date, or a month ("Sep 2025", "2025-09", "09/2025") meaning its last day."""
     try:
         return parse_date(value)
-    except CellError:
+    except CellError as error:
         text = (parse_text(value) or "").strip()
+        unreal = "real calendar date" in str(error)
     year = month = None
     if (match := _MONTH_YEAR.fullmatch(text)) and match[1].lower() in _MONTHS:
         year, month = int(match[2]), _MONTHS[match[1].lower()]
     elif match := _YEAR_MONTH.fullmatch(text):
         year, month = (int(match[1]), int(match[2])) if match[1] else (int(match[4]), int(match[3]))
     if year is None or month is None or not 1 <= month <= 12:
-        raise CellError(f"not a date ({PERIOD_HINT})")
+        raise CellError(f"not a {'real calendar ' if unreal else ''}date ({PERIOD_HINT})")
     return date(year, month, monthrange(year, month)[1])
 
 
@@ -388,6 +390,7 @@ def _plan(
             PlannedValue(
                 row=number,
                 reference=measure.reference,
+                unit=measure.unit,
                 period_end=clean.period_end,
                 period_label=clean.period_label,
                 value=clean.value,

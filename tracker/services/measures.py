@@ -21,8 +21,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.measure_rules import (
-    BASIS_NARRATIVE,
+    DirectionOfTravel,
     Targets,
+    Trend,
     direction_of_travel,
     rate_measure,
     rate_value,
@@ -83,8 +84,8 @@ class MeasureSummary:
     previous_value: float | None
     previous_period: date | None
     previous_period_label: str | None
-    trend: str | None  # "up" | "down" | "flat"
-    direction_of_travel: str | None  # "improving" | "stable" | "deteriorating"
+    trend: Trend | None  # the raw movement of the number
+    direction_of_travel: DirectionOfTravel | None  # better or worse, respecting the direction
     rag: str | None
     previous_rag: str | None
     rating_basis: str
@@ -228,9 +229,10 @@ def _summarise(
         latest_period=latest.period_end if latest else None,
         targets=targets,
     )
+    # What the previous value rated, for "movement since last time"; a judgement has no history.
     previous_rating = (
         rate_value(previous.value, period_end=previous.period_end, targets=targets)
-        if previous is not None and previous.value is not None and rating.basis != BASIS_NARRATIVE
+        if previous is not None and previous.value is not None and measure.rating_mode == "numeric"
         else None
     )
     latest_value = latest.value if latest else None
@@ -456,6 +458,13 @@ def may_edit_measure(actor: Actor, summary: MeasureSummary) -> bool:
 
 def may_enter_values(actor: Actor, summary: MeasureSummary) -> bool:
     return can(actor, Operation.ENTER_MEASURE_VALUE, is_owner=summary.owner_id == actor.person_id)
+
+
+def may_import_values(actor: Actor, summaries: Iterable[MeasureSummary]) -> bool:
+    """May ``actor`` load values from a spreadsheet at all (each row is checked again)?"""
+    return can(actor, Operation.ENTER_MEASURE_VALUE) or any(
+        may_enter_values(actor, s) for s in summaries
+    )
 
 
 def may_link_actions(actor: Actor) -> bool:

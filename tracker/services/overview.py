@@ -91,7 +91,9 @@ def list_overdue_exceptions(
     """Open actions past their due date, most days overdue first."""
     starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
     where = [overdue_condition(today)]
-    rows = fetch_rows(session, today=today, starts=starts, where=where, order="overdue", limit=limit)
+    rows = fetch_rows(
+        session, today=today, starts=starts, where=where, order="overdue", limit=limit
+    )
     return Exceptions(rows=rows, total=_count(session, where))
 
 
@@ -101,7 +103,9 @@ def list_red_exceptions(
     """Open actions rated Red, the longest overdue first, then in reference order."""
     starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
     where = [col(Action.rag) == Rag.RED.value, col(Action.status).not_in(CLOSED_STATUSES)]
-    rows = fetch_rows(session, today=today, starts=starts, where=where, order="overdue", limit=limit)
+    rows = fetch_rows(
+        session, today=today, starts=starts, where=where, order="overdue", limit=limit
+    )
     return Exceptions(rows=rows, total=_count(session, where))
 
 
@@ -121,7 +125,7 @@ class TrendPoint:
 
 
 def month_ends(*, today: date, months: int) -> list[date]:
-    """The last day of each of the ``months`` months up to and including today's (which is today)."""
+    """The last day of each of the last ``months`` months; for the current month, today."""
     ends: list[date] = []
     year, month = today.year, today.month
     for _ in range(months):
@@ -140,7 +144,9 @@ def _month_key(session: Session, column: Any) -> Any:
 
 
 def _rating(update_rag: Any, update_status: Any) -> Any:
-    return case((update_status == _WITHDRAWN, _WITHDRAWN), else_=func.coalesce(update_rag, "not_rated"))
+    return case(
+        (update_status == _WITHDRAWN, _WITHDRAWN), else_=func.coalesce(update_rag, "not_rated")
+    )
 
 
 def _changes_by_month(session: Session, *, until: datetime) -> dict[str, Counter[str]]:
@@ -175,11 +181,7 @@ def _changes_by_month(session: Session, *, until: datetime) -> dict[str, Counter
 
 def _actions_by_month(session: Session, *, until: datetime) -> dict[str, int]:
     month = _month_key(session, col(Action.created_at))
-    query = (
-        select(month, func.count())
-        .where(col(Action.created_at) <= until)
-        .group_by(month)
-    )
+    query = select(month, func.count()).where(col(Action.created_at) <= until).group_by(month)
     return {m: int(n) for m, n in session.execute(query)}
 
 

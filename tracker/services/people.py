@@ -219,10 +219,8 @@ def set_roles(session: Session, *, actor: Actor, person_id: int, roles: frozense
         raise UnknownPerson(str(person_id))
     if person_id == actor.person_id and Role.ADMINISTRATOR.value not in roles:
         raise PersonError("roles", "you cannot remove your own administrator role")
-    held = {
-        row
-        for row in session.exec(select(PersonRole).where(PersonRole.person_id == person_id)).all()
-    }
+    # A list: table models are not hashable.
+    held = list(session.exec(select(PersonRole).where(PersonRole.person_id == person_id)).all())
     held_names = {r.role for r in held}
     me = _person(session, actor)
     for row in held:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, and_, col, or_, select
 
 from tracker.models import (
     Action,
@@ -93,19 +93,33 @@ def cycle_starts(
 
 
 def _register_query() -> Any:
-    # Nine columns is past sqlmodel.select's typed overloads; rows are unpacked by position.
+    # Plain columns, not ORM entities: building 10,000 rows stays cheap. Past sqlmodel.select's
+    # typed overloads, so SQLAlchemy's select; rows are read by label.
     owner = aliased(Person)
     return (
         sa_select(
-            Action,
-            col(Priority.number),
-            col(Priority.title),
-            col(Workstream.name),
-            col(owner.name),
-            col(owner.email),
-            col(Organisation.short_name),
-            col(Organisation.name),
-            col(GovernanceBody.name),
+            col(Action.id).label("id"),
+            col(Action.reference).label("reference"),
+            col(Action.title).label("title"),
+            col(Priority.number).label("priority_number"),
+            col(Priority.title).label("priority_title"),
+            col(Workstream.name).label("workstream"),
+            col(Action.workstream_id).label("workstream_id"),
+            col(owner.name).label("owner"),
+            col(owner.email).label("owner_email"),
+            col(Action.owner_id).label("owner_id"),
+            func.coalesce(Organisation.short_name, Organisation.name).label("lead_organisation"),
+            col(GovernanceBody.name).label("body"),
+            col(Action.body_id).label("body_id"),
+            col(Action.start_date).label("start_date"),
+            col(Action.due_date).label("due_date"),
+            col(Action.status).label("status"),
+            col(Action.rag).label("rag"),
+            col(Action.latest_commentary).label("commentary"),
+            col(Action.path_to_green).label("path_to_green"),
+            col(Action.next_steps).label("next_steps"),
+            col(Action.last_updated_at).label("last_updated_at"),
+            col(Action.version).label("version"),
         )
         .join(Priority, col(Priority.id) == col(Action.priority_id))
         .outerjoin(Workstream, col(Workstream.id) == col(Action.workstream_id))
@@ -116,7 +130,32 @@ def _register_query() -> Any:
     )
 
 
-def _apply_filter(query: Any, filters: ActionFilter, today: date) -> Any:
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _not_updated_clause(starts: dict[int, date], fallback: date) -> Any:
+    """SQL for "open, and no update since its body's cycle began" (see ``is_not_updated``)."""
+
+    def stale(since: date) -> Any:
+        return or_(
+            col(Action.last_updated_at).is_(None),
+            col(Action.last_updated_at) < _midnight(since),
+        )
+
+    per_body = [
+        and_(col(Action.body_id) == body_id, stale(start)) for body_id, start in starts.items()
+    ]
+    others = and_(
+        or_(col(Action.body_id).is_(None), col(Action.body_id).not_in(list(starts))),
+        stale(fallback),
+    )
+    return and_(col(Action.status).not_in(CLOSED_STATUSES), or_(*per_body, others))
+
+
+def _apply_filter(
+    query: Any, filters: ActionFilter, today: date, starts: dict[int, date], fallback: date
+) -> Any:
     if filters.priority is not None:
         query = query.where(col(Priority.number) == filters.priority)
     if filters.workstream_id is not None:
@@ -139,6 +178,8 @@ def _apply_filter(query: Any, filters: ActionFilter, today: date) -> Any:
         query = query.where(
             col(Action.due_date) < today, col(Action.status).not_in(CLOSED_STATUSES)
         )
+    if filters.not_updated:
+        query = query.where(_not_updated_clause(starts, fallback))
     if filters.references:
         query = query.where(col(Action.reference).in_(filters.references))
     if filters.search:
@@ -163,47 +204,19 @@ def list_actions(
     """The register, filtered, in reference order, each row with its derived flags."""
     filters = filters or ActionFilter()
     starts, fallback = cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
+    query = _apply_filter(_register_query(), filters, today, starts, fallback)
     rows = []
-    for action, p_num, p_title, ws, o_name, o_email, org_short, org_name, body in session.exec(
-        _apply_filter(_register_query(), filters, today)
-    ).all():
+    # Core execution and positional construction: the labels above are in ActionRow's order.
+    for row in session.connection().execute(query):
         flags = derive_flags(
-            rag=action.rag,
-            status=action.status,
-            due_date=action.due_date,
-            last_updated=action.last_updated_at,
-            cycle_start=starts.get(action.body_id, fallback),
+            rag=row.rag,
+            status=row.status,
+            due_date=row.due_date,
+            last_updated=row.last_updated_at,
+            cycle_start=starts.get(row.body_id, fallback),
             today=today,
         )
-        if filters.not_updated and not flags.not_updated:
-            continue
-        rows.append(
-            ActionRow(
-                id=action.id,
-                reference=action.reference,
-                title=action.title,
-                priority_number=p_num,
-                priority_title=p_title,
-                workstream=ws,
-                workstream_id=action.workstream_id,
-                owner=o_name,
-                owner_email=o_email,
-                owner_id=action.owner_id,
-                lead_organisation=org_short or org_name,
-                body=body,
-                body_id=action.body_id,
-                start_date=action.start_date,
-                due_date=action.due_date,
-                status=action.status,
-                rag=action.rag,
-                commentary=action.latest_commentary,
-                path_to_green=action.path_to_green,
-                next_steps=action.next_steps,
-                last_updated_at=action.last_updated_at,
-                version=action.version,
-                flags=flags,
-            )
-        )
+        rows.append(ActionRow(*row, flags=flags))
     return rows
 
 

@@ -180,8 +180,30 @@ def _ordering(order: RegisterOrder) -> list[Any]:
 
 
 def _to_row(values: Any, *, today: date, starts: CycleStarts) -> ActionRow:
-    (action_id, reference, title, p_num, p_title, ws, ws_id, o_name, o_email, o_id, org, body,
-     body_id, start, due, status, rag, commentary, path, steps, updated, version) = values
+    (
+        action_id,
+        reference,
+        title,
+        p_num,
+        p_title,
+        ws,
+        ws_id,
+        o_name,
+        o_email,
+        o_id,
+        org,
+        body,
+        body_id,
+        start,
+        due,
+        status,
+        rag,
+        commentary,
+        path,
+        steps,
+        updated,
+        version,
+    ) = values
     return ActionRow(
         id=action_id,
         reference=reference,

@@ -34,11 +34,19 @@ class BoardCalendar:
     meetings: list[MeetingDates]
 
 
-def list_board_calendars(session: Session, *, today: date, per_board: int = 3) -> list[BoardCalendar]:
+def list_board_calendars(
+    session: Session, *, today: date, per_board: int = 3
+) -> list[BoardCalendar]:
     """Every active body with meetings, and its next ``per_board`` meetings from today."""
     chair, secretary = aliased(Person), aliased(Person)
     bodies = session.exec(
-        select(GovernanceBody.id, GovernanceBody.name, GovernanceBody.short_name, chair.name, secretary.name)
+        select(
+            GovernanceBody.id,
+            GovernanceBody.name,
+            GovernanceBody.short_name,
+            chair.name,
+            secretary.name,
+        )
         .outerjoin(chair, col(chair.id) == col(GovernanceBody.chair_id))
         .outerjoin(secretary, col(secretary.id) == col(GovernanceBody.secretary_id))
         .where(col(GovernanceBody.active))

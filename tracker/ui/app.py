@@ -39,15 +39,15 @@ def _load_settings() -> Settings | None:
 
 
 def _default_page(actor: Actor, specs: list[PageSpec]) -> PageSpec:
-    """Owners land on their actions, executives on the overview, everyone else on the first page."""
-    preferred = ["my-actions", "overview"]
-    if actor.has(Role.EXECUTIVE):
-        preferred = ["overview", "my-actions"]
-    for url_path in preferred:
-        for spec in specs:
-            if spec.url_path == url_path:
-                return spec
-    return specs[0]
+    """Owners and leads land on their actions, administrators on the register, others on the
+    executive overview: the page each of them opens the app for."""
+    if actor.owns_actions or actor.leads_workstreams:
+        wanted = "my-actions"
+    elif actor.has(Role.ADMINISTRATOR):
+        wanted = "register"
+    else:
+        wanted = "overview"
+    return next((spec for spec in specs if spec.url_path == wanted), specs[0])
 
 
 def _build_navigation(actor: Actor) -> dict[str, list[st.Page]] | None:

@@ -125,7 +125,9 @@ def entra_actor() -> Actor | None:
     who = email or str(claims.get("name") or "an unknown account")
     person_id = _match_person(email, object_id)
     if person_id is None:
-        show_no_access(who=who, reason="this account is not registered with the tracker", sign_out=True)
+        show_no_access(
+            who=who, reason="this account is not registered with the tracker", sign_out=True
+        )
         return None
     return _active_actor(person_id, who=who, sign_out=True)
 

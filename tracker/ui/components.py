@@ -1,8 +1,9 @@
 """Small pieces every page uses: RAG shown as colour *and* word, dates, flags, action tables.
 
 RAG is never shown by colour alone: a table cell holds the word ("Red") on the colour from the
-governance file's RAG key, in black or white whichever reads better on it; running text uses
-the word after a coloured marker. User text is only ever put on screen as text: markdown
+governance file's RAG key, in black or white whichever reads better on it; running text shows
+the word in a coloured badge (Streamlit's own markdown badges, so no emoji font is needed).
+User text is only ever put on screen as text: markdown
 special characters are escaped before any of it is embedded in ``st.markdown``, and nothing
 here uses ``unsafe_allow_html``.
 """
@@ -21,8 +22,9 @@ from tracker.governance import GovernanceConfig
 from tracker.rules import rag_label, status_label
 from tracker.services.queries import ActionRow
 
-RAG_MARKERS = {"red": "🔴", "amber": "🟠", "green": "🟢", "blue": "🔵"}
-NOT_RATED_MARKER = "⚪"
+# Streamlit's named badge colours nearest to the RAG key's.
+RAG_BADGES = {"red": "red", "amber": "orange", "green": "green", "blue": "blue"}
+NOT_RATED_BADGE = "gray"
 NOT_RATED_COLOUR = "#D9D9D9"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -35,8 +37,8 @@ def escape_markdown(text: str | None) -> str:
 
 
 def rag_text(rag: str | None) -> str:
-    """A coloured marker and the word: '🔴 Red', '⚪ Not rated'."""
-    return f"{RAG_MARKERS.get(rag or '', NOT_RATED_MARKER)} {rag_label(rag)}"
+    """Markdown for the word in a badge of its colour, e.g. ``:red-badge[Red]``."""
+    return f":{RAG_BADGES.get(rag or '', NOT_RATED_BADGE)}-badge[{rag_label(rag)}]"
 
 
 def rag_colours(config: GovernanceConfig) -> dict[str, str]:
@@ -154,7 +156,7 @@ def show_actions_table(
 def show_rag_key(config: GovernanceConfig) -> None:
     """The RAG key (word, marker, definition) as a compact caption list."""
     lines = [
-        f"{RAG_MARKERS.get(entry.code, '')} **{escape_markdown(entry.label)}**: "
+        f":{RAG_BADGES.get(entry.code, NOT_RATED_BADGE)}-badge[{escape_markdown(entry.label)}] "
         f"{escape_markdown(entry.definition)}"
         for entry in config.rag
     ]

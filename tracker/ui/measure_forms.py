@@ -10,7 +10,9 @@ made after someone else's is refused rather than silently overwriting it.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from tracker.db import session_scope
@@ -31,8 +33,10 @@ from tracker.services.measure_changes import (
     set_narrative_rating,
     set_targets,
 )
+from tracker.services.measure_import import MeasureImport, import_measure_values
 from tracker.services.measures import MeasureDetail, MeasureSummary
 from tracker.services.queries import ActionFilter, list_actions
+from tracker.spreadsheets.reader import SpreadsheetError
 from tracker.ui.components import format_day
 from tracker.ui.context import current_actor, engine
 
@@ -76,11 +80,10 @@ def value_form(summary: MeasureSummary, as_of: date) -> None:
         )
         label = st.text_input("Period label (optional)", key=f"value.{ref}.label", max_chars=40)
         hint = "e.g. 35 for 35%" if summary.unit == MeasureUnit.PERCENTAGE.value else "a number"
+        label_text = f"Value ({unit_label(summary.unit).lower()})"
         if summary.unit == MeasureUnit.NARRATIVE.value:
-            hint = "optional for a narrative measure"
-        text = st.text_input(
-            f"Value ({unit_label(summary.unit).lower()})", key=f"value.{ref}.value", help=hint
-        )
+            hint, label_text = "a narrative measure needs only a note", "Value (optional)"
+        text = st.text_input(label_text, key=f"value.{ref}.value", help=hint)
         note = st.text_area("Note", key=f"value.{ref}.note", help="What lies behind the figure")
         reason = st.text_input(
             "Reason for correction", key=f"value.{ref}.reason", help="When correcting a period"
@@ -114,8 +117,8 @@ def value_form(summary: MeasureSummary, as_of: date) -> None:
     flash(f"{ref}: value for {format_day(result.period_end)} {verb}.")
 
 
-def _optional_date(label: str, value: date | None, key: str) -> date | None:
-    chosen = st.date_input(label, value=value, key=key)
+def _optional_date(where: Any, label: str, value: date | None, key: str) -> date | None:
+    chosen = where.date_input(label, value=value, key=key, help="Leave empty if not known")
     return chosen if isinstance(chosen, date) else None
 
 
@@ -132,14 +135,16 @@ def targets_form(summary: MeasureSummary) -> None:
             key=f"targets.{ref}.baseline",
         )
         baseline_date = _optional_date(
-            "Baseline date", summary.baseline_date, f"targets.{ref}.bdate"
+            left, "Baseline date", summary.baseline_date, f"targets.{ref}.bdate"
         )
         target = right.text_input(
             "Target value",
             value=format_value(summary.target_value, unit, missing=""),
             key=f"targets.{ref}.target",
         )
-        target_date = _optional_date("Target date", summary.target_date, f"targets.{ref}.tdate")
+        target_date = _optional_date(
+            right, "Target date", summary.target_date, f"targets.{ref}.tdate"
+        )
         tolerance = st.number_input(
             "Tolerance (% of the distance from baseline to target)",
             min_value=0.0,
@@ -288,3 +293,90 @@ def links_form(detail: MeasureDetail, as_of: date) -> None:
         return
     st.session_state.pop(seen_key, None)
     flash(f"{ref}: contributing actions saved.")
+
+
+def _import(data: bytes, filename: str, as_of: date, *, commit: bool) -> MeasureImport | None:
+    try:
+        with session_scope(engine(), write=commit) as session:
+            return import_measure_values(
+                session,
+                actor=current_actor(),
+                source=data,
+                filename=filename,
+                commit=commit,
+                today=as_of,
+            )
+    except (SpreadsheetError, ConflictError) as error:
+        st.error(str(error))
+        return None
+
+
+def _show_problems(result: MeasureImport) -> None:
+    st.error(
+        f"{result.filename} cannot be loaded: {len(result.problems)} problem(s) below. "
+        "Nothing was stored; correct the file and load it again."
+    )
+    problems = pd.DataFrame(
+        {
+            "Row": [p.row for p in result.problems],
+            "Column": [p.column or "" for p in result.problems],
+            "Value": [p.value or "" for p in result.problems],
+            "Problem": [p.message for p in result.problems],
+        }
+    )
+    st.dataframe(problems, hide_index=True, width="stretch", key="measures.import.problems")
+
+
+def import_form(as_of: date) -> None:
+    """Upload a values sheet, see what it would do, then store it (all rows or none)."""
+    with st.expander("Load values from a spreadsheet"):
+        st.caption(
+            "Columns: Measure (such as M2.3), Period (30/09/2025, or a month such as Sep 2025), "
+            "Value and, optionally, Note. The whole file is checked first: if any row is wrong "
+            "nothing is stored."
+        )
+        # A new key after each load empties the uploader (its value cannot be set directly).
+        generation = int(st.session_state.get("measures.upload.generation", 0))
+        upload = st.file_uploader(
+            "Spreadsheet", type=["xlsx", "csv"], key=f"measures.upload.{generation}"
+        )
+        if upload is None:
+            return
+        data = upload.getvalue()
+        result = _import(data, upload.name, as_of, commit=False)
+        if result is None:
+            return
+        if not result.ok:
+            _show_problems(result)
+            return
+        preview = pd.DataFrame(
+            {
+                "Row": [r.row for r in result.rows],
+                "Measure": [r.reference for r in result.rows],
+                "Period end": [r.period_end for r in result.rows],
+                "Value": [format_value(r.value, r.unit) for r in result.rows],
+                "Change": [r.change.capitalize() for r in result.rows],
+                "Was": [format_value(r.old_value, r.unit, missing="") for r in result.rows],
+                "Note": [r.note or "" for r in result.rows],
+            }
+        )
+        st.dataframe(
+            preview,
+            hide_index=True,
+            width="stretch",
+            key="measures.import.preview",
+            column_config={
+                "Period end": st.column_config.DateColumn("Period end", format="D MMM YYYY")
+            },
+        )
+        changes = len(result.rows) - result.count("unchanged")
+        if not changes:
+            st.info("Every value in the file is already stored; there is nothing to load.")
+            return
+        if st.button(f"Store {changes} value(s)", type="primary", key="measures.import.store"):
+            stored = _import(data, upload.name, as_of, commit=True)
+            if stored is not None and stored.ok:
+                st.session_state["measures.upload.generation"] = generation + 1
+                flash(f"{upload.name}: {changes} value(s) stored.")
+            elif stored is not None:
+                _show_problems(stored)

@@ -20,7 +20,7 @@ from tracker.db import session_scope
 from tracker.governance import GovernanceConfig
 from tracker.models import ActionStatus, Rag
 from tracker.permissions import Actor, PermissionDenied
-from tracker.rules import rag_label, status_label
+from tracker.rules import status_label
 from tracker.services.actions import (
     ActionNotFound,
     ConflictError,
@@ -29,7 +29,7 @@ from tracker.services.actions import (
     record_update,
 )
 from tracker.services.lookups import ActionDetail, get_action_detail
-from tracker.ui.components import RAG_MARKERS, escape_markdown, format_day, format_moment, rag_text
+from tracker.ui.components import escape_markdown, format_day, format_moment, rag_text
 from tracker.ui.context import cycle_days, engine, today
 
 FIELDS = (
@@ -143,13 +143,16 @@ def _show_conflict(keys: FormKeys) -> None:
         row = reloaded.row
         with st.container(border=True):
             who = escape_markdown(reloaded.last_updated_by or "someone else")
+            when = escape_markdown(format_moment(row.last_updated_at))
             st.markdown(
-                f"**Latest saved version** (by {who}, {escape_markdown(format_moment(row.last_updated_at))}): "
+                f"**Latest saved version** (by {who}, {when}): "
                 f"{rag_text(row.rag)}, {status_label(row.status)}"
             )
             if row.commentary:
                 st.markdown(f"Their commentary: {escape_markdown(row.commentary)}")
-            st.caption("Your own text is kept in the form below. Check it against theirs, then save.")
+            st.caption(
+                "Your own text is kept in the form below. Check it against theirs, then save."
+            )
 
 
 def _form_fields(
@@ -163,7 +166,7 @@ def _form_fields(
         RAG_CHOICES,
         index=None,
         key=rag_key,
-        format_func=lambda code: f"{RAG_MARKERS[code]} {rag_label(code)}",
+        format_func=rag_text,
         captions=[_rag_caption(config, code) for code in RAG_CHOICES],
         horizontal=True,
         help="Your judgement of delivery. Blue means complete.",

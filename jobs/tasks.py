@@ -1,0 +1,156 @@
+"""The job functions the scheduler runs: each one unit of work, logged and recorded.
+
+Every function is module level (APScheduler refers to them as ``jobs.tasks:name``) and takes
+the process's ``JobContext``: settings, the engine, the mail transport (built once, so Microsoft
+Graph's token is reused) and the scheduler lock. Each opens its own sessions through the
+services, logs its counts and records a ``job_run`` row; the dispatcher, which runs every
+minute, records one only when it did something. No exception escapes a job: it is logged and
+recorded, and the scheduler carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from jobs.schedule import DIGEST_JOB, DISPATCH_JOB, LONDON, REMINDERS_JOB
+from tracker.config import Settings
+from tracker.db import session_scope
+from tracker.governance import GovernanceConfig, current_governance
+from tracker.mail.protocol import MailTransport
+from tracker.services.job_runs import record_job_run
+from tracker.services.outbox_dispatch import Clock, utc_now
+from tracker.services.reminder_run import queue_due_reminders, send_queued_mail
+from tracker.services.reminders import CYCLE_RULES, RuleName
+from tracker.services.scheduler_lock import SchedulerLock, record_heartbeat
+
+log = logging.getLogger("jobs")
+
+
+@dataclass
+class JobContext:
+    """What every job needs, created once when the scheduler starts."""
+
+    settings: Settings
+    engine: Engine
+    transport: MailTransport
+    lock: SchedulerLock
+    holder: str
+    started_at: datetime
+    clock: Clock = utc_now
+    # Called when the scheduler must stop (its lock was taken over); set by the scheduler.
+    stop: Callable[[], None] = field(default=lambda: None)
+
+    def governance(self) -> GovernanceConfig:
+        return current_governance(self.settings.governance_file)
+
+    def today(self) -> date:
+        return self.clock().astimezone(LONDON).date()
+
+
+def _record(
+    context: JobContext,
+    job_id: str,
+    started: datetime,
+    counts: Mapping[str, Any],
+    error: str | None,
+) -> None:
+    try:
+        with session_scope(context.engine, write=True) as session:
+            record_job_run(
+                session,
+                job_id=job_id,
+                started_at=started,
+                finished_at=context.clock(),
+                counts=counts,
+                error=error,
+            )
+    except Exception:
+        log.exception("could not record the %s run", job_id)
+
+
+def _run(
+    context: JobContext,
+    job_id: str,
+    work: Callable[[], Mapping[str, Any]],
+    *,
+    always_record: bool = True,
+) -> Mapping[str, Any]:
+    started = context.clock()
+    try:
+        counts = work()
+    except Exception as exc:
+        log.exception("%s failed", job_id)
+        _record(context, job_id, started, {}, f"{type(exc).__name__}: {exc}")
+        return {}
+    log.info("%s: %s", job_id, ", ".join(f"{k} {v}" for k, v in counts.items()) or "nothing")
+    if always_record or any(counts.values()):
+        _record(context, job_id, started, counts, None)
+    return counts
+
+
+def _dispatch(context: JobContext) -> dict[str, int]:
+    reply_to = str(context.governance().partnership.contact_email)
+    report = send_queued_mail(
+        context.engine,
+        settings=context.settings,
+        transport=context.transport,
+        reply_to=reply_to,
+        clock=context.clock,
+    )
+    for error in report.errors:
+        log.warning("mail: %s", error)
+    return report.counts()
+
+
+def _heartbeat(context: JobContext) -> None:
+    if not context.lock.verify():
+        log.error("the scheduler lock was lost to another process; this scheduler stops")
+        context.stop()
+        return
+    with session_scope(context.engine, write=True) as session:
+        record_heartbeat(
+            session, holder=context.holder, started_at=context.started_at, now=context.clock()
+        )
+
+
+def dispatch_outbox_job(context: JobContext) -> Mapping[str, Any]:
+    """Every minute: prove the scheduler is alive, then send whatever is queued and due."""
+
+    def work() -> dict[str, int]:
+        _heartbeat(context)
+        return _dispatch(context)
+
+    return _run(context, DISPATCH_JOB, work, always_record=False)
+
+
+def _remind(context: JobContext, rules: tuple[RuleName, ...]) -> dict[str, int]:
+    governance = context.governance()
+    queued = queue_due_reminders(
+        context.engine,
+        governance=governance,
+        app_url=context.settings.app_url,
+        today=context.today(),
+        now=context.clock(),
+        rules=rules,
+    )
+    for note in queued.plan.notes:
+        log.warning("reminders: %s", note)
+    # Send straight away rather than at the next dispatcher tick; claims keep the two apart.
+    sent = _dispatch(context)
+    return {**queued.counts(), **sent}
+
+
+def reminders_job(context: JobContext) -> Mapping[str, Any]:
+    """Each working morning: update requests, chasers, escalations and paper-ready notices."""
+    return _run(context, REMINDERS_JOB, lambda: _remind(context, CYCLE_RULES))
+
+
+def weekly_digest_job(context: JobContext) -> Mapping[str, Any]:
+    """Once a week: the digest of overdue and Red actions to every executive."""
+    return _run(context, DIGEST_JOB, lambda: _remind(context, ("weekly_digest",)))

@@ -1,0 +1,103 @@
+"""The executive overview: headline figures, exception lists, charts, the way into the register."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from tests.factories import EXECUTIVE, add_update
+from tests.ui.conftest import OpenApp
+from tests.ui.support import no_exception, shown, titles
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _table(at, key: str):
+    return at.dataframe(key=key).value
+
+
+def test_headline_figures(open_app: OpenApp, db: Engine) -> None:
+    add_update(db, "P1.1", rag="green")
+    add_update(db, "P1.2", rag="red", commentary="Off track.")
+    add_update(db, "P1.3", rag="amber", commentary="Slipping.")
+    add_update(db, "P1.4", rag="blue", status="complete", commentary="Done.")
+    at = open_app(EXECUTIVE)
+    no_exception(at)
+    assert titles(at) == ["Executive overview"]
+    metrics = _metrics(at)
+    assert metrics["Actions"] == "42"
+    assert metrics["On track"] == "50%"  # Green and Blue: 2 of the 4 rated
+    assert metrics["Red"] == "1"
+    # The four just updated count as updated this cycle; the other 38 (all open) do not.
+    assert metrics["Not updated"] == "38"
+
+
+def test_overdue_actions_most_days_first_and_red_with_commentary(
+    open_app: OpenApp, db: Engine
+) -> None:
+    add_update(
+        db, "P2.3", rag="red", commentary="Recruitment stalled.", path_to_green="Agency cover."
+    )
+    at = open_app(EXECUTIVE)
+    overdue = _table(at, "overview.overdue")
+    days = list(overdue["Days overdue"])
+    assert days == sorted(days, reverse=True) and days[0] > 0
+    assert _metrics(at)["Overdue"] == str(len(days)) or shown(at, f"of {_metrics(at)['Overdue']}")
+    red = _table(at, "overview.red")
+    assert list(red["Ref"]) == ["P2.3"]
+    assert red["Commentary"][0] == "Recruitment stalled."
+    assert red["Path to green"][0] == "Agency cover."
+
+
+def test_rag_charts_and_trend_are_drawn(open_app: OpenApp, db: Engine) -> None:
+    add_update(
+        db, "P1.1", rag="amber", commentary="Slipping.", at=datetime(2026, 8, 10, tzinfo=UTC)
+    )
+    add_update(db, "P1.1", rag="green", at=datetime(2026, 9, 10, tzinfo=UTC))
+    at = open_app(EXECUTIVE)
+    no_exception(at)
+    charts = [n for n in at.main if getattr(n, "type", "") == "vega_lite_chart"]
+    assert len(charts) == 3  # by priority, by workstream, over time
+    assert [t.label for t in at.tabs] == ["By priority", "By workstream"]
+    figures = [d.value for d in at.dataframe if "Green" in getattr(d.value, "columns", [])]
+    assert figures, "the charts' figures are offered as tables"
+
+
+def test_no_red_measures_is_said_plainly(open_app: OpenApp) -> None:
+    at = open_app(EXECUTIVE)
+    assert any("No success measure is rated Red" in s.value for s in at.success)
+
+
+def test_all_clear_is_said_plainly(open_app: OpenApp, monkeypatch) -> None:
+    monkeypatch.setenv("TRACKER_TODAY", "2025-09-02")  # before any due date
+    at = open_app(EXECUTIVE)
+    no_exception(at)
+    assert any("No action is overdue" in s.value for s in at.success)
+    assert any("No open action is rated Red" in s.value for s in at.success)
+
+
+def test_selecting_a_row_opens_the_action(open_app: OpenApp) -> None:
+    at = open_app(EXECUTIVE)
+    first = _table(at, "overview.overdue")["Ref"][0]
+    at.session_state["overview.overdue"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    no_exception(at)
+    assert at.query_params["action"] == first
+    assert at.subheader[0].value.startswith(f"{first}:")
+
+
+def test_see_all_opens_the_register_filtered(open_app: OpenApp, monkeypatch) -> None:
+    monkeypatch.setenv("TRACKER_TODAY", "2028-12-01")  # after every due date: 42 overdue
+    at = open_app(EXECUTIVE)
+    assert _metrics(at)["Overdue"] == "42"
+    assert len(_table(at, "overview.overdue")) == 25
+    [see_all] = [b for b in at.button if b.label == "See all 42 in the register"]
+    see_all.click().run()
+    no_exception(at)
+    assert titles(at) == ["Action register"]
+    assert at.toggle(key="reg.overdue").value is True
+    assert at.selectbox(key="reg.order").value == "overdue"
+    assert shown(at, "42 actions match")

@@ -1,0 +1,222 @@
+"""Import and export (administrators): bring in an Excel action plan; take the plan out.
+
+Uploading a plan runs a dry run straight away and shows, as tables, what would be created,
+updated (field by field) and left alone, the people who would be added, and every problem with
+its row, column and value. One button commits it, all or nothing, or only the valid rows when
+"skip rows with problems" is ticked. The commit checks that no action changed since the dry
+run was shown; if one did, nothing is written and the fresh dry run is shown instead.
+The export tab offers the whole register and its history for download.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from tracker.db import session_scope
+from tracker.permissions import Actor, Operation, PermissionDenied, can
+from tracker.services.importer import ImportConflict, ImportReport, import_plan
+from tracker.services.queries import ActionFilter
+from tracker.spreadsheets import SpreadsheetError
+from tracker.ui.components import escape_markdown
+from tracker.ui.context import current_actor, engine
+from tracker.ui.downloads import show_register_downloads
+
+REPORT_KEY = "import_export.report"
+UPLOAD_GENERATION_KEY = "import_export.upload_generation"
+FLASH_KEY = "import_export.flash"
+SKIP_KEY = "import_export.skip_invalid"
+
+
+def _run_import(
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    commit: bool = False,
+    skip_invalid: bool = False,
+    expected: ImportReport | None = None,
+) -> ImportReport:
+    with session_scope(engine(), write=commit) as session:
+        return import_plan(
+            session,
+            actor=actor,
+            source=data,
+            filename=filename,
+            commit=commit,
+            skip_invalid=skip_invalid,
+            expected_versions=expected.versions if expected else None,
+        )
+
+
+def _dry_run(actor: Actor, data: bytes, filename: str) -> ImportReport | None:
+    """The dry run for this upload, made once per file and kept for this session's reruns."""
+    fingerprint = (filename, hashlib.sha256(data).hexdigest())
+    kept = st.session_state.get(REPORT_KEY)
+    if isinstance(kept, tuple) and kept[0] == fingerprint:
+        report: ImportReport = kept[1]
+        return report
+    try:
+        with st.spinner("Checking the plan…"):
+            report = _run_import(actor, data, filename)
+    except (SpreadsheetError, PermissionDenied) as error:
+        st.error(escape_markdown(str(error)))
+        return None
+    st.session_state[REPORT_KEY] = (fingerprint, report)
+    return report
+
+
+def _table(rows: list[dict[str, Any]], empty: str) -> None:
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    else:
+        st.caption(empty)
+
+
+def _show_counts(report: ImportReport) -> None:
+    columns = st.columns(5)
+    columns[0].metric("To create", len(report.created))
+    columns[1].metric("To update", len(report.updated))
+    columns[2].metric("Unchanged", len(report.unchanged))
+    columns[3].metric("People to add", len(report.people))
+    columns[4].metric("Problems", len(report.problems))
+
+
+def _show_report(report: ImportReport) -> None:
+    st.caption(
+        escape_markdown(
+            f"{report.filename}: sheet '{report.sheet_name}', header on row {report.header_row}."
+        )
+    )
+    if report.ignored_columns:
+        st.info("Columns not imported: " + escape_markdown(", ".join(report.ignored_columns)))
+    if report.priorities:
+        numbers = ", ".join(str(n) for n in report.priorities)
+        st.info(f"Priorities {numbers} will be created, titled 'Priority N' until renamed.")
+    _show_counts(report)
+    tabs = st.tabs(
+        [
+            f"Problems ({len(report.problems)})",
+            f"To create ({len(report.created)})",
+            f"To update ({len(report.updated)})",
+            f"Unchanged ({len(report.unchanged)})",
+            f"People to add ({len(report.people)})",
+        ]
+    )
+    with tabs[0]:
+        problems = [
+            {"Row": p.row, "Column": p.column or "", "Value": p.value or "", "Problem": p.message}
+            for p in report.problems
+        ]
+        _table(problems, "No problems found.")
+    with tabs[1]:
+        created = [
+            {
+                "Row": a.row,
+                "Ref": a.reference,
+                "Action": a.title,
+                "Details": "; ".join(f"{c.field}: {c.new}" for c in a.changes if c.new != a.title),
+            }
+            for a in report.created
+        ]
+        _table(created, "No new actions.")
+    with tabs[2]:
+        changes = [
+            {"Row": a.row, "Ref": a.reference, "Field": c.field, "From": c.old, "To": c.new}
+            for a in report.updated
+            for c in a.changes
+        ]
+        _table(changes, "No action would change.")
+    with tabs[3]:
+        same = [{"Row": a.row, "Ref": a.reference, "Action": a.title} for a in report.unchanged]
+        _table(same, "No action is left as it is.")
+    with tabs[4]:
+        people = [
+            {"Name": p.name, "E-mail": p.email, "Organisation": p.organisation, "First row": p.row}
+            for p in report.people
+        ]
+        _table(people, "Everyone named is already known.")
+
+
+def _show_commit(actor: Actor, report: ImportReport, data: bytes, filename: str) -> None:
+    skip = False
+    if report.problems:
+        skip = st.checkbox(
+            f"Skip the {len(report.problem_rows)} rows with problems and import the rest",
+            key=SKIP_KEY,
+        )
+        if not skip:
+            st.warning("Fix the problems and upload the file again, or skip those rows.")
+    writes = len(report.created) + len(report.updated)
+    label = f"Import {writes} action{'s' if writes != 1 else ''}"
+    if not st.button(
+        label, type="primary", disabled=(bool(report.problems) and not skip) or writes == 0
+    ):
+        if writes == 0 and not report.problems:
+            st.success("Everything in this file is already in the tracker.")
+        return
+    try:
+        result = _run_import(actor, data, filename, commit=True, skip_invalid=skip, expected=report)
+    except (ImportConflict, SpreadsheetError, PermissionDenied) as error:
+        # Drop the stale dry run: the rerun checks the file afresh and shows why.
+        st.session_state.pop(REPORT_KEY, None)
+        st.session_state[FLASH_KEY] = ("error", f"Nothing was imported: {error}")
+        st.rerun()
+    st.session_state.pop(REPORT_KEY, None)
+    st.session_state[FLASH_KEY] = (
+        "success",
+        f"Imported {result.filename}: {len(result.created)} actions created, "
+        f"{len(result.updated)} updated, {len(result.people)} people added.",
+    )
+    # A new uploader key clears the file, so the same plan is not offered twice.
+    st.session_state[UPLOAD_GENERATION_KEY] = st.session_state.get(UPLOAD_GENERATION_KEY, 0) + 1
+    st.rerun()
+
+
+def _show_import(actor: Actor) -> None:
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        kind, message = flash
+        (st.success if kind == "success" else st.error)(escape_markdown(message))
+    st.markdown(
+        "Upload the plan as **.xlsx** or **.csv**. The header row may sit below a title; "
+        "columns such as Ref, Action, Lead Officer, Lead Officer Email, Target Date, RAG and "
+        "Latest Update are recognised. Actions are matched by reference and updated in place; "
+        "blank cells leave what is stored as it is. Nothing is written until you import."
+    )
+    generation = st.session_state.get(UPLOAD_GENERATION_KEY, 0)
+    upload = st.file_uploader(
+        "Action plan", type=["xlsx", "csv"], key=f"import_export.upload.{generation}"
+    )
+    if upload is None:
+        st.session_state.pop(REPORT_KEY, None)
+        return
+    data = upload.getvalue()
+    report = _dry_run(actor, data, upload.name)
+    if report is None:
+        return
+    _show_report(report)
+    _show_commit(actor, report, data, upload.name)
+
+
+def main() -> None:
+    actor = current_actor()
+    st.title("Import and export", anchor=False)
+    if not can(actor, Operation.IMPORT_PLAN):
+        st.error("Only administrators may import and export the plan here.")
+        return
+    import_tab, export_tab = st.tabs(["Import a plan", "Export"])
+    with import_tab:
+        _show_import(actor)
+    with export_tab:
+        show_register_downloads(ActionFilter())
+        st.caption(
+            "Backups are made on the server with `tracker backup FILE`, and restored into an "
+            "empty database with `tracker restore FILE`."
+        )
+
+
+main()

@@ -1,0 +1,254 @@
+"""The executive overview: what is off track, overdue or not updated, and where the plan is heading.
+
+Headline figures first, then the exceptions (overdue actions, most days overdue first; Red
+actions with their commentary and path to green; Red success measures), then RAG by priority
+and by workstream, and the RAG trend month by month from the update history. Selecting a row
+opens that action's page in the register (or the measure's page).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tracker.db import session_scope
+from tracker.measure_rules import format_value
+from tracker.services.lookups import Choice, list_choices
+from tracker.services.measures import list_red_measures
+from tracker.services.overview import (
+    Exceptions,
+    Headline,
+    list_overdue_exceptions,
+    list_red_exceptions,
+    summarise_headline,
+    track_rag_over_time,
+)
+from tracker.services.queries import RagSummary, summarise_rag
+from tracker.ui.charts import rag_bars, rag_frame, rag_trend, trend_frame
+from tracker.ui.components import format_day, rag_label_from_config, show_rag_key, style_rag
+from tracker.ui.context import cycle_days, engine, governance, today
+from tracker.ui.navigation import page_file
+
+LIMIT = 25
+
+
+def _show_headline(headline: Headline) -> None:
+    columns = st.columns(5)
+    columns[0].metric("Actions", headline.actions, help="In the plan, withdrawn actions left out.")
+    percent = headline.on_track_percent
+    columns[1].metric(
+        "On track",
+        "–" if percent is None else f"{percent:.0f}%",
+        help=f"Green or Blue: {headline.on_track} of the {headline.rated} actions rated.",
+    )
+    columns[2].metric("Overdue", headline.overdue, help="Past the due date and not complete.")
+    columns[3].metric(
+        "Not updated",
+        headline.not_updated,
+        help="Not updated this cycle: no update since the overseeing board's window opened.",
+    )
+    columns[4].metric("Red", headline.red, help="Rated Red (off track) by their owners.")
+
+
+def _open_action(reference: str) -> None:
+    st.switch_page(page_file("register"), query_params={"action": reference})
+
+
+def _see_all(label: str, key: str, **register_filters: object) -> None:
+    """A button that opens the register with these filters set."""
+
+    def go() -> None:
+        for name, value in register_filters.items():
+            st.session_state[f"reg.{name}"] = value
+
+    if st.button(label, key=key, on_click=go, icon=":material/table_rows:"):
+        st.switch_page(page_file("register"))
+
+
+def _show_table(frame: object, key: str, references: list[str], **config: object) -> None:
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+        column_config=config,
+    )
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows and 0 <= rows[0] < len(references):
+        _open_action(references[rows[0]])
+
+
+def _show_overdue(overdue: Exceptions) -> None:
+    config = governance()
+    st.subheader("Overdue actions", anchor=False)
+    if not overdue.rows:
+        st.success("No action is overdue.")
+        return
+    st.caption(
+        f"{len(overdue.rows)} of {overdue.total}, most days overdue first. Select a row to open it."
+    )
+    frame = pd.DataFrame(
+        {
+            "Ref": [r.reference for r in overdue.rows],
+            "Days overdue": [r.flags.days_overdue for r in overdue.rows],
+            "Due": [r.due_date for r in overdue.rows],
+            "RAG": [rag_label_from_config(config, r.rag) for r in overdue.rows],
+            "Action": [r.title for r in overdue.rows],
+            "Owner": [r.owner or "" for r in overdue.rows],
+        }
+    )
+    _show_table(
+        style_rag(frame, config),
+        "overview.overdue",
+        [r.reference for r in overdue.rows],
+        Due=st.column_config.DateColumn(format="D MMM YYYY"),
+        Action=st.column_config.TextColumn(width="large"),
+    )
+    if overdue.total > len(overdue.rows):
+        _see_all(
+            f"See all {overdue.total} in the register",
+            "overview.all_overdue",
+            overdue=True,
+            order="overdue",
+        )
+
+
+def _show_red(red: Exceptions) -> None:
+    st.subheader("Red actions", anchor=False)
+    if not red.rows:
+        st.success("No open action is rated Red.")
+        return
+    st.caption(f"{len(red.rows)} of {red.total}, with their owners' commentary and path to green.")
+    frame = pd.DataFrame(
+        {
+            "Ref": [r.reference for r in red.rows],
+            "Action": [r.title for r in red.rows],
+            "Owner": [r.owner or "" for r in red.rows],
+            "Commentary": [r.commentary or "" for r in red.rows],
+            "Path to green": [r.path_to_green or "" for r in red.rows],
+            "Last updated": [format_day(r.last_updated_at) for r in red.rows],
+        }
+    )
+    _show_table(
+        frame,
+        "overview.red",
+        [r.reference for r in red.rows],
+        Action=st.column_config.TextColumn(width="medium"),
+        Commentary=st.column_config.TextColumn(width="large"),
+        **{"Path to green": st.column_config.TextColumn(width="large")},
+    )
+    if red.total > len(red.rows):
+        _see_all(f"See all {red.total} in the register", "overview.all_red", rag="red")
+
+
+def _show_red_measures() -> None:
+    st.subheader("Red success measures", anchor=False)
+    with session_scope(engine()) as session:
+        measures = list_red_measures(session, as_of=today())
+    if not measures:
+        st.success("No success measure is rated Red.")
+        return
+    frame = pd.DataFrame(
+        {
+            "Ref": [m.reference for m in measures],
+            "Measure": [m.wording for m in measures],
+            "Owner": [m.owner or "" for m in measures],
+            "Latest": [format_value(m.latest_value, m.unit) for m in measures],
+            "Target": [format_value(m.target_value, m.unit) for m in measures],
+            "Commentary": [m.commentary or "" for m in measures],
+        }
+    )
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="overview.red_measures",
+        column_config={"Measure": st.column_config.TextColumn(width="large")},
+    )
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows and 0 <= rows[0] < len(measures):
+        st.switch_page(page_file("measures"), query_params={"measure": measures[rows[0]].reference})
+
+
+def _short_priority_names(summaries: list[RagSummary], choices: list[Choice]) -> list[RagSummary]:
+    """'Priority 2: Identifying needs' rather than the priority's full sentence, for the chart."""
+    short = {f"Priority {c.id}:": c.label for c in choices}
+    renamed = []
+    for summary in summaries:
+        prefix = summary.group.split(":", 1)[0] + ":"
+        renamed.append(RagSummary(group=short.get(prefix, summary.group), counts=summary.counts))
+    return renamed
+
+
+def _show_breakdowns() -> None:
+    config = governance()
+    with session_scope(engine()) as session:
+        priorities = list_choices(session).priorities
+        by_priority = _short_priority_names(summarise_rag(session, by="priority"), priorities)
+        by_workstream = summarise_rag(session, by="workstream")
+    st.subheader("RAG by priority and by workstream", anchor=False)
+    tabs = st.tabs(["By priority", "By workstream"])
+    for tab, title, summaries in (
+        (tabs[0], "RAG by priority", by_priority),
+        (tabs[1], "RAG by workstream", by_workstream),
+    ):
+        with tab:
+            st.altair_chart(
+                rag_bars(summaries, config),
+                width="stretch",
+                alt=f"{title}: stacked bars of actions by RAG rating",
+            )
+            with st.expander("The figures as a table"):
+                table = rag_frame(summaries, config).pivot_table(
+                    index="Group", columns="RAG", values="Actions", aggfunc="sum", sort=False
+                )
+                st.dataframe(table, width="stretch")
+
+
+def _show_trend() -> None:
+    config = governance()
+    st.subheader("RAG over time", anchor=False)
+    with session_scope(engine()) as session:
+        points = track_rag_over_time(session, today=today(), months=24)
+    if not any(sum(p.counts.values()) for p in points):
+        st.info("No actions yet.")
+        return
+    st.caption("Each action's rating at the end of each month, from its update history.")
+    st.altair_chart(
+        rag_trend(points, config),
+        width="stretch",
+        alt="RAG over time: stacked monthly columns of actions by rating",
+    )
+    with st.expander("The figures as a table"):
+        table = trend_frame(points, config).pivot_table(
+            index="Month end", columns="RAG", values="Actions", aggfunc="sum", sort=False
+        )
+        st.dataframe(table, width="stretch")
+
+
+def main() -> None:
+    st.title("Executive overview", anchor=False)
+    st.caption(f"As at {format_day(today())}.")
+    with session_scope(engine()) as session:
+        headline = summarise_headline(session, today=today(), default_cycle_days=cycle_days())
+        overdue = list_overdue_exceptions(
+            session, today=today(), limit=LIMIT, default_cycle_days=cycle_days()
+        )
+        red = list_red_exceptions(
+            session, today=today(), limit=LIMIT, default_cycle_days=cycle_days()
+        )
+    _show_headline(headline)
+    _show_overdue(overdue)
+    _show_red(red)
+    _show_red_measures()
+    _show_breakdowns()
+    _show_trend()
+    with st.expander("RAG key"):
+        show_rag_key(governance())
+
+
+main()

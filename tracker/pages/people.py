@@ -1,0 +1,193 @@
+"""People and roles (administrators): who can use the tracker, in what role, and who cannot.
+
+Lists everyone (inactive people included, marked), adds a person, changes a person's roles,
+deactivates and reactivates. Every change goes through ``tracker.services.people``, which checks
+the administrator's permission and writes the audit log; a deactivated person keeps their
+history but is refused at sign-in from their next click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+from streamlit.delta_generator import DeltaGenerator
+
+from tracker.db import session_scope
+from tracker.models import Role
+from tracker.permissions import Actor, PermissionDenied
+from tracker.services.lookups import list_choices
+from tracker.services.people import (
+    PersonError,
+    PersonRow,
+    UnknownPerson,
+    add_person,
+    list_people,
+    set_active,
+    set_roles,
+)
+from tracker.ui.auth import role_words
+from tracker.ui.components import escape_markdown, format_moment
+from tracker.ui.context import current_actor, engine
+
+ROLE_LABELS = {role.value: role.value.replace("_", " ").capitalize() for role in Role}
+FLASH_KEY = "people.flash"
+
+
+def _write(
+    work: Callable[[Session], object], *, slots: dict[str, DeltaGenerator], success: str
+) -> bool:
+    """Run one people service in a write session; errors go to the slot of their field."""
+    try:
+        with session_scope(engine(), write=True) as session:
+            work(session)
+    except PersonError as exc:
+        message = str(exc).removeprefix(f"{exc.field}: ")
+        slots.get(exc.field, slots["_"]).error(escape_markdown(message), icon=":material/error:")
+        return False
+    except (PermissionDenied, UnknownPerson) as exc:
+        slots["_"].error(escape_markdown(str(exc)))
+        return False
+    st.session_state[FLASH_KEY] = success
+    return True
+
+
+def _people_frame(people: list[PersonRow]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Name": [p.name for p in people],
+            "E-mail": [p.email for p in people],
+            "Organisation": [p.organisation or "" for p in people],
+            "Job title": [p.job_title or "" for p in people],
+            "Roles": [role_words(p.roles) for p in people],
+            "Status": ["Active" if p.active else "Inactive" for p in people],
+            "Last signed in": [format_moment(p.last_seen_at) or "Never" for p in people],
+        }
+    )
+
+
+def _show_list(people: list[PersonRow]) -> None:
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    needle = left.text_input("Find a person", key="people.search", placeholder="Name or e-mail")
+    show_inactive = right.toggle("Include inactive people", value=True, key="people.inactive")
+    shown = [
+        p
+        for p in people
+        if (show_inactive or p.active)
+        and (not needle or needle.lower() in f"{p.name} {p.email}".lower())
+    ]
+    st.caption(f"{len(shown)} of {len(people)} people.")
+    st.dataframe(_people_frame(shown), hide_index=True, width="stretch", height=360)
+
+
+def _show_add(actor: Actor) -> None:
+    with session_scope(engine()) as session:
+        organisations = list_choices(session).organisations
+    org_labels = {o.id: o.label for o in organisations}
+    with st.form("people.add", clear_on_submit=False, enter_to_submit=False):
+        slots: dict[str, DeltaGenerator] = {}
+        name = st.text_input("Full name", key="people.add.name")
+        slots["name"] = st.empty()
+        email = st.text_input(
+            "E-mail address", key="people.add.email", placeholder="name@example.org"
+        )
+        slots["email"] = st.empty()
+        organisation = st.selectbox(
+            "Organisation",
+            [None, *org_labels],
+            key="people.add.organisation",
+            format_func=lambda i: "— none —" if i is None else org_labels[i],
+        )
+        job_title = st.text_input("Job title", key="people.add.job_title")
+        roles = st.multiselect(
+            "Roles", list(ROLE_LABELS), key="people.add.roles", format_func=ROLE_LABELS.__getitem__
+        )
+        slots["roles"] = st.empty()
+        submitted = st.form_submit_button(
+            "Add person", type="primary", icon=":material/person_add:"
+        )
+        slots["_"] = st.empty()
+    if submitted and _write(
+        lambda s: add_person(
+            s,
+            actor=actor,
+            name=name,
+            email=email,
+            organisation_id=organisation,
+            job_title=job_title or None,
+            roles=frozenset(roles),
+        ),
+        slots=slots,
+        success=f"Added {name.strip()}.",
+    ):
+        for key in ("name", "email", "job_title", "roles", "organisation"):
+            st.session_state.pop(f"people.add.{key}", None)
+        st.rerun()
+
+
+def _show_manage(actor: Actor, people: list[PersonRow]) -> None:
+    by_id = {p.id: p for p in people}
+    chosen = st.selectbox(
+        "Person",
+        list(by_id),
+        key="people.manage.person",
+        format_func=lambda i: (
+            f"{by_id[i].name} <{by_id[i].email}>" + ("" if by_id[i].active else " [inactive]")
+        ),
+    )
+    person = by_id[chosen]
+    slots: dict[str, DeltaGenerator] = {}
+    with st.form(f"people.roles.{person.id}", enter_to_submit=False):
+        roles = st.multiselect(
+            "Roles",
+            list(ROLE_LABELS),
+            default=list(person.roles),
+            key=f"people.roles.{person.id}.value",
+            format_func=ROLE_LABELS.__getitem__,
+        )
+        slots["roles"] = st.empty()
+        save_roles = st.form_submit_button("Save roles", icon=":material/badge:")
+    slots["_"] = slots["active"] = st.empty()
+    if save_roles and _write(
+        lambda s: set_roles(s, actor=actor, person_id=person.id, roles=frozenset(roles)),
+        slots=slots,
+        success=f"Saved the roles of {person.name}.",
+    ):
+        st.rerun()
+    label = "Deactivate" if person.active else "Reactivate"
+    if st.button(
+        f"{label} {person.name}",
+        key=f"people.active.{person.id}",
+        icon=":material/person_off:" if person.active else ":material/person_check:",
+        help="A deactivated person keeps their history but can no longer sign in.",
+    ) and _write(
+        lambda s: set_active(s, actor=actor, person_id=person.id, active=not person.active),
+        slots=slots,
+        success=f"{'Deactivated' if person.active else 'Reactivated'} {person.name}.",
+    ):
+        st.rerun()
+
+
+def main() -> None:
+    actor = current_actor()
+    st.title("People and roles", anchor=False)
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        st.success(escape_markdown(flash), icon=":material/check_circle:")
+    with session_scope(engine()) as session:
+        people = list_people(session)
+    _show_list(people)
+    add, manage = st.columns(2, gap="large")
+    with add:
+        st.subheader("Add a person", anchor=False)
+        _show_add(actor)
+    with manage:
+        st.subheader("Change roles or deactivate", anchor=False)
+        if people:
+            _show_manage(actor, people)
+    st.caption("Every change here is written to the audit log with your name.")
+
+
+main()

@@ -1,0 +1,198 @@
+"""The action register, filtered and searched, fifty actions to a page; and each action's page.
+
+With ``?action=P2.3`` in the URL the page shows that action (facts, update form for those who
+may update it, history, audit trail, administration). Otherwise it lists the register, filtered
+by priority, workstream, body, owner, organisation, RAG, overdue and not updated, plus a search
+of reference, title and commentary. Choosing a row opens its action page. Administrators can
+add an action here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import astuple
+
+import streamlit as st
+
+from tracker.db import session_scope
+from tracker.permissions import Actor, Operation, can
+from tracker.rules import STATUS_LABELS
+from tracker.services.lookups import Choice, Choices, list_choices
+from tracker.services.queries import ActionFilter
+from tracker.services.register import RegisterOrder, RegisterPage, list_register_page
+from tracker.ui import action_admin
+from tracker.ui.action_page import show_action_page
+from tracker.ui.components import show_actions_table
+from tracker.ui.context import current_actor, cycle_days, engine, governance, today
+
+try:
+    from tracker.ui.downloads import show_register_downloads
+except ImportError:  # pragma: no cover - TEMPORARY until the import/export engineer's module lands
+    show_register_downloads = None  # type: ignore[assignment]
+
+PAGE_SIZE = 50
+RAG_FILTERS = {
+    "red": "Red",
+    "amber": "Amber",
+    "green": "Green",
+    "blue": "Blue",
+    "not_rated": "Not rated",
+}
+ORDERS: dict[str, str] = {
+    "reference": "Reference",
+    "rag": "RAG, Red first",
+    "overdue": "Most overdue first",
+    "due": "Due date",
+    "updated": "Least recently updated first",
+}
+ANY = "Any"
+
+
+def _pick(label: str, choices: list[Choice], key: str) -> int | None:
+    options: list[int | None] = [None, *[c.id for c in choices]]
+    labels = {c.id: c.label for c in choices}
+    value = st.selectbox(
+        label, options, key=key, format_func=lambda i: ANY if i is None else labels.get(i, str(i))
+    )
+    return value if isinstance(value, int) else None
+
+
+def _filters(choices: Choices) -> tuple[ActionFilter, RegisterOrder]:
+    with st.container(border=True):
+        search = st.text_input(
+            "Search reference, title or commentary", key="reg.search", placeholder="e.g. EHCP"
+        )
+        first = st.columns(4)
+        with first[0]:
+            priority = _pick("Priority", choices.priorities, "reg.priority")
+        with first[1]:
+            workstream = _pick("Workstream", choices.workstreams, "reg.workstream")
+        with first[2]:
+            body = _pick("Overseen by", choices.bodies, "reg.body")
+        with first[3]:
+            organisation = _pick("Lead organisation", choices.organisations, "reg.organisation")
+        second = st.columns(4)
+        with second[0]:
+            owner = _pick("Owner", choices.owners, "reg.owner")
+        with second[1]:
+            rag = st.selectbox(
+                "RAG",
+                [None, *RAG_FILTERS],
+                key="reg.rag",
+                format_func=lambda code: ANY if code is None else RAG_FILTERS[code],
+            )
+        with second[2]:
+            status = st.selectbox(
+                "Status",
+                [None, *STATUS_LABELS],
+                key="reg.status",
+                format_func=lambda code: ANY if code is None else STATUS_LABELS[code],
+            )
+        with second[3]:
+            order = st.selectbox(
+                "Order by", list(ORDERS), key="reg.order", format_func=lambda o: ORDERS[o]
+            )
+        toggles = st.columns(4)
+        overdue = toggles[0].toggle("Overdue only", key="reg.overdue")
+        not_updated = toggles[1].toggle("Not updated this cycle only", key="reg.not_updated")
+    filters = ActionFilter(
+        priority=priority,
+        workstream_id=workstream,
+        body_id=body,
+        owner_id=owner,
+        organisation_id=organisation,
+        rag=rag,
+        status=status,
+        overdue=overdue,
+        not_updated=not_updated,
+        search=search or None,
+    )
+    return filters, order  # type: ignore[return-value]
+
+
+def _requested_page(filters: ActionFilter, order: str) -> int:
+    """The page asked for, back to the first whenever the filters or the order change."""
+    signature = (astuple(filters), order)
+    if st.session_state.get("reg.signature") != signature:
+        st.session_state["reg.signature"] = signature
+        st.session_state["reg.page"] = 1
+    return int(st.session_state.get("reg.page", 1))
+
+
+def _show_pager(page: RegisterPage) -> None:
+    if page.pages <= 1:
+        return
+    st.session_state["reg.page"] = page.offset // page.limit + 1
+    st.number_input(
+        f"Page (of {page.pages})", min_value=1, max_value=page.pages, step=1, key="reg.page"
+    )
+
+
+def _open_action(reference: str) -> None:
+    st.query_params["action"] = reference
+    st.rerun()
+
+
+def _show_open_by_reference() -> None:
+    with st.form("reg.open", border=False, enter_to_submit=True):
+        columns = st.columns([3, 1], vertical_alignment="bottom")
+        wanted = columns[0].text_input(
+            "Open an action by reference", placeholder="P2.3", key="reg.open_reference"
+        )
+        if columns[1].form_submit_button("Open", icon=":material/open_in_new:") and wanted.strip():
+            _open_action(wanted.strip().upper())
+
+
+def _show_create(actor: Actor, choices: Choices) -> None:
+    with st.expander("Add an action", icon=":material/add:"):
+        created = action_admin.show_create_action(actor, choices)
+        if created:
+            _open_action(created)
+
+
+def show_register(actor: Actor) -> None:
+    st.title("Action register", anchor=False)
+    action_admin.show_flash()
+    with session_scope(engine()) as session:
+        choices = list_choices(session)
+    if can(actor, Operation.MANAGE_ACTIONS):
+        _show_create(actor, choices)
+    filters, order = _filters(choices)
+    requested = _requested_page(filters, order)
+    with session_scope(engine()) as session:
+        page = list_register_page(
+            session,
+            today=today(),
+            filters=filters,
+            order=order,
+            offset=(requested - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+            default_cycle_days=cycle_days(),
+        )
+    shown_to = page.offset + len(page.rows)
+    st.markdown(
+        f"**{page.total} action{'s' if page.total != 1 else ''} match**"
+        + (f"; showing {page.offset + 1} to {shown_to}." if page.total else ".")
+    )
+    if page.rows:
+        picked = show_actions_table(page.rows, governance(), key="reg.table")
+        st.caption("Select a row to open the action's page.")
+        if picked:
+            _open_action(picked)
+    else:
+        st.info("No action matches these filters.")
+    _show_pager(page)
+    _show_open_by_reference()
+    if show_register_downloads is not None:
+        show_register_downloads(filters)
+
+
+def main() -> None:
+    actor = current_actor()
+    reference = st.query_params.get("action")
+    if reference:
+        show_action_page(actor, reference.strip().upper())
+    else:
+        show_register(actor)
+
+
+main()

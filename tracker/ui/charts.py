@@ -1,0 +1,111 @@
+"""Altair charts of RAG counts: stacked bars by group, and the month-by-month trend.
+
+Colours come from the governance file's RAG key and the legend names each rating in words, so
+a chart never relies on colour alone; the tooltip repeats the word and the count. Each builder
+also returns the tidy table it drew, which the page offers as a plain table for screen readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from tracker.governance import GovernanceConfig
+from tracker.services.overview import TREND_KEYS, TrendPoint
+from tracker.services.queries import RagSummary
+from tracker.ui.components import NOT_RATED_COLOUR, rag_label_from_config
+
+# Stacking order, bottom to top / left to right: done, on track, at risk, off track, unknown.
+ORDER = ("blue", "green", "amber", "red", "not_rated")
+
+
+def _scale(config: GovernanceConfig) -> tuple[list[str], list[str]]:
+    by_code = config.rag_by_code()
+    labels = [rag_label_from_config(config, None if c == "not_rated" else c) for c in ORDER]
+    colours = [by_code[c].colour if c in by_code else NOT_RATED_COLOUR for c in ORDER]
+    return labels, colours
+
+
+def rag_frame(summaries: Sequence[RagSummary], config: GovernanceConfig) -> pd.DataFrame:
+    rows = []
+    for position, summary in enumerate(summaries):
+        for order, code in enumerate(ORDER):
+            rows.append(
+                {
+                    "Group": summary.group,
+                    "Position": position,
+                    "RAG": rag_label_from_config(config, None if code == "not_rated" else code),
+                    "Order": order,
+                    "Actions": summary.counts.get(code, 0),
+                }
+            )
+    return pd.DataFrame(rows, columns=["Group", "Position", "RAG", "Order", "Actions"])
+
+
+def rag_bars(summaries: Sequence[RagSummary], config: GovernanceConfig) -> alt.Chart:
+    """Horizontal stacked bars, one per group, in the order the groups were given."""
+    labels, colours = _scale(config)
+    frame = rag_frame(summaries, config)
+    groups = [s.group for s in summaries]
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Group:N", sort=groups, title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("sum(Actions):Q", title="Actions", stack="zero"),
+            color=alt.Color(
+                "RAG:N",
+                scale=alt.Scale(domain=labels, range=colours),
+                legend=alt.Legend(title="RAG", orient="bottom"),
+            ),
+            order=alt.Order("Order:Q"),
+            tooltip=[
+                alt.Tooltip("Group:N"),
+                alt.Tooltip("RAG:N"),
+                alt.Tooltip("Actions:Q"),
+            ],
+        )
+        .properties(height=alt.Step(34))
+    )
+
+
+def trend_frame(points: Sequence[TrendPoint], config: GovernanceConfig) -> pd.DataFrame:
+    rows = [
+        {
+            "Month end": point.month_end,
+            "RAG": rag_label_from_config(config, None if code == "not_rated" else code),
+            "Order": ORDER.index(code),
+            "Actions": point.counts.get(code, 0),
+        }
+        for point in points
+        for code in TREND_KEYS
+    ]
+    return pd.DataFrame(rows, columns=["Month end", "RAG", "Order", "Actions"])
+
+
+def rag_trend(points: Sequence[TrendPoint], config: GovernanceConfig) -> alt.Chart:
+    """Stacked monthly columns: how many actions held each rating at each month end."""
+    labels, colours = _scale(config)
+    frame = trend_frame(points, config)
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(Month end):O", title="Month end", axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("sum(Actions):Q", title="Actions", stack="zero"),
+            color=alt.Color(
+                "RAG:N",
+                scale=alt.Scale(domain=labels, range=colours),
+                legend=alt.Legend(title="RAG", orient="bottom"),
+            ),
+            order=alt.Order("Order:Q"),
+            tooltip=[
+                alt.Tooltip("Month end:T", format="%b %Y"),
+                alt.Tooltip("RAG:N"),
+                alt.Tooltip("Actions:Q"),
+            ],
+        )
+        .properties(height=300)
+    )

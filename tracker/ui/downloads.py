@@ -1,0 +1,101 @@
+"""Download buttons for the action register and its update history, as .xlsx and .csv.
+
+``show_register_downloads(filters)`` is what the register page (and the import and export page)
+put under the table: the register as the filters show it, and every update on those actions.
+Files are made only when a button is pressed (Streamlit runs the callable on its own thread),
+so drawing the register stays fast for ten thousand actions. That thread has no Streamlit
+session, so everything it needs (the actor, engine, date, governance) is read beforehand and
+handed over as plain values. People who may not export (partners) see no buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from tracker.db import session_scope
+from tracker.governance import GovernanceConfig
+from tracker.permissions import Actor, Operation, can
+from tracker.services.exporter import (
+    HISTORY_STEM,
+    MEDIA_TYPES,
+    REGISTER_STEM,
+    ExportFormat,
+    export_filename,
+    export_history,
+    export_register,
+)
+from tracker.services.queries import ActionFilter
+from tracker.ui.context import current_actor, engine, governance, today
+
+BUTTONS: tuple[tuple[str, bool, ExportFormat], ...] = (
+    ("Register (.xlsx)", False, "xlsx"),
+    ("Register (.csv)", False, "csv"),
+    ("Update history (.xlsx)", True, "xlsx"),
+    ("Update history (.csv)", True, "csv"),
+)
+
+
+def _deferred_export(
+    *,
+    actor: Actor,
+    bound: Engine,
+    day: date,
+    config: GovernanceConfig,
+    filters: ActionFilter,
+    history: bool,
+    fmt: ExportFormat,
+) -> Callable[[], bytes]:
+    """A no-argument function making the file, as ``st.download_button`` calls it on click."""
+    export = export_history if history else export_register
+
+    def make() -> bytes:
+        with session_scope(bound) as session:
+            return export(
+                session,
+                actor=actor,
+                today=day,
+                fmt=fmt,
+                filters=filters,
+                governance=config,
+                default_cycle_days=config.update_cycle.default_cycle_days,
+            ).content
+
+    return make
+
+
+def show_register_downloads(filters: ActionFilter) -> None:
+    """Buttons downloading the register and its history as the ``filters`` select them."""
+    actor = current_actor()
+    if not can(actor, Operation.EXPORT_PLAN):
+        return
+    bound, day, config = engine(), today(), governance()
+    with st.container(border=True):
+        st.markdown("**Download**")
+        st.caption(
+            "The register holds each action with its latest update, in the columns the import "
+            "reads; the update history holds every update recorded. Both follow the filters."
+        )
+        columns = st.columns(len(BUTTONS))
+        for column, (label, history, fmt) in zip(columns, BUTTONS, strict=True):
+            stem = HISTORY_STEM if history else REGISTER_STEM
+            column.download_button(
+                label,
+                data=_deferred_export(
+                    actor=actor,
+                    bound=bound,
+                    day=day,
+                    config=config,
+                    filters=filters,
+                    history=history,
+                    fmt=fmt,
+                ),
+                file_name=export_filename(stem, today=day, fmt=fmt),
+                mime=MEDIA_TYPES[fmt],
+                on_click="ignore",
+                icon=":material/download:",
+                key=f"downloads.{stem}.{fmt}",
+            )
