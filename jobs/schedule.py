@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
@@ -60,20 +60,17 @@ def in_maintenance_window(moment: datetime) -> bool:
 
 
 def _check_outside_maintenance(job_id: str, trigger: BaseTrigger) -> None:
-    """Walk a fortnight of fire times, across a clock change, and refuse any in 01:00-03:00."""
-    for start in (datetime(2026, 3, 22, tzinfo=LONDON), datetime(2026, 10, 18, tzinfo=LONDON)):
-        previous: datetime | None = None
-        moment = start
-        while moment < start + timedelta(days=14):
-            fire = trigger.get_next_fire_time(previous, moment)
-            if fire is None:
-                break
-            if in_maintenance_window(fire):
+    """Refuse a trigger that fires in 01:00-03:00 on any night of two fortnights that hold
+    the clock changes: the first fire time from 01:00 each night must be 03:00 or later."""
+    for first_day in (date(2026, 3, 22), date(2026, 10, 18)):
+        for offset in range(14):
+            night = datetime.combine(first_day + timedelta(days=offset), MAINTENANCE_START)
+            fire = trigger.get_next_fire_time(None, night.replace(tzinfo=LONDON))
+            if fire is not None and in_maintenance_window(fire):
                 raise ScheduleError(
-                    f"job {job_id} would run at {fire:%H:%M} local time; nothing may run "
-                    "between 01:00 and 03:00 (maintenance and clock changes)"
+                    f"job {job_id} would run at {fire.astimezone(LONDON):%H:%M} local time; "
+                    "nothing may run between 01:00 and 03:00 (maintenance and clock changes)"
                 )
-            previous, moment = fire, fire + timedelta(seconds=1)
 
 
 def _cron(job_id: str, **fields: str | int) -> CronTrigger:

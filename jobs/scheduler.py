@@ -24,6 +24,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -159,8 +160,10 @@ def reload_schedule_job(
 def _stop_on_signal(scheduler: BaseScheduler) -> None:
     def handler(signum: int, frame: FrameType | None) -> None:
         log.info("received %s; stopping after running jobs finish", signal.Signals(signum).name)
-        if scheduler.state != STATE_STOPPED:
-            scheduler.shutdown(wait=True)
+        if scheduler.state == STATE_STOPPED:
+            # Not started yet (or already stopping): nothing runs, so leave through `finally`.
+            raise SystemExit(0)
+        scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
@@ -218,8 +221,13 @@ def run_scheduler(settings: Settings) -> None:
     """The ``tracker scheduler`` process: runs until SIGTERM or SIGINT."""
     scheduler, context = prepare_scheduler(settings)
     _stop_on_signal(scheduler)
+    scheduler.add_listener(
+        lambda _: log.info(
+            "scheduler started; jobs: %s", ", ".join(j.id for j in scheduler.get_jobs())
+        ),
+        EVENT_SCHEDULER_STARTED,
+    )
     try:
-        log.info("scheduler started; jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
         scheduler.start()
     finally:
         close_context(context)

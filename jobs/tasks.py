@@ -108,23 +108,24 @@ def _dispatch(context: JobContext) -> dict[str, int]:
     return report.counts()
 
 
-def _heartbeat(context: JobContext) -> None:
+def _heartbeat(context: JobContext) -> bool:
+    """Record that this scheduler is alive; False (and stop) if it no longer holds the lock."""
     if not context.lock.verify():
         log.error("the scheduler lock was lost to another process; this scheduler stops")
         context.stop()
-        return
+        return False
     with session_scope(context.engine, write=True) as session:
         record_heartbeat(
             session, holder=context.holder, started_at=context.started_at, now=context.clock()
         )
+    return True
 
 
 def dispatch_outbox_job(context: JobContext) -> Mapping[str, Any]:
     """Every minute: prove the scheduler is alive, then send whatever is queued and due."""
 
     def work() -> dict[str, int]:
-        _heartbeat(context)
-        return _dispatch(context)
+        return _dispatch(context) if _heartbeat(context) else {}
 
     return _run(context, DISPATCH_JOB, work, always_record=False)
 

@@ -155,7 +155,7 @@ def test_restore_refuses_a_database_with_data_unless_forced(db_url: str, tmp_pat
     backup = backup_database(db_url, tmp_path / "plan.backup").path
     _add_update(db_url, "P1.1", rag="red", commentary="after the backup")
     before = _counts(db_url)
-    with pytest.raises(BackupError, match="already holds data .*use --force"):
+    with pytest.raises(BackupError, match=r"already holds data .*use --force"):
         restore_database(db_url, backup)
     assert _counts(db_url) == before
     report = restore_database(db_url, backup, force=True)
@@ -218,7 +218,7 @@ def test_restore_refuses_a_sqlite_database_that_is_not_the_trackers(tmp_path: Pa
 
 def test_a_backup_from_the_other_engine_is_refused(sqlite_url: str, tmp_path: Path) -> None:
     backup = backup_database(sqlite_url, tmp_path / "plan.backup").path
-    with pytest.raises(BackupError, match="is a sqlite backup and .* is a postgresql database"):
+    with pytest.raises(BackupError, match=r"is a sqlite backup and .* is a postgresql database"):
         restore_database("postgresql+psycopg://u:pw@127.0.0.1:1/none", backup)
 
 

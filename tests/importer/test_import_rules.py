@@ -109,7 +109,7 @@ def test_a_commit_after_someone_changed_an_action_writes_nothing(engine: Engine)
     assert dict(dry_run.versions) == {"P1.1": p11.version}
     add_update(engine, "P1.1", rag="green")
     before = count_rows(engine)
-    with pytest.raises(ImportConflict, match="P1.1 changed after the dry run"):
+    with pytest.raises(ImportConflict, match=r"P1\.1 changed after the dry run"):
         run_import(engine, sheet, commit=True, expected_versions=dry_run.versions)
     assert count_rows(engine) == before
     assert _action(engine, "P1.1").rag == "green"

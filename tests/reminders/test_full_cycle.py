@@ -8,9 +8,10 @@ in between. The board meets on Wednesday 18 February: window opens Friday 6, cha
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -47,10 +48,13 @@ def context(sqlite_engine: Engine, tmp_path: Path) -> Iterator[JobContext]:
     lock.release()
 
 
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
+
+
 def update(engine: Engine, day: date, *references: str, **fields: object) -> None:
-    at = datetime(day.year, day.month, day.day, 11, tzinfo=LONDON)
     for reference in references:
-        add_update(engine, reference, at=at, **fields)  # type: ignore[arg-type]
+        add_update(engine, reference, at=at(day, 11), **fields)  # type: ignore[arg-type]
 
 
 def sob_or_digest(row: Row) -> bool:
@@ -65,17 +69,10 @@ def run_the_month(context: JobContext) -> dict[date, list[Row]]:
     day = date(2026, 2, 5)
     while day <= date(2026, 2, 20):
         if day.weekday() < 5:
-            with time_machine.travel(
-                datetime.combine(
-                    day, datetime.min.time().replace(hour=7, minute=30), tzinfo=LONDON
-                ),
-                tick=False,
-            ):
+            with time_machine.travel(at(day, 7, 30), tick=False):
                 reminders_job(context)
         if day.weekday() == 0:
-            with time_machine.travel(
-                datetime(day.year, day.month, day.day, 8, tzinfo=LONDON), tick=False
-            ):
+            with time_machine.travel(at(day, 8), tick=False):
                 weekly_digest_job(context)
         for row in outbox_rows(engine):
             if row.id not in seen:
@@ -105,8 +102,7 @@ def recipients(rows: list[Row], rule: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for row in rows:
         if row.rule == rule:
-            refs = {word for word in row.body_text.split() if word.startswith("P") and "." in word}
-            found[row.recipient_email] = {r.rstrip(",.") for r in refs if r[1].isdigit()}
+            found[row.recipient_email] = set(re.findall(r"\?action=(P[\d.]+)", row.body_text))
     return found
 
 

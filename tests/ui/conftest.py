@@ -31,9 +31,10 @@ OpenApp = Callable[..., AppTest]
 
 @pytest.fixture(autouse=True)
 def _release_engines() -> Iterator[None]:
-    """Each test has its own database file: drop the cached engines it created afterwards."""
+    """Each test has its own database file: drop the engines and figures cached for it."""
     yield
     st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 @pytest.fixture

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from tests.factories import EXECUTIVE, add_update
 from tests.ui.conftest import OpenApp
 from tests.ui.support import no_exception, shown, titles
+from tracker.db import session_scope
+from tracker.models import Action
 
 
 def _metrics(at) -> dict[str, str]:
@@ -101,3 +103,23 @@ def test_see_all_opens_the_register_filtered(open_app: OpenApp, monkeypatch) -> 
     assert at.toggle(key="reg.overdue").value is True
     assert at.selectbox(key="reg.order").value == "overdue"
     assert shown(at, "42 actions match")
+
+
+def test_the_trend_shows_a_new_update_at_once(open_app: OpenApp, db: Engine) -> None:
+    def red_now(at) -> int:
+        trend = next(
+            d.value
+            for d in at.dataframe
+            if "Red" in getattr(d.value, "columns", []) and len(d.value) == 24
+        )
+        return int(trend["Red"].iloc[-1])
+
+    with session_scope(db, write=True) as session:  # the plan existed before today
+        session.exec(update(Action).values(created_at=datetime(2025, 9, 1, tzinfo=UTC)))
+    at = open_app(EXECUTIVE)
+    before = red_now(at)
+    add_update(
+        db, "P3.2", rag="red", commentary="Stalled.", at=datetime(2026, 9, 30, 9, tzinfo=UTC)
+    )
+    at.run()
+    assert red_now(at) == before + 1

@@ -92,7 +92,7 @@ def test_partner_reads_the_action_page_without_audit_or_forms(open_app: OpenApp)
 
 def test_owner_updates_from_the_action_page(open_app: OpenApp, db: Engine) -> None:
     at = open_app(HEAD_OF_SEND, page="register", action="P2.3")
-    assert [t.label for t in at.tabs][0] == "Record an update"
+    assert at.tabs[0].label == "Record an update"
     at.radio(key="upd.P2.3.rag").set_value("green")
     at.text_area(key="upd.P2.3.commentary").input("Posts filled.")
     button(at, "Save update").click().run()

@@ -16,6 +16,7 @@ from tracker.commands import app
 from tracker.commands.common import cli_session, engine_for, fail, load_settings, parse_day
 from tracker.governance import GovernanceError, current_governance, load_governance
 from tracker.services.bootstrap import initialise_database, status_summary
+from tracker.services.papers import check_paper_settings
 
 UI_ENTRY = Path(__file__).resolve().parent.parent / "ui" / "app.py"
 
@@ -61,6 +62,12 @@ def check(
     except GovernanceError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
+    # Paper templates and section lists are only used when a paper is made: check them now.
+    paper_problems = check_paper_settings(config, governance_file=path)
+    if paper_problems:
+        for problem in paper_problems:
+            typer.echo(f"{path}: {problem}", err=True)
+        raise typer.Exit(1)
     meetings = sum(len(config.meeting_cycles(b)) for b in config.bodies)
     typer.echo(
         f"{path}: OK ({len(config.bodies)} bodies, {len(config.workstreams)} workstreams, "

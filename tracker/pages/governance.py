@@ -18,14 +18,10 @@ from tracker.services.structure import (
     list_board_calendars,
     list_workstream_leads,
 )
+from tracker.ui.calendar_download import show_calendar_download
 from tracker.ui.components import escape_markdown
 from tracker.ui.context import engine, governance, today
 from tracker.ui.diagram import TIER_LABELS, build_governance_dot
-
-try:
-    from tracker.ui.calendar_download import show_calendar_download
-except ImportError:  # pragma: no cover - TEMPORARY until the reminders engineer's module lands
-    show_calendar_download = None  # type: ignore[assignment]
 
 
 def _reporting_lines(config: GovernanceConfig) -> pd.DataFrame:
@@ -107,8 +103,7 @@ def _show_meetings() -> None:
         },
     )
     st.markdown("  \n".join(_officers(board) for board in boards))
-    if show_calendar_download is not None:
-        show_calendar_download()
+    show_calendar_download()
 
 
 def _show_workstreams() -> None:

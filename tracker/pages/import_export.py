@@ -166,6 +166,9 @@ def _show_commit(actor: Actor, report: ImportReport, data: bytes, filename: str)
         st.session_state[FLASH_KEY] = ("error", f"Nothing was imported: {error}")
         st.rerun()
     st.session_state.pop(REPORT_KEY, None)
+    if not result.committed:  # the file was checked again and now has problems
+        st.session_state[FLASH_KEY] = ("error", "Nothing was imported: see the problems below.")
+        st.rerun()
     st.session_state[FLASH_KEY] = (
         "success",
         f"Imported {result.filename}: {len(result.created)} actions created, "

@@ -8,6 +8,8 @@ opens that action's page in the register (or the measure's page).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -21,13 +23,19 @@ from tracker.services.overview import (
     list_overdue_exceptions,
     list_red_exceptions,
     summarise_headline,
-    track_rag_over_time,
 )
 from tracker.services.queries import RagSummary, summarise_rag
 from tracker.ui.charts import rag_bars, rag_frame, rag_trend, trend_frame
-from tracker.ui.components import format_day, rag_label_from_config, show_rag_key, style_rag
+from tracker.ui.components import (
+    format_day,
+    rag_label_from_config,
+    selected_reference,
+    show_rag_key,
+    style_rag,
+)
 from tracker.ui.context import cycle_days, engine, governance, today
 from tracker.ui.navigation import page_file
+from tracker.ui.shared_data import load_rag_trend
 
 LIMIT = 25
 
@@ -65,7 +73,7 @@ def _see_all(label: str, key: str, **register_filters: object) -> None:
         st.switch_page(page_file("register"))
 
 
-def _show_table(frame: object, key: str, references: list[str], **config: object) -> None:
+def _show_table(frame: Any, key: str, references: list[str], **config: Any) -> None:
     event = st.dataframe(
         frame,
         hide_index=True,
@@ -75,9 +83,9 @@ def _show_table(frame: object, key: str, references: list[str], **config: object
         key=key,
         column_config=config,
     )
-    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    if rows and 0 <= rows[0] < len(references):
-        _open_action(references[rows[0]])
+    picked = selected_reference(event, references)
+    if picked:
+        _open_action(picked)
 
 
 def _show_overdue(overdue: Exceptions) -> None:
@@ -169,9 +177,9 @@ def _show_red_measures() -> None:
         key="overview.red_measures",
         column_config={"Measure": st.column_config.TextColumn(width="large")},
     )
-    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    if rows and 0 <= rows[0] < len(measures):
-        st.switch_page(page_file("measures"), query_params={"measure": measures[rows[0]].reference})
+    picked = selected_reference(event, [m.reference for m in measures])
+    if picked:
+        st.switch_page(page_file("measures"), query_params={"measure": picked})
 
 
 def _short_priority_names(summaries: list[RagSummary], choices: list[Choice]) -> list[RagSummary]:
@@ -212,8 +220,7 @@ def _show_breakdowns() -> None:
 def _show_trend() -> None:
     config = governance()
     st.subheader("RAG over time", anchor=False)
-    with session_scope(engine()) as session:
-        points = track_rag_over_time(session, today=today(), months=24)
+    points = load_rag_trend(today=today(), months=24)
     if not any(sum(p.counts.values()) for p in points):
         st.info("No actions yet.")
         return

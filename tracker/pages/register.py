@@ -23,11 +23,7 @@ from tracker.ui import action_admin
 from tracker.ui.action_page import show_action_page
 from tracker.ui.components import show_actions_table
 from tracker.ui.context import current_actor, cycle_days, engine, governance, today
-
-try:
-    from tracker.ui.downloads import show_register_downloads
-except ImportError:  # pragma: no cover - TEMPORARY until the import/export engineer's module lands
-    show_register_downloads = None  # type: ignore[assignment]
+from tracker.ui.downloads import show_register_downloads
 
 PAGE_SIZE = 50
 RAG_FILTERS = {
@@ -182,8 +178,7 @@ def show_register(actor: Actor) -> None:
         st.info("No action matches these filters.")
     _show_pager(page)
     _show_open_by_reference()
-    if show_register_downloads is not None:
-        show_register_downloads(filters)
+    show_register_downloads(filters)
 
 
 def main() -> None:

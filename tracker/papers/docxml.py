@@ -22,7 +22,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from lxml.etree import SubElement  # type: ignore[import-untyped]
+from lxml.etree import SubElement
 
 from tracker.papers.text import LINE_BREAK, clean_text
 

@@ -19,7 +19,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
 from docx.section import _Footer, _Header
 from docx.text.paragraph import Paragraph
-from lxml.etree import ElementTree, SubElement  # type: ignore[import-untyped]
+from lxml.etree import ElementTree, SubElement
 
 from tracker.papers import model
 from tracker.papers.docxml import Segment, TableStyles, add_field, add_paragraph, fill_paragraph

@@ -131,6 +131,7 @@ class Planner:
         self.errors: list[RowError] = []
         self.people: dict[str, PendingPerson] = {}
         self.priorities: set[int] = set()
+        self._addresses: dict[str, str | PersonError] = {}  # as written -> checked, or why not
 
     def plan(self, row: PlanRow) -> None:
         check = _RowCheck(row, self.columns)
@@ -203,10 +204,9 @@ class Planner:
     def _owner(
         self, row: PlanRow, action: Action | None, organisation_id: int | None, check: _RowCheck
     ) -> int | PendingPerson | None:
-        try:
-            email = normalise_email(row.owner_email or "")
-        except PersonError as error:
-            reason = str(error).removeprefix("email: ")
+        email = self._address(row.owner_email or "")
+        if isinstance(email, PersonError):
+            reason = str(email).removeprefix("email: ")
             check.fail("owner_email", f"not a usable e-mail address: {reason}")
             return None
         known = self.lookups.people.get(email)
@@ -223,6 +223,16 @@ class Planner:
             return None
         organisation = self.lookups.organisations.name_of(organisation_id)
         return PendingPerson(email, name, organisation_id, organisation, row.row)
+
+    def _address(self, written: str) -> str | PersonError:
+        """The address checked as ``add_person`` checks it; once per address, as a plan names
+        a few hundred owners across thousands of rows."""
+        if written not in self._addresses:
+            try:
+                self._addresses[written] = normalise_email(written)
+            except PersonError as error:
+                self._addresses[written] = error
+        return self._addresses[written]
 
     # --- what it would change ------------------------------------------------------------
 

@@ -193,10 +193,10 @@ def import_plan(
         for plan in planner.plans
         if plan.action is not None
     }
+    if commit and expected_versions is not None:
+        _check_versions(versions, expected_versions)
     write = commit and (not problems or skip_invalid)
     if write:
-        if expected_versions is not None:
-            _check_versions(versions, expected_versions)
         reason = f"imported from {_base_name(filename)}"
         try:
             write_plans(
@@ -207,6 +207,7 @@ def import_plan(
                 priorities=planner.priorities,
                 reason=reason,
                 source=IMPORT_SOURCE,
+                now=now,
             )
         except IntegrityError as error:
             raise ImportConflict(

@@ -185,6 +185,19 @@ def _actions_by_month(session: Session, *, until: datetime) -> dict[str, int]:
     return {m: int(n) for m, n in session.execute(query)}
 
 
+def history_version(session: Session) -> tuple[int, int, int]:
+    """Changes whenever the history the trend is drawn from changes (it only ever grows).
+
+    The newest update's id, the number of actions and the newest action's id: three index
+    look-ups, cheap enough to ask on every page load before deciding to recompute the trend.
+    """
+    newest_update = session.execute(select(func.max(col(ActionUpdate.id)))).scalar_one()
+    actions, newest_action = session.execute(
+        select(func.count(), func.max(col(Action.id))).select_from(Action)
+    ).one()
+    return int(newest_update or 0), int(actions), int(newest_action or 0)
+
+
 def track_rag_over_time(session: Session, *, today: date, months: int = 24) -> list[TrendPoint]:
     """Each month end's count of actions by rating, withdrawn actions left out."""
     until = datetime.combine(today, time.max, tzinfo=UTC)

@@ -170,7 +170,12 @@ def _ordering(order: RegisterOrder) -> list[Any]:
         open_first = case((col(Action.status).in_(CLOSED_STATUSES), 1), else_=0)
         return [open_first, col(Action.due_date).is_(None), col(Action.due_date), *by_reference]
     if order == "updated":
-        return [col(Action.last_updated_at).is_(None), col(Action.last_updated_at), *by_reference]
+        # Never updated first, then the longest since an update.
+        return [
+            col(Action.last_updated_at).is_not(None),
+            col(Action.last_updated_at),
+            *by_reference,
+        ]
     if order == "rag":
         severity = case(
             {"red": 0, "amber": 1, "green": 2, "blue": 3}, value=col(Action.rag), else_=4

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -39,13 +40,14 @@ def list_board_calendars(
 ) -> list[BoardCalendar]:
     """Every active body with meetings, and its next ``per_board`` meetings from today."""
     chair, secretary = aliased(Person), aliased(Person)
-    bodies = session.exec(
-        select(
-            GovernanceBody.id,
-            GovernanceBody.name,
-            GovernanceBody.short_name,
-            chair.name,
-            secretary.name,
+    # SQLModel's select takes at most four columns; SQLAlchemy's takes any number.
+    bodies = session.execute(
+        sa_select(
+            col(GovernanceBody.id),
+            col(GovernanceBody.name),
+            col(GovernanceBody.short_name),
+            col(chair.name),
+            col(secretary.name),
         )
         .outerjoin(chair, col(chair.id) == col(GovernanceBody.chair_id))
         .outerjoin(secretary, col(secretary.id) == col(GovernanceBody.secretary_id))

@@ -20,19 +20,17 @@ from types import MappingProxyType
 from typing import BinaryIO, TypeVar
 
 from tracker.models import ActionStatus, Rag
-from tracker.spreadsheets.reader import (
-    MAX_BYTES,
+from tracker.spreadsheets.cells import (
     CellError,
     CellValue,
     Row,
-    SpreadsheetError,
     is_blank,
     parse_date,
     parse_text,
     parse_whole_number,
-    read_table,
     shown_value,
 )
+from tracker.spreadsheets.reader import MAX_BYTES, SpreadsheetError, read_table
 
 T = TypeVar("T")
 

@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tracker.rules import RAG_LABELS, STATUS_LABELS
+from tracker.spreadsheets.cells import FORMULA_TRIGGERS
 from tracker.spreadsheets.plan import PlanRow
-from tracker.spreadsheets.reader import FORMULA_TRIGGERS
 
 ColumnKind = Literal["text", "date", "int", "rag"]
 DATE_FORMAT = "dd/mm/yyyy"

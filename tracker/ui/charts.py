@@ -8,6 +8,7 @@ also returns the tidy table it drew, which the page offers as a plain table for 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import altair as alt
 import pandas as pd
@@ -49,7 +50,7 @@ def rag_bars(summaries: Sequence[RagSummary], config: GovernanceConfig) -> alt.C
     labels, colours = _scale(config)
     frame = rag_frame(summaries, config)
     groups = [s.group for s in summaries]
-    return (
+    chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
@@ -69,6 +70,7 @@ def rag_bars(summaries: Sequence[RagSummary], config: GovernanceConfig) -> alt.C
         )
         .properties(height=alt.Step(34))
     )
+    return cast(alt.Chart, chart)
 
 
 def trend_frame(points: Sequence[TrendPoint], config: GovernanceConfig) -> pd.DataFrame:
@@ -89,7 +91,7 @@ def rag_trend(points: Sequence[TrendPoint], config: GovernanceConfig) -> alt.Cha
     """Stacked monthly columns: how many actions held each rating at each month end."""
     labels, colours = _scale(config)
     frame = trend_frame(points, config)
-    return (
+    chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
@@ -109,3 +111,4 @@ def rag_trend(points: Sequence[TrendPoint], config: GovernanceConfig) -> alt.Cha
         )
         .properties(height=300)
     )
+    return cast(alt.Chart, chart)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -129,7 +129,7 @@ def show_actions_table(
     key: str,
     columns: Sequence[str] | None = None,
     extra: dict[str, list[Any]] | None = None,
-    height: int | str = "auto",
+    height: int | Literal["auto"] = "auto",
 ) -> str | None:
     """A table of actions; returns the reference of the row the user selected, if any."""
     frame = actions_frame(rows, config)
@@ -147,9 +147,14 @@ def show_actions_table(
         selection_mode="single-row",
         key=key,
     )
+    return selected_reference(event, [row.reference for row in rows])
+
+
+def selected_reference(event: Any, references: Sequence[str]) -> str | None:
+    """The reference of the row selected in a dataframe (``on_select="rerun"``), if any."""
     selected = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    if selected and 0 <= selected[0] < len(rows):
-        return rows[selected[0]].reference
+    if selected and 0 <= int(selected[0]) < len(references):
+        return references[int(selected[0])]
     return None
 
 

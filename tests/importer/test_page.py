@@ -1,0 +1,117 @@
+"""The import and export page, driven as an administrator drives it (Streamlit's AppTest)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from tests.factories import ADMIN, add_update
+from tests.importer.conftest import SAMPLE
+from tests.importer.sheets import MESSY_PROBLEMS, MESSY_VALID, messy_workbook
+from tests.ui.conftest import _release_engines, app_env, db, open_app  # noqa: F401
+from tests.ui.support import button, errors, no_exception, shown
+from tracker.db import session_scope
+from tracker.models import Action
+from tracker.services.backup import count_rows
+
+PAGE = "import-export"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_ALL = "Import 42 actions"
+
+
+def _upload(at: Any, name: str, content: bytes) -> Any:
+    at.file_uploader[0].set_value((name, content, XLSX))
+    return at.run()
+
+
+def _table(at: Any, *columns: str) -> Any:
+    """The one table shown whose columns start with ``columns``."""
+    (found,) = [
+        d.value for d in at.dataframe if list(d.value.columns[: len(columns)]) == list(columns)
+    ]
+    return found
+
+
+def _errors(at: Any) -> list[str]:
+    """Error messages as people read them (the page escapes markdown in what it shows)."""
+    return [re.sub(r"\\(.)", r"\1", message) for message in errors(at)]
+
+
+def _metrics(at: Any) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def test_the_page_offers_an_upload_and_the_downloads(open_app: Any) -> None:
+    at = open_app(ADMIN, page=PAGE)
+    no_exception(at)
+    assert [t.value for t in at.title] == ["Import and export"]
+    assert at.file_uploader[0].label == "Action plan"
+    assert [b.label for b in at.get("download_button")] == [
+        "Register (.xlsx)",
+        "Register (.csv)",
+        "Update history (.xlsx)",
+        "Update history (.csv)",
+    ]
+
+
+def test_upload_shows_the_dry_run_and_one_button_imports_it(open_app: Any, db: Engine) -> None:
+    at = _upload(open_app(ADMIN, page=PAGE), SAMPLE.name, SAMPLE.read_bytes())
+    no_exception(at)
+    assert _metrics(at) == {
+        "To create": "0",
+        "To update": "42",
+        "Unchanged": "0",
+        "People to add": "0",
+        "Problems": "0",
+    }
+    changes = _table(at, "Row", "Ref", "Field", "From", "To")  # one row per changed field
+    assert {"Lead Officer", "RAG", "Latest Update"} <= set(changes["Field"])
+    before = count_rows(db)
+    assert count_rows(db) == before  # showing the dry run wrote nothing
+    at = button(at, IMPORT_ALL).click().run()
+    no_exception(at)
+    assert shown(at, "Imported send-action-plan-sample.xlsx: 0 actions created, 42 updated")
+    assert at.file_uploader[0].value is None  # cleared, so it cannot be imported twice by mistake
+    with session_scope(db) as session:
+        p11 = session.exec(select(Action).where(Action.reference == "P1.1")).one()
+        assert (p11.rag, p11.version) == ("green", 2)
+
+
+def test_problems_are_a_table_and_only_skipping_them_allows_an_import(
+    open_app: Any, db: Engine
+) -> None:
+    at = _upload(open_app(ADMIN, page=PAGE), "messy.xlsx", messy_workbook())
+    no_exception(at)
+    problems = _table(at, "Row", "Column", "Value", "Problem")
+    assert dict(zip(problems["Row"], problems["Column"], strict=True)) == MESSY_PROBLEMS
+    assert button(at, f"Import {len(MESSY_VALID)} actions").disabled
+    before = count_rows(db)
+    at.checkbox[0].check()
+    at = at.run()
+    at = button(at, f"Import {len(MESSY_VALID)} actions").click().run()
+    no_exception(at)
+    after = count_rows(db)
+    assert after["action_update"] == before["action_update"] + len(MESSY_VALID)
+
+
+def test_a_change_made_after_the_dry_run_stops_the_import(open_app: Any, db: Engine) -> None:
+    at = _upload(open_app(ADMIN, page=PAGE), SAMPLE.name, SAMPLE.read_bytes())
+    add_update(db, "P1.1", rag="red", commentary="Changed while the admin looked")
+    before = count_rows(db)
+    at = button(at, IMPORT_ALL).click().run()
+    no_exception(at)
+    assert any("Nothing was imported: P1.1 changed after the dry run" in e for e in _errors(at))
+    assert count_rows(db) == before
+    # The fresh dry run: P1.1's row is now older than its newest update, so it is a problem.
+    assert (_metrics(at)["To update"], _metrics(at)["Problems"]) == ("41", "1")
+
+
+@pytest.mark.parametrize("content", [b"not a workbook at all"])
+def test_an_unreadable_file_is_one_clear_error(open_app: Any, content: bytes) -> None:
+    at = _upload(open_app(ADMIN, page=PAGE), "plan.xlsx", content)
+    no_exception(at)
+    assert _errors(at) == ["plan.xlsx is not an Excel workbook (.xlsx)"]

@@ -1,0 +1,118 @@
+"""The job functions: one unit of work each, logged, recorded as a job run, never raising."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from jobs.tasks import JobContext, dispatch_outbox_job, reminders_job, weekly_digest_job
+from tests.reminders.helpers import (
+    RecordingTransport,
+    load_test_governance,
+    make_settings,
+    outbox_rows,
+)
+from tracker.db import session_scope
+from tracker.models import JobRun
+from tracker.services.reminder_run import queue_due_reminders
+from tracker.services.scheduler_lock import acquire_scheduler_lock, read_scheduler_status
+
+MONDAY = datetime(2026, 2, 9, 7, 30, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = MONDAY
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def context(sqlite_engine: Engine, tmp_path: Path) -> Iterator[JobContext]:
+    lock = acquire_scheduler_lock(sqlite_engine)
+    yield JobContext(
+        settings=make_settings(str(sqlite_engine.url), tmp_path),
+        engine=sqlite_engine,
+        transport=RecordingTransport(),
+        lock=lock,
+        holder="app1 pid 7",
+        started_at=MONDAY,
+        clock=Clock(),
+    )
+    lock.release()
+
+
+def runs(engine: Engine) -> list[JobRun]:
+    with session_scope(engine) as session:
+        return list(session.execute(select(JobRun).order_by(JobRun.id)).scalars())
+
+
+def test_the_reminders_job_queues_sends_and_records_its_counts(context: JobContext) -> None:
+    counts = reminders_job(context)
+    (run,) = runs(context.engine)
+    assert run.job_id == "reminders" and run.error is None
+    assert run.counts == dict(counts)
+    assert counts["queued"] == counts["sent"] == len(outbox_rows(context.engine)) > 0
+    assert counts["planned_weekly_digest"] == 0  # the digest is its own job
+    again = reminders_job(context)
+    assert again["queued"] == 0 and again["already_queued"] == counts["queued"]
+
+
+def test_the_digest_job_sends_only_the_digest(context: JobContext) -> None:
+    counts = weekly_digest_job(context)
+    assert counts["planned"] == counts["planned_weekly_digest"] == 2
+    assert {r.rule for r in outbox_rows(context.engine)} == {"weekly_digest"}
+
+
+def test_the_dispatcher_beats_the_heart_and_records_only_runs_that_did_something(
+    context: JobContext,
+) -> None:
+    assert dispatch_outbox_job(context)["sent"] == 0
+    assert runs(context.engine) == []
+    with session_scope(context.engine) as session:
+        status = read_scheduler_status(session, now=MONDAY + timedelta(minutes=1))
+    assert status is not None and status.alive and status.holder == "app1 pid 7"
+
+
+def test_a_failing_job_is_recorded_and_does_not_raise(context: JobContext, tmp_path: Path) -> None:
+    broken = tmp_path / "governance.yaml"
+    broken.write_text("partnership: [not, a, mapping\n", encoding="utf-8")
+    context.settings = make_settings(str(context.engine.url), tmp_path, governance_file=broken)
+    assert reminders_job(context) == {}
+    (run,) = runs(context.engine)
+    assert run.error is not None and "GovernanceError" in run.error
+
+
+class LostLock:
+    description = "lost"
+
+    def verify(self) -> bool:
+        return False
+
+    def release(self) -> None:
+        return None
+
+
+def test_a_scheduler_that_lost_its_lock_stops_instead_of_sending(context: JobContext) -> None:
+    queued = queue_due_reminders(
+        context.engine,
+        governance=load_test_governance(),
+        app_url="https://tracker.example.org",
+        today=MONDAY.date(),
+        now=MONDAY,
+    )
+    assert queued.added
+    stopped: list[bool] = []
+    context.lock = LostLock()
+    context.stop = lambda: stopped.append(True)
+    transport = context.transport
+    assert isinstance(transport, RecordingTransport)
+    assert dispatch_outbox_job(context) == {}
+    assert stopped == [True]
+    assert transport.sent == []
+    assert {r.state for r in outbox_rows(context.engine)} == {"pending"}

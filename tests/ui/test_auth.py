@@ -1,0 +1,148 @@
+"""Sign-in: Entra ID identities matched to people, the no-access page, and developer mode."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from tests.factories import ADMIN, EXECUTIVE, HEAD_OF_SEND, SECRETARY_SIB, actor
+from tests.ui.conftest import OpenApp
+from tests.ui.support import button, errors, no_exception, shown, texts, titles
+from tracker.db import session_scope
+from tracker.models import Person
+from tracker.services.people import add_person, set_active
+
+
+def _person(db: Engine, email: str) -> Person:
+    with session_scope(db) as session:
+        return session.exec(select(Person).where(Person.email == email)).one()
+
+
+def _nothing_else(at) -> None:
+    """Only the gate page: no tables, figures or forms of the app behind it."""
+    assert not at.dataframe and not at.metric and not at.text_area and not at.selectbox
+
+
+# --- Entra ID ---------------------------------------------------------------------------------
+
+
+def test_signed_out_visitor_sees_only_the_sign_in_page(open_entra: OpenApp) -> None:
+    at = open_entra(None)
+    no_exception(at)
+    assert titles(at) == ["SEND Partnership Action Tracker"]
+    assert button(at, "Sign in with Microsoft")
+    _nothing_else(at)
+
+
+def test_signed_in_person_is_matched_by_email_and_object_id_stored(
+    open_entra: OpenApp, db: Engine
+) -> None:
+    at = open_entra({"email": "Head.Of.SEND@example.org", "oid": "oid-hos-1", "name": "HoS"})
+    no_exception(at)
+    assert titles(at) == ["My actions"]
+    assert button(at, "Sign out")
+    assert not any("Developer mode" in w.value for w in at.warning)
+    person = _person(db, HEAD_OF_SEND)
+    assert person.entra_object_id == "oid-hos-1"
+    assert person.last_seen_at is not None
+
+
+def test_preferred_username_is_used_when_there_is_no_email_claim(open_entra: OpenApp) -> None:
+    at = open_entra({"preferred_username": EXECUTIVE, "oid": "oid-exec"})
+    no_exception(at)
+    assert titles(at) == ["Executive overview"]
+
+
+def test_a_known_object_id_wins_over_a_changed_email(open_entra: OpenApp, db: Engine) -> None:
+    open_entra({"email": EXECUTIVE, "oid": "oid-exec-2"})
+    at = open_entra({"email": "renamed.director@example.org", "oid": "oid-exec-2"})
+    no_exception(at)
+    assert titles(at) == ["Executive overview"]
+    assert shown(at, "Executive Director of Education")
+
+
+def test_unknown_account_sees_no_access_and_whom_to_contact(open_entra: OpenApp) -> None:
+    at = open_entra({"email": "stranger@elsewhere.example", "oid": "oid-x"})
+    no_exception(at)
+    assert titles(at) == ["No access"]
+    assert shown(at, "stranger@elsewhere.example")
+    assert shown(at, "not registered")
+    assert shown(at, "send.pmo@example.org")  # the partnership contact from governance.yaml
+    assert button(at, "Sign out")
+    _nothing_else(at)
+
+
+def test_deactivated_account_sees_no_access(open_entra: OpenApp, db: Engine) -> None:
+    with session_scope(db, write=True) as session:
+        set_active(
+            session, actor=actor(session, ADMIN), person_id=_person(db, EXECUTIVE).id, active=False
+        )
+    at = open_entra({"email": EXECUTIVE, "oid": "oid-exec"})
+    no_exception(at)
+    assert titles(at) == ["No access"]
+    assert shown(at, "deactivated")
+    _nothing_else(at)
+
+
+def test_missing_sign_in_configuration_is_explained(open_entra: OpenApp) -> None:
+    at = open_entra({"email": EXECUTIVE})
+    at.secrets.clear()
+    at.run()
+    assert titles(at) == ["Sign-in is not configured"]
+    assert any("secrets.toml" in e for e in errors(at))
+
+
+# --- developer mode ---------------------------------------------------------------------------
+
+
+def test_developer_mode_banner_is_on_every_page(open_app: OpenApp) -> None:
+    for page in ("register", "overview", "governance"):
+        at = open_app(EXECUTIVE, page=page)
+        banner = [w.value for w in at.warning if "Developer mode" in w.value]
+        assert banner and "acting as Executive Director of Education" in banner[0]
+
+
+def test_dev_user_given_as_a_role_name(open_app: OpenApp, db: Engine) -> None:
+    at = open_app("secretary")
+    no_exception(at)
+    assert at.selectbox(key="tracker.dev_person_id").value == _person(db, SECRETARY_SIB).id
+    assert any("SEND Improvement Board Secretary" in w.value for w in at.warning)
+
+
+def test_unknown_dev_user_falls_back_to_an_administrator(open_app: OpenApp, db: Engine) -> None:
+    at = open_app("nobody@example.org")
+    no_exception(at)
+    assert any("matches nobody" in w.value for w in at.sidebar.warning)
+    assert at.selectbox(key="tracker.dev_person_id").value == _person(db, ADMIN).id
+
+
+def test_picking_another_person_switches_identity(open_app: OpenApp, db: Engine) -> None:
+    at = open_app(HEAD_OF_SEND)
+    assert titles(at) == ["My actions"]
+    at.selectbox(key="tracker.dev_person_id").set_value(_person(db, EXECUTIVE).id).run()
+    no_exception(at)
+    assert titles(at) == ["Executive overview"]
+
+
+def test_developer_mode_is_refused_in_production(open_app: OpenApp, monkeypatch) -> None:
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    at = open_app(ADMIN)
+    no_exception(at)
+    assert titles(at) == ["The tracker cannot start"]
+    assert any("TRACKER_AUTH=dev is refused when TRACKER_ENV=production" in e for e in errors(at))
+    _nothing_else(at)
+    assert not any("Developer mode: acting" in t for t in texts(at))
+
+
+def test_a_person_without_any_role_has_no_access(open_app: OpenApp, db: Engine) -> None:
+    with session_scope(db, write=True) as session:
+        add_person(
+            session,
+            actor=actor(session, ADMIN),
+            name="New Starter",
+            email="new.starter@example.org",
+        )
+    at = open_app("new.starter@example.org")
+    no_exception(at)
+    assert titles(at) == ["No access"]
+    assert shown(at, "no role")

@@ -1,0 +1,96 @@
+"""``tracker paper``: generate a board's paper for a meeting, store it and write the .docx.
+
+The paper is generated exactly as the Board papers page generates it (the same service), stored
+as the next version for that meeting and recorded as made by "tracker paper", then written to
+``-o`` (a file, or a folder to put it in) or to the current folder under its own name. An
+unknown board lists the boards that have papers; a date that is not one of the board's meetings
+names the nearest meetings before and after it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import OperationalError
+
+from tracker.commands import app
+from tracker.commands.common import cli_session, fail, load_settings
+from tracker.governance import GovernanceError, load_governance
+from tracker.papers.boards import PaperError
+from tracker.papers.text import format_long_date
+from tracker.services.papers import generate_paper, get_paper_file
+
+
+def _meeting_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--meeting: {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-03-17)")
+
+
+def _target(output: Path | None, filename: str) -> Path:
+    if output is None:
+        return Path.cwd() / filename
+    if output.is_dir():
+        return output / filename
+    if not output.parent.is_dir():
+        fail(f"-o: the folder {output.parent} does not exist")
+    return output
+
+
+@app.command()
+def paper(
+    board: Annotated[
+        str,
+        typer.Argument(
+            help='the board: its name, short name or key, e.g. "SEND Improvement Board"'
+        ),
+    ],
+    meeting: Annotated[
+        str | None,
+        typer.Option(help="meeting date YYYY-MM-DD (default: the next meeting on or after today)"),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="file to write, or a folder to write it in"),
+    ] = None,
+) -> None:
+    """Generate a board's paper for a meeting, store it, and write the Word file."""
+    settings = load_settings()
+    meeting_date = _meeting_date(meeting)
+    try:
+        governance = load_governance(settings.governance_file)
+    except GovernanceError as exc:
+        fail(str(exc))
+    try:
+        with cli_session(settings, write=True) as session:
+            info = generate_paper(
+                session,
+                actor=None,
+                governance=governance,
+                governance_file=settings.governance_file,
+                board_ref=board,
+                meeting_date=meeting_date,
+            )
+            content = get_paper_file(session, actor=None, paper_id=info.id).content
+    except PaperError as exc:
+        fail(str(exc))
+    except OperationalError as exc:
+        fail(f"cannot use the database (has `tracker init` been run?): {exc.orig}")
+    target = _target(output, info.filename)
+    try:
+        target.write_bytes(content)
+    except OSError as exc:
+        fail(
+            f"the paper was stored as version {info.version} but {target} cannot be written: {exc}"
+        )
+    typer.echo(str(target))
+    typer.echo(
+        f"{info.board_name}, {format_long_date(info.meeting_date)}: version {info.version}, "
+        f"{info.size_bytes:,} bytes, sha256 {info.checksum}"
+    )

@@ -1,0 +1,433 @@
+"""Gather one board paper from the database: a plain :class:`BoardPaper`, no rendering here.
+
+For a board (a body with a ``paper:`` section in governance.yaml) and one of its meetings this
+reads the actions in the paper's scope, their position at the paper deadline (``history.py``),
+the position movement is measured from (``movement.py``), open escalations to the board and the
+success measures, and chooses what each section holds for the board's level:
+
+- *exceptions*: Red and Amber actions at action and workstream level; Red or overdue ones only
+  at strategic level, where the board looks at the plan as a whole;
+- *overdue*: open actions past their due date, with the days overdue counted at the paper
+  deadline, the date the whole paper speaks for ("Information as at" on its cover), so the
+  numbers agree with every other figure in it rather than changing with the day it is read;
+- *completed since the last meeting*: completed now and not at the baseline;
+- *due before the next meeting*: open, not yet overdue, due before the next meeting (or within
+  one update cycle when no meeting follows);
+- *summary*: counts by rating per priority (strategic) or per workstream, with the direction of
+  travel from the movement; withdrawn actions are not counted, though the register lists them.
+
+The executive summary and recommendations are written from the result (``narrative.py``).
+Rendering never queries, so everything the renderer prints is in the returned value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from tracker.governance import GovernanceConfig
+from tracker.measure_rules import unit_suffix
+from tracker.models import ActionStatus, GovernanceBody, Priority, Rag, StoredPaper, Workstream
+from tracker.papers import model
+from tracker.papers.boards import (
+    BoardMeeting,
+    PaperBoard,
+    PaperError,
+    list_board_meetings,
+    neighbours,
+)
+from tracker.papers.history import ActionState, deadline_cutoff, read_snapshot, read_states
+from tracker.papers.model import (
+    ActionLine,
+    BoardPaper,
+    EscalationLine,
+    MeasureLine,
+    RagKeyEntry,
+    SummaryRow,
+)
+from tracker.papers.movement import Baseline, Tracked, compare_positions, directions_of_travel
+from tracker.papers.narrative import PaperFacts, write_executive_summary, write_recommendations
+from tracker.papers.text import format_date
+from tracker.rules import CLOSED_STATUSES, days_overdue
+from tracker.services.escalations import list_open_escalations
+from tracker.services.measures import list_measure_summaries
+from tracker.services.queries import ActionRow, list_actions
+
+UNASSIGNED_WORKSTREAM = "Not assigned to a workstream"
+NO_BODY = "No overseeing body"
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotEntry:
+    """One action's frozen position, as a stored paper keeps it for the next paper."""
+
+    action_id: int
+    reference: str
+    rag: str | None
+    status: str
+    due_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class GatheredPaper:
+    """The paper, and what generating it stores beside it."""
+
+    paper: BoardPaper
+    board: PaperBoard
+    meeting: BoardMeeting
+    baseline: Baseline
+    snapshot: tuple[SnapshotEntry, ...]
+
+
+def gather_board_paper(
+    session: Session,
+    *,
+    governance: GovernanceConfig,
+    board: PaperBoard,
+    meeting: BoardMeeting,
+    now: datetime,
+) -> GatheredPaper:
+    """Everything ``board``'s paper for ``meeting`` says, as at its paper deadline."""
+    config = board.config
+    sections = _sections(board)
+    zone = governance.partnership.timezone
+    previous, upcoming = neighbours(list_board_meetings(session, body_id=board.body_id), meeting)
+    deadline = meeting.paper_deadline
+    rows = _rows_in_scope(session, board, deadline)
+    cutoff = deadline_cutoff(deadline, zone)
+    states = read_states(session, action_ids=[r.id for r in rows], cutoff=cutoff, now=now)
+    tracked = [Tracked(r.id, _line(r, states[r.id], deadline, zone), states[r.id]) for r in rows]
+    baseline = _baseline(session, board, meeting, previous, states, zone, now)
+    movement = compare_positions(tracked, baseline)
+    counted = [t for t in tracked if t.state.status != ActionStatus.WITHDRAWN.value]
+    open_lines = [t.line for t in counted if t.state.status not in CLOSED_STATUSES]
+    exceptions = _exceptions(open_lines, config.level)
+    overdue = sorted(
+        (line for line in open_lines if line.days_overdue is not None),
+        key=lambda line: -(line.days_overdue or 0),
+    )
+    completed = _completed(counted, baseline, {i.reference for i in movement.completed})
+    due_until = upcoming.meeting_date if upcoming else _cycle_end(governance, meeting)
+    due_next = [
+        line
+        for line in open_lines
+        if line.due_date is not None and deadline <= line.due_date < due_until
+    ]
+    escalations = _escalations(session, board, now, ZoneInfo(zone))
+    measures = _measures(session, deadline) if model.MEASURES in sections else ()
+    summary_rows = _summary_rows(session, governance, config.level, counted, baseline)
+    facts = _facts(
+        session,
+        governance,
+        board=board,
+        meeting=meeting,
+        counted=counted,
+        withdrawn=len(tracked) - len(counted),
+        baseline=baseline,
+        movement=movement,
+        escalations=escalations,
+        measures=measures,
+    )
+    paper = BoardPaper(
+        partnership_name=governance.partnership.name,
+        board_name=board.name,
+        board_short_name=board.short_name or board.name,
+        level=config.level,
+        meeting_date=meeting.meeting_date,
+        paper_deadline=deadline,
+        title=config.title or _default_title(governance),
+        report_of=config.report_of or board.chair or governance.partnership.contact_name,
+        author=config.author_role or governance.partnership.contact_name,
+        purpose=config.purpose,
+        marking=config.marking,
+        generated_at=now.astimezone(ZoneInfo(zone)),
+        rag_key=tuple(RagKeyEntry(r.code, r.label, r.colour, r.definition) for r in governance.rag),
+        previous_meeting_date=previous.meeting_date if previous else None,
+        next_meeting_date=upcoming.meeting_date if upcoming else None,
+        recommendations=write_recommendations(facts),
+        executive_summary=write_executive_summary(facts),
+        summary_rows=summary_rows,
+        movement=movement,
+        exceptions=tuple(exceptions),
+        overdue=tuple(overdue),
+        completed_since_last=tuple(completed),
+        due_before_next=tuple(due_next),
+        escalations=escalations,
+        measures=measures,
+        actions=tuple(t.line for t in tracked),
+        sections=sections,
+    )
+    snapshot = tuple(
+        SnapshotEntry(t.action_id, t.line.reference, t.state.rag, t.state.status, t.state.due_date)
+        for t in tracked
+    )
+    return GatheredPaper(paper, board, meeting, baseline, snapshot)
+
+
+def _sections(board: PaperBoard) -> tuple[str, ...]:
+    chosen = tuple(board.config.sections or ())
+    try:
+        model.check_sections(chosen)
+    except ValueError as exc:
+        raise PaperError(f"governance.yaml, the {board.name}'s paper.sections: {exc}") from None
+    return chosen or model.default_sections(board.config.level)
+
+
+def _rows_in_scope(session: Session, board: PaperBoard, deadline: date) -> list[ActionRow]:
+    rows = list_actions(session, today=deadline)
+    if board.config.scope == "all":
+        return rows
+    bodies = _body_and_below(session, board.body_id)
+    return [row for row in rows if row.body_id in bodies]
+
+
+def _body_and_below(session: Session, body_id: int) -> set[int]:
+    """``body_id`` and every body whose reporting line leads up to it."""
+    parent = dict(session.exec(select(GovernanceBody.id, GovernanceBody.reports_to_id)).all())
+    found = {body_id}
+    for start in parent:
+        chain, current = [], start
+        while current is not None and current not in found and current not in chain:
+            chain.append(current)
+            current = parent.get(current)
+        if current in found:
+            found.update(c for c in chain if c is not None)
+    return found
+
+
+def _local_day(moment: datetime | None, zone: str) -> date | None:
+    return moment.astimezone(ZoneInfo(zone)).date() if moment else None
+
+
+def _line(row: ActionRow, state: ActionState, deadline: date, zone: str) -> ActionLine:
+    return ActionLine(
+        reference=row.reference,
+        title=row.title,
+        owner=row.owner or "No owner",
+        lead_organisation=row.lead_organisation or "",
+        workstream=row.workstream or "",
+        priority_number=row.priority_number,
+        due_date=state.due_date,
+        status=state.status,
+        rag=state.rag,
+        commentary=state.commentary or "",
+        path_to_green=state.path_to_green or "",
+        next_steps=state.next_steps or "",
+        days_overdue=days_overdue(due_date=state.due_date, status=state.status, today=deadline),
+        last_updated=_local_day(state.last_updated, zone),
+    )
+
+
+def _baseline(
+    session: Session,
+    board: PaperBoard,
+    meeting: BoardMeeting,
+    previous: BoardMeeting | None,
+    states: dict[int, ActionState],
+    zone: str,
+    now: datetime,
+) -> Baseline:
+    """The board's previous stored paper; else the previous meeting's deadline; else none."""
+    prior = session.exec(
+        select(
+            col(StoredPaper.id),
+            col(StoredPaper.meeting_date),
+            col(StoredPaper.paper_deadline),
+            col(StoredPaper.version),
+        )
+        .where(
+            StoredPaper.body_id == board.body_id,
+            col(StoredPaper.meeting_date) < meeting.meeting_date,
+        )
+        .order_by(col(StoredPaper.meeting_date).desc(), col(StoredPaper.version).desc())
+    ).first()
+    if prior is not None:
+        paper_id, meeting_date, deadline, version = prior
+        snapshot = read_snapshot(session, paper_id=paper_id or 0)
+        return Baseline("paper", meeting_date, deadline, version, snapshot)
+    if previous is None:
+        return Baseline("none")
+    cutoff = deadline_cutoff(previous.paper_deadline, zone)
+    before = read_states(session, action_ids=states, cutoff=cutoff, now=now)
+    return Baseline("history", previous.meeting_date, previous.paper_deadline, None, before)
+
+
+def _exceptions(lines: Sequence[ActionLine], level: model.Level) -> list[ActionLine]:
+    """Red first, then Amber (or, at strategic level, overdue), each in register order."""
+    reds = [line for line in lines if line.rag == Rag.RED.value]
+    if level == "strategic":
+        others = [line for line in lines if line.rag != Rag.RED.value and line.days_overdue]
+    else:
+        others = [line for line in lines if line.rag == Rag.AMBER.value]
+    return reds + others
+
+
+def _completed(counted: list[Tracked], baseline: Baseline, moved: set[str]) -> list[ActionLine]:
+    done = [t.line for t in counted if t.state.status == ActionStatus.COMPLETE.value]
+    if baseline.kind == "none":
+        return done
+    return [line for line in done if line.reference in moved]
+
+
+def _cycle_end(governance: GovernanceConfig, meeting: BoardMeeting) -> date:
+    return meeting.meeting_date + timedelta(days=governance.update_cycle.default_cycle_days)
+
+
+def _escalations(
+    session: Session, board: PaperBoard, now: datetime, zone: ZoneInfo
+) -> tuple[EscalationLine, ...]:
+    return tuple(
+        EscalationLine(
+            reference=e.reference,
+            title=e.action_title,
+            from_body=e.from_body or NO_BODY,
+            reason=e.reason,
+            raised_by=e.raised_by or "",
+            raised_on=e.raised_at.astimezone(zone).date(),
+        )
+        for e in list_open_escalations(session, to_body_id=board.body_id, raised_before=now)
+    )
+
+
+def _measures(session: Session, as_of: date) -> tuple[MeasureLine, ...]:
+    return tuple(
+        MeasureLine(
+            reference=s.reference,
+            wording=s.wording,
+            unit=unit_suffix(s.unit),
+            baseline=s.baseline_value,
+            target=s.target_value,
+            latest=s.latest_value,
+            previous=s.previous_value,
+            latest_period=s.latest_period_label or format_date(s.latest_period, missing=""),
+            direction_of_travel=s.direction_of_travel,
+            rag=s.rag,
+            commentary=s.commentary or "",
+        )
+        for s in list_measure_summaries(session, as_of=as_of)
+    )
+
+
+def _groups(
+    session: Session, level: model.Level, counted: list[Tracked]
+) -> tuple[list[str], Callable[[Tracked], str]]:
+    """The summary's groups in order, and which group an action falls in."""
+    if level == "strategic":
+        priorities = session.exec(select(Priority).order_by(col(Priority.number))).all()
+        names = {p.number: f"Priority {p.number}: {p.short_title or p.title}" for p in priorities}
+        return list(names.values()), lambda t: names.get(t.line.priority_number or 0, "")
+    workstreams = session.exec(
+        select(Workstream.name)
+        .where(col(Workstream.active))
+        .order_by(col(Workstream.sort_order), col(Workstream.name))
+    ).all()
+    groups = list(workstreams)
+    if any(not t.line.workstream for t in counted):
+        groups.append(UNASSIGNED_WORKSTREAM)
+    return groups, lambda t: t.line.workstream or UNASSIGNED_WORKSTREAM
+
+
+def _summary_rows(
+    session: Session,
+    governance: GovernanceConfig,
+    level: model.Level,
+    counted: list[Tracked],
+    baseline: Baseline,
+) -> tuple[SummaryRow, ...]:
+    groups, group_of = _groups(session, level, counted)
+    directions = directions_of_travel(counted, baseline, group_of)
+    codes = [entry.code for entry in governance.rag]
+    # A group with no actions has not moved: stable, once there is anything to compare with.
+    default_direction: model.Direction | None = None if baseline.kind == "none" else "stable"
+    rows = []
+    for group in groups:
+        members = [t for t in counted if group_of(t) == group]
+        ratings = [t.state.rag if t.state.rag in codes else model.NOT_RATED for t in members]
+        counts = tuple((code, ratings.count(code)) for code in [*codes, model.NOT_RATED])
+        overdue = sum(1 for t in members if t.line.days_overdue is not None)
+        rows.append(
+            SummaryRow(
+                group=group,
+                counts=counts,
+                total=len(members),
+                overdue=overdue,
+                direction_of_travel=directions.get(group, default_direction),
+            )
+        )
+    return tuple(rows)
+
+
+def _facts(
+    session: Session,
+    governance: GovernanceConfig,
+    *,
+    board: PaperBoard,
+    meeting: BoardMeeting,
+    counted: list[Tracked],
+    withdrawn: int,
+    baseline: Baseline,
+    movement: model.Movement,
+    escalations: tuple[EscalationLine, ...],
+    measures: tuple[MeasureLine, ...],
+) -> PaperFacts:
+    codes = [entry.code for entry in governance.rag]
+    counts = {code: 0 for code in [*codes, model.NOT_RATED]}
+    for t in counted:
+        counts[t.state.rag if t.state.rag in codes else model.NOT_RATED] += 1
+    open_lines = [t.line for t in counted if t.state.status not in CLOSED_STATUSES]
+    parent = session.get(GovernanceBody, board.reports_to_id) if board.reports_to_id else None
+    overdue = sorted(
+        ((line.reference, line.days_overdue) for line in open_lines if line.days_overdue),
+        key=lambda pair: -pair[1],
+    )
+    return PaperFacts(
+        level=board.config.level,
+        purpose=board.config.purpose,
+        board_name=board.name,
+        parent_board=parent.name if parent else None,
+        scope_words=_scope_words(governance, board),
+        paper_deadline=meeting.paper_deadline,
+        counts=counts,
+        rag_labels={entry.code: entry.label for entry in governance.rag},
+        withdrawn=withdrawn,
+        reds=tuple(line.reference for line in open_lines if line.rag == Rag.RED.value),
+        ambers=tuple(line.reference for line in open_lines if line.rag == Rag.AMBER.value),
+        overdue=tuple(overdue),
+        slipped=tuple((item.reference, item.to_due) for item in movement.slipped),
+        movement=movement,
+        baseline=baseline,
+        escalations=escalations,
+        not_updated=_not_updated(counted, meeting),
+        window_opens=meeting.window_opens,
+        measures_total=len(measures),
+        red_measures=tuple(m.reference for m in measures if m.rag == Rag.RED.value),
+        measures_without_value=sum(1 for m in measures if m.latest is None),
+    )
+
+
+def _not_updated(counted: list[Tracked], meeting: BoardMeeting) -> tuple[str, ...]:
+    """Open actions with no update between the window opening and the paper deadline."""
+    if meeting.window_opens is None:
+        return ()
+    return tuple(
+        t.line.reference
+        for t in counted
+        if t.state.status not in CLOSED_STATUSES
+        and (t.line.last_updated is None or t.line.last_updated < meeting.window_opens)
+    )
+
+
+def _scope_words(governance: GovernanceConfig, board: PaperBoard) -> str:
+    if board.config.scope == "cascade":
+        return f"overseen by the {board.name} and the bodies reporting to it"
+    strategy = governance.partnership.strategy
+    return f"in the {strategy}" if strategy else "in the plan"
+
+
+def _default_title(governance: GovernanceConfig) -> str:
+    strategy = governance.partnership.strategy or "SEND strategy"
+    return f"{strategy}: progress report"
