@@ -216,7 +216,8 @@ def list_actions(
             cycle_start=starts.get(row.body_id, fallback),
             today=today,
         )
-        rows.append(ActionRow(*row, flags=flags))
+        values: tuple[Any, ...] = (*row, flags)
+        rows.append(ActionRow(*values))
     return rows
 
 
