@@ -29,14 +29,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.scale_data import fill_database  # noqa: E402
-from tracker.db import make_engine, session_scope  # noqa: E402
-from tracker.governance import load_governance  # noqa: E402
-from tracker.services.bootstrap import initialise_database  # noqa: E402
-from tracker.services.exporter import export_history, export_register  # noqa: E402
-from tracker.services.importer import ImportReport, import_plan  # noqa: E402
-from tracker.services.people import actor_for_email  # noqa: E402
-from tracker.spreadsheets import PlanRow, build_register_sheet, write_xlsx  # noqa: E402
+from bench.scale_data import fill_database
+from tracker.db import make_engine, session_scope
+from tracker.governance import load_governance
+from tracker.services.bootstrap import initialise_database
+from tracker.services.exporter import export_history, export_register
+from tracker.services.importer import ImportReport, import_plan
+from tracker.services.people import actor_for_email
+from tracker.spreadsheets import PlanRow, build_register_sheet, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 GOVERNANCE_FILE = ROOT / "governance.yaml"

@@ -4,14 +4,17 @@ link, and an executive signing in separately sees it on the executive overview."
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterator
 
 import pytest
 from sqlmodel import col, select
 
 from tests.e2e.conftest import (
+    ARTIFACTS,
     EXECUTIVE_SUB,
     OWNER_SUB,
+    SECRETARY_SUB,
     RunningApp,
     screenshot,
     wait_for_app,
@@ -131,3 +134,26 @@ def test_unknown_account_is_turned_away(new_page, tracker_app: RunningApp) -> No
     expect(stranger.get_by_text("send.pmo@example.org")).to_be_visible()
     assert stranger.locator('[data-testid="stSidebarNav"]').count() == 0
     screenshot(stranger, "05-no-access")
+
+
+def test_secretary_generates_and_downloads_a_paper(new_page, tracker_app: RunningApp) -> None:
+    from playwright.sync_api import expect
+
+    secretary = new_page()
+    sign_in(secretary, tracker_app, SECRETARY_SUB)
+    secretary.goto(tracker_app.url + "/papers")
+    wait_for_app(secretary)
+    expect(secretary.get_by_role("heading", name="Board papers")).to_be_visible()
+    secretary.get_by_role("button", name="Generate the paper").click()
+    expect(secretary.get_by_text("is ready below")).to_be_visible(timeout=60_000)
+    wait_for_app(secretary)
+    screenshot(secretary, "06-board-paper-generated")
+    with secretary.expect_download(timeout=60_000) as download_info:
+        secretary.get_by_role("button", name="Download").first.click()
+    download = download_info.value
+    target = ARTIFACTS / download.suggested_filename
+    download.save_as(target)
+    assert target.suffix == ".docx"
+    with zipfile.ZipFile(target) as docx:
+        assert "word/document.xml" in docx.namelist()
+        assert b"SEND Improvement Board" in docx.read("word/document.xml")

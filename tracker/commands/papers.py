@@ -33,14 +33,16 @@ def _meeting_date(value: str | None) -> date | None:
         fail(f"--meeting: {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-03-17)")
 
 
+def _check_output(output: Path | None) -> None:
+    """Refuse an output nobody could write to before a paper is generated and stored."""
+    if output is not None and not output.is_dir() and not output.parent.is_dir():
+        fail(f"-o: the folder {output.parent} does not exist")
+
+
 def _target(output: Path | None, filename: str) -> Path:
     if output is None:
         return Path.cwd() / filename
-    if output.is_dir():
-        return output / filename
-    if not output.parent.is_dir():
-        fail(f"-o: the folder {output.parent} does not exist")
-    return output
+    return output / filename if output.is_dir() else output
 
 
 @app.command()
@@ -63,6 +65,7 @@ def paper(
     """Generate a board's paper for a meeting, store it, and write the Word file."""
     settings = load_settings()
     meeting_date = _meeting_date(meeting)
+    _check_output(output)
     try:
         governance = load_governance(settings.governance_file)
     except GovernanceError as exc:

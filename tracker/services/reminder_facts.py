@@ -13,9 +13,11 @@ the SEND Transformation Board it reports to. An action with no such body is in n
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -29,6 +31,8 @@ from tracker.models import (
     Role,
     Workstream,
 )
+from tracker.rules import is_closed
+from tracker.seed import reference_sort_key
 
 # Cycles whose meeting is further back than this cannot have a rule still due: the latest a
 # rule runs is 30 working days after a deadline (the governance file's upper bound).
@@ -47,6 +51,7 @@ class ActionFact:
     owner_id: int | None
     workstream_id: int | None
     board_id: int | None  # the body this action's updates are collected for, if any
+    sort_key: tuple[int, ...]  # P2.10 after P2.9
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,26 @@ class ReminderFacts:
 
     def person(self, person_id: int | None) -> PersonFact | None:
         return None if person_id is None else self.people.get(person_id)
+
+    @cached_property
+    def open_actions(self) -> tuple[ActionFact, ...]:
+        """Actions not complete or withdrawn, in reference order."""
+        return tuple(
+            sorted((a for a in self.actions if not is_closed(a.status)), key=_by_reference)
+        )
+
+    @cached_property
+    def open_by_board(self) -> Mapping[int, tuple[ActionFact, ...]]:
+        """The open actions reported to each board, in reference order."""
+        grouped: dict[int, list[ActionFact]] = defaultdict(list)
+        for action in self.open_actions:
+            if action.board_id is not None:
+                grouped[action.board_id].append(action)
+        return {board: tuple(actions) for board, actions in grouped.items()}
+
+
+def _by_reference(action: ActionFact) -> tuple[int, ...]:
+    return action.sort_key
 
 
 def _resolve_boards(
@@ -209,6 +234,7 @@ def load_reminder_facts(session: Session, *, today: date) -> ReminderFacts:
             owner_id=row.owner_id,
             workstream_id=row.workstream_id,
             board_id=None if row.body_id is None else board_of.get(row.body_id),
+            sort_key=reference_sort_key(row.reference),
         )
         for row in rows
     )

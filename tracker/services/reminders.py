@@ -30,7 +30,7 @@ Actions count for a cycle when they are open and due to have started by the pape
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -39,8 +39,7 @@ from sqlmodel import Session
 
 from tracker.calendar import add_working_days, working_days_before
 from tracker.governance import ReminderRule, RemindersConfig
-from tracker.rules import days_overdue, is_closed, is_not_updated
-from tracker.seed import reference_sort_key
+from tracker.rules import days_overdue, is_not_updated
 from tracker.services.outbox import make_dedupe_key
 from tracker.services.reminder_facts import (
     ActionFact,
@@ -173,34 +172,24 @@ def _line(action: ActionFact, facts: ReminderFacts, today: date) -> ReminderLine
     )
 
 
-def _sorted(actions: Iterable[ActionFact]) -> list[ActionFact]:
-    return sorted(actions, key=lambda a: reference_sort_key(a.reference))
+def _in_scope(facts: ReminderFacts, cycle: BoardCycle) -> list[ActionFact]:
+    """The open actions of a board's cycle: those due to have started by its paper deadline."""
+    return [
+        a
+        for a in facts.open_by_board.get(cycle.board_id, ())
+        if a.start_date is None or a.start_date <= cycle.paper_deadline
+    ]
 
 
-class _Scope:
-    """The open actions of each board's cycle, and which of them still need an update."""
-
-    def __init__(self, facts: ReminderFacts) -> None:
-        self._by_board: dict[int, list[ActionFact]] = defaultdict(list)
-        for action in facts.actions:
-            if action.board_id is not None and not is_closed(action.status):
-                self._by_board[action.board_id].append(action)
-
-    def actions(self, cycle: BoardCycle) -> list[ActionFact]:
-        return [
-            a
-            for a in self._by_board.get(cycle.board_id, [])
-            if a.start_date is None or a.start_date <= cycle.paper_deadline
-        ]
-
-    def missing(self, cycle: BoardCycle) -> list[ActionFact]:
-        return [
-            a
-            for a in self.actions(cycle)
-            if is_not_updated(
-                last_updated=a.last_updated_at, cycle_start=cycle.window_opens, status=a.status
-            )
-        ]
+def _missing(facts: ReminderFacts, cycle: BoardCycle) -> list[ActionFact]:
+    """The actions of the cycle not updated since its window opened, in reference order."""
+    return [
+        a
+        for a in _in_scope(facts, cycle)
+        if is_not_updated(
+            last_updated=a.last_updated_at, cycle_start=cycle.window_opens, status=a.status
+        )
+    ]
 
 
 def _recipient(
@@ -235,24 +224,19 @@ def _per_cycle_reminder(
 
 
 def _owner_reminders(
-    rule: RuleName,
-    facts: ReminderFacts,
-    cycle: BoardCycle,
-    scope: _Scope,
-    today: date,
-    notes: PlanNotes,
+    rule: RuleName, facts: ReminderFacts, cycle: BoardCycle, today: date, notes: PlanNotes
 ) -> list[PlannedReminder]:
     by_owner: dict[int | None, list[ActionFact]] = defaultdict(list)
-    for action in scope.missing(cycle):
+    for action in _missing(facts, cycle):
         by_owner[action.owner_id].append(action)
     planned = []
     for owner_id, actions in by_owner.items():
-        refs = ", ".join(a.reference for a in _sorted(actions))
+        refs = ", ".join(a.reference for a in actions)
         why = f"{cycle.board} {cycle.meeting}: {rule.replace('_', ' ')} for {refs}"
         person = _recipient(facts, owner_id, notes, why)
         if person is None:
             continue
-        lines = tuple(_line(a, facts, today) for a in _sorted(actions))
+        lines = tuple(_line(a, facts, today) for a in actions)
         section = ReminderSection("Actions to update", lines)
         planned.append(_per_cycle_reminder(rule, person, cycle, section))
     return planned
@@ -262,12 +246,11 @@ def plan_update_requests(
     facts: ReminderFacts, *, config: RemindersConfig, today: date, notes: PlanNotes
 ) -> list[PlannedReminder]:
     """Rule 1: owners asked to update, from the window opening until the chaser takes over."""
-    scope = _Scope(facts)
     planned: list[PlannedReminder] = []
     for cycle in facts.cycles:
         first, last = _request_period(cycle, config)
         if first <= today <= last:
-            planned += _owner_reminders("update_request", facts, cycle, scope, today, notes)
+            planned += _owner_reminders("update_request", facts, cycle, today, notes)
     return planned
 
 
@@ -275,11 +258,10 @@ def plan_chasers(
     facts: ReminderFacts, *, config: RemindersConfig, today: date, notes: PlanNotes
 ) -> list[PlannedReminder]:
     """Rule 2: owners still not updated, from N working days before the deadline."""
-    scope = _Scope(facts)
     planned: list[PlannedReminder] = []
     for cycle in facts.cycles:
         if chaser_day(cycle, config.chaser) <= today <= cycle.paper_deadline:
-            planned += _owner_reminders("chaser", facts, cycle, scope, today, notes)
+            planned += _owner_reminders("chaser", facts, cycle, today, notes)
     return planned
 
 
@@ -287,23 +269,22 @@ def plan_escalations(
     facts: ReminderFacts, *, config: RemindersConfig, today: date, notes: PlanNotes
 ) -> list[PlannedReminder]:
     """Rule 3: each workstream lead told which of their actions missed the deadline."""
-    scope = _Scope(facts)
     planned: list[PlannedReminder] = []
     for cycle in facts.cycles:
         first, last = _after_period(cycle, config.escalation)
         if not first <= today <= last:
             continue
         by_lead: dict[int | None, list[ActionFact]] = defaultdict(list)
-        for action in scope.missing(cycle):
+        for action in _missing(facts, cycle):
             workstream = facts.workstreams.get(action.workstream_id or 0)
             by_lead[workstream.lead_id if workstream else None].append(action)
         for lead_id, actions in by_lead.items():
-            refs = ", ".join(a.reference for a in _sorted(actions))
+            refs = ", ".join(a.reference for a in actions)
             why = f"{cycle.board} {cycle.meeting}: escalation of missing updates ({refs})"
             lead = _recipient(facts, lead_id, notes, f"{why}, no workstream lead")
             if lead is None:
                 continue
-            lines = tuple(_line(a, facts, today) for a in _sorted(actions))
+            lines = tuple(_line(a, facts, today) for a in actions)
             section = ReminderSection("Missing updates", lines)
             planned.append(_per_cycle_reminder("escalation", lead, cycle, section))
     return planned
@@ -313,7 +294,6 @@ def plan_paper_ready(
     facts: ReminderFacts, *, config: RemindersConfig, today: date, notes: PlanNotes
 ) -> list[PlannedReminder]:
     """Rule 5: the board's secretary told the window has closed, and what is missing."""
-    scope = _Scope(facts)
     planned: list[PlannedReminder] = []
     for cycle in facts.cycles:
         first, last = _after_period(cycle, config.paper_ready)
@@ -323,9 +303,9 @@ def plan_paper_ready(
         secretary = _recipient(facts, facts.secretaries.get(cycle.board_id), notes, why)
         if secretary is None:
             continue
-        lines = tuple(_line(a, facts, today) for a in _sorted(scope.missing(cycle)))
+        lines = tuple(_line(a, facts, today) for a in _missing(facts, cycle))
         section = ReminderSection("Missing updates", lines)
-        total = len(scope.actions(cycle))
+        total = len(_in_scope(facts, cycle))
         planned.append(_per_cycle_reminder("paper_ready", secretary, cycle, section, total))
     return planned
 
@@ -336,13 +316,15 @@ def plan_weekly_digests(
     """Rule 4: every executive gets this week's overdue and Red actions."""
     if not weekly_digest_due(today, config.weekly_digest):
         return []
-    open_actions = [a for a in facts.actions if not is_closed(a.status)]
     overdue = sorted(
-        (_line(a, facts, today) for a in open_actions),
-        key=lambda line: (-(line.days_overdue or 0), reference_sort_key(line.reference)),
+        (
+            _line(a, facts, today)
+            for a in facts.open_actions
+            if a.due_date is not None and a.due_date < today
+        ),
+        key=lambda line: -(line.days_overdue or 0),  # stable: reference order within a day
     )
-    overdue = [line for line in overdue if line.days_overdue is not None]
-    red = [_line(a, facts, today) for a in _sorted(a for a in open_actions if a.rag == "red")]
+    red = [_line(a, facts, today) for a in facts.open_actions if a.rag == "red"]
     sections = (
         ReminderSection("Overdue actions", tuple(overdue)),
         ReminderSection("Actions rated Red", tuple(red)),

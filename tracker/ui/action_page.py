@@ -25,11 +25,7 @@ from tracker.ui.action_views import (
 )
 from tracker.ui.components import escape_markdown
 from tracker.ui.context import cycle_days, engine, governance, today
-
-try:
-    from tracker.ui.escalation import show_escalation_panel
-except ImportError:  # pragma: no cover - TEMPORARY until the papers engineer's module lands
-    show_escalation_panel = None  # type: ignore[assignment]
+from tracker.ui.escalation import show_escalation_panel
 from tracker.ui.update_form import FLASH_KEY, show_update_form
 
 
@@ -64,7 +60,7 @@ def show_action_page(actor: Actor, reference: str) -> None:
     show_action_heading(detail)
     show_action_facts(detail)
     show_latest_position(detail)
-    tabs = ["History"] + (["Escalation"] if show_escalation_panel else [])
+    tabs = ["History", "Escalation"]
     if updatable:
         tabs.insert(0, "Record an update")
     if can(actor, Operation.VIEW_AUDIT):
@@ -77,9 +73,8 @@ def show_action_page(actor: Actor, reference: str) -> None:
             show_update_form(detail, actor=actor, config=governance())
     with panes["History"]:
         _show_history(detail)
-    if "Escalation" in panes:
-        with panes["Escalation"]:
-            show_escalation_panel(detail.row.reference)
+    with panes["Escalation"]:
+        show_escalation_panel(detail.row.reference)
     if "Audit trail" in panes:
         with panes["Audit trail"]:
             _show_audit(detail)

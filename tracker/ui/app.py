@@ -50,6 +50,21 @@ def _default_page(actor: Actor, specs: list[PageSpec]) -> PageSpec:
     return next((spec for spec in specs if spec.url_path == wanted), specs[0])
 
 
+def _landing(target: PageSpec) -> st.Page:
+    """A hidden page at the root URL that forwards to the person's own first page.
+
+    Streamlit serves the default page at "/" and not at its own path, so a link to
+    ``/my-actions`` would be "not found" for someone whose default it is. Landing on "/" and
+    forwarding instead gives every page one address for everyone; the query string (a reminder
+    e-mail's ``?action=P2.3``) goes along.
+    """
+
+    def home() -> None:
+        st.switch_page(str(target.path), query_params=st.query_params.to_dict())
+
+    return st.Page(home, title=target.title, url_path="home", default=True, visibility="hidden")
+
+
 def _build_navigation(actor: Actor) -> dict[str, list[st.Page]] | None:
     specs = []
     for spec in pages_for(actor):
@@ -59,17 +74,12 @@ def _build_navigation(actor: Actor) -> dict[str, list[st.Page]] | None:
             log.warning("page file %s is missing; %s left out of the menu", spec.path, spec.title)
     if not specs:
         return None
-    default = _default_page(actor, specs)
     sections: dict[str, list[st.Page]] = {}
     for spec in specs:
-        page = st.Page(
-            str(spec.path),
-            title=spec.title,
-            icon=spec.icon,
-            url_path=spec.url_path,
-            default=spec is default,
-        )
+        page = st.Page(str(spec.path), title=spec.title, icon=spec.icon, url_path=spec.url_path)
         sections.setdefault(spec.section, []).append(page)
+    first_section = next(iter(sections))
+    sections[first_section].insert(0, _landing(_default_page(actor, specs)))
     return sections
 
 

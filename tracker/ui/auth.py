@@ -36,6 +36,7 @@ from tracker.ui.context import engine, governance
 
 PROVIDER = "microsoft"
 DEV_PERSON_KEY = "tracker.dev_person_id"
+DEV_UNMATCHED_KEY = "tracker.dev_user_unmatched"
 IDENTITY_KEY = "tracker.signed_in_identity"
 EMAIL_CLAIMS = ("email", "preferred_username", "upn")
 
@@ -156,10 +157,7 @@ def _preselected(cfg: Settings, people: list[PersonRow]) -> int | None:
     with session_scope(engine()) as session:
         chosen = resolve_dev_user(session, cfg.dev_user) if cfg.dev_user else None
         if chosen is None and cfg.dev_user:
-            st.sidebar.warning(
-                f"TRACKER\\_DEV\\_USER={escape_markdown(cfg.dev_user)} matches nobody; "
-                "acting as an administrator."
-            )
+            st.session_state[DEV_UNMATCHED_KEY] = cfg.dev_user
         if chosen is None:
             chosen = resolve_dev_user(session, "administrator")
     if chosen is not None:
@@ -178,6 +176,12 @@ def dev_actor(cfg: Settings) -> Actor | None:
     by_id = {p.id: p for p in people}
     if st.session_state.get(DEV_PERSON_KEY) not in by_id:
         st.session_state[DEV_PERSON_KEY] = _preselected(cfg, people)
+    unmatched = st.session_state.get(DEV_UNMATCHED_KEY)
+    if unmatched:
+        st.sidebar.warning(
+            f"TRACKER\\_DEV\\_USER={escape_markdown(str(unmatched))} matches nobody; "
+            "pick the person to act as here."
+        )
     person_id = st.sidebar.selectbox(
         "Act as (developer mode)",
         list(by_id),

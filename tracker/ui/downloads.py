@@ -39,7 +39,7 @@ BUTTONS: tuple[tuple[str, bool, ExportFormat], ...] = (
 )
 
 
-def _deferred_export(
+def prepare_export(
     *,
     actor: Actor,
     bound: Engine,
@@ -84,7 +84,7 @@ def show_register_downloads(filters: ActionFilter) -> None:
             stem = HISTORY_STEM if history else REGISTER_STEM
             column.download_button(
                 label,
-                data=_deferred_export(
+                data=prepare_export(
                     actor=actor,
                     bound=bound,
                     day=day,

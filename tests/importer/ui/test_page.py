@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import threading
+from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from tests.factories import ADMIN, add_update
+from tests.conftest import GOVERNANCE_FILE
+from tests.factories import ADMIN, actor, add_update
 from tests.importer.conftest import SAMPLE
 from tests.importer.sheets import MESSY_PROBLEMS, MESSY_VALID, messy_workbook
-from tests.ui.conftest import _release_engines, app_env, db, open_app  # noqa: F401
 from tests.ui.support import button, errors, no_exception, shown
 from tracker.db import session_scope
+from tracker.governance import load_governance
 from tracker.models import Action
 from tracker.services.backup import count_rows
+from tracker.services.queries import ActionFilter
+from tracker.ui.downloads import prepare_export
 
 PAGE = "import-export"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -115,3 +122,36 @@ def test_an_unreadable_file_is_one_clear_error(open_app: Any, content: bytes) ->
     at = _upload(open_app(ADMIN, page=PAGE), "plan.xlsx", content)
     no_exception(at)
     assert _errors(at) == ["plan.xlsx is not an Excel workbook (.xlsx)"]
+
+
+def test_download_files_are_made_on_click_without_a_streamlit_session(db: Engine) -> None:
+    """The register's buttons hand Streamlit a function it runs on its own thread at the
+    click: it must make the filtered file from plain values alone."""
+    with session_scope(db) as session:
+        admin = actor(session, ADMIN)
+    add_update(db, "P2.3", rag="amber", commentary="=1+1")
+    made: dict[str, bytes] = {}
+
+    def click(name: str, history: bool) -> None:
+        make = prepare_export(
+            actor=admin,
+            bound=db,
+            day=date(2026, 10, 1),
+            config=load_governance(GOVERNANCE_FILE),
+            filters=ActionFilter(priority=2),
+            history=history,
+            fmt="csv",
+        )
+        made[name] = make()
+
+    threads = [
+        threading.Thread(target=click, args=(n, n == "history")) for n in ("register", "history")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    register = list(csv.DictReader(io.StringIO(made["register"].decode("utf-8-sig"))))
+    assert register and {row["Ref"][:3] for row in register} == {"P2."}
+    history = list(csv.DictReader(io.StringIO(made["history"].decode("utf-8-sig"))))
+    assert [(row["Ref"], row["Commentary"]) for row in history] == [("P2.3", "'=1+1")]
