@@ -1,6 +1,6 @@
 """Time every page's script run at scale: 10,000 actions and 200,000 updates on SQLite.
 
-    .venv/bin/python -m bench.pages [--actions 10000] [--updates 200000] [--runs 5] [--keep DB]
+    .venv/bin/python bench/pages.py [--actions 10000] [--updates 200000] [--runs 5] [--keep DB]
 
 Builds a database with ``bench.scale_data.fill_database`` (or reuses ``--keep`` if it already
 holds enough), then runs the real entry script under Streamlit's AppTest in developer mode as
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.scale_data import fill_database
 from tracker.db import make_engine, session_scope
@@ -32,6 +35,10 @@ APP = ROOT / "tracker" / "ui" / "app.py"
 GOVERNANCE = ROOT / "governance.yaml"
 TODAY = date(2026, 11, 2)
 TARGET_SECONDS = 0.5
+
+
+class PageFailed(RuntimeError):
+    """The page raised instead of rendering; the benchmark reports it and goes on."""
 
 
 @dataclass(frozen=True)
@@ -99,14 +106,14 @@ def time_case(case: Case, runs: int) -> tuple[float, list[float]] | None:
     at.run()  # warm-up: the page's first run, caches filled
     first = time.perf_counter() - started
     if at.exception:
-        raise RuntimeError(f"{case.name}: {at.exception[0].value}")
+        raise PageFailed(str(at.exception[0].value))
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
         at.run()
         timings.append(time.perf_counter() - started)
     if at.exception:
-        raise RuntimeError(f"{case.name}: {at.exception[0].value}")
+        raise PageFailed(str(at.exception[0].value))
     return first, timings
 
 
@@ -129,7 +136,12 @@ def main() -> None:
         print(f"{'page':<36} {'median':>8} {'min':>8} {'max':>8} {'first run':>10}")
         slow = []
         for case in CASES:
-            measured = time_case(case, args.runs)
+            try:
+                measured = time_case(case, args.runs)
+            except PageFailed as exc:
+                print(f"{case.name:<36} failed: {exc}")
+                slow.append(case.name)
+                continue
             if measured is None:
                 print(f"{case.name:<36} {'(page not present)':>26}")
                 continue
@@ -143,7 +155,7 @@ def main() -> None:
             if flag:
                 slow.append(case.name)
         if slow:
-            raise SystemExit(f"over {TARGET_SECONDS} s: {', '.join(slow)}")
+            raise SystemExit(f"failed or over {TARGET_SECONDS} s: {', '.join(slow)}")
 
 
 if __name__ == "__main__":

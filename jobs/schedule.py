@@ -79,6 +79,11 @@ def _cron(job_id: str, **fields: str | int) -> CronTrigger:
     return trigger
 
 
+def dispatch_trigger() -> CronTrigger:
+    """Every minute, except 01:00-03:00: the dispatcher, and the scheduler's heartbeat."""
+    return _cron(DISPATCH_JOB, minute="*", hour=OUTSIDE_MAINTENANCE_HOURS)
+
+
 def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
     """The jobs the scheduler runs, from the governance file in force."""
     cycle = governance.update_cycle
@@ -88,7 +93,7 @@ def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
             id=DISPATCH_JOB,
             name="Send queued e-mail",
             func="jobs.tasks:dispatch_outbox_job",
-            trigger=_cron(DISPATCH_JOB, minute="*", hour=OUTSIDE_MAINTENANCE_HOURS),
+            trigger=dispatch_trigger(),
             misfire_grace_time=50,
             catch_up=False,
         ),

@@ -185,20 +185,26 @@ def prepare_scheduler(
     except BaseException:
         engine.dispose()
         raise
-    context = JobContext(
-        settings=settings,
-        engine=engine,
-        transport=transport or build_transport(settings),
-        lock=lock,
-        holder=describe_this_process(),
-        started_at=clock(),
-        clock=clock,
-    )
-    scheduler = create_scheduler(scheduler_class)
-    context.stop = lambda: scheduler.shutdown(wait=False)
-    state = ScheduleState(settings.governance_file, _signature(settings.governance_file))
-    declare_jobs(scheduler, specs, context, state)
-    schedule_catch_up(scheduler, specs, context, now=clock())
+    try:
+        context = JobContext(
+            settings=settings,
+            engine=engine,
+            transport=transport or build_transport(settings),
+            lock=lock,
+            holder=describe_this_process(),
+            started_at=clock(),
+            clock=clock,
+        )
+        scheduler = create_scheduler(scheduler_class)
+        context.stop = lambda: scheduler.shutdown(wait=False)
+        state = ScheduleState(settings.governance_file, _signature(settings.governance_file))
+        declare_jobs(scheduler, specs, context, state)
+        schedule_catch_up(scheduler, specs, context, now=clock())
+    except BaseException:
+        # A bad mail setting or a database not yet initialised: give the lock back at once.
+        lock.release()
+        engine.dispose()
+        raise
     log.info("scheduler ready (%s)", lock.description)
     return scheduler, context
 

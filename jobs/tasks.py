@@ -13,23 +13,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 
-from jobs.schedule import DIGEST_JOB, DISPATCH_JOB, LONDON, REMINDERS_JOB
+from jobs.schedule import DIGEST_JOB, DISPATCH_JOB, LONDON, REMINDERS_JOB, dispatch_trigger
 from tracker.config import Settings
 from tracker.db import session_scope
-from tracker.governance import GovernanceConfig, current_governance
+from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.mail.protocol import MailTransport
 from tracker.services.job_runs import record_job_run
 from tracker.services.outbox_dispatch import Clock, utc_now
 from tracker.services.reminder_run import queue_due_reminders, send_queued_mail
 from tracker.services.reminders import CYCLE_RULES, RuleName
-from tracker.services.scheduler_lock import SchedulerLock, record_heartbeat
+from tracker.services.scheduler_lock import HEARTBEAT_MARGIN, SchedulerLock, record_heartbeat
 
 log = logging.getLogger("jobs")
+_DISPATCH_TRIGGER = dispatch_trigger()
 
 
 @dataclass
@@ -94,8 +95,17 @@ def _run(
     return counts
 
 
+def _reply_to(context: JobContext) -> str | None:
+    try:
+        return str(context.governance().partnership.contact_email)
+    except GovernanceError as exc:
+        # Queued mail still goes while someone fixes the file; it just has no Reply-To.
+        log.error("governance.yaml cannot be read; sending without Reply-To: %s", exc)
+        return None
+
+
 def _dispatch(context: JobContext) -> dict[str, int]:
-    reply_to = str(context.governance().partnership.contact_email)
+    reply_to = _reply_to(context)
     report = send_queued_mail(
         context.engine,
         settings=context.settings,
@@ -114,9 +124,12 @@ def _heartbeat(context: JobContext) -> bool:
         log.error("the scheduler lock was lost to another process; this scheduler stops")
         context.stop()
         return False
+    now = context.clock()
+    next_beat = _DISPATCH_TRIGGER.get_next_fire_time(None, now + timedelta(seconds=1))
+    expires_at = (next_beat or now) + HEARTBEAT_MARGIN
     with session_scope(context.engine, write=True) as session:
         record_heartbeat(
-            session, holder=context.holder, started_at=context.started_at, now=context.clock()
+            session, holder=context.holder, started_at=context.started_at, expires_at=expires_at
         )
     return True
 

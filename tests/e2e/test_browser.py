@@ -82,6 +82,7 @@ def test_owner_records_red_update_and_executive_sees_it(new_page, tracker_app: R
     owner.goto(tracker_app.url + "/my-actions?action=P2.3")
     wait_for_app(owner)
     expect(owner.get_by_role("heading", name=re.compile(r"^P2\.3:"))).to_be_visible()
+    expect(owner.get_by_text("Page not found")).to_have_count(0)
     screenshot(owner, "02-deep-link-form")
 
     owner.locator('[data-testid="stRadio"]').get_by_text("Red", exact=True).click()

@@ -64,11 +64,10 @@ def test_an_in_memory_database_needs_no_lock() -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # advisory locks are PG's
 def test_a_postgresql_lock_lost_with_its_connection_is_retaken_or_reported(
     engine: Engine,
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("advisory locks are PostgreSQL's")
     lock = acquire_scheduler_lock(engine, holder="first")
     admin = create_engine(engine.url, isolation_level="AUTOCOMMIT")
     kill = text(
@@ -96,10 +95,13 @@ def test_the_heartbeat_says_who_runs_and_whether_it_is_alive(engine: Engine) -> 
     with session_scope(engine) as session:
         assert read_scheduler_status(session, now=now) is None
     with session_scope(engine, write=True) as session:
-        record_heartbeat(session, holder="app1 pid 7", started_at=now, now=now)
+        record_heartbeat(
+            session, holder="app1 pid 7", started_at=now, expires_at=now + timedelta(minutes=3)
+        )
     with session_scope(engine) as session:
         status = read_scheduler_status(session, now=now + timedelta(minutes=1))
         assert status is not None and status.alive and status.holder == "app1 pid 7"
+        assert status.started_at == now
         stale = read_scheduler_status(session, now=now + timedelta(minutes=10))
         assert stale is not None and not stale.alive
     with session_scope(engine, write=True) as session:

@@ -77,6 +77,19 @@ def test_the_dispatcher_beats_the_heart_and_records_only_runs_that_did_something
     with session_scope(context.engine) as session:
         status = read_scheduler_status(session, now=MONDAY + timedelta(minutes=1))
     assert status is not None and status.alive and status.holder == "app1 pid 7"
+    assert status.expires_at == datetime(2026, 2, 9, 7, 33, tzinfo=UTC)  # next beat + 2 min
+
+
+def test_the_last_heartbeat_before_the_night_pause_lasts_until_after_it(
+    context: JobContext,
+) -> None:
+    assert isinstance(context.clock, Clock)
+    context.clock.now = datetime(2026, 2, 10, 0, 59, 5, tzinfo=UTC)  # 00:59 in London, winter
+    dispatch_outbox_job(context)
+    with session_scope(context.engine) as session:
+        during = read_scheduler_status(session, now=datetime(2026, 2, 10, 2, 30, tzinfo=UTC))
+    assert during is not None and during.alive
+    assert during.expires_at == datetime(2026, 2, 10, 3, 2, tzinfo=UTC)
 
 
 def test_a_failing_job_is_recorded_and_does_not_raise(context: JobContext, tmp_path: Path) -> None:
@@ -116,3 +129,23 @@ def test_a_scheduler_that_lost_its_lock_stops_instead_of_sending(context: JobCon
     assert stopped == [True]
     assert transport.sent == []
     assert {r.state for r in outbox_rows(context.engine)} == {"pending"}
+
+
+def test_queued_mail_still_goes_while_governance_yaml_is_broken(
+    context: JobContext, tmp_path: Path
+) -> None:
+    queue_due_reminders(
+        context.engine,
+        governance=load_test_governance(),
+        app_url="https://tracker.example.org",
+        today=MONDAY.date(),
+        now=MONDAY,
+    )
+    broken = tmp_path / "governance.yaml"
+    broken.write_text("partnership: [not, a, mapping\n", encoding="utf-8")
+    context.settings = make_settings(str(context.engine.url), tmp_path, governance_file=broken)
+    counts = dispatch_outbox_job(context)
+    assert counts["sent"] == len(outbox_rows(context.engine)) > 0
+    transport = context.transport
+    assert isinstance(transport, RecordingTransport)
+    assert {m.reply_to for m in transport.sent} == {None}

@@ -10,6 +10,7 @@ command line. Mistakes give exit code 1 and one line saying what would have been
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -47,8 +48,10 @@ def env(sqlite_url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def db(sqlite_url: str) -> Engine:
-    return make_engine(sqlite_url)
+def db(sqlite_url: str) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
 
 
 def paper(env: dict[str, str], *args: str) -> tuple[int, str, str]:

@@ -167,7 +167,7 @@ def test_commands_on_an_uninitialised_database_say_so(tmp_path: Path) -> None:
         "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
         "TRACKER_GOVERNANCE_FILE": str(GOVERNANCE_FILE),
     }
-    for args in (["calendar"], ["remind", "--dry-run"], ["outbox", "list"]):
+    for args in (["calendar"], ["remind", "--dry-run"], ["outbox", "list"], ["scheduler"]):
         result = runner.invoke(app, args, env=env)
         assert result.exit_code == 1
         assert "has `tracker init` been run?" in result.output

@@ -34,6 +34,12 @@ def test_signed_out_visitor_sees_only_the_sign_in_page(open_entra: OpenApp) -> N
     _nothing_else(at)
 
 
+def test_sign_in_page_mentions_the_action_a_link_pointed_to(open_entra: OpenApp) -> None:
+    at = open_entra(None, action="P2.3")
+    no_exception(at)
+    assert shown(at, "You followed a link to action P2.3")
+
+
 def test_signed_in_person_is_matched_by_email_and_object_id_stored(
     open_entra: OpenApp, db: Engine
 ) -> None:

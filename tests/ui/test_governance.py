@@ -103,3 +103,8 @@ def test_every_body_is_drawn_once() -> None:
     for body in config.bodies:
         assert dot.count(f'"body:{body.key}" [label=') == 1
     assert dot.startswith("digraph governance {") and dot.endswith("}")
+
+
+def test_meeting_calendar_can_be_downloaded(open_app: OpenApp) -> None:
+    at = open_app(PARTNER, page="governance")
+    assert [b.label for b in at.get("download_button")] == ["Download the meeting calendar (.ics)"]

@@ -176,3 +176,11 @@ def test_saved_update_records_who_for_the_audit(open_app: OpenApp, db: Engine) -
         action = get_action(session, "P2.4")
         assert action.last_updated_by_id == _person_id(db, PRINCIPAL_EP)
         assert session.exec(select(Action.version).where(Action.id == action.id)).one() == 2
+
+
+def test_the_default_page_has_its_own_address_too(open_app: OpenApp) -> None:
+    # "/" forwards to the person's first page, so "/my-actions" is a real address for everyone.
+    at = open_app(HEAD_OF_SEND, page="my-actions", action="P2.3")
+    no_exception(at)
+    assert at.title[0].value == "My actions"
+    assert at.selectbox(key="my_actions.choice").value.startswith("P2.3")

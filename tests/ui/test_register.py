@@ -201,3 +201,10 @@ def test_selecting_a_row_opens_its_page(open_app: OpenApp) -> None:
     button(at, "Back to the register").click().run()
     assert "action" not in at.query_params
     assert titles(at) == ["Action register"]
+
+
+def test_register_downloads_for_those_who_may_export(open_app: OpenApp) -> None:
+    executive = open_app(EXECUTIVE, page="register")
+    assert any(b.label.startswith("Register (.xlsx)") for b in executive.get("download_button"))
+    partner = open_app(PARTNER, page="register")
+    assert not partner.get("download_button")

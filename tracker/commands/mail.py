@@ -296,5 +296,7 @@ def scheduler(
         run_scheduler(settings)
     except SchedulerAlreadyRunning as exc:
         fail(str(exc))
+    except DB_ERRORS as exc:
+        _db_failure(exc)
     except (ValueError, RuntimeError) as exc:
         fail(f"the scheduler cannot start: {exc}")

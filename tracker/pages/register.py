@@ -87,7 +87,7 @@ def _filters(choices: Choices) -> tuple[ActionFilter, RegisterOrder]:
             order = st.selectbox(
                 "Order by", list(ORDERS), key="reg.order", format_func=lambda o: ORDERS[o]
             )
-        toggles = st.columns(4)
+        toggles = st.columns(2)
         overdue = toggles[0].toggle("Overdue only", key="reg.overdue")
         not_updated = toggles[1].toggle("Not updated this cycle only", key="reg.not_updated")
     filters = ActionFilter(

@@ -14,7 +14,14 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from jobs.schedule import DISPATCH_JOB, LONDON, RELOAD_JOB, build_job_specs, next_runs
+from jobs.schedule import (
+    DISPATCH_JOB,
+    LONDON,
+    RELOAD_JOB,
+    REMINDERS_JOB,
+    build_job_specs,
+    next_runs,
+)
 from tracker.db import session_scope
 from tracker.permissions import Actor, Operation, PermissionDenied, require
 from tracker.services.job_runs import list_job_runs
@@ -57,12 +64,16 @@ def _show_scheduler() -> date:
         st.warning(
             "No scheduler is running, so no reminders or queued e-mail are being sent. "
             "Start one with `tracker scheduler` (one per database)."
-            + (f" Last seen {format_moment(status.last_seen)}." if status else "")
+            + (
+                f" The last one stopped answering at {format_moment(status.expires_at)}."
+                if status
+                else ""
+            )
         )
     else:
         st.success(
-            f"Scheduler running on {escape_markdown(status.holder)}; "
-            f"last heartbeat {format_moment(status.last_seen)}."
+            f"Scheduler running on {escape_markdown(status.holder)} "
+            f"since {format_moment(status.started_at)}."
         )
     specs = build_job_specs(governance())
     runs = [r for r in next_runs(specs, now=_now(), per_job=3) if r.job_id != RELOAD_JOB]
@@ -78,7 +89,7 @@ def _show_scheduler() -> date:
         width="stretch",
     )
     st.caption("Queued e-mail is sent every minute, except between 01:00 and 03:00.")
-    reminder_days = [r.at.date() for r in runs if r.job_id == "reminders"]
+    reminder_days = [r.at.date() for r in runs if r.job_id == REMINDERS_JOB]
     return reminder_days[0] if reminder_days else today()
 
 

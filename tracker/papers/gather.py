@@ -40,6 +40,7 @@ from tracker.papers.boards import (
     list_board_meetings,
     neighbours,
 )
+from tracker.papers.facts import collect_facts, summarise_groups
 from tracker.papers.history import ActionState, deadline_cutoff, read_snapshot, read_states
 from tracker.papers.model import (
     ActionLine,
@@ -47,10 +48,9 @@ from tracker.papers.model import (
     EscalationLine,
     MeasureLine,
     RagKeyEntry,
-    SummaryRow,
 )
-from tracker.papers.movement import Baseline, Tracked, compare_positions, directions_of_travel
-from tracker.papers.narrative import PaperFacts, write_executive_summary, write_recommendations
+from tracker.papers.movement import Baseline, Tracked, compare_positions
+from tracker.papers.narrative import write_executive_summary, write_recommendations
 from tracker.papers.text import format_date
 from tracker.rules import CLOSED_STATUSES, days_overdue
 from tracker.services.escalations import list_open_escalations
@@ -119,11 +119,19 @@ def gather_board_paper(
     ]
     escalations = _escalations(session, board, now, ZoneInfo(zone))
     measures = _measures(session, deadline) if model.MEASURES in sections else ()
-    summary_rows = _summary_rows(session, governance, config.level, counted, baseline)
-    facts = _facts(
-        session,
+    groups, group_of = _groups(session, config.level)
+    summary_rows = summarise_groups(
+        counted,
+        groups=groups,
+        group_of=group_of,
+        codes=[entry.code for entry in governance.rag],
+        baseline=baseline,
+    )
+    parent = session.get(GovernanceBody, board.reports_to_id) if board.reports_to_id else None
+    facts = collect_facts(
         governance,
         board=board,
+        parent_board=parent.name if parent else None,
         meeting=meeting,
         counted=counted,
         withdrawn=len(tracked) - len(counted),
@@ -312,120 +320,18 @@ def _measures(session: Session, as_of: date) -> tuple[MeasureLine, ...]:
     )
 
 
-def _groups(
-    session: Session, level: model.Level, counted: list[Tracked]
-) -> tuple[list[str], Callable[[Tracked], str]]:
+def _groups(session: Session, level: model.Level) -> tuple[list[str], Callable[[Tracked], str]]:
     """The summary's groups in order, and which group an action falls in."""
     if level == "strategic":
         priorities = session.exec(select(Priority).order_by(col(Priority.number))).all()
         names = {p.number: f"Priority {p.number}: {p.short_title or p.title}" for p in priorities}
-        return list(names.values()), lambda t: names.get(t.line.priority_number or 0, "")
+        return list(names.values()), lambda t: names[t.line.priority_number or 0]
     workstreams = session.exec(
         select(Workstream.name)
         .where(col(Workstream.active))
         .order_by(col(Workstream.sort_order), col(Workstream.name))
     ).all()
-    groups = list(workstreams)
-    if any(not t.line.workstream for t in counted):
-        groups.append(UNASSIGNED_WORKSTREAM)
-    return groups, lambda t: t.line.workstream or UNASSIGNED_WORKSTREAM
-
-
-def _summary_rows(
-    session: Session,
-    governance: GovernanceConfig,
-    level: model.Level,
-    counted: list[Tracked],
-    baseline: Baseline,
-) -> tuple[SummaryRow, ...]:
-    groups, group_of = _groups(session, level, counted)
-    directions = directions_of_travel(counted, baseline, group_of)
-    codes = [entry.code for entry in governance.rag]
-    # A group with no actions has not moved: stable, once there is anything to compare with.
-    default_direction: model.Direction | None = None if baseline.kind == "none" else "stable"
-    rows = []
-    for group in groups:
-        members = [t for t in counted if group_of(t) == group]
-        ratings = [t.state.rag if t.state.rag in codes else model.NOT_RATED for t in members]
-        counts = tuple((code, ratings.count(code)) for code in [*codes, model.NOT_RATED])
-        overdue = sum(1 for t in members if t.line.days_overdue is not None)
-        rows.append(
-            SummaryRow(
-                group=group,
-                counts=counts,
-                total=len(members),
-                overdue=overdue,
-                direction_of_travel=directions.get(group, default_direction),
-            )
-        )
-    return tuple(rows)
-
-
-def _facts(
-    session: Session,
-    governance: GovernanceConfig,
-    *,
-    board: PaperBoard,
-    meeting: BoardMeeting,
-    counted: list[Tracked],
-    withdrawn: int,
-    baseline: Baseline,
-    movement: model.Movement,
-    escalations: tuple[EscalationLine, ...],
-    measures: tuple[MeasureLine, ...],
-) -> PaperFacts:
-    codes = [entry.code for entry in governance.rag]
-    counts = {code: 0 for code in [*codes, model.NOT_RATED]}
-    for t in counted:
-        counts[t.state.rag if t.state.rag in codes else model.NOT_RATED] += 1
-    open_lines = [t.line for t in counted if t.state.status not in CLOSED_STATUSES]
-    parent = session.get(GovernanceBody, board.reports_to_id) if board.reports_to_id else None
-    overdue = sorted(
-        ((line.reference, line.days_overdue) for line in open_lines if line.days_overdue),
-        key=lambda pair: -pair[1],
-    )
-    return PaperFacts(
-        level=board.config.level,
-        purpose=board.config.purpose,
-        board_name=board.name,
-        parent_board=parent.name if parent else None,
-        scope_words=_scope_words(governance, board),
-        paper_deadline=meeting.paper_deadline,
-        counts=counts,
-        rag_labels={entry.code: entry.label for entry in governance.rag},
-        withdrawn=withdrawn,
-        reds=tuple(line.reference for line in open_lines if line.rag == Rag.RED.value),
-        ambers=tuple(line.reference for line in open_lines if line.rag == Rag.AMBER.value),
-        overdue=tuple(overdue),
-        slipped=tuple((item.reference, item.to_due) for item in movement.slipped),
-        movement=movement,
-        baseline=baseline,
-        escalations=escalations,
-        not_updated=_not_updated(counted, meeting),
-        window_opens=meeting.window_opens,
-        measures_total=len(measures),
-        red_measures=tuple(m.reference for m in measures if m.rag == Rag.RED.value),
-        measures_without_value=sum(1 for m in measures if m.latest is None),
-    )
-
-
-def _not_updated(counted: list[Tracked], meeting: BoardMeeting) -> tuple[str, ...]:
-    """Open actions with no update between the window opening and the paper deadline."""
-    if meeting.window_opens is None:
-        return ()
-    return tuple(
-        t.line.reference
-        for t in counted
-        if t.state.status not in CLOSED_STATUSES
-        and (t.line.last_updated is None or t.line.last_updated < meeting.window_opens)
-    )
-
-
-def _scope_words(governance: GovernanceConfig, board: PaperBoard) -> str:
-    if board.config.scope == "cascade":
-        return f"overseen by the {board.name} and the bodies reporting to it"
-    strategy = governance.partnership.strategy
-    return f"in the {strategy}" if strategy else "in the plan"
+    return list(workstreams), lambda t: t.line.workstream or UNASSIGNED_WORKSTREAM
 
 
 def _default_title(governance: GovernanceConfig) -> str:

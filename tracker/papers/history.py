@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -57,30 +58,54 @@ def deadline_cutoff(deadline: date, timezone: str) -> datetime:
     return local.astimezone(UTC)
 
 
-def _fold_history(session: Session, ids: set[int], cutoff: datetime) -> dict[int, _Fold]:
-    query: Any = sa_select(
+def _newest(query: Any, cutoff: datetime | None) -> Any:
+    """``query`` over action_update narrowed to each action's newest row before ``cutoff``.
+
+    A window function picks one row per action in the database, so a history of hundreds of
+    thousands of updates comes back as at most one row per action."""
+    if cutoff is not None:
+        query = query.where(col(ActionUpdate.created_at) < cutoff)
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=col(ActionUpdate.action_id),
+            order_by=(col(ActionUpdate.created_at).desc(), col(ActionUpdate.id).desc()),
+        )
+        .label("rank")
+    )
+    ranked = query.add_columns(rank).subquery()
+    return sa_select(*[c for c in ranked.c if c.name != "rank"]).where(ranked.c.rank == 1)
+
+
+def _fold_history(session: Session, ids: set[int], cutoff: datetime | None) -> dict[int, _Fold]:
+    """What each action's history says up to ``cutoff`` (None: up to now)."""
+    folds: dict[int, _Fold] = {}
+    totals: Any = sa_select(
+        col(ActionUpdate.action_id), func.count(), func.count(col(ActionUpdate.revised_due_date))
+    ).group_by(col(ActionUpdate.action_id))
+    for action_id, updates, revisions in session.exec(totals):
+        if action_id in ids:
+            folds[action_id] = _Fold(updated_ever=updates > 0, revised_ever=revisions > 0)
+    latest: Any = sa_select(
         col(ActionUpdate.action_id),
         col(ActionUpdate.rag),
         col(ActionUpdate.status),
         col(ActionUpdate.commentary),
         col(ActionUpdate.path_to_green),
         col(ActionUpdate.next_steps),
+        col(ActionUpdate.created_at),
+    )
+    for action_id, rag, status, words, path, steps, at in session.exec(_newest(latest, cutoff)):
+        if action_id in folds:
+            folds[action_id].latest = ActionState(rag, status, None, words, path, steps, at)
+    revised: Any = sa_select(
+        col(ActionUpdate.action_id),
         col(ActionUpdate.revised_due_date),
         col(ActionUpdate.due_date_reason),
-        col(ActionUpdate.created_at),
-    ).order_by(col(ActionUpdate.action_id), col(ActionUpdate.created_at), col(ActionUpdate.id))
-    folds: dict[int, _Fold] = {}
-    for action_id, rag, status, words, path, steps, revised, reason, at in session.exec(query):
-        if action_id not in ids:
-            continue
-        fold = folds.setdefault(action_id, _Fold())
-        fold.updated_ever = True
-        fold.revised_ever = fold.revised_ever or revised is not None
-        if at >= cutoff:
-            continue
-        fold.latest = ActionState(rag, status, None, words, path, steps, at)
-        if revised is not None:
-            fold.revised_due, fold.revised_reason = revised, reason
+    ).where(col(ActionUpdate.revised_due_date).is_not(None))
+    for action_id, due, reason in session.exec(_newest(revised, cutoff)):
+        if action_id in folds:
+            folds[action_id].revised_due, folds[action_id].revised_reason = due, reason
     return folds
 
 
@@ -141,7 +166,9 @@ def read_states(
 ) -> dict[int, ActionState]:
     """Each action's position at ``cutoff``: the current one while ``now`` is before it."""
     ids = set(action_ids)
-    folds = _fold_history(session, ids, cutoff)
+    before_deadline = now < cutoff
+    # Before the deadline only the reasons of the latest due-date changes are needed.
+    folds = _fold_history(session, ids, None if before_deadline else cutoff)
     states: dict[int, ActionState] = {}
     # Every action is read and the unwanted skipped: an IN list of ten thousand ids would
     # cost more, and can exceed a driver's limit on bound parameters.
@@ -150,7 +177,7 @@ def read_states(
         if action.id not in ids:
             continue
         fold = folds.get(action.id, _Fold())
-        if now < cutoff:
+        if before_deadline:
             states[action.id] = _current(action, fold.revised_reason)
         else:
             states[action.id] = _as_at(action, fold)

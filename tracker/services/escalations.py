@@ -188,7 +188,7 @@ def escalate_action(
         Operation.ESCALATE_ACTION,
         is_owner=action.owner_id == actor.person_id,
         is_workstream_lead=is_workstream_lead(session, actor, action),
-        what=f"escalate {action.reference}",
+        what=action.reference,
     )
     try:
         text = clean_text(reason, max_length=REASON_LIMIT)

@@ -143,7 +143,7 @@ def preview_paper(
     now: datetime | None = None,
 ) -> GatheredPaper:
     """What the paper would say if generated now, without storing anything."""
-    require(actor, Operation.VIEW_PAPERS, what="preview board papers")
+    require(actor, Operation.VIEW_PAPERS)
     return _gather(
         session,
         governance=governance,
@@ -206,7 +206,7 @@ def generate_paper(
     ``actor`` None is the command line, run by the operator. Use a write session: the version
     number is read and the next one written in the same transaction."""
     if actor is not None:
-        require(actor, Operation.GENERATE_PAPER, what="generate board papers")
+        require(actor, Operation.GENERATE_PAPER)
     now = now or datetime.now(UTC)
     board = find_paper_board(session, governance=governance, ref=board_ref)
     template = load_board_template(governance_file, board)
@@ -340,7 +340,7 @@ def list_papers(
     meeting_date: date | None = None,
 ) -> list[StoredPaperInfo]:
     """Stored papers, newest meeting and version first, without their bytes."""
-    require(actor, Operation.VIEW_PAPERS, what="see board papers")
+    require(actor, Operation.VIEW_PAPERS)
     query: Any = (
         sa_select(GovernanceBody, col(Person.name).label("person"), *_LISTED)
         .join(StoredPaper, col(StoredPaper.body_id) == col(GovernanceBody.id))
@@ -367,7 +367,7 @@ def get_paper_file(session: Session, *, actor: Actor | None, paper_id: int) -> P
 
     ``actor`` None is the command line, run by the operator."""
     if actor is not None:
-        require(actor, Operation.VIEW_PAPERS, what="download board papers")
+        require(actor, Operation.VIEW_PAPERS)
     stored = session.get(StoredPaper, paper_id)
     if stored is None:
         raise PaperError(f"there is no stored paper number {paper_id}")

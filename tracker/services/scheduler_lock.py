@@ -23,7 +23,6 @@ a scheduler is running, where, and since when. The heartbeat is information, not
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import socket
@@ -39,7 +38,8 @@ from sqlmodel import Session
 from tracker.models import Lease
 
 LEASE_NAME = "scheduler"
-HEARTBEAT_TTL = timedelta(minutes=3)
+# How long past its next expected heartbeat a scheduler still counts as alive.
+HEARTBEAT_MARGIN = timedelta(minutes=2)
 # A fixed 64-bit key: "the tracker's scheduler" on whichever database the engine points at.
 _ADVISORY_KEY = int.from_bytes(
     hashlib.sha256(b"send-action-tracker:scheduler").digest()[:8], "big", signed=True
@@ -115,6 +115,8 @@ class _FileLock:
         self._file: IO[str] | None = None
 
     def try_acquire(self) -> bool:
+        import fcntl  # POSIX only; imported here so the rest of this module works anywhere
+
         try:
             handle = self._path.open("a+", encoding="utf-8")
         except OSError as exc:
@@ -141,6 +143,8 @@ class _FileLock:
         return self._file is not None
 
     def release(self) -> None:
+        import fcntl
+
         if self._file is not None:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
             self._file.close()
@@ -210,18 +214,24 @@ def _heartbeat_hint(engine: Engine) -> str:
 class SchedulerStatus:
     holder: str
     started_at: datetime
-    last_seen: datetime
+    expires_at: datetime  # alive until then, unless it beats again
     alive: bool
 
 
-def record_heartbeat(session: Session, *, holder: str, started_at: datetime, now: datetime) -> None:
-    """Say this scheduler is alive (upserting the one ``lease`` row named ``scheduler``)."""
+def record_heartbeat(
+    session: Session, *, holder: str, started_at: datetime, expires_at: datetime
+) -> None:
+    """Say this scheduler is alive until ``expires_at`` (upserting the ``scheduler`` lease).
+
+    The scheduler passes its next heartbeat plus a margin, so the night's pause between 01:00
+    and 03:00 does not make a running scheduler look dead.
+    """
     lease = session.get(Lease, LEASE_NAME)
     if lease is None:
-        lease = Lease(name=LEASE_NAME, holder=holder)
+        lease = Lease(name=LEASE_NAME, holder=holder[:200])
     lease.holder = holder[:200]
     lease.acquired_at = started_at
-    lease.expires_at = now + HEARTBEAT_TTL
+    lease.expires_at = expires_at
     session.add(lease)
 
 
@@ -240,6 +250,6 @@ def read_scheduler_status(session: Session, *, now: datetime) -> SchedulerStatus
     return SchedulerStatus(
         holder=lease.holder,
         started_at=lease.acquired_at,
-        last_seen=lease.expires_at - HEARTBEAT_TTL,
+        expires_at=lease.expires_at,
         alive=lease.expires_at > now,
     )

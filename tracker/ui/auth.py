@@ -48,14 +48,16 @@ def role_words(roles: frozenset[str] | tuple[str, ...]) -> str:
 def show_no_access(*, who: str, reason: str, sign_out: bool) -> None:
     """The whole page an unknown or inactive account sees: who they are and whom to ask."""
     partnership = governance().partnership
-    st.title("No access")
-    st.markdown(
-        f"You are signed in as **{escape_markdown(who)}**, but {reason}.\n\n"
-        f"To be given access, contact {escape_markdown(partnership.contact_name)} at "
-        f"[{escape_markdown(str(partnership.contact_email))}](mailto:{partnership.contact_email})."
-    )
-    if sign_out:
-        st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+    with st.container(border=True, width=640):
+        st.title("No access", anchor=False)
+        st.markdown(
+            f"You are signed in as **{escape_markdown(who)}**, but {reason}.\n\n"
+            f"To be given access, contact {escape_markdown(partnership.contact_name)} at "
+            f"[{escape_markdown(str(partnership.contact_email))}]"
+            f"(mailto:{partnership.contact_email})."
+        )
+        if sign_out:
+            st.button("Sign out", on_click=st.logout, icon=":material/logout:")
 
 
 # --- Entra ID -----------------------------------------------------------------------------
@@ -71,16 +73,24 @@ def _auth_configured() -> bool:
 
 def show_sign_in() -> None:
     partnership = governance().partnership
-    st.title("SEND Partnership Action Tracker")
-    st.markdown(f"**{escape_markdown(partnership.name)}**")
-    st.write("Sign in with your work Microsoft account to update and follow the SEND strategy.")
-    st.button(
-        "Sign in with Microsoft",
-        type="primary",
-        icon=":material/login:",
-        on_click=st.login,
-        args=(PROVIDER,),
-    )
+    with st.container(border=True, width=640):
+        st.title("SEND Partnership Action Tracker", anchor=False)
+        st.markdown(f"**{escape_markdown(partnership.name)}**")
+        st.write("Sign in with your work Microsoft account to update and follow the SEND strategy.")
+        linked = st.query_params.get("action")
+        if linked:
+            # Streamlit's sign-in returns to the app's front page, not to the link followed.
+            st.info(
+                f"You followed a link to action {escape_markdown(linked)}. After signing in, "
+                "open the link again, or choose the action under My actions."
+            )
+        st.button(
+            "Sign in with Microsoft",
+            type="primary",
+            icon=":material/login:",
+            on_click=st.login,
+            args=(PROVIDER,),
+        )
 
 
 def _claims() -> dict[str, Any]:
