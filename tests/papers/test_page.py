@@ -31,7 +31,8 @@ from tests.factories import (
 )
 from tests.ui.support import button, errors, no_exception, shown, titles
 from tracker.db import make_engine, session_scope
-from tracker.services.escalations import list_action_escalations
+from tracker.governance import load_governance
+from tracker.services.escalations import escalate_action, list_action_escalations
 from tracker.services.papers import list_papers
 
 APP = ROOT / "tracker" / "ui" / "app.py"
@@ -212,3 +213,24 @@ def test_a_partner_sees_escalations_but_no_form(open_page: OpenPage) -> None:
     no_exception(at)
     assert shown(at, "P2.3 has not been escalated.")
     assert "escalation.reason.P2.3" not in [t.key for t in at.text_area]
+
+
+def test_a_board_sees_what_was_escalated_to_it_in_the_preview(
+    open_page: OpenPage, db: Engine
+) -> None:
+    with session_scope(db, write=True) as session:
+        escalate_action(
+            session,
+            actor=actor(session, HEAD_OF_SEND),
+            reference="P2.3",
+            reason="EP vacancies need funding.",
+            governance=load_governance(GOVERNANCE_FILE),
+        )
+    at = open_page(SECRETARY_STB)
+
+    at.selectbox(key="papers.board").set_value("send_transformation_board").run()
+
+    no_exception(at)
+    assert shown(at, "Escalations to this board (1)")
+    links = [link.proto.label for link in at.get("page_link")]
+    assert any(label.startswith("P2.3 from the SEND Operations Board") for label in links)

@@ -40,6 +40,7 @@ from tracker.services.papers import (
 )
 from tracker.ui.components import escape_markdown, format_day, rag_label_from_config, style_rag
 from tracker.ui.context import current_actor, engine, governance, settings, today
+from tracker.ui.navigation import page_file
 
 FLASH_KEY = "papers.flash"
 
@@ -152,8 +153,16 @@ def _show_tables(paper: BoardPaper) -> None:
     else:
         st.caption("None.")
     st.markdown(f"**Escalations to this board** ({len(paper.escalations)})")
+    if paper.escalations:
+        st.caption("Close an escalation with the board's decision on the action's Escalation tab.")
     for line in paper.escalations:
-        st.markdown(f"{escape_markdown(line.reference)} from the {escape_markdown(line.from_body)}")
+        raised = format_day(line.raised_on)
+        st.page_link(
+            page_file("register"),
+            label=f"{line.reference} from the {line.from_body}, raised {raised}",
+            query_params={"action": line.reference},
+            icon=":material/arrow_upward:",
+        )
         st.text(line.reason)
 
 

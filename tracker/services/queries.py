@@ -82,13 +82,30 @@ class ActionFilter:
 def cycle_starts(
     session: Session, *, today: date, default_cycle_days: int = DEFAULT_CYCLE_DAYS
 ) -> tuple[dict[int, date], date]:
-    """Each body's current cycle start, and the fallback start for bodies without a calendar."""
+    """Each body's current cycle start, and the fallback start for bodies without a calendar.
+
+    A body without meetings of its own follows the nearest body up its reporting line that has
+    them (the same board whose reminders its actions' owners receive); only when no body up the
+    line meets does the fixed ``default_cycle_days`` fallback apply.
+    """
     rows = session.exec(
         select(Meeting.body_id, func.max(Meeting.window_opens))
         .where(col(Meeting.window_opens) <= today, col(Meeting.cancelled).is_(False))
         .group_by(col(Meeting.body_id))
     ).all()
-    starts = {body_id: start for body_id, start in rows if start is not None}
+    own = {body_id: start for body_id, start in rows if start is not None}
+    parents = dict(session.exec(select(GovernanceBody.id, GovernanceBody.reports_to_id)).all())
+    starts: dict[int, date] = {}
+    for body_id in parents:
+        if body_id is None:
+            continue
+        current: int | None = body_id
+        seen: set[int] = set()
+        while current is not None and current not in own and current not in seen:
+            seen.add(current)
+            current = parents.get(current)
+        if current is not None and current in own:
+            starts[body_id] = own[current]
     return starts, today - timedelta(days=default_cycle_days)
 
 
