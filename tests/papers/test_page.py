@@ -225,6 +225,7 @@ def test_a_board_sees_what_was_escalated_to_it_in_the_preview(
             reference="P2.3",
             reason="EP vacancies need funding.",
             governance=load_governance(GOVERNANCE_FILE),
+            now=datetime(2026, 2, 20, 9, tzinfo=UTC),  # before the pinned today
         )
     at = open_page(SECRETARY_STB)
 
