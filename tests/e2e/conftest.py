@@ -19,7 +19,6 @@ import socket
 import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,10 +79,7 @@ def chromium_path() -> Path:
 @pytest.fixture(scope="session")
 def oidc_provider() -> Iterator[str]:
     """The mock identity provider's base URL, with the test users predefined."""
-    with warnings.catch_warnings():
-        # The mock imports Authlib modules that announce their own deprecation.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from oidc_provider_mock import User, run_server_in_thread
+    from oidc_provider_mock import User, run_server_in_thread
 
     # The provider and the app talk over plain http on this machine only.
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"

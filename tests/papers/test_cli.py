@@ -90,7 +90,7 @@ def test_acceptance_a_paper_for_each_board_opens_and_says_what_it_should(
     summary = table_after(document, headings(document)[3])
     groups = [c.text.split(":")[0] for c in summary.columns[0].cells[1:-1]]
     assert groups == (PRIORITIES if board == "SEND Improvement Board" else WORKSTREAMS)
-    asked = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    asked = [p.text for p in document.paragraphs if p.style and p.style.name == "List Number"]
     assert asked and asked[0].startswith("note the position of the 42 actions")
     pdf_text_seen = pdf_text(convert_to_pdf([written], tmp_path)[0])
     if pdf_text_seen is not None:
@@ -186,7 +186,7 @@ def test_tracker_check_refuses_a_template_missing_a_style(tmp_path: Path) -> Non
     template = docx.Document()
     style = template.styles["List Number"]
     style.element.getparent().remove(style.element)
-    template.save(tmp_path / "letterhead.docx")
+    template.save(str(tmp_path / "letterhead.docx"))
     marker = "      level: workstream\n"
     text = GOVERNANCE_FILE.read_text(encoding="utf-8")
     (tmp_path / "governance.yaml").write_text(

@@ -196,7 +196,7 @@ def test_generating_freezes_each_actions_position_and_is_audited(engine: Engine)
 def test_a_damaged_stored_paper_is_refused_rather_than_served(engine: Engine) -> None:
     info = generate(engine, "SOB", MEETINGS["SOB"][0], by=ADMIN)
     with session_scope(engine, write=True) as session:
-        session.exec(update(StoredPaper).where(col(StoredPaper.id) == info.id).values(content=b"x"))  # type: ignore[call-overload]
+        session.exec(update(StoredPaper).where(col(StoredPaper.id) == info.id).values(content=b"x"))
 
     with pytest.raises(PaperError, match="no longer matches its checksum"):
         download(engine, info.id)
@@ -227,7 +227,7 @@ def _letterhead_template(path: Path) -> None:
     document.sections[0].header.paragraphs[0].text = LETTERHEAD
     document.styles["Normal"].font.name = "Georgia"
     document.styles["Normal"].font.size = Pt(11)
-    document.save(path)
+    document.save(str(path))
 
 
 def _governance_with_template(folder: Path, template: str) -> Path:
@@ -258,7 +258,7 @@ def test_a_template_missing_a_style_stops_generation_naming_it(
     document = docx.Document()
     style = document.styles["Table Grid"]
     style.element.getparent().remove(style.element)
-    document.save(tmp_path / "bare.docx")
+    document.save(str(tmp_path / "bare.docx"))
     path = _governance_with_template(tmp_path, "bare.docx")
     config = parse_governance(path.read_text(encoding="utf-8"))
 

@@ -9,6 +9,7 @@ document is rendered from, so the preview and the paper cannot disagree.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -25,7 +26,6 @@ from tracker.papers.boards import (
     list_board_meetings,
     next_meeting_on_or_after,
 )
-from tracker.papers.gather import GatheredPaper
 from tracker.papers.model import BoardPaper
 from tracker.permissions import Actor, Operation, PermissionDenied, can
 from tracker.rules import status_label
@@ -37,12 +37,14 @@ from tracker.services.papers import (
     list_boards,
     list_papers,
     preview_paper,
+    read_inputs_version,
 )
 from tracker.ui.components import escape_markdown, format_day, rag_label_from_config, style_rag
 from tracker.ui.context import current_actor, engine, governance, settings, today
 from tracker.ui.navigation import page_file
 
 FLASH_KEY = "papers.flash"
+PREVIEW_TTL_SECONDS = 600
 
 
 def _now() -> datetime:
@@ -166,8 +168,32 @@ def _show_tables(paper: BoardPaper) -> None:
         st.text(line.reason)
 
 
-def _show_preview(gathered: GatheredPaper) -> None:
-    paper = gathered.paper
+@st.cache_data(ttl=PREVIEW_TTL_SECONDS, max_entries=32, show_spinner="Gathering the paper…")
+def _preview(
+    database_url: str,
+    board_key: str,
+    meeting_date: date,
+    day: date,
+    version: tuple[int, ...],
+    _actor: Actor,
+    _now: datetime,
+) -> BoardPaper:
+    """The paper as it would be generated now, without its register (the preview does not show
+    it). Kept per board, meeting, day and version of the data: everyone allowed here sees the
+    same paper, and any change to what it is gathered from changes ``version``."""
+    with session_scope(engine()) as session:
+        gathered = preview_paper(
+            session,
+            actor=_actor,
+            governance=governance(),
+            board_ref=board_key,
+            meeting_date=meeting_date,
+            now=_now,
+        )
+    return dataclasses.replace(gathered.paper, actions=())
+
+
+def _show_preview(paper: BoardPaper) -> None:
     st.subheader("Preview")
     st.caption(
         f"As the paper stands if generated now: information as at the paper deadline, "
@@ -271,20 +297,23 @@ def main() -> None:
     ):
         _generate(actor, board, meeting)
     _show_versions(actor, board, meeting)
+    now = _now()
     try:
         with session_scope(engine()) as session:
-            gathered = preview_paper(
-                session,
-                actor=actor,
-                governance=governance(),
-                board_ref=board.key,
-                meeting_date=meeting.meeting_date,
-                now=_now(),
-            )
+            version = read_inputs_version(session)
+        paper = _preview(
+            settings().database_url,
+            board.key,
+            meeting.meeting_date,
+            now.date(),
+            (*version, hash(governance().model_dump_json())),
+            actor,
+            now,
+        )
     except PaperError as exc:
         st.error(escape_markdown(str(exc)))
         return
-    _show_preview(gathered)
+    _show_preview(paper)
 
 
 main()

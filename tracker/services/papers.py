@@ -29,7 +29,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from tracker.governance import GovernanceConfig
-from tracker.models import GovernanceBody, PaperSnapshot, Person, StoredPaper
+from tracker.models import (
+    Action,
+    ActionUpdate,
+    AuditLog,
+    Escalation,
+    GovernanceBody,
+    MeasureValue,
+    PaperSnapshot,
+    Person,
+    StoredPaper,
+    SuccessMeasure,
+)
 from tracker.papers import PaperTemplate, TemplateError, load_template, render_board_paper_bytes
 from tracker.papers.boards import (
     PaperBoard,
@@ -151,6 +162,30 @@ def preview_paper(
         meeting_date=meeting_date,
         now=now or datetime.now(UTC),
     )
+
+
+def read_inputs_version(session: Session) -> tuple[int, ...]:
+    """A fingerprint of everything a paper is gathered from, for caching a preview.
+
+    Any update, edit, escalation, stored paper, measure value or governance change moves one
+    of these (most of them write an audit row too); each is an index look-up or one small
+    aggregate, so asking costs milliseconds where gathering a large paper costs a second."""
+    figures = (
+        sa_select(func.max(col(AuditLog.id))),
+        sa_select(func.max(col(ActionUpdate.id))),
+        sa_select(func.count(), func.coalesce(func.sum(col(Action.version)), 0)).select_from(
+            Action
+        ),
+        sa_select(func.max(col(Escalation.id)), func.count(col(Escalation.resolved_at))),
+        sa_select(func.max(col(StoredPaper.id))),
+        sa_select(func.max(col(MeasureValue.id)), func.count(col(MeasureValue.id))),
+        sa_select(func.coalesce(func.sum(col(SuccessMeasure.version)), 0)),
+    )
+    version: list[int] = []
+    for query in figures:
+        row: Any = session.exec(query).one()  # type: ignore[call-overload]
+        version.extend(int(value or 0) for value in row)
+    return tuple(version)
 
 
 def paper_filename(board: PaperBoard, meeting_date: date, version: int) -> str:

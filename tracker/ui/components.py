@@ -115,7 +115,7 @@ def style_rag(frame: pd.DataFrame, config: GovernanceConfig, column: str = "RAG"
 ACTION_COLUMNS: dict[str, Any] = {
     "Ref": st.column_config.TextColumn("Ref", width="small", help="Action reference"),
     "RAG": st.column_config.TextColumn("RAG", width="small", help="The owner's rating"),
-    "Action": st.column_config.TextColumn("Action", width="medium"),
+    "Action": st.column_config.TextColumn("Action", width=320),
     "Due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
     "Last updated": st.column_config.DateColumn("Last updated", format="D MMM YYYY"),
     "Flags": st.column_config.TextColumn("Flags", help="Derived by the system, not the owner"),
