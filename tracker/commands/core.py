@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from tracker.commands import app
 from tracker.commands.common import cli_session, engine_for, fail, load_settings, parse_day
+from tracker.db import mask_url
 from tracker.governance import GovernanceError, current_governance, load_governance
 from tracker.services.bootstrap import initialise_database, status_summary
 from tracker.services.papers import check_paper_settings
@@ -129,6 +129,8 @@ def run(
         "--browser.gatherUsageStats",
         "false",
     ]
-    typer.echo(f"Serving on http://{address}:{port} (database {settings.database_url})")
+    typer.echo(f"Serving on http://{address}:{port} (database {mask_url(settings.database_url)})")
+    sys.stdout.flush()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    raise typer.Exit(subprocess.call(command, env=env))
+    # Become Streamlit rather than wait on it, so a signal to this process stops the server.
+    os.execve(sys.executable, command, env)  # noqa: S606  (fixed argv, no shell)
