@@ -39,7 +39,9 @@ def test_reseeding_never_overwrites_what_users_changed(sqlite_engine) -> None:
         action.due_date = action.due_date.replace(year=2030)
         session.add(action)
         removed = session.exec(select(Action).where(Action.reference == "P5.12")).one()
-        for link in session.exec(select(MeasureAction).where(MeasureAction.action_id == removed.id)):
+        for link in session.exec(
+            select(MeasureAction).where(MeasureAction.action_id == removed.id)
+        ):
             session.delete(link)
         session.flush()
         session.delete(removed)

@@ -7,8 +7,10 @@ under Escalations until its secretary closes it with a decision.
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 
+import docx
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
@@ -22,7 +24,8 @@ from tests.factories import (
     SECRETARY_STB,
     actor,
 )
-from tests.papers.scenario import MEETINGS, gather, governance
+from tests.papers.readback import table_after
+from tests.papers.scenario import MEETINGS, gather, generate, governance
 from tracker.db import session_scope
 from tracker.models import Action, GovernanceBody
 from tracker.permissions import PermissionDenied
@@ -34,6 +37,7 @@ from tracker.services.escalations import (
     list_action_escalations,
     resolve_escalation,
 )
+from tracker.services.papers import get_paper_file
 from tracker.services.queries import audit_trail
 
 RAISED = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
@@ -231,3 +235,21 @@ def test_closing_needs_the_boards_decision(engine: Engine) -> None:
 
     with pytest.raises(EscalationError, match="Record the board's decision"):
         close(engine, row.id, ADMIN, " ")
+
+
+def test_the_receiving_boards_word_paper_lists_the_escalation(engine: Engine) -> None:
+    escalate(engine, "P2.3", HEAD_OF_SEND, "EP vacancies need a funding decision.")
+
+    info = generate(engine, "STB", MEETINGS["STB"][1])
+
+    with session_scope(engine) as session:
+        content = get_paper_file(session, actor=None, paper_id=info.id).content
+    table = table_after(docx.Document(io.BytesIO(content)), "Escalations")
+    assert [c.text for c in table.rows[1].cells] == [
+        "P2.3",
+        "Build capacity in the SEND and Educational Psychology service to improve timeliness "
+        "of ECHPs and Annual Reviews.",
+        "Head of SEND Service, SEND Operations Board",
+        "20 Apr 2026",
+        "EP vacancies need a funding decision.",
+    ]

@@ -235,3 +235,14 @@ def test_a_board_sees_what_was_escalated_to_it_in_the_preview(
     assert shown(at, "Escalations to this board (1)")
     links = [link.proto.label for link in at.get("page_link")]
     assert any(label.startswith("P2.3 from the SEND Operations Board") for label in links)
+
+
+def test_the_preview_follows_a_new_update_at_once(open_page: OpenPage, db: Engine) -> None:
+    at = open_page(SECRETARY_SIB)
+    assert metrics(at)["Red"] == "0"
+
+    add_update(db, "P3.1", rag="red", commentary="Stalled.", at=datetime(2026, 2, 25, tzinfo=UTC))
+    at.run()
+
+    assert metrics(at)["Red"] == "1"
+    assert shown(at, "Exceptions (1)")

@@ -16,6 +16,8 @@ import docx
 import pytest
 from docx.document import Document
 from docx.shared import Pt
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
@@ -28,6 +30,7 @@ from tests.factories import (
     SECRETARY_SIB,
     SECRETARY_SOB,
     actor,
+    add_update,
 )
 from tests.papers.libreoffice import convert_to_pdf, pdf_text
 from tests.papers.readback import column, fill, headings, table_after
@@ -44,6 +47,12 @@ from tracker.governance import parse_governance
 from tracker.models import AuditLog, PaperSnapshot, StoredPaper
 from tracker.papers.boards import PaperError
 from tracker.permissions import PermissionDenied
+from tracker.rules import clean_text
+from tracker.services.escalations import (
+    escalate_action,
+    list_action_escalations,
+    resolve_escalation,
+)
 from tracker.services.papers import StoredPaperInfo, get_paper_file, list_papers
 from tracker.services.queries import summarise_rag
 
@@ -290,3 +299,36 @@ def test_every_generated_paper_opens_in_libreoffice(
         assert BOARD_NAMES[board] in text
         assert "RAG rating key" in text
         assert "Page 1 of" in text
+
+
+TYPED = st.text(st.characters(codec="utf-8"), min_size=1, max_size=300)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(commentary=TYPED, reason=TYPED)
+def test_nothing_typed_into_the_tracker_stops_a_paper(
+    sqlite_engine: Engine, commentary: str, reason: str
+) -> None:
+    assume(clean_text(commentary) and clean_text(reason))
+    add_update(sqlite_engine, "P2.3", rag="amber", commentary=commentary)
+    with session_scope(sqlite_engine, write=True) as session:
+        admin = actor(session, ADMIN)
+        # The database outlives one example: close earlier escalations so this one goes to the
+        # Transformation Board again rather than further up.
+        for earlier in list_action_escalations(session, reference="P2.3"):
+            if earlier.is_open:
+                resolve_escalation(session, actor=admin, escalation_id=earlier.id, resolution="x")
+        escalate_action(
+            session, actor=admin, reference="P2.3", reason=reason, governance=governance()
+        )
+
+    info = generate(sqlite_engine, "STB", None)
+
+    document = open_paper(sqlite_engine, info)
+    exceptions = table_after(document, "Exceptions: actions rated Red or Amber")
+    assert exceptions.rows[1].cells[0].text == "P2.3"
+    assert table_after(document, "Escalations").rows[1].cells[0].text == "P2.3"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker.commands import app
 from tracker.commands.common import cli_session, fail, load_settings
@@ -83,7 +83,7 @@ def paper(
             content = get_paper_file(session, actor=None, paper_id=info.id).content
     except PaperError as exc:
         fail(str(exc))
-    except OperationalError as exc:
+    except (OperationalError, ProgrammingError) as exc:
         fail(f"cannot use the database (has `tracker init` been run?): {exc.orig}")
     target = _target(output, info.filename)
     try:

@@ -58,6 +58,7 @@ from tracker.services.audit import record_change
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CLI_LABEL = "tracker paper"
 AUDIT_ENTITY = "board_paper"
+TITLE_LIMIT = 300  # the board_paper.title column
 _UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9]+")
 
 
@@ -282,7 +283,7 @@ def _store(
             meeting_date=meeting.meeting_date,
             paper_deadline=meeting.paper_deadline,
             version=version,
-            title=gathered.paper.title,
+            title=gathered.paper.title[:TITLE_LIMIT],
             filename=paper_filename(board, meeting.meeting_date, version),
             checksum=hashlib.sha256(content).hexdigest(),
             size_bytes=len(content),
