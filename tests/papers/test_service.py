@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -301,6 +302,7 @@ def test_every_generated_paper_opens_in_libreoffice(
         assert "Page 1 of" in text
 
 
+BEFORE_DEADLINE = datetime(2026, 4, 20, 9, tzinfo=UTC)
 TYPED = st.text(st.characters(codec="utf-8"), min_size=1, max_size=300)
 
 
@@ -314,7 +316,7 @@ def test_nothing_typed_into_the_tracker_stops_a_paper(
     sqlite_engine: Engine, commentary: str, reason: str
 ) -> None:
     assume(clean_text(commentary) and clean_text(reason))
-    add_update(sqlite_engine, "P2.3", rag="amber", commentary=commentary)
+    add_update(sqlite_engine, "P2.3", rag="amber", commentary=commentary, at=BEFORE_DEADLINE)
     with session_scope(sqlite_engine, write=True) as session:
         admin = actor(session, ADMIN)
         # The database outlives one example: close earlier escalations so this one goes to the
@@ -326,7 +328,7 @@ def test_nothing_typed_into_the_tracker_stops_a_paper(
             session, actor=admin, reference="P2.3", reason=reason, governance=governance()
         )
 
-    info = generate(sqlite_engine, "STB", None)
+    info = generate(sqlite_engine, "STB", MEETINGS["STB"][1])
 
     document = open_paper(sqlite_engine, info)
     exceptions = table_after(document, "Exceptions: actions rated Red or Amber")

@@ -22,9 +22,10 @@ Rendering never queries, so everything the renderer prints is in the returned va
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -104,19 +105,8 @@ def gather_board_paper(
     baseline = _baseline(session, board, meeting, previous, states, zone, now)
     movement = compare_positions(tracked, baseline)
     counted = [t for t in tracked if t.state.status != ActionStatus.WITHDRAWN.value]
-    open_lines = [t.line for t in counted if t.state.status not in CLOSED_STATUSES]
-    exceptions = _exceptions(open_lines, config.level)
-    overdue = sorted(
-        (line for line in open_lines if line.days_overdue is not None),
-        key=lambda line: -(line.days_overdue or 0),
-    )
-    completed = _completed(counted, baseline, {i.reference for i in movement.completed})
     due_until = upcoming.meeting_date if upcoming else _cycle_end(governance, meeting)
-    due_next = [
-        line
-        for line in open_lines
-        if line.due_date is not None and deadline <= line.due_date < due_until
-    ]
+    lines = _choose_lines(counted, config.level, baseline, movement, deadline, due_until)
     escalations = _escalations(session, board, now, ZoneInfo(zone))
     measures = _measures(session, deadline) if model.MEASURES in sections else ()
     groups, group_of = _groups(session, config.level)
@@ -160,10 +150,10 @@ def gather_board_paper(
         executive_summary=write_executive_summary(facts),
         summary_rows=summary_rows,
         movement=movement,
-        exceptions=tuple(exceptions),
-        overdue=tuple(overdue),
-        completed_since_last=tuple(completed),
-        due_before_next=tuple(due_next),
+        exceptions=lines.exceptions,
+        overdue=lines.overdue,
+        completed_since_last=lines.completed,
+        due_before_next=lines.due_next,
         escalations=escalations,
         measures=measures,
         actions=tuple(t.line for t in tracked),
@@ -264,21 +254,42 @@ def _baseline(
     return Baseline("history", previous.meeting_date, previous.paper_deadline, None, before)
 
 
-def _exceptions(lines: Sequence[ActionLine], level: model.Level) -> list[ActionLine]:
-    """Red first, then Amber (or, at strategic level, overdue), each in register order."""
-    reds = [line for line in lines if line.rag == Rag.RED.value]
+class _Lines(NamedTuple):
+    exceptions: tuple[ActionLine, ...]
+    overdue: tuple[ActionLine, ...]
+    completed: tuple[ActionLine, ...]
+    due_next: tuple[ActionLine, ...]
+
+
+def _choose_lines(
+    counted: list[Tracked],
+    level: model.Level,
+    baseline: Baseline,
+    movement: model.Movement,
+    deadline: date,
+    due_until: date,
+) -> _Lines:
+    """Which actions each list section prints, in the order it prints them."""
+    open_lines = [t.line for t in counted if t.state.status not in CLOSED_STATUSES]
+    reds = [line for line in open_lines if line.rag == Rag.RED.value]
     if level == "strategic":
-        others = [line for line in lines if line.rag != Rag.RED.value and line.days_overdue]
+        others = [line for line in open_lines if line.rag != Rag.RED.value and line.days_overdue]
     else:
-        others = [line for line in lines if line.rag == Rag.AMBER.value]
-    return reds + others
-
-
-def _completed(counted: list[Tracked], baseline: Baseline, moved: set[str]) -> list[ActionLine]:
+        others = [line for line in open_lines if line.rag == Rag.AMBER.value]
+    overdue = sorted(
+        (line for line in open_lines if line.days_overdue is not None),
+        key=lambda line: -(line.days_overdue or 0),
+    )
     done = [t.line for t in counted if t.state.status == ActionStatus.COMPLETE.value]
-    if baseline.kind == "none":
-        return done
-    return [line for line in done if line.reference in moved]
+    if baseline.kind != "none":
+        moved = {item.reference for item in movement.completed}
+        done = [line for line in done if line.reference in moved]
+    due_next = [
+        line
+        for line in open_lines
+        if line.due_date is not None and deadline <= line.due_date < due_until
+    ]
+    return _Lines(tuple(reds + others), tuple(overdue), tuple(done), tuple(due_next))
 
 
 def _cycle_end(governance: GovernanceConfig, meeting: BoardMeeting) -> date:
