@@ -286,7 +286,7 @@ class _RowChecker:
         self.problems: list[RowProblem] = []
         self.seen: dict[tuple[str, date], int] = {}
 
-    def cell(self, row: tuple[Any, ...], field: str) -> Any:
+    def raw_value(self, row: tuple[Any, ...], field: str) -> Any:
         index = self.sheet.columns[field][0] if field in self.sheet.columns else None
         return row[index] if index is not None and index < len(row) else None
 
@@ -306,9 +306,9 @@ class _RowChecker:
             ("period_label", parse_text),
         ):
             try:
-                parsed[field] = parse(self.cell(row, field))
+                parsed[field] = parse(self.raw_value(row, field))
             except CellError as error:
-                self.problem(number, field, self.cell(row, field), str(error))
+                self.problem(number, field, self.raw_value(row, field), str(error))
         if len(self.problems) > before or measure is None:
             return None
         try:
@@ -323,12 +323,12 @@ class _RowChecker:
         except ValidationFailed as failed:
             for key, message in failed.errors.items():
                 field = _FIELD_OF_ERROR.get(key, key)
-                self.problem(number, field, self.cell(row, field), message)
+                self.problem(number, field, self.raw_value(row, field), message)
             return None
         return self._unique(number, row, measure, clean)
 
     def _measure(self, number: int, row: tuple[Any, ...]) -> SuccessMeasure | None:
-        cell = self.cell(row, "measure")
+        cell = self.raw_value(row, "measure")
         try:
             text = parse_text(cell)
         except CellError as error:
@@ -356,7 +356,7 @@ class _RowChecker:
         if key in self.seen:
             when = f"{clean.period_end:%d %b %Y}"
             message = f"{measure.reference} for {when} is also in row {self.seen[key]}"
-            self.problem(number, "period", self.cell(row, "period"), message)
+            self.problem(number, "period", self.raw_value(row, "period"), message)
             return None
         self.seen[key] = number
         return measure, clean
