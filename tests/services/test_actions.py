@@ -40,7 +40,7 @@ DUE = date(2026, 6, 30)
         (
             UpdateForm(rag="amber", status="in_progress", commentary="   "),
             "commentary",
-            "commentary is required for a Amber rating",
+            "commentary is required for an Amber rating",
         ),
         (
             UpdateForm(rag="green", status="complete", commentary=None),
@@ -96,6 +96,69 @@ def test_invalid_updates_name_the_field(form: UpdateForm, field: str, message: s
 )
 def test_valid_updates(form: UpdateForm, expected_rag: str | None) -> None:
     assert validate_update(form, current_due=DUE).rag == expected_rag
+
+
+@pytest.mark.parametrize(
+    ("revised", "message"),
+    [
+        (date(2026, 11, 27), "a revised due date cannot be in the past"),
+        (date(2025, 8, 1), "a revised due date cannot be in the past"),
+    ],
+)
+def test_revised_due_dates_must_be_in_the_future(revised: date, message: str) -> None:
+    form = UpdateForm(
+        rag="amber",
+        status="in_progress",
+        commentary="Slipping",
+        revised_due_date=revised,
+        due_date_reason="Recruitment delay",
+    )
+    with pytest.raises(ValidationFailed) as excinfo:
+        validate_update(
+            form, current_due=DUE, start_date=date(2025, 9, 1), today=date(2026, 11, 28)
+        )
+    assert excinfo.value.errors["revised_due_date"] == message
+
+
+def test_revised_due_date_before_the_start_is_refused() -> None:
+    form = UpdateForm(
+        rag="green", status="in_progress", revised_due_date=date(2025, 8, 1), due_date_reason="Typo"
+    )
+    with pytest.raises(ValidationFailed) as excinfo:
+        validate_update(form, current_due=DUE, start_date=date(2025, 9, 1), today=date(2025, 7, 1))
+    assert "before the action's start" in excinfo.value.errors["revised_due_date"]
+
+
+def test_owners_cannot_withdraw_or_reopen_their_actions(engine) -> None:
+    with session_scope(engine) as session:
+        owner = owner_of(session, "P2.5")
+    with pytest.raises(PermissionDenied), session_scope(engine, write=True) as session:
+        record_update(
+            session,
+            actor=owner,
+            reference="P2.5",
+            seen_version=1,
+            form=UpdateForm(rag="green", status="withdrawn", commentary="Not needed"),
+        )
+    with session_scope(engine, write=True) as session:
+        withdraw_action(
+            session,
+            actor=actor(session, ADMIN),
+            reference="P2.5",
+            seen_version=1,
+            reason="Superseded by the capital programme",
+        )
+    with pytest.raises(PermissionDenied), session_scope(engine, write=True) as session:
+        record_update(
+            session,
+            actor=owner,
+            reference="P2.5",
+            seen_version=2,
+            form=UpdateForm(rag="green", status="in_progress"),
+        )
+    with session_scope(engine) as session:
+        action = get_action(session, "P2.5")
+        assert (action.status, action.rag) == ("withdrawn", None)
 
 
 def test_xml_forbidden_characters_are_stripped_and_the_rest_kept() -> None:

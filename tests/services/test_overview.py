@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, update
 
-from tests.factories import add_update
+from tests.factories import ADMIN, add_update
 from tracker.db import session_scope
 from tracker.models import Action
 from tracker.services.overview import (
@@ -27,7 +27,7 @@ def test_headline_agrees_with_the_register(engine: Engine) -> None:
         engine, "P1.2", rag="red", commentary="Off track.", at=datetime(2026, 9, 21, tzinfo=UTC)
     )
     add_update(engine, "P1.3", rag="blue", status="complete", commentary="Done.")
-    add_update(engine, "P1.4", rag=None, status="withdrawn", commentary="Merged.")
+    add_update(engine, "P1.4", rag=None, status="withdrawn", commentary="Merged.", by=ADMIN)
     with session_scope(engine) as session:
         headline = summarise_headline(session, today=TODAY)
         rows = [r for r in list_actions(session, today=TODAY) if r.status != "withdrawn"]
@@ -60,7 +60,9 @@ def test_overdue_exceptions_most_days_first_and_capped(engine: Engine) -> None:
 def test_red_exceptions_are_open_red_actions_with_commentary(engine: Engine) -> None:
     add_update(engine, "P2.3", rag="red", commentary="Stalled.", path_to_green="Agency cover.")
     add_update(engine, "P2.4", rag="red", commentary="Blocked.")
-    add_update(engine, "P2.4", rag=None, status="withdrawn", commentary="No longer needed.")
+    add_update(
+        engine, "P2.4", rag=None, status="withdrawn", commentary="No longer needed.", by=ADMIN
+    )
     with session_scope(engine) as session:
         red = list_red_exceptions(session, today=TODAY)
     assert red.total == 1
@@ -95,6 +97,7 @@ def test_rating_at_each_month_end_comes_from_the_history(engine: Engine) -> None
         rag=None,
         status="withdrawn",
         commentary="Gone.",
+        by=ADMIN,
         at=datetime(2026, 9, 5, tzinfo=UTC),
     )
     add_update(

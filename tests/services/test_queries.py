@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from tests.factories import add_update
 from tracker.db import session_scope
 from tracker.services.queries import (
@@ -90,3 +92,14 @@ def test_register_filters(engine) -> None:
         assert [r.reference for r in found] == ["P4.2"]
         p4 = list_actions(session, today=today, filters=ActionFilter(priority=4))
         assert [r.reference for r in p4] == [f"P4.{n}" for n in range(1, 12)]
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [("_", []), ("1_0", []), ("0%", ["P3.5"]), ("%", ["P3.5"])],
+)
+def test_search_treats_wildcards_literally(engine, search: str, expected: list[str]) -> None:
+    add_update(engine, "P3.5", rag="amber", commentary="Directory 100% drafted")
+    with session_scope(engine) as session:
+        found = list_actions(session, today=date(2026, 1, 1), filters=ActionFilter(search=search))
+    assert [r.reference for r in found] == expected

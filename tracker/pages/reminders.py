@@ -238,7 +238,7 @@ def main() -> None:
     st.title("Reminders and mail", anchor=False)
     actor = current_actor()
     try:
-        require(actor, Operation.MANAGE_MAIL, what="reminders and mail")
+        require(actor, Operation.MANAGE_MAIL)
     except PermissionDenied as exc:
         st.error(escape_markdown(str(exc)))
         return

@@ -105,7 +105,13 @@ def may_update(session: Session, actor: Actor, action: Action) -> bool:
     )
 
 
-def validate_update(form: UpdateForm, *, current_due: date | None) -> CleanUpdate:
+def validate_update(
+    form: UpdateForm,
+    *,
+    current_due: date | None,
+    start_date: date | None = None,
+    today: date | None = None,
+) -> CleanUpdate:
     """Check an update as the business rules require; raise ValidationFailed listing all faults."""
     errors: dict[str, str] = {}
     texts: dict[str, str | None] = {}
@@ -131,7 +137,10 @@ def validate_update(form: UpdateForm, *, current_due: date | None) -> CleanUpdat
     if rag is None and status not in (ActionStatus.WITHDRAWN.value, ActionStatus.COMPLETE.value):
         errors.setdefault("rag", "choose a RAG rating")
     if rag in (Rag.RED.value, Rag.AMBER.value) and not texts["commentary"]:
-        errors.setdefault("commentary", f"commentary is required for a {rag_label(rag)} rating")
+        article = "an" if rag == Rag.AMBER.value else "a"
+        errors.setdefault(
+            "commentary", f"commentary is required for {article} {rag_label(rag)} rating"
+        )
     if rag == Rag.RED.value and not texts["path_to_green"]:
         errors.setdefault("path_to_green", "a path to green is required for a Red rating")
     if status == ActionStatus.COMPLETE.value:
@@ -148,8 +157,15 @@ def validate_update(form: UpdateForm, *, current_due: date | None) -> CleanUpdat
         revised = None
     if revised is not None and not texts["due_date_reason"]:
         errors["due_date_reason"] = "moving the due date needs a reason"
+    if revised is not None and today is not None and revised < today:
+        errors["revised_due_date"] = "a revised due date cannot be in the past"
+    elif revised is not None and start_date is not None and revised < start_date:
+        errors["revised_due_date"] = "a revised due date cannot be before the action's start"
     if errors:
         raise ValidationFailed(errors)
+    if status == ActionStatus.WITHDRAWN.value:
+        # A withdrawn action is no longer delivered, so it carries no rating.
+        rag = None
     return CleanUpdate(
         rag=Rag.BLUE.value if status == ActionStatus.COMPLETE.value else rag,
         status=status,
@@ -211,12 +227,18 @@ def record_update(
         Operation.UPDATE_ACTION,
         is_owner=action.owner_id == actor.person_id,
         is_workstream_lead=is_workstream_lead(session, actor, action),
-        what=f"update {action.reference}",
+        what=action.reference,
     )
+    withdrawing = (form.status or "").strip().lower() == ActionStatus.WITHDRAWN.value
+    if withdrawing or action.status == ActionStatus.WITHDRAWN.value:
+        # Taking an action out of the plan, or bringing it back, is the plan's keeper's call.
+        require(actor, Operation.MANAGE_ACTIONS, what=action.reference)
     if action.version != seen_version:
         raise _conflict(session, action.id or 0)
-    clean = validate_update(form, current_due=action.due_date)
     now = now or datetime.now(UTC)
+    clean = validate_update(
+        form, current_due=action.due_date, start_date=action.start_date, today=now.date()
+    )
     values: dict[str, Any] = {
         "rag": clean.rag,
         "status": clean.status,
@@ -318,7 +340,7 @@ def _clean_fields(fields: ActionFields) -> dict[str, Any]:
 
 
 def create_action(session: Session, *, actor: Actor, fields: ActionFields) -> Action:
-    require(actor, Operation.MANAGE_ACTIONS, what="create actions")
+    require(actor, Operation.MANAGE_ACTIONS)
     values = _clean_fields(fields)
     exists = session.exec(select(Action.id).where(Action.reference == values["reference"])).first()
     if exists is not None:
@@ -357,7 +379,7 @@ def edit_action(
     reason: str | None = None,
 ) -> Action:
     """Change an action's details (administrators); audited field by field."""
-    require(actor, Operation.MANAGE_ACTIONS, what="edit actions")
+    require(actor, Operation.MANAGE_ACTIONS, what=reference)
     action = get_action(session, reference)
     values = _clean_fields(fields)
     if values["reference"] != action.reference:
@@ -387,7 +409,7 @@ def edit_action(
 def reassign_action(
     session: Session, *, actor: Actor, reference: str, seen_version: int, owner_id: int
 ) -> Action:
-    require(actor, Operation.MANAGE_ACTIONS, what="reassign actions")
+    require(actor, Operation.MANAGE_ACTIONS, what=reference)
     action = get_action(session, reference)
     new_owner = session.get(Person, owner_id)
     if new_owner is None or not new_owner.active:
@@ -413,13 +435,11 @@ def withdraw_action(
     session: Session, *, actor: Actor, reference: str, seen_version: int, reason: str
 ) -> ActionUpdate:
     """Withdraw an action (administrators): recorded as an update, so the reason is evidence."""
-    require(actor, Operation.MANAGE_ACTIONS, what="withdraw actions")
-    action = get_action(session, reference)
+    require(actor, Operation.MANAGE_ACTIONS, what=reference)
+    get_action(session, reference)  # a clear "no such action" before checking the reason
     if not clean_text(reason):
         raise ValidationFailed({"reason": "say why the action is withdrawn"})
-    form = UpdateForm(rag=action.rag, status=ActionStatus.WITHDRAWN.value, commentary=reason)
-    if action.rag == Rag.BLUE.value:
-        form = UpdateForm(rag=None, status=ActionStatus.WITHDRAWN.value, commentary=reason)
+    form = UpdateForm(rag=None, status=ActionStatus.WITHDRAWN.value, commentary=reason)
     return record_update(
         session, actor=actor, reference=reference, seen_version=seen_version, form=form
     )

@@ -243,7 +243,7 @@ def export_register(
     default_cycle_days: int = DEFAULT_CYCLE_DAYS,
 ) -> ExportFile:
     """The register (every action matching ``filters``) with its latest commentary."""
-    require(actor, Operation.EXPORT_PLAN, what="export the action register")
+    require(actor, Operation.EXPORT_PLAN)
     kind = _check_format(fmt)
     key = RagKey.from_governance(governance)
     rows = list_register_rows(
@@ -316,7 +316,7 @@ def export_history(
     default_cycle_days: int = DEFAULT_CYCLE_DAYS,
 ) -> ExportFile:
     """Every update recorded on the actions matching ``filters``, action by action."""
-    require(actor, Operation.EXPORT_PLAN, what="export the update history")
+    require(actor, Operation.EXPORT_PLAN)
     kind = _check_format(fmt)
     key = RagKey.from_governance(governance)
     query = _filtered(

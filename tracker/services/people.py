@@ -157,7 +157,7 @@ def add_person(
     job_title: str | None = None,
     roles: frozenset[str] = frozenset(),
 ) -> Person:
-    require(actor, Operation.MANAGE_PEOPLE, what="add people")
+    require(actor, Operation.MANAGE_PEOPLE)
     clean_name = clean_text(name, max_length=200)
     if not clean_name:
         raise PersonError("name", "a name is required")
@@ -212,7 +212,7 @@ def _person(session: Session, actor: Actor) -> Person | None:
 
 def set_roles(session: Session, *, actor: Actor, person_id: int, roles: frozenset[str]) -> None:
     """Replace a person's roles, auditing each one added or removed."""
-    require(actor, Operation.MANAGE_PEOPLE, what="change roles")
+    require(actor, Operation.MANAGE_PEOPLE)
     _check_roles(roles)
     person = session.get(Person, person_id)
     if person is None:
@@ -252,7 +252,7 @@ def set_roles(session: Session, *, actor: Actor, person_id: int, roles: frozense
 
 def set_active(session: Session, *, actor: Actor, person_id: int, active: bool) -> None:
     """Deactivate (or reactivate) a person; they keep their history but can no longer sign in."""
-    require(actor, Operation.MANAGE_PEOPLE, what="deactivate people")
+    require(actor, Operation.MANAGE_PEOPLE)
     person = session.get(Person, person_id)
     if person is None:
         raise UnknownPerson(str(person_id))

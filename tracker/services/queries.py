@@ -199,16 +199,23 @@ def _apply_filter(
         query = query.where(_not_updated_clause(starts, fallback))
     if filters.references:
         query = query.where(col(Action.reference).in_(filters.references))
-    if filters.search:
-        needle = f"%{filters.search.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Action.reference).like(needle),
-                func.lower(Action.title).like(needle),
-                func.lower(func.coalesce(Action.latest_commentary, "")).like(needle),
-            )
-        )
+    if filters.search and filters.search.strip():
+        query = query.where(search_condition(filters.search))
     return query
+
+
+def search_condition(search: str) -> Any:
+    """Actions whose reference, title or latest commentary contain ``search`` (any case).
+
+    ``%`` and ``_`` typed by a user are matched literally, not as SQL wildcards.
+    """
+    escaped = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    needle = f"%{escaped}%"
+    return or_(
+        func.lower(col(Action.reference)).like(needle, escape="\\"),
+        func.lower(col(Action.title)).like(needle, escape="\\"),
+        func.lower(func.coalesce(col(Action.latest_commentary), "")).like(needle, escape="\\"),
+    )
 
 
 def list_actions(

@@ -28,7 +28,13 @@ from tracker.models import (
     Workstream,
 )
 from tracker.rules import CLOSED_STATUSES, derive_flags
-from tracker.services.queries import DEFAULT_CYCLE_DAYS, ActionFilter, ActionRow, cycle_starts
+from tracker.services.queries import (
+    DEFAULT_CYCLE_DAYS,
+    ActionFilter,
+    ActionRow,
+    cycle_starts,
+    search_condition,
+)
 
 RegisterOrder = Literal["reference", "due", "overdue", "updated", "rag"]
 _Owner = aliased(Person)
@@ -150,14 +156,7 @@ def filter_conditions(
     if filters.references:
         where.append(col(Action.reference).in_(filters.references))
     if filters.search and filters.search.strip():
-        needle = f"%{filters.search.strip().lower()}%"
-        where.append(
-            or_(
-                func.lower(col(Action.reference)).like(needle),
-                func.lower(col(Action.title)).like(needle),
-                func.lower(func.coalesce(col(Action.latest_commentary), "")).like(needle),
-            )
-        )
+        where.append(search_condition(filters.search))
     return where
 
 
