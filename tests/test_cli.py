@@ -94,3 +94,11 @@ def test_production_refuses_developer_mode() -> None:
     )
     assert result.exit_code == 1
     assert "TRACKER_AUTH=dev is refused" in result.output
+
+
+@pytest.mark.parametrize("url", ["mysql://somewhere/db", "not a url"])
+def test_unusable_database_url_is_one_clear_line(url: str) -> None:
+    result = runner.invoke(app, ["status"], env={"TRACKER_DATABASE_URL": url})
+    assert result.exit_code == 1
+    assert "TRACKER_DATABASE_URL" in result.output
+    assert "Traceback" not in result.output

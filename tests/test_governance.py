@@ -190,3 +190,11 @@ def test_meetings_carry_deadlines_and_windows(sqlite_engine) -> None:
     assert first.paper_deadline is not None and first.window_opens is not None
     assert first.window_opens < first.paper_deadline < first.meeting_date
     assert any(m.meeting_date.isoformat() == "2026-01-07" for m in meetings)
+
+
+def test_unclosed_bracket_points_at_the_line_it_opened() -> None:
+    text = SHIPPED.replace("  timezone: Europe/London\n", "  timezone: [Europe/London\n")
+    with pytest.raises(GovernanceError) as excinfo:
+        parse_governance(text)
+    line = _line_of(text, "timezone: [Europe/London")
+    assert f"while parsing a flow sequence (line {line}, column" in str(excinfo.value)

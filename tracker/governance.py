@@ -258,6 +258,23 @@ def _line_index(text: str) -> dict[Loc, int]:
     return lines
 
 
+def _describe_yaml_error(exc: yaml.YAMLError) -> str:
+    """The parser's problem with its position, and where the construct it was in began.
+
+    An unclosed bracket is only noticed lines later, so the opening line matters most.
+    """
+
+    def at(mark: yaml.Mark | None) -> str:
+        return f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+
+    problem = getattr(exc, "problem", None) or str(exc)
+    text = f"{problem}{at(getattr(exc, 'problem_mark', None))}"
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark is not None:
+        text = f"{context}{at(context_mark)}: {text}"
+    return text
+
+
 def _impossible_dates(text: str) -> list[str]:
     problems: list[str] = []
 
@@ -310,10 +327,7 @@ def parse_governance(text: str, *, source: str = "governance.yaml") -> Governanc
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise GovernanceError(source, [f"not valid YAML: {problem}{where}"]) from None
+        raise GovernanceError(source, [f"not valid YAML: {_describe_yaml_error(exc)}"]) from None
     except ValueError:
         # PyYAML turns 2026-02-30 into a ValueError with no position: find and name it.
         raise GovernanceError(source, _impossible_dates(text)) from None

@@ -11,10 +11,11 @@ from typing import NoReturn
 import typer
 from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session
 
 from tracker.config import Settings
-from tracker.db import get_engine, session_scope
+from tracker.db import get_engine, mask_url, session_scope
 
 
 def fail(message: str, *, code: int = 1) -> NoReturn:
@@ -35,7 +36,20 @@ def load_settings() -> Settings:
 
 
 def engine_for(settings: Settings) -> Engine:
-    return get_engine(settings.database_url)
+    try:
+        return get_engine(settings.database_url)
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
+        fail(
+            f"TRACKER_DATABASE_URL {mask_url_safely(settings.database_url)!r} cannot be used "
+            f"({exc}); use sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@HOST/DB"
+        )
+
+
+def mask_url_safely(url: str) -> str:
+    try:
+        return mask_url(url)
+    except ArgumentError:
+        return "(not a URL)"
 
 
 @contextmanager
