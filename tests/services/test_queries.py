@@ -103,3 +103,13 @@ def test_search_treats_wildcards_literally(engine, search: str, expected: list[s
     with session_scope(engine) as session:
         found = list_actions(session, today=date(2026, 1, 1), filters=ActionFilter(search=search))
     assert [r.reference for r in found] == expected
+
+
+def test_register_columns_line_up_with_action_row_fields() -> None:
+    from dataclasses import fields
+
+    from tracker.services.queries import ActionRow
+    from tracker.services.register import _base_query
+
+    labels = [c.name for c in _base_query().selected_columns]
+    assert [*labels, "flags"] == [f.name for f in fields(ActionRow)]

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import func
-from sqlalchemy import select as sa_select
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, and_, col, or_, select
+from sqlmodel import Session, col, or_, select
 
 from tracker.models import (
     Action,
@@ -30,7 +28,7 @@ from tracker.models import (
     Priority,
     Workstream,
 )
-from tracker.rules import CLOSED_STATUSES, ActionFlags, derive_flags
+from tracker.rules import ActionFlags
 
 RAG_KEYS = ("blue", "green", "amber", "red", "not_rated")
 DEFAULT_CYCLE_DAYS = 42
@@ -109,101 +107,6 @@ def cycle_starts(
     return starts, today - timedelta(days=default_cycle_days)
 
 
-def _register_query() -> Any:
-    # Plain columns, not ORM entities: building 10,000 rows stays cheap. Past sqlmodel.select's
-    # typed overloads, so SQLAlchemy's select; rows are read by label.
-    owner = aliased(Person)
-    return (
-        sa_select(
-            col(Action.id).label("id"),
-            col(Action.reference).label("reference"),
-            col(Action.title).label("title"),
-            col(Priority.number).label("priority_number"),
-            col(Priority.title).label("priority_title"),
-            col(Workstream.name).label("workstream"),
-            col(Action.workstream_id).label("workstream_id"),
-            col(owner.name).label("owner"),
-            col(owner.email).label("owner_email"),
-            col(Action.owner_id).label("owner_id"),
-            func.coalesce(Organisation.short_name, Organisation.name).label("lead_organisation"),
-            col(GovernanceBody.name).label("body"),
-            col(Action.body_id).label("body_id"),
-            col(Action.start_date).label("start_date"),
-            col(Action.due_date).label("due_date"),
-            col(Action.status).label("status"),
-            col(Action.rag).label("rag"),
-            col(Action.latest_commentary).label("commentary"),
-            col(Action.path_to_green).label("path_to_green"),
-            col(Action.next_steps).label("next_steps"),
-            col(Action.last_updated_at).label("last_updated_at"),
-            col(Action.version).label("version"),
-        )
-        .join(Priority, col(Priority.id) == col(Action.priority_id))
-        .outerjoin(Workstream, col(Workstream.id) == col(Action.workstream_id))
-        .outerjoin(owner, col(owner.id) == col(Action.owner_id))
-        .outerjoin(Organisation, col(Organisation.id) == col(Action.lead_organisation_id))
-        .outerjoin(GovernanceBody, col(GovernanceBody.id) == col(Action.body_id))
-        .order_by(col(Priority.number), col(Action.sort_key), col(Action.reference))
-    )
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _not_updated_clause(starts: dict[int, date], fallback: date) -> Any:
-    """SQL for "open, and no update since its body's cycle began" (see ``is_not_updated``)."""
-
-    def stale(since: date) -> Any:
-        return or_(
-            col(Action.last_updated_at).is_(None),
-            col(Action.last_updated_at) < _midnight(since),
-        )
-
-    per_body = [
-        and_(col(Action.body_id) == body_id, stale(start)) for body_id, start in starts.items()
-    ]
-    others = and_(
-        or_(col(Action.body_id).is_(None), col(Action.body_id).not_in(list(starts))),
-        stale(fallback),
-    )
-    return and_(col(Action.status).not_in(CLOSED_STATUSES), or_(*per_body, others))
-
-
-def _apply_filter(
-    query: Any, filters: ActionFilter, today: date, starts: dict[int, date], fallback: date
-) -> Any:
-    if filters.priority is not None:
-        query = query.where(col(Priority.number) == filters.priority)
-    if filters.workstream_id is not None:
-        query = query.where(col(Action.workstream_id) == filters.workstream_id)
-    if filters.body_id is not None:
-        query = query.where(col(Action.body_id) == filters.body_id)
-    if filters.owner_id is not None:
-        query = query.where(col(Action.owner_id) == filters.owner_id)
-    if filters.organisation_id is not None:
-        query = query.where(col(Action.lead_organisation_id) == filters.organisation_id)
-    if filters.rag == "not_rated":
-        query = query.where(col(Action.rag).is_(None))
-    elif filters.rag:
-        query = query.where(col(Action.rag) == filters.rag)
-    if filters.status:
-        query = query.where(col(Action.status) == filters.status)
-    if not filters.include_closed:
-        query = query.where(col(Action.status).not_in(CLOSED_STATUSES))
-    if filters.overdue:
-        query = query.where(
-            col(Action.due_date) < today, col(Action.status).not_in(CLOSED_STATUSES)
-        )
-    if filters.not_updated:
-        query = query.where(_not_updated_clause(starts, fallback))
-    if filters.references:
-        query = query.where(col(Action.reference).in_(filters.references))
-    if filters.search and filters.search.strip():
-        query = query.where(search_condition(filters.search))
-    return query
-
-
 def search_condition(search: str) -> Any:
     """Actions whose reference, title or latest commentary contain ``search`` (any case).
 
@@ -225,24 +128,14 @@ def list_actions(
     filters: ActionFilter | None = None,
     default_cycle_days: int = DEFAULT_CYCLE_DAYS,
 ) -> list[ActionRow]:
-    """The register, filtered, in reference order, each row with its derived flags."""
-    filters = filters or ActionFilter()
-    starts, fallback = cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
-    query = _apply_filter(_register_query(), filters, today, starts, fallback)
-    rows = []
-    # Core execution and positional construction: the labels above are in ActionRow's order.
-    for row in session.connection().execute(query):
-        flags = derive_flags(
-            rag=row.rag,
-            status=row.status,
-            due_date=row.due_date,
-            last_updated=row.last_updated_at,
-            cycle_start=starts.get(row.body_id, fallback),
-            today=today,
-        )
-        values: tuple[Any, ...] = (*row, flags)
-        rows.append(ActionRow(*values))
-    return rows
+    """The whole register, filtered, in reference order, each row with its derived flags."""
+    # The register module owns the one query behind every list of actions (it builds on the
+    # types above, hence the import here rather than at the top).
+    from tracker.services.register import fetch_rows, filter_conditions, load_cycle_starts
+
+    starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
+    where = filter_conditions(filters or ActionFilter(), today=today, starts=starts)
+    return fetch_rows(session, today=today, starts=starts, where=where)
 
 
 def list_overdue_actions(session: Session, *, today: date) -> list[ActionRow]:
