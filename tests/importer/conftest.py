@@ -2,8 +2,9 @@
 
 ``engine`` (from tests/conftest.py) is the seeded strategy, so an import there updates actions in
 place. ``unseeded_engine`` has governance.yaml loaded (organisations, people, bodies,
-workstreams, meetings) but no priorities or actions: what a partnership has before it imports
-its own plan. Both run once on SQLite and once on PostgreSQL.
+workstreams, meetings) and the strategy's five priorities, but no actions or measures: what a
+partnership has before it imports its own plan (priorities are configuration; an import never
+creates them). Both run once on SQLite and once on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from tests.conftest import (
 )
 from tests.factories import ADMIN, actor
 from tracker.db import make_engine, session_scope
+from tracker.models import Priority
+from tracker.seed import load_strategy
 from tracker.services.bootstrap import initialise_database
 from tracker.services.importer import ImportReport, import_plan
 
@@ -36,11 +39,26 @@ SAMPLE = FIXTURES / "send-action-plan-sample.xlsx"
 NOW = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 
 
+def initialise_without_actions(engine: Engine) -> None:
+    """Governance and the strategy's priorities, without its actions and measures."""
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=False)
+    with session_scope(engine, write=True) as session:
+        for item in load_strategy()["priorities"]:
+            session.add(
+                Priority(
+                    number=int(item["number"]),
+                    title=item["title"],
+                    short_title=item.get("short_title"),
+                    ambition=item.get("ambition"),
+                )
+            )
+
+
 @pytest.fixture(scope="session")
 def unseeded_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("unseeded") / "unseeded.db"
     engine = make_engine(f"sqlite:///{path}")
-    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=False)
+    initialise_without_actions(engine)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
@@ -55,7 +73,7 @@ def unseeded_pg_template() -> Iterator[str | None]:
         return
     url = create_pg_database(server)
     engine = make_engine(url)
-    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=False)
+    initialise_without_actions(engine)
     engine.dispose()
     yield make_url(url).database
     drop_pg_database(server, url)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from tests.conftest import GOVERNANCE_FILE
 from tests.factories import add_update, owner_of
 from tests.importer.conftest import NOW, run_import
 from tests.spreadsheets.workbooks import build_xlsx
-from tracker.db import session_scope
+from tracker.db import make_engine, session_scope
 from tracker.models import Action, ActionUpdate, Person, Priority
 from tracker.services.actions import ConflictError, UpdateForm, record_update
 from tracker.services.backup import count_rows
+from tracker.services.bootstrap import initialise_database
 from tracker.services.importer import ImportConflict
 
 HEADER = ("Ref", "Action", "Lead Officer Email", "Target Date", "RAG", "Latest Update")
@@ -138,17 +140,44 @@ def test_unknown_names_are_errors_that_suggest_the_nearest(unseeded_engine: Engi
     assert changes["Governance Board"] == "SEND Operations Board"
 
 
-def test_a_new_priority_is_created_for_an_unknown_priority_number(engine: Engine) -> None:
-    sheet = _sheet(("P6.1", "A sixth priority's first action", None, "31/03/2027", None, None))
-    report = run_import(engine, sheet, commit=True)
-    assert report.priorities == (6,)
-    assert [a.outcome for a in report.actions] == ["create"]
+@pytest.mark.parametrize("commit", [False, True])
+def test_an_unknown_priority_number_is_a_row_error_not_a_new_priority(
+    engine: Engine, commit: bool
+) -> None:
+    before = count_rows(engine)
+    sheet = _sheet(("P9.1", "A ninth priority's first action", None, "31/03/2027", None, None))
+    report = run_import(engine, sheet, commit=commit)
+    assert [(p.row, p.column, p.value, p.message) for p in report.problems] == [
+        (2, "Ref", "P9.1", "priority 9 does not exist; the plan has priorities 1 to 5")
+    ]
+    assert report.actions == () and not report.committed
+    assert "priorities_to_create" not in report.as_dict()
+    assert count_rows(engine) == before
     with session_scope(engine) as session:
-        priority = session.exec(select(Priority).where(Priority.number == 6)).one()
-        action = session.exec(select(Action).where(Action.reference == "P6.1")).one()
-        assert (priority.title, action.priority_id) == ("Priority 6", priority.id)
-        assert (action.due_date, action.original_due_date) == (date(2027, 3, 31),) * 2
-        assert action.status == "not_started" and action.rag is None
+        assert session.exec(select(Priority).where(Priority.number == 9)).first() is None
+
+
+def test_an_unknown_priority_column_value_is_reported_in_that_column(engine: Engine) -> None:
+    header = ("Ref", "Priority", "Action")
+    report = run_import(engine, _sheet(("P6.1", 6, "Sixth"), header=header))
+    assert [(p.column, p.value, p.message) for p in report.problems] == [
+        ("Priority", "6", "priority 6 does not exist; the plan has priorities 1 to 5")
+    ]
+
+
+def test_a_database_without_priorities_says_to_run_tracker_init(empty_db_url: str) -> None:
+    engine = make_engine(empty_db_url)
+    try:
+        initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=False)
+        report = run_import(engine, _sheet(("P1.1", "First", None, None, None, None)))
+        assert [p.message for p in report.problems] == [
+            "priority 1 does not exist; the database has no priorities: run `tracker init` "
+            "to seed the strategy"
+        ]
+        with session_scope(engine) as session:
+            assert session.exec(select(Priority)).first() is None
+    finally:
+        engine.dispose()
 
 
 def test_an_inactive_person_cannot_be_made_an_owner(engine: Engine) -> None:
@@ -181,8 +210,30 @@ def test_values_the_tracker_cannot_hold_are_row_errors(
 
 def test_an_update_date_in_the_future_is_an_error(engine: Engine) -> None:
     header = (*HEADER, "Update Date")
-    sheet = _sheet(("P9.1", "New", None, None, "Green", "Fine", "16/01/2026"), header=header)
+    sheet = _sheet(("P1.99", "New", None, None, "Green", "Fine", "16/01/2026"), header=header)
     report = run_import(engine, sheet)
     assert [(p.column, p.message) for p in report.problems] == [
         ("Update Date", "the update date is in the future")
     ]
+
+
+def test_one_dry_run_lists_a_bad_date_and_an_unknown_name_on_the_same_row(engine: Engine) -> None:
+    header = ("Ref", "Action", "Lead Officer Email", "Due", "Work stream", "Board")
+    sheet = _sheet(
+        ("P1.1", "First", "nobody@", "31/02/2026", "Data dashbord", "No such board"),
+        ("P9.1", "Ninth", None, "TBC", None, None),
+        header=header,
+    )
+    report = run_import(engine, sheet)
+    found = {(p.row, p.column, p.value) for p in report.problems}
+    assert found == {
+        (2, "Lead Officer Email", "nobody@"),
+        (2, "Due", "31/02/2026"),
+        (2, "Work stream", "Data dashbord"),
+        (2, "Board", "No such board"),
+        (3, "Due", "TBC"),
+        (3, "Ref", "P9.1"),
+    }
+    messages = {p.column: p.message for p in report.problems if p.row == 2}
+    assert messages["Work stream"].startswith("unknown workstream")
+    assert report.actions == ()

@@ -33,7 +33,6 @@ def test_dry_run_of_the_sample_reports_42_new_actions_and_writes_nothing(
     assert report.problems == ()
     assert len(report.created) == 42
     assert report.updated == report.unchanged == ()
-    assert report.priorities == (1, 2, 3, 4, 5)
     assert report.ignored_columns == ()
     assert not report.committed
     assert count_rows(unseeded_engine) == before
@@ -82,8 +81,10 @@ def test_commit_records_each_rating_as_a_dated_update_and_audits_the_import(
         assert len(created) == 42
         assert {a.reason for a in created} == {f"imported from {SAMPLE.name}"}
         assert {a.actor_label for a in created} == {ADMIN}
-        titles = session.exec(select(Priority.title).order_by(col(Priority.number))).all()
-        assert titles == [f"Priority {n}" for n in range(1, 6)]
+        # The strategy's priorities are configuration: the import neither adds nor renames them.
+        numbers = session.exec(select(Priority.number).order_by(col(Priority.number))).all()
+        assert numbers == [1, 2, 3, 4, 5]
+        assert not session.exec(select(AuditLog).where(AuditLog.entity == "priority")).all()
 
 
 def test_importing_the_same_file_again_changes_nothing(unseeded_engine: Engine) -> None:
@@ -93,7 +94,7 @@ def test_importing_the_same_file_again_changes_nothing(unseeded_engine: Engine) 
     assert again.problems == ()
     assert len(again.unchanged) == 42
     assert again.created == again.updated == ()
-    assert again.people == () and again.priorities == ()
+    assert again.people == ()
     assert count_rows(unseeded_engine) == after_first
     with session_scope(unseeded_engine) as session:
         assert set(session.exec(select(Action.version)).all()) == {1}

@@ -113,3 +113,18 @@ def test_a_bad_import_lists_each_row_and_stores_nothing(
     assert "bad.csv refused: 2 problem(s); nothing was stored" in err
     _, out, _ = invoke(env, "list", "--json")
     assert all(m["latest_value"] is None for m in json.loads(out))
+
+
+def test_correcting_a_value_needs_a_reason(env: dict[str, str]) -> None:
+    assert invoke(env, "set-value", "M2.3", "2025-09-30", "35%", "--as", HEAD_OF_SEND)[0] == 0
+
+    code, _, err = invoke(env, "set-value", "M2.3", "2025-09-30", "36%", "--as", ADMIN)
+    assert code == 1
+    assert err.strip() == (
+        "error: --reason is needed: 30/09/2025 already has 35%: say why you are correcting it"
+    )
+
+    code, out, _ = invoke(
+        env, "set-value", "M2.3", "2025-09-30", "36%", "--as", ADMIN, "--reason", "Late returns"
+    )
+    assert (code, out.strip()) == (0, "M2.3 2025-09-30: corrected")

@@ -192,3 +192,24 @@ def test_loading_values_from_a_spreadsheet_is_offered_to_those_who_enter_values(
     labels = [e.label for e in app.expander]
     assert ("Load values from a spreadsheet" in labels) is shown
     assert "SEND in context: the figures the strategy states" in labels
+
+
+def test_commentary_names_who_entered_it_and_a_correction_needs_a_reason(
+    open_page: Any, sqlite_engine: Engine
+) -> None:
+    enter(sqlite_engine, M23, date(2025, 10, 31), 28, by=ADMIN, note="Validated by the PMO")
+    app = open_page(HEAD_OF_SEND, measure=M23)
+    text = markdown(app)
+    assert "Owner's commentary" not in text
+    assert "**Commentary** (entered by SEND Programme Management Office): Validated by" in text
+    assert {d.proto.format for d in app.date_input} == {"DD/MM/YYYY"}
+
+    app.date_input(key="value.M2.3.period").set_value(date(2025, 10, 31))
+    app.text_input(key="value.M2.3.value").input("29")
+    button(app, "Save value").click().run()
+    assert [e.value for e in app.error] == [
+        "Reason: 31/10/2025 already has 28%: say why you are correcting it"
+    ]
+    app.text_input(key="value.M2.3.reason").input("Late returns")
+    button(app, "Save value").click().run()
+    assert [s.value for s in app.success] == ["M2.3: value for 31 Oct 2025 corrected."]

@@ -70,6 +70,35 @@ def test_a_correction_keeps_the_old_value_and_who_changed_it(engine: Engine) -> 
 
 
 @pytest.mark.postgres
+def test_a_correction_without_a_reason_is_refused_and_writes_nothing(engine: Engine) -> None:
+    enter(engine, M23, date(2025, 9, 30), 35, note="First cut")
+    before = len(audit_rows(engine, M23))
+
+    with pytest.raises(ValidationFailed) as refused:
+        enter(engine, M23, date(2025, 9, 30), 36.5, by=ADMIN, reason="  ")
+
+    assert refused.value.errors == {
+        "reason": "30/09/2025 already has 35%: say why you are correcting it"
+    }
+    assert stored_values(engine, M23) == [(date(2025, 9, 30), 35, "First cut")]
+    assert len(audit_rows(engine, M23)) == before
+
+
+def test_the_commentary_names_who_entered_it_owner_or_administrator(sqlite_engine: Engine) -> None:
+    enter(sqlite_engine, M23, date(2025, 9, 30), 35, note="September return")
+    enter(sqlite_engine, M23, date(2025, 10, 31), 28, by=ADMIN, note="Validated by the PMO")
+    with session_scope(sqlite_engine) as session:
+        names = dict(session.exec(select(Person.email, Person.name)).all())
+        detail = get_measure_detail(session, reference=M23, as_of=TODAY)
+        earlier = get_measure_detail(session, reference=M23, as_of=date(2025, 10, 15))
+    assert (detail.summary.commentary, detail.commentary_by) == (
+        "Validated by the PMO",
+        names[ADMIN],
+    )
+    assert earlier.commentary_by == names[HEAD_OF_SEND]
+
+
+@pytest.mark.postgres
 def test_resubmitting_the_same_value_writes_nothing(engine: Engine) -> None:
     enter(engine, M23, date(2025, 9, 30), 35, note="Same")
     before = len(audit_rows(engine, M23))
@@ -173,7 +202,9 @@ def test_two_people_entering_the_same_period_at_once_lose_nothing(engine: Engine
 
     def second() -> None:
         try:
-            outcome["result"] = enter(engine, M23, date(2025, 9, 30), 36, by=ADMIN)
+            outcome["result"] = enter(
+                engine, M23, date(2025, 9, 30), 36, by=ADMIN, reason="Recounted"
+            )
         except Exception as exc:  # the assertion below names what happened
             outcome["error"] = exc
 

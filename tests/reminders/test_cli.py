@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from pathlib import Path
 
 import icalendar
@@ -178,3 +179,38 @@ def test_scheduler_next_lists_coming_runs_without_starting(env: dict[str, str]) 
     assert result.exit_code == 0, result.output
     assert "Update requests, chasers, escalations and paper-ready notices" in result.stdout
     assert "Weekly digest to executives" in result.stdout
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_send_that_finds_nothing_due_says_what_waits_and_why(
+    env: dict[str, str], sqlite_engine: Engine
+) -> None:
+    refused = {
+        **env,
+        "TRACKER_MAIL_TRANSPORT": "smtp",
+        "TRACKER_SMTP_HOST": "127.0.0.1",
+        "TRACKER_SMTP_PORT": str(_closed_port()),
+    }
+    first = runner.invoke(app, ["remind", "--as-of", "2026-02-06"], env=refused)
+    assert first.exit_code == 0, first.output
+    pending = len(outbox_rows(sqlite_engine))
+    assert pending > 1 and f"waiting for the mail server {pending}" in first.stdout
+
+    again = runner.invoke(app, ["outbox", "send"], env=refused)
+    assert again.exit_code == 0, again.output
+    assert "sent 0, retrying later 0, failed 0" in again.stdout
+    assert re.search(
+        rf"^{pending} messages pending, waiting to retry until \d\d:\d\d "
+        r"\(last error: mail server unavailable: .+\)$",
+        again.stdout,
+        re.M,
+    ), again.stdout
+
+    listing = runner.invoke(app, ["outbox", "list"], env=env)
+    assert "last error" in listing.stdout.splitlines()[0]
+    assert listing.stdout.count("mail server unavailable") == pending

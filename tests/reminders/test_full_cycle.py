@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import time_machine
 from sqlalchemy import Engine
+from sqlalchemy import update as sql_update
+from sqlmodel import col
 
 from jobs.schedule import LONDON
 from jobs.tasks import JobContext, reminders_job, weekly_digest_job
@@ -29,6 +31,8 @@ from tests.reminders.helpers import (
     open_actions_by_owner,
     outbox_rows,
 )
+from tracker.db import session_scope
+from tracker.models import Action
 from tracker.services.scheduler_lock import acquire_scheduler_lock
 
 MEETING = date(2026, 2, 18)
@@ -83,15 +87,15 @@ def run_the_month(context: JobContext) -> dict[date, list[Row]]:
         if day == date(2026, 2, 9):
             update(engine, day, "P2.3", "P3.6", "P4.9")
         if day == date(2026, 2, 10):
-            update(
-                engine,
-                day,
-                "P1.2",
-                rag="red",
-                commentary="Trainer withdrew.",
-                revised_due_date=date(2026, 2, 2),
-                due_date_reason="Provider withdrew",
-            )
+            update(engine, day, "P1.2", rag="red", commentary="Trainer withdrew.")
+            # The PMO corrects the plan: P1.2 was due on 2 February (an owner may not set a
+            # revised date in the past, so the correction goes straight into the plan).
+            with session_scope(engine, write=True) as session:
+                session.execute(
+                    sql_update(Action)
+                    .where(col(Action.reference) == "P1.2")
+                    .values(due_date=date(2026, 2, 2))
+                )
         if day == date(2026, 2, 12):
             update(engine, day, "P4.3", "P4.4", "P4.5", "P4.6", "P4.7")
         day += timedelta(days=1)

@@ -190,3 +190,23 @@ def test_render_for_outbox_addresses_each_message_with_its_key_board_and_meeting
     assert (digest.body_id, digest.meeting_date) == (None, None)
     assert request.recipient_email == "inclusion.lead@example.org"
     assert request.rule == "update_request"
+
+
+def test_a_digest_shows_the_commentary_and_path_to_green_of_red_actions() -> None:
+    red = line(commentary=f"Panel {HOSTILE} delayed", path_to_green="Extra panel in March.")
+    amber = line("P1.1", rag="amber")
+    digest = PlannedReminder(
+        rule="weekly_digest",
+        dedupe_key="weekly_digest:exec@example.org:2026-W07",
+        recipient_id=1,
+        recipient_email="exec@example.org",
+        recipient_name="Executive",
+        sections=(ReminderSection("Overdue actions", (red, amber)),),
+    )
+    mail = render_reminder(digest, context=CONTEXT)
+    assert mail.subject == "Weekly digest: 2 overdue actions, 1 rated Red"
+    assert "  Path to green: Extra panel in March." in mail.text
+    assert "  Latest commentary: Panel <script>" in mail.text
+    assert mail.text.count("Latest commentary:") == 1
+    assert "<strong>Path to green:</strong> Extra panel in March." in mail.html
+    assert "&lt;script&gt;" in mail.html and "<script>" not in mail.html

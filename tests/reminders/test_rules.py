@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, update
 from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
 
 from tests.factories import add_update
 from tests.reminders.helpers import SOB, open_actions_by_owner
@@ -209,15 +210,8 @@ def test_weekly_digest_lists_overdue_most_overdue_first_and_red_for_each_executi
 ) -> None:
     at = datetime(2026, 2, 2, 9, tzinfo=UTC)
     for reference, due in (("P1.1", date(2026, 1, 30)), ("P1.2", date(2026, 1, 2))):
-        add_update(
-            engine,
-            reference,
-            rag="amber",
-            commentary="Slipping.",
-            revised_due_date=due,
-            due_date_reason="Recruitment delayed",
-            at=at,
-        )
+        add_update(engine, reference, rag="amber", commentary="Slipping.", at=at)
+        change(engine, Action, col(Action.reference) == reference, due_date=due)
     add_update(engine, "P2.3", rag="red", commentary="Blocked.", at=at)
     add_update(engine, "P2.4", rag="red", commentary="Blocked.", at=at)
     add_update(engine, "P2.4", rag="blue", status="complete", commentary="Done.", at=at)
@@ -233,6 +227,34 @@ def test_weekly_digest_lists_overdue_most_overdue_first_and_red_for_each_executi
     assert [line.days_overdue for line in overdue.lines] == [38, 10]
     assert [line.reference for line in red.lines] == ["P2.3"]
     assert digests[0].dedupe_key.endswith(":2026-w07")
+
+
+def test_weekly_digest_lists_a_red_overdue_action_once_with_its_commentary(
+    engine: Engine, governance: GovernanceConfig
+) -> None:
+    at = datetime(2026, 2, 2, 9, tzinfo=UTC)
+    add_update(
+        engine,
+        "P1.1",
+        rag="red",
+        commentary="Psychologist vacancies unfilled.",
+        path_to_green="Agency cover from March.",
+        at=at,
+    )
+    change(engine, Action, col(Action.reference) == "P1.1", due_date=date(2026, 1, 30))
+    add_update(engine, "P2.3", rag="red", commentary="Blocked.", path_to_green="Escalate.", at=at)
+    result = plan(engine, governance.update_cycle.reminders, date(2026, 2, 9))
+    digest = next(r for r in result.reminders if r.rule == "weekly_digest")
+    overdue, red = digest.sections
+    listed = [line.reference for section in digest.sections for line in section.lines]
+    assert len(listed) == len(set(listed)) == digest.action_count
+    assert [(x.reference, x.rag) for x in overdue.lines] == [("P1.1", "red")]
+    assert [x.reference for x in red.lines] == ["P2.3"]
+    assert (overdue.lines[0].commentary, overdue.lines[0].path_to_green) == (
+        "Psychologist vacancies unfilled.",
+        "Agency cover from March.",
+    )
+    assert (red.lines[0].commentary, red.lines[0].path_to_green) == ("Blocked.", "Escalate.")
 
 
 @pytest.mark.parametrize(

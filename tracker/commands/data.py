@@ -92,9 +92,6 @@ def _echo_report(report: ImportReport) -> None:
         for person in report.people:
             where = f", {person.organisation}" if person.organisation else ""
             typer.echo(f"  {person.name} <{person.email}>{where} (first on row {person.row})")
-    if report.priorities:
-        numbers = ", ".join(str(n) for n in report.priorities)
-        typer.echo(f"\nPriorities to create: {numbers} (titled 'Priority N' until renamed)")
     if report.problems:
         typer.echo(f"\nProblems ({len(report.problems)}):")
         for problem in report.problems:

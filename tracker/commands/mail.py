@@ -24,7 +24,13 @@ from tracker.services.calendar_export import (
     list_coming_meetings,
     render_calendar_file,
 )
-from tracker.services.outbox import STATES, count_outbox, list_outbox, retry_failed
+from tracker.services.outbox import (
+    STATES,
+    count_outbox,
+    list_outbox,
+    retry_failed,
+    summarise_pending,
+)
 from tracker.services.outbox_dispatch import DispatchReport
 from tracker.services.reminder_run import (
     preview_reminders,
@@ -38,6 +44,14 @@ outbox_app = typer.Typer(help="Inspect, send or retry queued e-mail.", no_args_i
 app.add_typer(outbox_app, name="outbox")
 
 DB_ERRORS = (OperationalError, ProgrammingError)
+LONDON = ZoneInfo("Europe/London")
+LISTED_ERROR = 40  # characters of the last error in `outbox list`; --json has it whole
+EXPLAINED_ERROR = 160
+
+
+def _clip(text: str | None, limit: int) -> str:
+    line = " ".join((text or "").split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _governance(settings: Settings) -> GovernanceConfig:
@@ -49,7 +63,7 @@ def _governance(settings: Settings) -> GovernanceConfig:
 
 def _london_today() -> date:
     # Reminders fall due by the partnership's calendar day, not the server's (often UTC).
-    return datetime.now(ZoneInfo("Europe/London")).date()
+    return datetime.now(LONDON).date()
 
 
 def _day(value: str | None, option: str) -> date:
@@ -192,6 +206,27 @@ def _send(settings: Settings, governance: GovernanceConfig) -> None:
     if callable(close):
         close()
     _print_dispatch(report)
+    if not report.did_anything:
+        _explain_waiting(settings)
+
+
+def _explain_waiting(settings: Settings) -> None:
+    """Say why nothing went although messages wait: they are held until a retry time."""
+    now = datetime.now(UTC)
+    with cli_session(settings) as session:
+        summary = summarise_pending(session, now=now)
+    if not summary.pending:
+        return
+    line = f"{summary.pending} message{'' if summary.pending == 1 else 's'} pending"
+    if summary.next_attempt_at is not None:
+        local = summary.next_attempt_at.astimezone(LONDON)
+        same_day = local.date() == now.astimezone(LONDON).date()
+        line += f", waiting to retry until {local:%H:%M}" + (
+            "" if same_day else f" on {local:%d/%m/%Y}"
+        )
+    if summary.last_error:
+        line += f" (last error: {_clip(summary.last_error, EXPLAINED_ERROR)})"
+    typer.echo(line)
 
 
 @outbox_app.command("list")
@@ -229,10 +264,18 @@ def outbox_list(
         typer.echo(json.dumps(payload, indent=2))
         return
     rows = [
-        [str(e.id), e.state, str(e.attempts), e.rule, e.recipient_email, e.subject[:60]]
+        [
+            str(e.id),
+            e.state,
+            str(e.attempts),
+            e.rule,
+            e.recipient_email,
+            e.subject[:60],
+            _clip(e.last_error, LISTED_ERROR),
+        ]
         for e in entries
     ]
-    echo_table(["id", "state", "tries", "rule", "to", "subject"], rows)
+    echo_table(["id", "state", "tries", "rule", "to", "subject", "last error"], rows)
     typer.echo(", ".join(f"{state} {n}" for state, n in counts.items()))
     for entry in entries:
         if entry.state == "failed" and entry.last_error:

@@ -142,7 +142,9 @@ def set_value(
     by: ActingAs,
     note: Annotated[str | None, typer.Option(help="note on the value")] = None,
     label: Annotated[str | None, typer.Option(help="period label, e.g. 'Q2 2025/26'")] = None,
-    reason: Annotated[str | None, typer.Option(help="why a stored value is corrected")] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="why a stored value is corrected (required to correct)")
+    ] = None,
 ) -> None:
     """Enter (or correct) the value of a measure for one period."""
     try:
@@ -164,7 +166,11 @@ def set_value(
                 period_label=label,
                 reason=reason,
             )
-        except (MeasureNotFound, PermissionDenied, ValidationFailed, ConflictError) as exc:
+        except ValidationFailed as exc:
+            if "reason" in exc.errors:
+                fail(f"--reason is needed: {exc.errors['reason']}")
+            fail(str(exc))
+        except (MeasureNotFound, PermissionDenied, ConflictError) as exc:
             fail(str(exc))
         except ValueError as exc:
             fail(f"value: {value!r} {exc}")

@@ -93,9 +93,6 @@ def _show_report(report: ImportReport) -> None:
     )
     if report.ignored_columns:
         st.info("Columns not imported: " + escape_markdown(", ".join(report.ignored_columns)))
-    if report.priorities:
-        numbers = ", ".join(str(n) for n in report.priorities)
-        st.info(f"Priorities {numbers} will be created, titled 'Priority N' until renamed.")
     _show_counts(report)
     tabs = st.tabs(
         [

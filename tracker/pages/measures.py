@@ -288,7 +288,10 @@ def show_facts(detail: MeasureDetail) -> None:
     if s.baseline_note:
         st.caption(f"Baseline note: {escape_markdown(s.baseline_note)}")
     if s.commentary:
-        st.markdown(f"**Owner's commentary:** {escape_markdown(s.commentary)}")
+        by = (
+            f" (entered by {escape_markdown(detail.commentary_by)})" if detail.commentary_by else ""
+        )
+        st.markdown(f"**Commentary**{by}: {escape_markdown(s.commentary)}")
 
 
 def show_values(detail: MeasureDetail) -> None:

@@ -108,7 +108,9 @@ def _preview_frame(items: list[PreviewItem]) -> pd.DataFrame:
 
 
 def _show_preview(default_day: date) -> None:
-    day = st.date_input("Run the rules as of", value=default_day, key="reminders.preview.day")
+    day = st.date_input(
+        "Run the rules as of", value=default_day, key="reminders.preview.day", format="DD/MM/YYYY"
+    )
     if not isinstance(day, date):
         return
     config = settings()

@@ -4,8 +4,10 @@ A :class:`Planner` takes checked rows from :func:`tracker.spreadsheets.read_plan
 database as it stands (:mod:`tracker.services.import_lookups`, the actions by reference) and
 produces, for each row, either its problems (row, column, value, message) or a
 :class:`RowPlan`: the action's attributes to set, the update to record in its history, and the
-changes as a person reads them. People and priorities a row needs but the database lacks are
-collected once each, for the writer to create first. The rules are the importer's (see
+changes as a person reads them. People a row needs but the database lacks are collected once
+each, for the writer to create first. Priorities are the strategy's configuration (seeded by
+``tracker init``): a row naming a priority the database lacks is a row error, never a new
+priority. The rules are the importer's (see
 :mod:`tracker.services.importer`): blank cells keep stored values; a RAG, status or commentary
 change is an update; an update older than the tracker's newest is refused.
 """
@@ -55,11 +57,6 @@ class PendingPerson:
 
 
 @dataclass(frozen=True)
-class PendingPriority:
-    number: int
-
-
-@dataclass(frozen=True)
 class Change:
     """One field's change: shown to people (label, old, new) and audited (field, values)."""
 
@@ -85,7 +82,7 @@ class RowPlan:
     row: PlanRow
     reference: str
     action: Action | None  # None: the action is created
-    values: dict[str, Any]  # attributes to set; owner/priority may still be Pending*
+    values: dict[str, Any]  # attributes to set; the owner may still be a PendingPerson
     update: UpdatePlan | None
     changes: list[Change] = field(default_factory=list)
 
@@ -113,7 +110,7 @@ def name_from_email(email: str) -> str:
 
 
 class Planner:
-    """Plans rows one at a time; ``plans``, ``errors``, ``people`` and ``priorities`` accrue."""
+    """Plans rows one at a time; ``plans``, ``errors`` and ``people`` accrue."""
 
     def __init__(
         self,
@@ -130,7 +127,6 @@ class Planner:
         self.plans: list[RowPlan] = []
         self.errors: list[RowError] = []
         self.people: dict[str, PendingPerson] = {}
-        self.priorities: set[int] = set()
         self._addresses: dict[str, str | PersonError] = {}  # as written -> checked, or why not
 
     def plan(self, row: PlanRow) -> None:
@@ -144,9 +140,14 @@ class Planner:
         for value in plan.values.values():
             if isinstance(value, PendingPerson):
                 self.people.setdefault(value.email, value)
-            elif isinstance(value, PendingPriority):
-                self.priorities.add(value.number)
         self.plans.append(plan)
+
+    def check_names(self, row: PlanRow) -> None:
+        """Record the lookup problems (priority, organisation, workstream, body, owner) of a
+        row the reader already refused, so one dry run lists every problem, not the first."""
+        check = _RowCheck(row, self.columns)
+        self._given(row, self.actions.get(row.reference.upper()), check)
+        self.errors.extend(check.errors)
 
     # --- what the row says ---------------------------------------------------------------
 
@@ -162,7 +163,7 @@ class Planner:
             check.fail("updated_on", "the update date is in the future")
         given: dict[str, Any] = {
             "title": row.title,
-            "priority_id": self._priority(row),
+            "priority_id": self._priority(row, check),
             "start_date": row.start_date,
             "due_date": row.due_date,
             "status": row.status,
@@ -183,10 +184,28 @@ class Planner:
             given["owner_id"] = self._owner(row, action, given.get("lead_organisation_id"), check)
         return {key: value for key, value in given.items() if value is not None}
 
-    def _priority(self, row: PlanRow) -> int | PendingPriority:
-        number = row.priority if row.priority is not None else int(row.reference[1:].split(".")[0])
+    def _priority(self, row: PlanRow, check: _RowCheck) -> int | None:
+        number = row.priority  # the reader fills it from the reference when the sheet has none
+        if number is None:
+            return None
         known = self.lookups.priorities.get(number)
-        return known if known is not None else PendingPriority(number)
+        if known is None:
+            row_field = "priority" if "priority" in self.columns else "reference"
+            shown = number if row_field == "priority" else None
+            check.fail(row_field, f"priority {number} does not exist; {self._priorities()}", shown)
+        return known
+
+    def _priorities(self) -> str:
+        """The priorities a row may name, for the error when it names another."""
+        numbers = sorted(self.lookups.priorities)
+        if not numbers:
+            return "the database has no priorities: run `tracker init` to seed the strategy"
+        if numbers == list(range(numbers[0], numbers[-1] + 1)) and len(numbers) > 1:
+            return f"the plan has priorities {numbers[0]} to {numbers[-1]}"
+        if len(numbers) == 1:
+            return f"the plan has only priority {numbers[0]}"
+        listed = ", ".join(str(n) for n in numbers[:-1])
+        return f"the plan has priorities {listed} and {numbers[-1]}"
 
     def _named(
         self, index: NameIndex, text: str, row_field: str, current: int | None, check: _RowCheck
@@ -358,8 +377,6 @@ class Planner:
             return None
         if isinstance(value, PendingPerson):
             return f"{value.name} <{value.email}> (new person)"
-        if isinstance(value, PendingPriority):
-            return f"Priority {value.number} (new)"
         if key == "owner_id":
             person = self.lookups.people_by_id.get(value)
             return f"{person.name} <{person.email}>" if person else str(value)
@@ -380,8 +397,6 @@ class Planner:
             return value
         if isinstance(value, PendingPerson):
             return value.email
-        if isinstance(value, PendingPriority):
-            return value.number
         if key == "owner_id":
             person = self.lookups.people_by_id.get(value)
             return person.email if person else value

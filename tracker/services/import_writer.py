@@ -1,13 +1,14 @@
-"""Write a planned import into the caller's transaction: priorities, people, actions, history.
+"""Write a planned import into the caller's transaction: people, actions, history.
 
 The plans come from :mod:`tracker.services.import_planner`, already checked against the
-database; this module only writes. New priorities and people go in first (the actions point at
-them). New actions, their updates and every audit row then go in as bulk INSERTs of plain rows
-(not one ORM object each), and changed actions are updated through the objects the import
-loaded and locked, so ten thousand rows take seconds on either engine. Every change is audited
-with the reason "imported from FILE", all stamped with the one moment of the import; an
-action's version goes up whenever it changes, which makes an update form opened before the
-import stale (see ``record_update``'s optimistic check).
+database; this module only writes. New people go in first (the actions point at them);
+priorities are never created here (they are the strategy's configuration). New actions, their
+updates and every audit row then go in as bulk INSERTs of plain rows (not one ORM object each),
+and changed actions are updated through the objects the import loaded and locked, so ten
+thousand rows take seconds on either engine. Every change is audited with the reason "imported
+from FILE", all stamped with the one moment of the import; an action's version goes up whenever
+it changes, which makes an update form opened before the import stale (see ``record_update``'s
+optimistic check).
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
-from tracker.models import Action, ActionStatus, ActionUpdate, AuditLog, Person, Priority, Rag
+from tracker.models import Action, ActionStatus, ActionUpdate, AuditLog, Person, Rag
 from tracker.permissions import Actor
 from tracker.seed import reference_sort_key
 from tracker.services.audit import record_change
-from tracker.services.import_planner import PendingPerson, PendingPriority, RowPlan, UpdatePlan
+from tracker.services.import_planner import PendingPerson, RowPlan, UpdatePlan
 
 PATH_TO_GREEN_RAGS = frozenset({Rag.RED.value, Rag.AMBER.value})
 
@@ -87,19 +88,17 @@ def write_plans(
     actor: Actor,
     plans: Sequence[RowPlan],
     people: Mapping[str, PendingPerson],
-    priorities: Iterable[int],
     reason: str,
     source: str,
     now: datetime,
 ) -> None:
     """Write every plan (in the caller's transaction); the session is flushed, not committed."""
     me = session.get(Person, actor.person_id)
-    priority_ids = _create_priorities(session, me, priorities, reason)
     person_ids = _create_people(session, me, people.values(), reason)
     batch = _Batch(actor=actor, reason=reason, source=source, now=now)
     new_rows: list[tuple[RowPlan, dict[str, Any]]] = []
     for plan in plans:
-        values = _resolve(plan.values, priority_ids, person_ids)
+        values = _resolve(plan.values, person_ids)
         if plan.action is None:
             new_rows.append((plan, _new_action_row(plan, values, actor, source, now)))
         elif values or plan.update is not None:
@@ -125,27 +124,6 @@ def _ids_by_reference(session: Session, references: list[str]) -> dict[str, int]
     return {reference: action_id for reference, action_id in rows if reference in wanted}
 
 
-def _create_priorities(
-    session: Session, me: Person | None, numbers: Iterable[int], reason: str
-) -> dict[int, int]:
-    created = [Priority(number=n, title=f"Priority {n}") for n in sorted(numbers)]
-    session.add_all(created)
-    session.flush()
-    for priority in created:
-        record_change(
-            session,
-            actor=me,
-            entity="priority",
-            entity_id=priority.id,
-            entity_label=priority.title,
-            field="created",
-            old=None,
-            new=priority.title,
-            reason=reason,
-        )
-    return {p.number: p.id or 0 for p in created}
-
-
 def _create_people(
     session: Session, me: Person | None, people: Iterable[PendingPerson], reason: str
 ) -> dict[str, int]:
@@ -169,15 +147,11 @@ def _create_people(
     return {p.email: p.id or 0 for p in created}
 
 
-def _resolve(
-    values: Mapping[str, Any], priority_ids: Mapping[int, int], person_ids: Mapping[str, int]
-) -> dict[str, Any]:
+def _resolve(values: Mapping[str, Any], person_ids: Mapping[str, int]) -> dict[str, Any]:
     resolved = dict(values)
     for key, value in values.items():
         if isinstance(value, PendingPerson):
             resolved[key] = person_ids[value.email]
-        elif isinstance(value, PendingPriority):
-            resolved[key] = priority_ids[value.number]
     return resolved
 
 

@@ -4,7 +4,10 @@
 unsafe files and checks every cell), then matches each row to the database: the action by its
 reference (updated in place), the owner by e-mail (a person is created, named from the sheet,
 when the address is new), the lead organisation, workstream and governance body by name, short
-name, key or alias. Unknown names are row errors naming the nearest known names.
+name, key or alias. Unknown names are row errors naming the nearest known names, found on
+every row, including rows with unreadable cells, so one dry run lists every problem. The
+priorities are the strategy's (``tracker init``): a row naming another priority is a row error,
+never a new priority.
 
 Rules a person relies on:
 
@@ -92,7 +95,6 @@ class ImportReport:
     ignored_columns: tuple[str, ...]
     actions: tuple[PlannedAction, ...]
     people: tuple[PlannedPerson, ...]
-    priorities: tuple[int, ...]  # priority numbers that would be created
     problems: tuple[RowError, ...]
     committed: bool
     versions: Mapping[str, int] = field(default_factory=dict)  # reference -> version seen
@@ -152,7 +154,6 @@ class ImportReport:
                 {"email": p.email, "name": p.name, "organisation": p.organisation, "row": p.row}
                 for p in self.people
             ],
-            "priorities_to_create": list(self.priorities),
             "problems": [
                 {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
                 for p in self.problems
@@ -187,6 +188,8 @@ def import_plan(
     )
     for row in sheet.rows:
         planner.plan(row)
+    for row in sheet.invalid_rows:
+        planner.check_names(row)
     problems = tuple(sorted((*sheet.errors, *planner.errors), key=lambda p: p.row))
     versions = {
         plan.action.reference: plan.action.version
@@ -204,7 +207,6 @@ def import_plan(
                 actor=actor,
                 plans=planner.plans,
                 people=planner.people,
-                priorities=planner.priorities,
                 reason=reason,
                 source=IMPORT_SOURCE,
                 now=now,
@@ -225,7 +227,6 @@ def import_plan(
             PlannedPerson(p.email, p.name, p.organisation_name, p.row)
             for p in planner.people.values()
         ),
-        priorities=tuple(sorted(planner.priorities)),
         problems=problems,
         committed=write,
         versions=MappingProxyType(versions),

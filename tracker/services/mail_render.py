@@ -24,6 +24,7 @@ from tracker.services.outbox import NewMessage
 from tracker.services.reminders import PlannedReminder, ReminderLine, ReminderSection
 
 MAX_LINES = 50
+NOTE_LIMIT = 300  # characters of commentary or path to green shown per action in a digest
 _CELL = "padding:4px 8px;border:1px solid #BFBFBF;text-align:left;vertical-align:top"
 
 
@@ -82,7 +83,9 @@ def _subject_and_intro(reminder: PlannedReminder) -> tuple[str, list[str]]:
     cycle = reminder.cycle
     count = reminder.action_count
     if reminder.rule == "weekly_digest":
-        overdue, red = (len(s.lines) for s in reminder.sections)
+        overdue = len(reminder.sections[0].lines)
+        # Each Red action once, whether listed under overdue or on its own.
+        red = len({x.reference for s in reminder.sections for x in s.lines if x.rag == "red"})
         subject = (
             f"Weekly digest: {_plural(overdue, 'overdue action')}, {red} rated Red"
             if overdue or red
@@ -152,6 +155,18 @@ def _cells(line: ReminderLine, rule: str, rag_labels: Mapping[str, str]) -> list
     return [*head, _one_line(line.owner) or "no owner", rag, *tail]
 
 
+def _notes(line: ReminderLine) -> list[tuple[str, str]]:
+    """The commentary and path to green a digest gives for a Red action, one line each."""
+    notes = [("Latest commentary", line.commentary), ("Path to green", line.path_to_green)]
+    shown = []
+    for label, text in notes:
+        flat = _one_line(text)
+        if flat:
+            cut = flat if len(flat) <= NOTE_LIMIT else flat[: NOTE_LIMIT - 1] + "…"
+            shown.append((label, cut))
+    return shown
+
+
 def _closing(reminder: PlannedReminder, context: MailContext) -> list[str]:
     if reminder.rule in ("update_request", "chaser"):
         first = "Each link opens the action's update form, with your last update to edit."
@@ -182,6 +197,7 @@ def _text_section(
         labelled = zip(_columns(reminder.rule)[2:], cells[2:], strict=True)
         out.append(f"- {cells[0]}  {cells[1]}")
         out.append("  " + " | ".join(f"{name}: {value}" for name, value in labelled))
+        out += [f"  {label}: {text}" for label, text in _notes(line)]
         out.append(f"  {action_link(context.app_url, line.reference)}")
     if len(section.lines) > MAX_LINES:
         rest = len(section.lines) - MAX_LINES
@@ -212,6 +228,13 @@ def _html_section(section: ReminderSection, reminder: PlannedReminder, context: 
         link = html.escape(action_link(context.app_url, line.reference), quote=True)
         first = f'<td style="{_CELL}"><a href="{link}">{html.escape(cells[0])}</a></td>'
         rows.append(f"<tr>{first}{_html_cells(cells[1:])}</tr>")
+        notes = "<br>".join(
+            f"<strong>{html.escape(label)}:</strong> {html.escape(text)}"
+            for label, text in _notes(line)
+        )
+        if notes:
+            span = len(cells)
+            rows.append(f'<tr><td colspan="{span}" style="{_CELL}">{notes}</td></tr>')
     table = f'<table style="border-collapse:collapse">{"".join(rows)}</table>'
     more = ""
     if len(section.lines) > MAX_LINES:

@@ -142,7 +142,8 @@ def enter_value(
     """Record the value of a measure for the period ending ``period_end``, or correct it.
 
     A correction keeps the history: the audit log gets the old and the new value (and note,
-    label) with who changed them and ``reason``. Submitting what is already stored changes nothing.
+    label) with who changed them and ``reason``, which a correction must give (ValidationFailed
+    on ``reason`` otherwise). Submitting what is already stored changes nothing.
     """
     measure = find_measure(session, reference)
     _require_owner_or_admin(actor, measure, Operation.ENTER_MEASURE_VALUE)
@@ -154,7 +155,15 @@ def enter_value(
         period_label=period_label,
         today=today or date.today(),
     )
-    return store_value(session, actor=actor, measure=measure, clean=clean, reason=reason, now=now)
+    return store_value(
+        session,
+        actor=actor,
+        measure=measure,
+        clean=clean,
+        reason=reason,
+        now=now,
+        reason_required=True,
+    )
 
 
 def store_value(
@@ -165,8 +174,14 @@ def store_value(
     clean: CleanValue,
     reason: str | None = None,
     now: datetime | None = None,
+    reason_required: bool = False,
 ) -> EnteredValue:
-    """Insert or correct one validated value, with its audit rows (permission already checked)."""
+    """Insert or correct one validated value, with its audit rows (permission already checked).
+
+    With ``reason_required`` a correction without a reason is refused (ValidationFailed): a
+    person changing a figure a board may already have seen says why. A spreadsheet import gives
+    its file name as the reason instead.
+    """
     assert measure.id is not None
     now = now or datetime.now(UTC)
     existing = session.exec(
@@ -189,6 +204,14 @@ def store_value(
     )
     if not result.changed:
         return result
+    if existing is not None and reason_required and not clean_text(reason):
+        shown = _shown(old[0], measure.unit) or "a note"
+        raise ValidationFailed(
+            {
+                "reason": f"{clean.period_end:%d/%m/%Y} already has {shown}: "
+                "say why you are correcting it"
+            }
+        )
     if existing is None:
         existing = MeasureValue(measure_id=measure.id, period_end=clean.period_end)
     existing.value, existing.note, existing.period_label = new

@@ -32,6 +32,7 @@ from tracker.measure_rules import (
 )
 from tracker.models import (
     Action,
+    AuditLog,
     MeasureAction,
     MeasureValue,
     Person,
@@ -136,6 +137,8 @@ class MeasureDetail:
     trajectory: tuple[tuple[date, float], ...]  # baseline then target, when a trajectory applies
     actions: tuple[LinkedAction, ...]
     audit: tuple[AuditEntry, ...]  # newest first; empty unless the viewer may see audit trails
+    # Who wrote the commentary shown (the owner or an administrator); None for the strategy's.
+    commentary_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -384,7 +387,33 @@ def get_measure_detail(
         audit=tuple(audit_trail(session, entity=AUDIT_ENTITY, entity_id=summary.id))
         if show_audit
         else (),
+        commentary_by=_commentary_author(session, summary, measure, values),
     )
+
+
+def _commentary_author(
+    session: Session, summary: MeasureSummary, measure: SuccessMeasure, values: tuple[ValueRow, ...]
+) -> str | None:
+    """Who wrote the commentary the measure shows: whoever entered the latest value's note or
+    made the narrative judgement (the owner or an administrator); None for the strategy's text."""
+    if summary.commentary is None:
+        return None
+    if summary.rating_mode == "narrative" and measure.narrative_commentary == summary.commentary:
+        row = session.exec(
+            select(AuditLog.actor_label, Person.name)
+            .outerjoin(Person, col(Person.id) == col(AuditLog.actor_id))
+            .where(
+                AuditLog.entity == AUDIT_ENTITY,
+                AuditLog.entity_id == summary.id,
+                AuditLog.field == "narrative commentary",
+            )
+            .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+        ).first()
+        return None if row is None else (row[1] or row[0])
+    latest = values[-1] if values else None  # oldest period first, up to ``as_of``
+    if latest is not None and latest.note == summary.commentary:
+        return latest.entered_by
+    return None
 
 
 def _value_row(value: MeasureValue, entered_by: str | None, targets: Targets) -> ValueRow:

@@ -211,6 +211,43 @@ def count_outbox(session: Session) -> dict[str, int]:
     return counts
 
 
+@dataclass(frozen=True)
+class PendingSummary:
+    """Messages waiting to go: how many, the first retry time, and why the last try failed."""
+
+    pending: int
+    next_attempt_at: datetime | None  # None: some are due now
+    last_error: str | None
+
+
+def summarise_pending(session: Session, *, now: datetime) -> PendingSummary:
+    """Why a send found nothing to do while messages wait: they are held until a retry time."""
+    pending = col(OutboxMessage.state) == OutboxState.PENDING.value
+    count, first_retry = session.execute(
+        select(func.count(), func.min(OutboxMessage.next_attempt_at)).where(pending)
+    ).one()
+    due_now = session.execute(
+        select(func.count()).where(
+            pending,
+            or_(
+                col(OutboxMessage.next_attempt_at).is_(None),
+                col(OutboxMessage.next_attempt_at) <= now,
+            ),
+        )
+    ).scalar_one()
+    last_error = session.execute(
+        select(col(OutboxMessage.last_error))
+        .where(pending, col(OutboxMessage.last_error).is_not(None))
+        .order_by(col(OutboxMessage.next_attempt_at).desc(), col(OutboxMessage.id).desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return PendingSummary(
+        pending=int(count),
+        next_attempt_at=None if due_now else first_retry,
+        last_error=last_error,
+    )
+
+
 def read_message_text(session: Session, *, actor: Actor | None, message_id: int) -> str:
     """The plain-text body of one message, for an administrator checking what was sent."""
     _check_may_manage(actor, "the mail outbox")

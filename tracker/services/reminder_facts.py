@@ -52,6 +52,8 @@ class ActionFact:
     workstream_id: int | None
     board_id: int | None  # the body this action's updates are collected for, if any
     sort_key: tuple[int, ...]  # P2.10 after P2.9
+    latest_commentary: str | None = None
+    path_to_green: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,8 @@ def load_reminder_facts(session: Session, *, today: date) -> ReminderFacts:
             col(Action.owner_id),
             col(Action.workstream_id),
             col(Action.body_id),
+            col(Action.latest_commentary),
+            col(Action.path_to_green),
         )
     ).all()
     actions = tuple(
@@ -235,6 +239,8 @@ def load_reminder_facts(session: Session, *, today: date) -> ReminderFacts:
             workstream_id=row.workstream_id,
             board_id=None if row.body_id is None else board_of.get(row.body_id),
             sort_key=reference_sort_key(row.reference),
+            latest_commentary=row.latest_commentary,
+            path_to_green=row.path_to_green,
         )
         for row in rows
     )

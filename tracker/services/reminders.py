@@ -58,6 +58,7 @@ ALL_RULES: tuple[RuleName, ...] = (
     "weekly_digest",
 )
 CYCLE_RULES: tuple[RuleName, ...] = ("update_request", "chaser", "escalation", "paper_ready")
+RED_NOT_OVERDUE = "Actions rated Red, not overdue"
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4}
 
 
@@ -73,6 +74,9 @@ class ReminderLine:
     days_overdue: int | None
     last_updated: date | None
     owner: str | None
+    # The weekly digest gives these for Red actions, so an executive reads why and what next.
+    commentary: str | None = None
+    path_to_green: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,10 @@ def weekly_digest_due(today: date, rule: ReminderRule) -> bool:
 # --- building blocks ----------------------------------------------------------------------
 
 
-def _line(action: ActionFact, facts: ReminderFacts, today: date) -> ReminderLine:
+def _line(
+    action: ActionFact, facts: ReminderFacts, today: date, *, notes: bool = False
+) -> ReminderLine:
+    """The action as a reminder lists it; with ``notes``, its commentary and path to green."""
     owner = facts.person(action.owner_id)
     return ReminderLine(
         reference=action.reference,
@@ -169,6 +176,8 @@ def _line(action: ActionFact, facts: ReminderFacts, today: date) -> ReminderLine
         days_overdue=days_overdue(due_date=action.due_date, status=action.status, today=today),
         last_updated=None if action.last_updated_at is None else action.last_updated_at.date(),
         owner=owner.name if owner else None,
+        commentary=action.latest_commentary if notes else None,
+        path_to_green=action.path_to_green if notes else None,
     )
 
 
@@ -313,21 +322,24 @@ def plan_paper_ready(
 def plan_weekly_digests(
     facts: ReminderFacts, *, config: RemindersConfig, today: date, notes: PlanNotes
 ) -> list[PlannedReminder]:
-    """Rule 4: every executive gets this week's overdue and Red actions."""
+    """Rule 4: every executive gets this week's overdue and Red actions, each action once: a
+    Red action that is also overdue is listed (with its RAG) under overdue only."""
     if not weekly_digest_due(today, config.weekly_digest):
         return []
+    late = [a for a in facts.open_actions if a.due_date is not None and a.due_date < today]
     overdue = sorted(
-        (
-            _line(a, facts, today)
-            for a in facts.open_actions
-            if a.due_date is not None and a.due_date < today
-        ),
+        (_line(a, facts, today, notes=a.rag == "red") for a in late),
         key=lambda line: -(line.days_overdue or 0),  # stable: reference order within a day
     )
-    red = [_line(a, facts, today) for a in facts.open_actions if a.rag == "red"]
+    listed = {a.reference for a in late}
+    red = [
+        _line(a, facts, today, notes=True)
+        for a in facts.open_actions
+        if a.rag == "red" and a.reference not in listed
+    ]
     sections = (
         ReminderSection("Overdue actions", tuple(overdue)),
-        ReminderSection("Actions rated Red", tuple(red)),
+        ReminderSection(RED_NOT_OVERDUE, tuple(red)),
     )
     year, week, _ = today.isocalendar()
     planned = []

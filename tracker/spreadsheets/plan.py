@@ -112,6 +112,9 @@ class PlanSheet:
     ignored_columns: tuple[str, ...]
     rows: tuple[PlanRow, ...]
     errors: tuple[RowError, ...]
+    # Rows with problems, their unreadable cells blank: the importer still looks up their
+    # names, so one pass reports every problem.
+    invalid_rows: tuple[PlanRow, ...] = ()
 
     @property
     def is_valid(self) -> bool:
@@ -219,9 +222,9 @@ class _RowChecker:
         self.errors.append(RowError(self.number, header, shown_value(self.raw(field)), message))
 
 
-def _check_row(checker: _RowChecker) -> tuple[PlanRow | None, str | None]:
-    """The row as a PlanRow (None if it has problems, left in ``checker.errors``) and its
-    reference when that much could be read, for the duplicate check."""
+def _check_row(checker: _RowChecker) -> tuple[PlanRow, str | None]:
+    """The row as a PlanRow (unreadable cells blank, their problems in ``checker.errors``)
+    and its reference when that much could be read, for the duplicate check."""
     read = checker.read
     priority = read("priority", parse_priority)
     has_priority = "priority" in checker.columns
@@ -260,7 +263,7 @@ def _check_row(checker: _RowChecker) -> tuple[PlanRow | None, str | None]:
         commentary=read("commentary", parse_text),
         updated_on=read("updated_on", parse_date),
     )
-    return (None if checker.errors else row), reference
+    return row, reference
 
 
 def _parses(parse: Callable[[CellValue], object], value: CellValue) -> bool:
@@ -333,7 +336,8 @@ def read_plan(
 
     Raises SpreadsheetError for a problem with the whole file (not a workbook, unsafe, too big,
     no header row, no reference or action column). Problems with single rows are returned in
-    ``errors``, every one of them, and those rows are left out of ``rows``. Blank rows, and
+    ``errors``, every one of them, and those rows are left out of ``rows`` (they are in
+    ``invalid_rows``). Blank rows, and
     section headings such as "Priority 1: Inclusion" alone in the first column, are skipped.
     Text keeps what was typed, trimmed; one leading apostrophe before ``= + - @`` is taken off
     because our exports add it to stop formulas (so an export reads back unchanged).
@@ -344,6 +348,7 @@ def read_plan(
     if _status_holds_rag(columns, table.rows):
         columns["rag"] = columns.pop("status")
     plan_rows: list[PlanRow] = []
+    invalid_rows: list[PlanRow] = []
     errors: list[RowError] = []
     first_row_of: dict[str, int] = {}
     for number, cells in table.rows:
@@ -356,12 +361,10 @@ def read_plan(
         if reference and reference in first_row_of:
             first = first_row_of[reference]
             checker.fail("reference", f"duplicate reference {reference}: also on row {first}")
-            plan_row = None
         elif reference:
             first_row_of[reference] = number
         errors.extend(checker.errors)
-        if plan_row is not None:
-            plan_rows.append(plan_row)
+        (invalid_rows if checker.errors else plan_rows).append(plan_row)
     return PlanSheet(
         sheet_name=table.sheet_name,
         header_row=table.header_row,
@@ -369,4 +372,5 @@ def read_plan(
         ignored_columns=table.ignored_columns,
         rows=tuple(plan_rows),
         errors=tuple(errors),
+        invalid_rows=tuple(invalid_rows),
     )

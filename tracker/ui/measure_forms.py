@@ -41,6 +41,7 @@ from tracker.ui.components import format_day
 from tracker.ui.context import current_actor, engine
 
 FLASH_KEY = "measures.flash"
+UK_DATE = "DD/MM/YYYY"  # what people in England type and read
 
 
 def flash(message: str) -> None:
@@ -76,7 +77,11 @@ def value_form(summary: MeasureSummary, as_of: date) -> None:
     with st.form(f"value.{ref}", clear_on_submit=False):
         st.markdown("#### Enter or correct a value")
         period_end = st.date_input(
-            "Period end", value=_last_month_end(as_of), max_value=as_of, key=f"value.{ref}.period"
+            "Period end",
+            value=_last_month_end(as_of),
+            max_value=as_of,
+            key=f"value.{ref}.period",
+            format=UK_DATE,
         )
         label = st.text_input("Period label (optional)", key=f"value.{ref}.label", max_chars=40)
         hint = "e.g. 35 for 35%" if summary.unit == MeasureUnit.PERCENTAGE.value else "a number"
@@ -86,7 +91,9 @@ def value_form(summary: MeasureSummary, as_of: date) -> None:
         text = st.text_input(label_text, key=f"value.{ref}.value", help=hint)
         note = st.text_area("Note", key=f"value.{ref}.note", help="What lies behind the figure")
         reason = st.text_input(
-            "Reason for correction", key=f"value.{ref}.reason", help="When correcting a period"
+            "Reason for correction",
+            key=f"value.{ref}.reason",
+            help="Needed when the period already has a value: say why it is corrected",
         )
         if not st.form_submit_button("Save value", type="primary"):
             return
@@ -118,7 +125,9 @@ def value_form(summary: MeasureSummary, as_of: date) -> None:
 
 
 def _optional_date(where: Any, label: str, value: date | None, key: str) -> date | None:
-    chosen = where.date_input(label, value=value, key=key, help="Leave empty if not known")
+    chosen = where.date_input(
+        label, value=value, key=key, help="Leave empty if not known", format=UK_DATE
+    )
     return chosen if isinstance(chosen, date) else None
 
 
