@@ -146,7 +146,7 @@ def test_secretary_generates_and_downloads_a_paper(new_page, tracker_app: Runnin
     wait_for_app(secretary)
     expect(secretary.get_by_role("heading", name="Board papers")).to_be_visible()
     secretary.get_by_role("button", name="Generate the paper").click()
-    expect(secretary.get_by_text("is ready below")).to_be_visible(timeout=60_000)
+    expect(secretary.get_by_text("is ready to download")).to_be_visible(timeout=60_000)
     wait_for_app(secretary)
     screenshot(secretary, "06-board-paper-generated")
     with secretary.expect_download(timeout=60_000) as download_info:

@@ -8,7 +8,7 @@ on 17 March 2026.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +25,13 @@ from tests.factories import (
     HEAD_OF_SEND,
     PARTNER,
     SECRETARY_SIB,
+    SECRETARY_SOB,
     SECRETARY_STB,
     actor,
     add_update,
 )
-from tests.ui.support import button, errors, no_exception, shown, titles
+from tests.papers.scenario import generate
+from tests.ui.support import button, errors, no_exception, shown, texts, titles
 from tracker.db import make_engine, session_scope
 from tracker.governance import load_governance
 from tracker.services.escalations import escalate_action, list_action_escalations
@@ -102,7 +104,9 @@ def test_a_secretary_previews_generates_and_downloads(open_page: OpenPage, db: E
     button(at, "Generate the paper").click().run()
 
     no_exception(at)
-    assert shown(at, "Version 1 of SIB-paper-2026-03-17-v1.docx is ready below.")
+    assert shown(
+        at, "Version 1 of the SEND Improvement Board paper for 17 March 2026 is ready to download."
+    )
     assert len(downloads(at)) == 1
     assert shown(at, "17 Mar 2026, version 1 (latest)")
     assert shown(at, "by SEND Improvement Board Secretary")
@@ -117,6 +121,43 @@ def test_a_secretary_previews_generates_and_downloads(open_page: OpenPage, db: E
         (2, "SEND Improvement Board Secretary"),
         (1, "SEND Improvement Board Secretary"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("email", "board"),
+    [
+        (SECRETARY_SIB, "send_improvement_board"),
+        (SECRETARY_STB, "send_transformation_board"),
+        (SECRETARY_SOB, "send_operations_board"),
+    ],
+)
+def test_a_secretary_opens_on_their_own_board(open_page: OpenPage, email: str, board: str) -> None:
+    at = open_page(email)
+
+    no_exception(at)
+    assert at.selectbox(key="papers.board").value == board
+    assert "Generate the paper" in [b.label for b in at.button]
+
+
+def test_a_secretary_cannot_generate_another_boards_paper(open_page: OpenPage) -> None:
+    at = open_page(SECRETARY_SOB)
+
+    at.selectbox(key="papers.board").set_value("send_improvement_board").run()
+
+    no_exception(at)
+    assert "Generate the paper" not in [b.label for b in at.button]
+    assert shown(at, "Only the SEND Improvement Board's secretary or chair, or an administrator")
+    assert metrics(at)["Actions"] == "42"  # the preview is still theirs to read
+
+
+def test_stored_papers_show_uk_local_time(open_page: OpenPage, db: Engine) -> None:
+    generate(db, "SIB", date(2026, 3, 17), by=ADMIN, now=datetime(2026, 6, 2, 13, 5, tzinfo=UTC))
+
+    at = open_page(SECRETARY_SIB)
+
+    no_exception(at)
+    assert shown(at, "Generated 2 Jun 2026 14:05 by")  # 13:05 UTC is 14:05 British Summer Time
+    assert not any("UTC" in text for text in texts(at))
 
 
 def test_choosing_another_board_offers_its_next_meeting(open_page: OpenPage) -> None:

@@ -30,6 +30,7 @@ from tests.factories import (
     PARTNER,
     SECRETARY_SIB,
     SECRETARY_SOB,
+    SECRETARY_STB,
     actor,
     add_update,
 )
@@ -220,9 +221,26 @@ def test_only_secretaries_and_administrators_generate(engine: Engine, email: str
         assert session.exec(select(StoredPaper)).all() == []
 
 
+@pytest.mark.parametrize(
+    ("email", "board"), [(SECRETARY_SOB, "SIB"), (SECRETARY_SIB, "STB"), (SECRETARY_STB, "SOB")]
+)
+def test_a_secretary_generates_only_their_own_boards_papers(
+    engine: Engine, email: str, board: str
+) -> None:
+    with pytest.raises(PermissionDenied, match="secretary or chair, or an administrator"):
+        generate(engine, board, MEETINGS[board][0], by=email)
+    with session_scope(engine) as session:
+        assert session.exec(select(StoredPaper)).all() == []
+    # Their own board's paper is theirs to make, and the other board's stays readable to them.
+    own = {SECRETARY_SIB: "SIB", SECRETARY_STB: "STB", SECRETARY_SOB: "SOB"}[email]
+    generate(engine, own, MEETINGS[own][0], by=email)
+    other = generate(engine, board, MEETINGS[board][0], by=ADMIN)
+    assert download(engine, other.id, by=email).startswith(b"PK")
+
+
 @pytest.mark.parametrize("email", [PARTNER, OWNER])
 def test_partners_and_owners_cannot_see_or_download_papers(engine: Engine, email: str) -> None:
-    info = generate(engine, "STB", MEETINGS["STB"][0], by=SECRETARY_SOB)
+    info = generate(engine, "STB", MEETINGS["STB"][0], by=SECRETARY_STB)
     with session_scope(engine) as session, pytest.raises(PermissionDenied):
         list_papers(session, actor=actor(session, email))
     with pytest.raises(PermissionDenied):

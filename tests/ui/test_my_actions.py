@@ -151,7 +151,7 @@ def test_stale_save_names_who_changed_it_and_reload_keeps_typing(
 
 
 def test_a_link_to_someone_elses_action_is_refused(open_app: OpenApp) -> None:
-    at = open_app(PRINCIPAL_EP, action="P1.1")
+    at = open_app(PRINCIPAL_EP, page="my-actions", action="P1.1")
     no_exception(at)
     assert any("P1.1 is not one of your actions" in w for w in warnings(at))
     # Their own list is still there, and P1.1 has no form.

@@ -107,11 +107,7 @@ def test_see_all_opens_the_register_filtered(open_app: OpenApp, monkeypatch) -> 
 
 def test_the_trend_shows_a_new_update_at_once(open_app: OpenApp, db: Engine) -> None:
     def red_now(at) -> int:
-        trend = next(
-            d.value
-            for d in at.dataframe
-            if "Red" in getattr(d.value, "columns", []) and len(d.value) == 24
-        )
+        trend = _trend_table(at)
         return int(trend["Red"].iloc[-1])
 
     with session_scope(db, write=True) as session:  # the plan existed before today
@@ -123,3 +119,28 @@ def test_the_trend_shows_a_new_update_at_once(open_app: OpenApp, db: Engine) -> 
     )
     at.run()
     assert red_now(at) == before + 1
+
+
+def _trend_table(at):
+    return next(d.value for d in at.dataframe if d.value.index.name == "Month end")
+
+
+def test_the_trend_starts_at_the_first_update(open_app: OpenApp, db: Engine) -> None:
+    with session_scope(db, write=True) as session:  # the plan was loaded long before
+        session.exec(update(Action).values(created_at=datetime(2024, 6, 1, tzinfo=UTC)))
+    add_update(db, "P1.1", rag="amber", commentary="Late.", at=datetime(2026, 8, 10, tzinfo=UTC))
+    at = open_app(EXECUTIVE)  # today is 1 October 2026
+    no_exception(at)
+    months = [day.strftime("%b %Y") for day in _trend_table(at).index]
+    assert months == ["Aug 2026", "Sep 2026", "Oct 2026"]
+
+
+def test_before_any_update_the_trend_starts_when_the_plan_was_loaded(
+    open_app: OpenApp, db: Engine
+) -> None:
+    with session_scope(db, write=True) as session:
+        session.exec(update(Action).values(created_at=datetime(2026, 9, 3, tzinfo=UTC)))
+    at = open_app(EXECUTIVE)
+    no_exception(at)
+    months = [day.strftime("%b %Y") for day in _trend_table(at).index]
+    assert months == ["Sep 2026", "Oct 2026"]

@@ -104,7 +104,7 @@ def test_owner_updates_from_the_action_page(open_app: OpenApp, db: Engine) -> No
 def test_unknown_reference_says_so(open_app: OpenApp) -> None:
     at = open_app(EXECUTIVE, page="register", action="P9.99")
     no_exception(at)
-    assert any("no action with the reference P9" in e for e in errors(at))
+    assert any("No action P9.99 exists" in e for e in errors(at))
 
 
 def test_administrator_creates_an_action(open_app: OpenApp, db: Engine) -> None:
@@ -208,3 +208,11 @@ def test_register_downloads_for_those_who_may_export(open_app: OpenApp) -> None:
     assert any(b.label.startswith("Register (.xlsx)") for b in executive.get("download_button"))
     partner = open_app(PARTNER, page="register")
     assert not partner.get("download_button")
+
+
+def test_one_update_is_counted_in_the_singular(open_app: OpenApp, db: Engine) -> None:
+    add_update(db, "P2.3", rag="amber", commentary="Only update.")
+    at = open_app(EXECUTIVE, page="register", action="P2.3")
+    no_exception(at)
+    assert shown(at, "1 update, newest first.")
+    assert not shown(at, "1 updates")

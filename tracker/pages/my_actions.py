@@ -39,12 +39,12 @@ def _label(item: WorkItem) -> str:
 
 
 def _load_outside_action(actor: Actor, reference: str) -> ActionDetail | None:
-    """A deep-linked action that is not on the list: shown if the actor may update it anyway."""
+    """A deep-linked action that is not on the list: shown if the actor may update it anyway.
+
+    Raises ``ActionNotFound`` when no action has this reference.
+    """
     with session_scope(engine()) as session:
-        try:
-            action = get_action(session, reference)
-        except ActionNotFound:
-            return None
+        action = get_action(session, reference)
         if not may_update(session, actor, action):
             return None
         return get_action_detail(
@@ -123,7 +123,11 @@ def _show_form(actor: Actor, detail: ActionDetail) -> None:
 
 def _show_outside(actor: Actor, linked: str) -> bool:
     """Open a deep-linked action that is not on the list, if the actor may update it."""
-    detail = _load_outside_action(actor, linked)
+    try:
+        detail = _load_outside_action(actor, linked)
+    except ActionNotFound:
+        st.warning(f"No action {escape_markdown(linked)} exists. Check the reference in the link.")
+        return False
     if detail is None:
         st.warning(
             f"{escape_markdown(linked)} is not one of your actions, so it cannot be updated here."

@@ -224,7 +224,10 @@ def _show_trend() -> None:
     if not any(sum(p.counts.values()) for p in points):
         st.info("No actions yet.")
         return
-    st.caption("Each action's rating at the end of each month, from its update history.")
+    st.caption(
+        "Each action's rating at the end of each month, from its update history, "
+        "starting from the month of the first update."
+    )
     st.altair_chart(
         rag_trend(points, config),
         width="stretch",

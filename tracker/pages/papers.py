@@ -31,9 +31,11 @@ from tracker.services.papers import (
     generate_paper,
     get_paper_file,
     list_boards,
+    list_own_boards,
     list_papers,
+    may_generate,
 )
-from tracker.ui.components import escape_markdown, format_day
+from tracker.ui.components import escape_markdown, format_day, format_moment
 from tracker.ui.context import current_actor, engine, governance, settings, today
 from tracker.ui.paper_preview import load_preview, show_preview
 
@@ -55,11 +57,17 @@ def _meeting_label(meetings: dict[date, BoardMeeting]) -> Callable[[date], str]:
     return label
 
 
-def _choose(boards: list[PaperBoard]) -> tuple[PaperBoard, BoardMeeting] | None:
+def _choose(boards: list[PaperBoard], own: list[str]) -> tuple[PaperBoard, BoardMeeting] | None:
+    """The board (by default the first the actor is secretary or chair of) and the meeting."""
     by_key = {board.key: board for board in boards}
+    keys = list(by_key)
     left, right = st.columns(2)
     key = left.selectbox(
-        "Board", list(by_key), format_func=lambda k: by_key[k].label, key="papers.board"
+        "Board",
+        keys,
+        index=keys.index(own[0]) if own else 0,
+        format_func=lambda k: by_key[k].label,
+        key="papers.board",
     )
     board = by_key[key]
     with session_scope(engine()) as session:
@@ -111,7 +119,7 @@ def _show_version(actor: Actor, info: StoredPaperInfo, *, latest: bool) -> None:
     text.markdown(
         f"**{format_day(info.meeting_date)}, version {info.version}**"
         f"{' (latest)' if latest else ''}  \n"
-        f"Generated {format_day(info.generated_at)} {info.generated_at:%H:%M} UTC by "
+        f"Generated {format_moment(info.generated_at)} by "
         f"{escape_markdown(info.generated_by)}; {info.size_bytes / 1024:,.0f} KB; "
         f"SHA-256 {info.checksum[:16]}…"
     )
@@ -141,8 +149,29 @@ def _generate(actor: Actor, board: PaperBoard, meeting: BoardMeeting) -> None:
     except (PaperError, PermissionDenied) as exc:
         st.error(escape_markdown(str(exc)))
         return
-    st.session_state[FLASH_KEY] = f"Version {info.version} of {info.filename} is ready below."
+    when = f"{meeting.meeting_date.day} {meeting.meeting_date:%B %Y}"
+    st.session_state[FLASH_KEY] = (
+        f"Version {info.version} of the {board.name} paper for {when} is ready to download."
+    )
     st.rerun()
+
+
+def _show_generate(actor: Actor, board: PaperBoard, meeting: BoardMeeting) -> None:
+    """The Generate button, for the board's secretary or chair and for administrators."""
+    if not can(actor, Operation.GENERATE_PAPER):
+        return
+    with session_scope(engine()) as session:
+        allowed = may_generate(session, actor=actor, board=board)
+    if not allowed:
+        st.caption(
+            f"Only the {escape_markdown(board.name)}'s secretary or chair, or an administrator, "
+            "can generate its papers; you can view and download them here."
+        )
+        return
+    if st.button(
+        "Generate the paper", type="primary", icon=":material/description:", key="papers.generate"
+    ):
+        _generate(actor, board, meeting)
 
 
 def main() -> None:
@@ -153,20 +182,18 @@ def main() -> None:
         return
     with session_scope(engine()) as session:
         boards = list_boards(session, governance=governance())
+        own = list_own_boards(session, actor=actor, boards=boards)
     if not boards:
         st.info("No body has a paper: section in governance.yaml, so there are no papers.")
         return
-    chosen = _choose(boards)
+    chosen = _choose(boards, own)
     if chosen is None:
         return
     board, meeting = chosen
     message = st.session_state.pop(FLASH_KEY, None)
     if message:
         st.success(escape_markdown(message))
-    if can(actor, Operation.GENERATE_PAPER) and st.button(
-        "Generate the paper", type="primary", icon=":material/description:", key="papers.generate"
-    ):
-        _generate(actor, board, meeting)
+    _show_generate(actor, board, meeting)
     _show_versions(actor, board, meeting)
     try:
         preview = load_preview(actor, board.key, meeting.meeting_date, _now())

@@ -2,8 +2,8 @@
 
 python-docx's ``table.cell(r, c)`` recomputes the whole grid on every call and even
 ``add_row().cells`` plus ``cell.text`` costs tens of element look-ups per cell, so a 10,000-row
-register takes many seconds. Here each table gets one prototype ``w:tr`` built once; every data
-row is a deep copy of it (a single C-level copy in lxml) whose paragraphs then receive runs.
+register takes many seconds. Here each table gets a prototype ``w:tr`` built once; every data
+row is a deep copy of one (a single C-level copy in lxml) whose paragraphs then receive runs.
 Data rows carry no ``w:tcW``: widths live in the grid and the header row, which keeps a large
 register's memory down. All text reaches the XML through :func:`append_runs`, which passes it
 through :func:`tracker.papers.text.clean_text`, the one sanitiser.
@@ -36,6 +36,8 @@ _W_COLOR = qn("w:color")
 _W_VAL = qn("w:val")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _TWIPS_PER_EMU = 1 / 635
+# A cell this long may be taller than a page in a narrow column; its row is let break.
+UNSPLIT_LIMIT = 1500
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,14 +175,32 @@ def _shade(tc: Any, fill: str) -> None:
     tc_pr.append(tc_pr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:fill"): fill}))
 
 
-class _RowWriter:
-    """Stamps out data rows from one prototype, with ready-made shaded cells per rating."""
+def _longest_text(values: Sequence[CellValue]) -> int:
+    longest = 0
+    for value in values:
+        if isinstance(value, str):
+            longest = max(longest, len(value))
+        elif isinstance(value, tuple):
+            longest = max(longest, sum(len(segment.text) for segment in value))
+    return longest
 
-    def __init__(self, column_count: int, style_id: str) -> None:
+
+class _RowWriter:
+    """Stamps out data rows from one prototype, with ready-made shaded cells per rating.
+
+    Rows are kept whole on one page (``w:cantSplit``), so a reader never meets half an action
+    at the foot of a page; except a row with a cell longer than ``UNSPLIT_LIMIT`` characters,
+    which might not fit on a page at all, and which Word would then cut off rather than break.
+    """
+
+    def __init__(self, column_count: int, style_id: str, *, keep_rows_whole: bool) -> None:
         self._style_id = style_id
-        self._prototype = parse_xml(
-            f"<w:tr {nsdecls('w')}>" + _cell_xml(style_id) * column_count + "</w:tr>"
+        self._limit = UNSPLIT_LIMIT if keep_rows_whole else -1
+        cells = _cell_xml(style_id) * column_count
+        self._whole = parse_xml(
+            f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"
         )
+        self._splittable = parse_xml(f"<w:tr {nsdecls('w')}>{cells}</w:tr>")
         self._rag_cells: dict[RagCell, Any] = {}
 
     def _rag_tc(self, value: RagCell) -> Any:
@@ -194,8 +214,9 @@ class _RowWriter:
         return tc
 
     def write(self, tbl: Any, values: Sequence[CellValue]) -> None:
-        tr = copy.deepcopy(self._prototype)
-        for tc, value in zip(list(tr), values, strict=True):
+        whole = self._limit >= 0 and _longest_text(values) <= self._limit
+        tr = copy.deepcopy(self._whole if whole else self._splittable)
+        for tc, value in zip(list(tr)[1:] if whole else list(tr), values, strict=True):
             if isinstance(value, RagCell):
                 tr.replace(tc, copy.deepcopy(self._rag_tc(value)))
             else:
@@ -236,8 +257,13 @@ def add_table(
     rows: Iterable[Sequence[CellValue]],
     *,
     styles: TableStyles,
+    keep_rows_whole: bool = True,
 ) -> Table:
-    """Append a table whose header row repeats on every page, sized to the current section."""
+    """Append a table whose header row repeats on every page, sized to the current section.
+
+    ``keep_rows_whole=False`` lets every row break across pages: for the register appendix,
+    whose one-line rows rarely need it and whose ten thousand rows would carry the extra
+    properties into memory."""
     section = document.sections[-1]
     # A template may leave page size or margins to Word's defaults (A4, 2.54 cm).
     page_width = section.page_width or Cm(21.0)
@@ -252,7 +278,7 @@ def add_table(
         grid_col.w = Emu(width * 635)
     tbl = table._tbl
     tbl.append(_header_row(columns, widths, styles.heading_id))
-    writer = _RowWriter(len(columns), styles.text_id)
+    writer = _RowWriter(len(columns), styles.text_id, keep_rows_whole=keep_rows_whole)
     for values in rows:
         writer.write(tbl, values)
     return table

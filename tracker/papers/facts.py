@@ -8,6 +8,7 @@ reach these functions; the gatherer counts them separately.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from tracker.governance import GovernanceConfig
 from tracker.models import Rag
@@ -54,9 +55,11 @@ def summarise_groups(
     return tuple(rows)
 
 
-def _not_updated(counted: Sequence[Tracked], meeting: BoardMeeting) -> tuple[str, ...]:
-    """Open actions with no update between the window opening and the paper deadline."""
-    if meeting.window_opens is None:
+def _not_updated(counted: Sequence[Tracked], meeting: BoardMeeting, as_at: date) -> tuple[str, ...]:
+    """Open actions with no update between the window opening and the paper deadline.
+
+    Nothing is counted before the window has opened: no one was yet asked to update."""
+    if meeting.window_opens is None or meeting.window_opens > as_at:
         return ()
     return tuple(
         t.line.reference
@@ -85,8 +88,11 @@ def collect_facts(
     movement: model.Movement,
     escalations: tuple[EscalationLine, ...],
     measures: tuple[MeasureLine, ...],
+    draft_as_at: date | None = None,
 ) -> PaperFacts:
-    """What the executive summary and recommendations are written from."""
+    """What the executive summary and recommendations are written from.
+
+    ``draft_as_at`` is the day a paper generated before its deadline speaks for."""
     codes = [entry.code for entry in governance.rag]
     counts = dict.fromkeys([*codes, model.NOT_RATED], 0)
     for tracked in counted:
@@ -113,9 +119,10 @@ def collect_facts(
         movement=movement,
         baseline=baseline,
         escalations=escalations,
-        not_updated=_not_updated(counted, meeting),
+        not_updated=_not_updated(counted, meeting, draft_as_at or meeting.paper_deadline),
         window_opens=meeting.window_opens,
         measures_total=len(measures),
         red_measures=tuple(m.reference for m in measures if m.rag == Rag.RED.value),
         measures_without_value=sum(1 for m in measures if m.latest is None),
+        draft_as_at=draft_as_at,
     )

@@ -9,7 +9,9 @@ success measures, and chooses what each section holds for the board's level:
   at strategic level, where the board looks at the plan as a whole;
 - *overdue*: open actions past their due date, with the days overdue counted at the paper
   deadline, the date the whole paper speaks for ("Information as at" on its cover), so the
-  numbers agree with every other figure in it rather than changing with the day it is read;
+  numbers agree with every other figure in it rather than changing with the day it is read.
+  A paper generated before its deadline is a draft: it speaks for the day it was generated,
+  never for a future day, so nothing is counted overdue that is not overdue yet;
 - *completed since the last meeting*: completed now and not at the baseline;
 - *due before the next meeting*: open, not yet overdue, due before the next meeting (or within
   one update cycle when no meeting follows);
@@ -92,23 +94,26 @@ def gather_board_paper(
     meeting: BoardMeeting,
     now: datetime,
 ) -> GatheredPaper:
-    """Everything ``board``'s paper for ``meeting`` says, as at its paper deadline."""
+    """Everything ``board``'s paper for ``meeting`` says, as at its paper deadline (or as at
+    ``now``, a draft, when generated before the deadline has passed)."""
     config = board.config
     sections = _sections(board)
     zone = governance.partnership.timezone
     previous, upcoming = neighbours(list_board_meetings(session, body_id=board.body_id), meeting)
     deadline = meeting.paper_deadline
-    rows = _rows_in_scope(session, board, deadline)
     cutoff = deadline_cutoff(deadline, zone)
+    draft_as_at = now.astimezone(ZoneInfo(zone)).date() if now < cutoff else None
+    as_at = draft_as_at or deadline
+    rows = _rows_in_scope(session, board, as_at)
     states = read_states(session, action_ids=[r.id for r in rows], cutoff=cutoff, now=now)
-    tracked = [Tracked(r.id, _line(r, states[r.id], deadline, zone), states[r.id]) for r in rows]
+    tracked = [Tracked(r.id, _line(r, states[r.id], as_at, zone), states[r.id]) for r in rows]
     baseline = _baseline(session, board, meeting, previous, states, zone, now)
     movement = compare_positions(tracked, baseline)
     counted = [t for t in tracked if t.state.status != ActionStatus.WITHDRAWN.value]
     due_until = upcoming.meeting_date if upcoming else _cycle_end(governance, meeting)
-    lines = _choose_lines(counted, config.level, baseline, movement, deadline, due_until)
+    lines = _choose_lines(counted, config.level, baseline, movement, as_at, due_until)
     escalations = _escalations(session, board, now, ZoneInfo(zone))
-    measures = _measures(session, deadline) if model.MEASURES in sections else ()
+    measures = _measures(session, as_at) if model.MEASURES in sections else ()
     groups, group_of = _groups(session, config.level)
     summary_rows = summarise_groups(
         counted,
@@ -129,6 +134,7 @@ def gather_board_paper(
         movement=movement,
         escalations=escalations,
         measures=measures,
+        draft_as_at=draft_as_at,
     )
     paper = BoardPaper(
         partnership_name=governance.partnership.name,
@@ -158,6 +164,7 @@ def gather_board_paper(
         measures=measures,
         actions=tuple(t.line for t in tracked),
         sections=sections,
+        draft_as_at=draft_as_at,
     )
     snapshot = tuple(
         SnapshotEntry(t.action_id, t.line.reference, t.state.rag, t.state.status, t.state.due_date)
@@ -201,7 +208,7 @@ def _local_day(moment: datetime | None, zone: str) -> date | None:
     return moment.astimezone(ZoneInfo(zone)).date() if moment else None
 
 
-def _line(row: ActionRow, state: ActionState, deadline: date, zone: str) -> ActionLine:
+def _line(row: ActionRow, state: ActionState, as_at: date, zone: str) -> ActionLine:
     return ActionLine(
         reference=row.reference,
         title=row.title,
@@ -215,7 +222,7 @@ def _line(row: ActionRow, state: ActionState, deadline: date, zone: str) -> Acti
         commentary=state.commentary or "",
         path_to_green=state.path_to_green or "",
         next_steps=state.next_steps or "",
-        days_overdue=days_overdue(due_date=state.due_date, status=state.status, today=deadline),
+        days_overdue=days_overdue(due_date=state.due_date, status=state.status, today=as_at),
         last_updated=_local_day(state.last_updated, zone),
     )
 
@@ -266,7 +273,7 @@ def _choose_lines(
     level: model.Level,
     baseline: Baseline,
     movement: model.Movement,
-    deadline: date,
+    as_at: date,
     due_until: date,
 ) -> _Lines:
     """Which actions each list section prints, in the order it prints them."""
@@ -287,7 +294,7 @@ def _choose_lines(
     due_next = [
         line
         for line in open_lines
-        if line.due_date is not None and deadline <= line.due_date < due_until
+        if line.due_date is not None and as_at <= line.due_date < due_until
     ]
     return _Lines(tuple(reds + others), tuple(overdue), tuple(done), tuple(due_next))
 

@@ -277,6 +277,9 @@ class BoardPaper:
     measures: tuple[MeasureLine, ...] = ()
     actions: tuple[ActionLine, ...] = ()  # the full register in scope
     sections: tuple[str, ...] = ()  # empty means default_sections(level)
+    # The day the figures speak for when generated before the paper deadline (a draft);
+    # None when the paper speaks for its deadline, as every paper generated after it does.
+    draft_as_at: date | None = None
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:

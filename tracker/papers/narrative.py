@@ -49,10 +49,22 @@ class PaperFacts:
     measures_total: int = 0
     red_measures: tuple[str, ...] = ()
     measures_without_value: int = 0
+    draft_as_at: date | None = None  # the day a paper generated before its deadline speaks for
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def as_at(self) -> date:
+        return self.draft_as_at or self.paper_deadline
+
+    @property
+    def as_at_words(self) -> str:
+        """``at the paper deadline`` or, for a draft, ``as at Saturday 28 November 2026``."""
+        if self.draft_as_at is None:
+            return "at the paper deadline"
+        return f"as at {format_long_date(self.draft_as_at)}"
 
 
 def list_references(references: Sequence[str], limit: int = REFERENCE_LIMIT) -> str:
@@ -80,9 +92,16 @@ def _label(facts: PaperFacts, code: str) -> str:
 
 def _position(facts: PaperFacts) -> str:
     total = facts.total
+    if facts.draft_as_at is None:
+        when = f"as at the paper deadline, {format_long_date(facts.paper_deadline)}."
+    else:
+        when = (
+            f"as at {format_long_date(facts.draft_as_at)}. It is a draft: the paper deadline is "
+            f"{format_long_date(facts.paper_deadline)}, and owners may update before then."
+        )
     opening = (
         f"This paper reports the position of the {count_phrase(total, 'action')} "
-        f"{facts.scope_words} as at the paper deadline, {format_long_date(facts.paper_deadline)}."
+        f"{facts.scope_words} {when}"
     )
     if total == 0:
         return f"{opening} There are no actions to report."
@@ -119,11 +138,11 @@ def _exceptions(facts: PaperFacts) -> str:
         named = [f"{ref} ({count_phrase(days, 'day')})" for ref, days in facts.overdue]
         count = len(facts.overdue)
         parts.append(
-            f"{count_phrase(count, 'action')} {_is(count)} overdue at the paper deadline: "
+            f"{count_phrase(count, 'action')} {_is(count)} overdue {facts.as_at_words}: "
             f"{list_references(named)}."
         )
     else:
-        parts.append("No actions are overdue at the paper deadline.")
+        parts.append(f"No actions are overdue {facts.as_at_words}.")
     return " ".join(parts)
 
 
@@ -181,8 +200,9 @@ def _attention(facts: PaperFacts) -> str | None:
             if facts.window_opens
             else ""
         )
+        tense = "had" if facts.draft_as_at is None else _has(count)
         parts.append(
-            f"{count_phrase(count, 'open action')} had not been updated{since}: "
+            f"{count_phrase(count, 'open action')} {tense} not been updated{since}: "
             f"{list_references(facts.not_updated)}."
         )
     if facts.measures_total:
@@ -212,7 +232,7 @@ def write_executive_summary(facts: PaperFacts) -> tuple[str, ...]:
 def _opening_recommendation(facts: PaperFacts) -> str:
     what = (
         f"the position of the {count_phrase(facts.total, 'action')} reported in this paper, "
-        f"as at {format_long_date(facts.paper_deadline)}"
+        f"as at {format_long_date(facts.as_at)}"
     )
     if facts.purpose == "assurance":
         return f"note {what}, and consider the level of assurance it gives on delivery."

@@ -78,14 +78,16 @@ def write_action_detail(ctx: PaperContext) -> None:
     groups: dict[str, list[ActionLine]] = {}
     for line in actions:
         groups.setdefault(line.workstream, []).append(line)
+    # Portrait: the action's title and its latest update share most of the width, so neither
+    # wraps to a word a line; the short columns get just what "30 Sep 2026" needs.
     columns = [
         Column("Ref", 1.3),
-        Column("Action", 2.9),
-        Column("Owner", 2.1),
-        Column("Due", 2.3),
-        Column("Status", 2.2),
-        Column("RAG", 1.4),
-        Column("Latest update", 4.8),
+        Column("Action", 4.8),
+        Column("Owner", 2.0),
+        Column("Due", 2.1),
+        Column("Status", 2.0),
+        Column("RAG", 1.5),
+        Column("Latest update", 5.5),
     ]
     for workstream, lines in groups.items():
         ctx.subheading(workstream or "Actions with no workstream")
@@ -124,7 +126,8 @@ def write_appendix_register(ctx: PaperContext) -> None:
         Column("Days overdue", 1.8),
         Column("Last updated", 2.3),
     ]
-    ctx.table(columns, _register_rows(ctx, actions))
+    # One-line rows that rarely break; left splittable to keep a 10,000-row paper's memory down.
+    ctx.table(columns, _register_rows(ctx, actions), keep_rows_whole=False)
 
 
 def _register_rows(ctx: PaperContext, lines: tuple[ActionLine, ...]) -> Iterator[list[CellValue]]:

@@ -209,6 +209,13 @@ def _use_orientation(document: Document, orientation: WD_ORIENT) -> None:
         )
 
 
+def _as_at(paper: BoardPaper) -> str:
+    deadline = format_long_date(paper.paper_deadline)
+    if paper.draft_as_at is None:
+        return f"{deadline} (paper deadline)"
+    return f"{format_long_date(paper.draft_as_at)} (draft: before the paper deadline of {deadline})"
+
+
 def _write_cover(document: Document, paper: BoardPaper, styles: PaperStyles) -> None:
     add_paragraph(document, paper.partnership_name, style_id=styles.cover)
     add_paragraph(document, paper.board_name, style_id=styles.cover)
@@ -219,7 +226,7 @@ def _write_cover(document: Document, paper: BoardPaper, styles: PaperStyles) -> 
         ("Author: ", paper.author),
         ("Purpose: ", PURPOSE_LABELS[paper.purpose]),
         ("Protective marking: ", paper.marking),
-        ("Information as at: ", f"{format_long_date(paper.paper_deadline)} (paper deadline)"),
+        ("Information as at: ", _as_at(paper)),
         ("Produced: ", f"{format_timestamp(paper.generated_at)} by the SEND action tracker"),
     ]
     for label, value in facts:

@@ -125,13 +125,21 @@ class PaperContext:
     def say(self, text: str | tuple[Segment, ...]) -> None:
         add_paragraph(self.document, text, style_id=self.styles.normal)
 
-    def table(self, columns: Sequence[Column], rows: Iterable[Sequence[CellValue]]) -> None:
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[Sequence[CellValue]],
+        *,
+        keep_rows_whole: bool = True,
+    ) -> None:
         body = self.document.element.body
         before = body[-2] if len(body) > 1 else None
         if before is not None and before.tag == qn("w:p"):
             # Keep the sentence introducing a table on the same page as its first rows.
             Paragraph(before, self.document).paragraph_format.keep_with_next = True
-        add_table(self.document, columns, rows, styles=self.styles.tables)
+        add_table(
+            self.document, columns, rows, styles=self.styles.tables, keep_rows_whole=keep_rows_whole
+        )
 
     def since_last(self) -> str:
         previous = self.paper.previous_meeting_date

@@ -198,8 +198,14 @@ def history_version(session: Session) -> tuple[int, int, int]:
     return int(newest_update or 0), int(actions), int(newest_action or 0)
 
 
-def track_rag_over_time(session: Session, *, today: date, months: int = 24) -> list[TrendPoint]:
-    """Each month end's count of actions by rating, withdrawn actions left out."""
+def track_rag_over_time(
+    session: Session, *, today: date, months: int = 24, from_first_update: bool = False
+) -> list[TrendPoint]:
+    """Each month end's count of actions by rating, withdrawn actions left out.
+
+    ``from_first_update`` starts the trend at the month of the first update (or, before any,
+    the first month any action existed) rather than ``months`` back: a chart of a young plan
+    is not a long row of empty or all-grey months. The current month is always kept."""
     until = datetime.combine(today, time.max, tzinfo=UTC)
     changes = _changes_by_month(session, until=until)
     created = _actions_by_month(session, until=until)
@@ -218,4 +224,8 @@ def track_rag_over_time(session: Session, *, today: date, months: int = 24) -> l
         points.append(
             TrendPoint(month_end=end, counts={k: max(running.get(k, 0), 0) for k in TREND_KEYS})
         )
+    if from_first_update:
+        start = min(changes) if changes else min(created, default=None)
+        if start is not None:
+            points = [p for p in points if p.month_end.strftime("%Y-%m") >= start] or points[-1:]
     return points

@@ -50,7 +50,7 @@ def show_action_page(actor: Actor, reference: str) -> None:
     st.button("Back to the register", icon=":material/arrow_back:", on_click=_back_to_register)
     loaded = _load(actor, reference)
     if loaded is None:
-        st.error(f"There is no action with the reference {escape_markdown(reference)}.")
+        st.error(f"No action {escape_markdown(reference)} exists. Check the reference.")
         return
     detail, updatable = loaded
     if st.session_state.get(FLASH_KEY):
@@ -86,7 +86,8 @@ def show_action_page(actor: Actor, reference: str) -> None:
 def _show_history(detail: ActionDetail) -> None:
     with session_scope(engine()) as session:
         entries = action_history(session, reference=detail.row.reference)
-    st.caption(f"{len(entries)} updates, newest first. The history is kept for good as evidence.")
+    count = f"{len(entries)} update{'' if len(entries) == 1 else 's'}"
+    st.caption(f"{count}, newest first. The history is kept for good as evidence.")
     show_history(entries, governance())
 
 

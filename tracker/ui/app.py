@@ -13,17 +13,29 @@ import logging
 
 import streamlit as st
 from pydantic import ValidationError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.util import calc_hash
 
 from tracker.config import Settings
+from tracker.db import session_scope
 from tracker.governance import GovernanceError
 from tracker.models import Role
 from tracker.permissions import Actor
+from tracker.services.actions import ActionNotFound, get_action, may_update
 from tracker.ui import auth
 from tracker.ui.components import escape_markdown
-from tracker.ui.context import clear_current_actor, governance, set_current_actor, settings
+from tracker.ui.context import (
+    clear_current_actor,
+    engine,
+    governance,
+    set_current_actor,
+    settings,
+)
 from tracker.ui.navigation import PageSpec, pages_for
 
 log = logging.getLogger(__name__)
+LANDING_PATH = "home"
+REDIRECTED_KEY = "tracker.redirected"
 
 
 def _load_settings() -> Settings | None:
@@ -50,19 +62,75 @@ def _default_page(actor: Actor, specs: list[PageSpec]) -> PageSpec:
     return next((spec for spec in specs if spec.url_path == wanted), specs[0])
 
 
-def _landing(target: PageSpec) -> st.Page:
+def _page_for_action(actor: Actor, specs: list[PageSpec], reference: str) -> PageSpec | None:
+    """The page that can open a deep-linked action for this person.
+
+    My actions if they may update it (owner, workstream lead, administrator), else the
+    register's action page, which shows any action read-only (and says so if it does not
+    exist). ``None`` when neither page is theirs.
+    """
+    by_path = {spec.url_path: spec for spec in specs}
+    with session_scope(engine()) as session:
+        try:
+            action = get_action(session, reference)
+        except ActionNotFound:
+            updatable = False
+        else:
+            updatable = may_update(session, actor, action)
+    if updatable and "my-actions" in by_path:
+        return by_path["my-actions"]
+    return by_path.get("register") or by_path.get("my-actions")
+
+
+def _asked_for_another_page() -> bool:
+    """Whether this run was for a page address other than the landing page's (one not in this
+    person's menu, so Streamlit fell back to the default page)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return False
+    manager = ctx.pages_manager
+    wanted_hash = manager.intended_page_script_hash
+    wanted_name = manager.intended_page_name
+    if wanted_hash:
+        return wanted_hash != calc_hash(LANDING_PATH)
+    return bool(wanted_name) and wanted_name != LANDING_PATH
+
+
+def _show_redirect_notice() -> None:
+    if st.session_state.pop(REDIRECTED_KEY, False):
+        st.warning(
+            "That page is not available to you, so you have been brought to your first page.",
+            icon=":material/block:",
+        )
+
+
+def _landing(actor: Actor, specs: list[PageSpec]) -> st.Page:
     """A hidden page at the root URL that forwards to the person's own first page.
 
     Streamlit serves the default page at "/" and not at its own path, so a link to
     ``/my-actions`` would be "not found" for someone whose default it is. Landing on "/" and
-    forwarding instead gives every page one address for everyone; the query string (a reminder
-    e-mail's ``?action=P2.3``) goes along.
+    forwarding instead gives every page one address for everyone; the query string goes along.
+    A link to one action (``?action=P2.3``, from a reminder or the executives' digest) goes to
+    the page that can open it for this person, not to their usual first page.
     """
+    default = _default_page(actor, specs)
 
     def home() -> None:
-        st.switch_page(str(target.path), query_params=st.query_params.to_dict())
+        params = st.query_params.to_dict()
+        target = default
+        reference = params.get("action", "").strip().upper()
+        if _asked_for_another_page():
+            # A page that is not theirs (a bookmark, or the page they were on before switching
+            # person in developer mode): say so, and open their first page as it is.
+            st.session_state[REDIRECTED_KEY] = True
+        elif reference:
+            params["action"] = reference
+            target = _page_for_action(actor, specs, reference) or default
+        st.switch_page(str(target.path), query_params=params)
 
-    return st.Page(home, title=target.title, url_path="home", default=True, visibility="hidden")
+    return st.Page(
+        home, title=default.title, url_path=LANDING_PATH, default=True, visibility="hidden"
+    )
 
 
 def _build_navigation(actor: Actor) -> dict[str, list[st.Page]] | None:
@@ -79,7 +147,7 @@ def _build_navigation(actor: Actor) -> dict[str, list[st.Page]] | None:
         page = st.Page(str(spec.path), title=spec.title, icon=spec.icon, url_path=spec.url_path)
         sections.setdefault(spec.section, []).append(page)
     first_section = next(iter(sections))
-    sections[first_section].insert(0, _landing(_default_page(actor, specs)))
+    sections[first_section].insert(0, _landing(actor, specs))
     return sections
 
 
@@ -128,6 +196,7 @@ def run() -> None:
         return
     page = st.navigation(sections, position="sidebar", expanded=True)
     _sidebar(actor, cfg)
+    _show_redirect_notice()
     page.run()
 
 

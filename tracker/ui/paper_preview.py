@@ -113,11 +113,11 @@ def _show_counts(preview: PaperPreview) -> None:
     columns[1].metric(
         "On track or complete",
         f"{round(100 * on_track / counted)}%" if counted else "–",
-        help="Rated Green or Blue at the paper deadline.",
+        help="Rated Green or Blue as the paper reports them.",
     )
     columns[2].metric("Amber", totals.get("amber", 0))
     columns[3].metric("Red", totals.get("red", 0))
-    columns[4].metric("Overdue", preview.overdue, help="At the paper deadline.")
+    columns[4].metric("Overdue", preview.overdue, help="As at the date the paper speaks for.")
     for column, (label, count) in zip(st.columns(5), preview.movement, strict=True):
         column.metric(label, count, help="Since the board's last paper.")
 
@@ -186,10 +186,18 @@ def show_preview(preview: PaperPreview) -> None:
     """Figures, the summary and recommendations as written, and the short tables."""
     paper = preview.paper
     st.subheader("Preview")
-    st.caption(
-        "As the paper stands if generated now: information as at the paper deadline, "
-        f"{escape_markdown(format_day(paper.paper_deadline))}."
-    )
+    deadline = escape_markdown(format_day(paper.paper_deadline))
+    if paper.draft_as_at is None:
+        st.caption(
+            "As the paper stands if generated now: information as at the paper deadline, "
+            f"{deadline}."
+        )
+    else:
+        st.caption(
+            "As the paper stands if generated now: a draft, information as at "
+            f"{escape_markdown(format_day(paper.draft_as_at))}, before the paper deadline of "
+            f"{deadline}."
+        )
     _show_counts(preview)
     with st.expander("Executive summary and recommendations", expanded=False):
         for paragraph in paper.executive_summary:

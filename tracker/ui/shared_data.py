@@ -26,7 +26,7 @@ def _trend(
     database_url: str, version: tuple[int, int, int], today: date, months: int
 ) -> list[TrendPoint]:
     with session_scope(engine()) as session:
-        return track_rag_over_time(session, today=today, months=months)
+        return track_rag_over_time(session, today=today, months=months, from_first_update=True)
 
 
 def load_rag_trend(*, today: date, months: int) -> list[TrendPoint]:
