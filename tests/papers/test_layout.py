@@ -6,7 +6,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import Table
 
-from tests.papers.factories import action_line, board_paper, register
+from tests.papers.factories import action_line, board_paper
 from tests.papers.readback import reopen, table_after
 
 
@@ -19,21 +19,31 @@ def _widths(table: Table) -> dict[str, int]:
     return dict(zip(headings, [col.w for col in table._tbl.tblGrid.gridCol_lst], strict=True))
 
 
-def test_action_rows_are_never_split_across_pages() -> None:
+EXCEPTIONS_HEADING = "Exceptions: actions rated Red or Amber"
+
+
+def test_exception_rows_are_never_split_across_pages() -> None:
     document = reopen(board_paper("action"))
-    table = table_after(document, "Action detail")
+    table = table_after(document, EXCEPTIONS_HEADING)
     assert len(table.rows) > 1
     assert all(_keeps_rows_whole(table))
 
 
+def test_full_listings_of_every_action_may_break_rows() -> None:
+    document = reopen(board_paper("action"))
+    detail = table_after(document, "Action detail")
+    assert not any(_keeps_rows_whole(detail)[1:])
+
+
 def test_a_row_too_long_for_a_page_may_still_break() -> None:
     essay = "The provider withdrew and the service is being re-procured. " * 60
-    lines = (action_line(reference="P1.1", commentary=essay), *register(3)[1:])
-    document = reopen(board_paper("action", actions=lines))
-    table = table_after(document, "Action detail")
+    red = action_line(reference="P1.1", commentary=essay)
+    amber = action_line(reference="P1.2", rag="amber", days_overdue=None)
+    document = reopen(board_paper("action", exceptions=(red, amber)))
+    table = table_after(document, EXCEPTIONS_HEADING)
     by_ref = {row.cells[0].text: whole for row, whole in zip(table.rows, _keeps_rows_whole(table))}
     assert by_ref["P1.1"] is False
-    assert all(whole for ref, whole in by_ref.items() if ref not in {"P1.1", "Ref"})
+    assert by_ref["P1.2"] is True
 
 
 def test_the_action_column_is_wide_enough_to_read_in_portrait() -> None:

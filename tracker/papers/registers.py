@@ -91,7 +91,10 @@ def write_action_detail(ctx: PaperContext) -> None:
     ]
     for workstream, lines in groups.items():
         ctx.subheading(workstream or "Actions with no workstream")
-        ctx.table(columns, _detail_rows(ctx, lines))
+        # Like the appendix, this lists every action: rows may break across pages (a row mark
+        # per action is what would take a 10,000-action paper past its memory budget). The
+        # tables that ask for the board's attention keep every row whole.
+        ctx.table(columns, _detail_rows(ctx, lines), keep_rows_whole=False)
 
 
 def _detail_rows(ctx: PaperContext, lines: list[ActionLine]) -> Iterator[list[CellValue]]:
