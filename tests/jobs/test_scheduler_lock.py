@@ -148,13 +148,19 @@ def test_a_second_scheduler_process_exits_with_a_clear_message(
     first = _start_scheduler(scheduler_env)
     try:
         _wait_for(first, "scheduler started")
-        second = subprocess.run(
-            [str(TRACKER), "scheduler"],
-            env=scheduler_env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        try:
+            second = subprocess.run(
+                [str(TRACKER), "scheduler"],
+                env=scheduler_env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+        except subprocess.TimeoutExpired as exc:
+            # Say what the second scheduler was doing instead of exiting.
+            raise AssertionError(
+                f"the second scheduler did not exit; its stderr:\n{exc.stderr!r}"
+            ) from None
         assert second.returncode == 1
         assert (
             second.stderr.strip()
