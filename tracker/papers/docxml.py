@@ -1,6 +1,6 @@
 """Low-level WordprocessingML building for board papers: runs, shaded cells, fast tables.
 
-python-docx's ``table.cell(r, c)`` recomputes the whole grid on every call and even
+python-docx's ``Table.cell`` lookup recomputes the whole grid on every call, and even
 ``add_row().cells`` plus ``cell.text`` costs tens of element look-ups per cell, so a 10,000-row
 register takes many seconds. Here each table gets a prototype ``w:tr`` built once; every data
 row is a deep copy of one (a single C-level copy in lxml) whose paragraphs then receive runs.
