@@ -18,7 +18,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from tracker.models import Action, ActionStatus, ActionUpdate, Person, Rag, Workstream
-from tracker.permissions import Actor, Operation, require
+from tracker.permissions import Actor, Operation, can, require
 from tracker.rules import clean_text, rag_label, status_label
 from tracker.services.audit import record_change, record_changes
 
@@ -94,15 +94,29 @@ def is_workstream_lead(session: Session, actor: Actor, action: Action) -> bool:
     return workstream is not None and workstream.lead_id == actor.person_id
 
 
-def may_update(session: Session, actor: Actor, action: Action) -> bool:
-    from tracker.permissions import can
-
+def may_act_on(session: Session, actor: Actor, action: Action, operation: Operation) -> bool:
+    """``can`` with the actor's ownership of ``action`` (owner or its workstream's lead)."""
     return can(
         actor,
-        Operation.UPDATE_ACTION,
+        operation,
         is_owner=action.owner_id == actor.person_id,
         is_workstream_lead=is_workstream_lead(session, actor, action),
     )
+
+
+def require_on(session: Session, actor: Actor, action: Action, operation: Operation) -> None:
+    """``require`` with the actor's ownership of ``action``; PermissionDenied names the action."""
+    require(
+        actor,
+        operation,
+        is_owner=action.owner_id == actor.person_id,
+        is_workstream_lead=is_workstream_lead(session, actor, action),
+        what=action.reference,
+    )
+
+
+def may_update(session: Session, actor: Actor, action: Action) -> bool:
+    return may_act_on(session, actor, action, Operation.UPDATE_ACTION)
 
 
 def validate_update(
@@ -222,13 +236,7 @@ def record_update(
 ) -> ActionUpdate:
     """Validate and store an owner's update; one transaction, or nothing at all."""
     action = get_action(session, reference)
-    require(
-        actor,
-        Operation.UPDATE_ACTION,
-        is_owner=action.owner_id == actor.person_id,
-        is_workstream_lead=is_workstream_lead(session, actor, action),
-        what=action.reference,
-    )
+    require_on(session, actor, action, Operation.UPDATE_ACTION)
     withdrawing = (form.status or "").strip().lower() == ActionStatus.WITHDRAWN.value
     if withdrawing or action.status == ActionStatus.WITHDRAWN.value:
         # Taking an action out of the plan, or bringing it back, is the plan's keeper's call.

@@ -22,9 +22,9 @@ from sqlmodel import Session, col, select
 
 from tracker.governance import GovernanceConfig
 from tracker.models import Action, Escalation, GovernanceBody, Person, Role
-from tracker.permissions import Actor, Operation, PermissionDenied, can, require
+from tracker.permissions import Actor, Operation, PermissionDenied
 from tracker.rules import clean_text
-from tracker.services.actions import get_action, is_workstream_lead
+from tracker.services.actions import get_action, may_act_on, require_on
 from tracker.services.audit import record_change
 
 REASON_LIMIT = 4000
@@ -164,12 +164,7 @@ def find_escalation_target(
 
 
 def may_escalate(session: Session, actor: Actor, action: Action) -> bool:
-    return can(
-        actor,
-        Operation.ESCALATE_ACTION,
-        is_owner=action.owner_id == actor.person_id,
-        is_workstream_lead=is_workstream_lead(session, actor, action),
-    )
+    return may_act_on(session, actor, action, Operation.ESCALATE_ACTION)
 
 
 def escalate_action(
@@ -183,13 +178,7 @@ def escalate_action(
 ) -> EscalationRow:
     """Escalate ``reference`` to the next board up with ``reason``; recorded and audited."""
     action = get_action(session, reference)
-    require(
-        actor,
-        Operation.ESCALATE_ACTION,
-        is_owner=action.owner_id == actor.person_id,
-        is_workstream_lead=is_workstream_lead(session, actor, action),
-        what=action.reference,
-    )
+    require_on(session, actor, action, Operation.ESCALATE_ACTION)
     try:
         text = clean_text(reason, max_length=REASON_LIMIT)
     except ValueError as exc:
