@@ -32,10 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.scale_data import fill_database
 from tracker.db import make_engine, session_scope
 from tracker.governance import load_governance
-from tracker.services.bootstrap import initialise_database
-from tracker.services.exporter import export_history, export_register
-from tracker.services.importer import ImportReport, import_plan
+from tracker.services.operations import initialise_database
 from tracker.services.people import actor_for_email
+from tracker.services.plans import ImportReport, export_history, export_register, import_plan
 from tracker.spreadsheets import PlanRow, build_register_sheet, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent

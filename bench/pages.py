@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.scale_data import fill_database
 from tracker.db import make_engine, session_scope
 from tracker.models import Action, ActionUpdate
-from tracker.services.bootstrap import initialise_database
+from tracker.services.operations import initialise_database
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "tracker" / "ui" / "app.py"

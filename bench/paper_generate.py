@@ -32,7 +32,7 @@ from tracker.db import make_engine, session_scope
 from tracker.governance import load_governance
 from tracker.papers.boards import find_paper_board, list_board_meetings
 from tracker.papers.gather import gather_board_paper
-from tracker.services.bootstrap import initialise_database
+from tracker.services.operations import initialise_database
 from tracker.services.papers import generate_paper
 
 GOVERNANCE = Path(__file__).resolve().parent.parent / "governance.yaml"

@@ -29,8 +29,8 @@ from sqlalchemy.engine import make_url
 
 from bench.scale_data import fill_database
 from tracker.db import make_engine, session_scope
-from tracker.services.bootstrap import initialise_database
-from tracker.services.queries import (
+from tracker.services.operations import initialise_database
+from tracker.services.register import (
     count_by_rag,
     list_not_updated_actions,
     list_overdue_actions,

@@ -31,12 +31,18 @@ from tests.fakes.graph_server import FakeGraphServer  # noqa: E402
 from tracker.db import make_engine, session_scope  # noqa: E402
 from tracker.governance import load_governance  # noqa: E402
 from tracker.mail.graph import GraphTransport  # noqa: E402
-from tracker.services.bootstrap import initialise_database  # noqa: E402
-from tracker.services.mail_render import render_for_outbox  # noqa: E402
-from tracker.services.outbox import NewMessage, enqueue_messages  # noqa: E402
-from tracker.services.outbox_dispatch import DispatchPolicy, dispatch_outbox  # noqa: E402
-from tracker.services.reminder_run import build_mail_context  # noqa: E402
-from tracker.services.reminders import plan_reminders  # noqa: E402
+from tracker.services.operations import initialise_database  # noqa: E402
+from tracker.services.outbox import (  # noqa: E402
+    DispatchPolicy,
+    NewMessage,
+    dispatch_outbox,
+    enqueue_messages,
+)
+from tracker.services.reminders import (  # noqa: E402
+    build_mail_context,
+    plan_reminders,
+    render_for_outbox,
+)
 
 GOVERNANCE = ROOT / "governance.yaml"
 # Monday 19 January 2026: the Operations Board's window is open (deadline 16 January passed

@@ -44,13 +44,13 @@ from tracker.db import make_engine, session_scope
 from tracker.governance import GovernanceError, load_governance
 from tracker.mail.protocol import MailTransport
 from tracker.mail.transports import build_transport
-from tracker.services.job_runs import last_successful_runs
-from tracker.services.outbox_dispatch import Clock, utc_now
-from tracker.services.scheduler_lock import (
+from tracker.services.operations import (
     acquire_scheduler_lock,
     clear_heartbeat,
     describe_this_process,
+    last_successful_runs,
 )
+from tracker.services.outbox import Clock, utc_now
 
 log = logging.getLogger("jobs.scheduler")
 CATCH_UP_SUFFIX = "-catch-up"

@@ -23,11 +23,14 @@ from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.mail.protocol import MailTransport
-from tracker.services.job_runs import record_job_run
-from tracker.services.outbox_dispatch import Clock, utc_now
-from tracker.services.reminder_run import queue_due_reminders, send_queued_mail
-from tracker.services.reminders import CYCLE_RULES, RuleName
-from tracker.services.scheduler_lock import HEARTBEAT_MARGIN, SchedulerLock, record_heartbeat
+from tracker.services.operations import (
+    HEARTBEAT_MARGIN,
+    SchedulerLock,
+    record_heartbeat,
+    record_job_run,
+)
+from tracker.services.outbox import Clock, utc_now
+from tracker.services.reminders import CYCLE_RULES, RuleName, queue_due_reminders, send_queued_mail
 
 log = logging.getLogger("jobs")
 _DISPATCH_TRIGGER = dispatch_trigger()

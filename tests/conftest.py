@@ -21,7 +21,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from tracker.db import make_engine
-from tracker.services.bootstrap import initialise_database
+from tracker.services.operations import initialise_database
 
 ROOT = Path(__file__).resolve().parent.parent
 GOVERNANCE_FILE = ROOT / "governance.yaml"

@@ -11,7 +11,7 @@ from tests.conftest import GOVERNANCE_FILE
 from tracker.db import session_scope
 from tracker.governance import GovernanceError, load_governance, parse_governance
 from tracker.models import AuditLog, GovernanceBody, Meeting
-from tracker.services.bootstrap import initialise_database
+from tracker.services.operations import initialise_database
 
 SHIPPED = GOVERNANCE_FILE.read_text(encoding="utf-8")
 

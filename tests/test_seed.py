@@ -8,7 +8,7 @@ from tests.conftest import GOVERNANCE_FILE
 from tracker.db import session_scope
 from tracker.models import Action, MeasureAction, Person, Priority, SuccessMeasure
 from tracker.seed import reference_sort_key
-from tracker.services.bootstrap import initialise_database
+from tracker.services.operations import initialise_database
 
 
 def test_seeded_strategy_is_complete(sqlite_engine) -> None:

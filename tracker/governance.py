@@ -5,7 +5,7 @@ composed a second time to learn the line of every key. Structural checks are pyd
 checks that need the whole file (unknown references, reporting cycles, duplicate names, invalid
 recurrence rules) follow. Any problem rejects the whole file with one line per mistake, for
 example ``bodies[3].reports_to: unknown body 'SEND Ops Board' (line 41)``. Writing the result to
-the database lives in ``tracker.services.governance_sync``.
+the database lives in ``tracker.services.governance``.
 """
 
 from __future__ import annotations

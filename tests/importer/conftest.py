@@ -31,8 +31,8 @@ from tests.factories import ADMIN, actor
 from tracker.db import make_engine, session_scope
 from tracker.models import Priority
 from tracker.seed import load_strategy
-from tracker.services.bootstrap import initialise_database
-from tracker.services.importer import ImportReport, import_plan
+from tracker.services.operations import initialise_database
+from tracker.services.plans import ImportReport, import_plan
 
 SAMPLE = FIXTURES / "send-action-plan-sample.xlsx"
 # A fixed "now" after every date in the sample, so update dates are never in the future.

@@ -27,7 +27,7 @@ from tests.importer.conftest import SAMPLE
 from tracker.cli import _register_commands
 from tracker.commands import app
 from tracker.db import session_scope
-from tracker.services.queries import list_actions
+from tracker.services.register import list_actions
 
 _register_commands()
 runner = CliRunner()

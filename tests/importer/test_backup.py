@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 from tests.conftest import create_pg_database, drop_pg_database, postgres_server_url
 from tests.factories import add_update
 from tracker.db import current_revision, make_engine, upgrade_database
-from tracker.services.backup import BackupError, backup_database, count_rows, restore_database
+from tracker.services.operations import BackupError, backup_database, count_rows, restore_database
 
 WRITTEN_BY_THE_APP = ("action", "action_update", "audit_log")
 APPEND_ONLY = ("action_update", "audit_log")

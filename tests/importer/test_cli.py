@@ -15,7 +15,7 @@ from tests.importer.conftest import SAMPLE
 from tests.importer.sheets import MESSY_PROBLEMS, messy_workbook
 from tracker.cli import _register_commands
 from tracker.commands import app
-from tracker.services.backup import count_rows
+from tracker.services.operations import count_rows
 
 _register_commands()
 runner = CliRunner()

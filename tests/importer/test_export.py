@@ -18,14 +18,8 @@ from tracker.db import session_scope
 from tracker.governance import load_governance
 from tracker.models import ActionUpdate
 from tracker.permissions import PermissionDenied
-from tracker.services.exporter import (
-    ExportError,
-    ExportFile,
-    RagKey,
-    export_history,
-    export_register,
-)
-from tracker.services.queries import ActionFilter
+from tracker.services.plans import ExportError, ExportFile, RagKey, export_history, export_register
+from tracker.services.register import ActionFilter
 
 TODAY = date(2026, 1, 15)
 GOVERNANCE = load_governance(GOVERNANCE_FILE)

@@ -9,7 +9,7 @@ from tests.importer.conftest import run_import
 from tests.importer.sheets import MESSY_PROBLEMS, MESSY_VALID, NEW_OWNER, messy_workbook
 from tracker.db import session_scope
 from tracker.models import Action, ActionUpdate, Person
-from tracker.services.backup import count_rows
+from tracker.services.operations import count_rows
 
 MESSY = "messy-plan.xlsx"
 

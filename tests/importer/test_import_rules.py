@@ -15,9 +15,8 @@ from tests.spreadsheets.workbooks import build_xlsx
 from tracker.db import make_engine, session_scope
 from tracker.models import Action, ActionUpdate, Person, Priority
 from tracker.services.actions import ConflictError, UpdateForm, record_update
-from tracker.services.backup import count_rows
-from tracker.services.bootstrap import initialise_database
-from tracker.services.importer import ImportConflict
+from tracker.services.operations import count_rows, initialise_database
+from tracker.services.plans import ImportConflict
 
 HEADER = ("Ref", "Action", "Lead Officer Email", "Target Date", "RAG", "Latest Update")
 

@@ -14,8 +14,8 @@ from tests.spreadsheets.workbooks import build_xlsx
 from tracker.db import session_scope
 from tracker.models import Action, ActionUpdate, AuditLog, Person, Priority
 from tracker.permissions import PermissionDenied
-from tracker.services.backup import count_rows
-from tracker.services.queries import list_actions
+from tracker.services.operations import count_rows
+from tracker.services.register import list_actions
 
 TODAY = date(2026, 1, 15)
 

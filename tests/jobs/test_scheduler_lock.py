@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from tests.conftest import GOVERNANCE_FILE
 from tracker.db import make_engine, session_scope
-from tracker.services.scheduler_lock import (
+from tracker.services.operations import (
     SchedulerAlreadyRunning,
     acquire_scheduler_lock,
     clear_heartbeat,

@@ -18,8 +18,8 @@ from tests.reminders.helpers import (
 )
 from tracker.db import session_scope
 from tracker.models import JobRun
-from tracker.services.reminder_run import queue_due_reminders
-from tracker.services.scheduler_lock import acquire_scheduler_lock, read_scheduler_status
+from tracker.services.operations import acquire_scheduler_lock, read_scheduler_status
+from tracker.services.reminders import queue_due_reminders
 
 MONDAY = datetime(2026, 2, 9, 7, 30, tzinfo=UTC)
 

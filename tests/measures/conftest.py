@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from tests.factories import HEAD_OF_SEND, actor
 from tracker.db import session_scope
 from tracker.models import AuditLog, SuccessMeasure
-from tracker.services.measure_changes import EnteredValue, enter_value, set_targets
+from tracker.services.measures import EnteredValue, enter_value, set_targets
 
 TODAY = date(2026, 1, 15)
 M23 = "M2.3"

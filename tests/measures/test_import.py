@@ -18,7 +18,7 @@ from tests.factories import ADMIN, HEAD_OF_SEND, actor
 from tests.measures.conftest import M23, TODAY, audit_rows, enter
 from tracker.db import session_scope
 from tracker.models import MeasureValue
-from tracker.services.measure_import import MeasureImport, import_measure_values
+from tracker.services.measures import MeasureImport, import_measure_values
 from tracker.spreadsheets.reader import SpreadsheetError
 
 GOOD_CSV = FIXTURES / "measure-values.csv"

@@ -15,8 +15,12 @@ from tracker.db import session_scope
 from tracker.models import SuccessMeasure
 from tracker.permissions import PermissionDenied
 from tracker.services.actions import ConflictError, ValidationFailed
-from tracker.services.measure_changes import link_actions, set_narrative_rating, set_targets
-from tracker.services.measures import get_measure_summary
+from tracker.services.measures import (
+    get_measure_summary,
+    link_actions,
+    set_narrative_rating,
+    set_targets,
+)
 
 GOOD: dict[str, Any] = {
     "baseline_value": 30,

@@ -15,8 +15,13 @@ from tracker.db import session_scope
 from tracker.models import MeasureValue, Person, SuccessMeasure
 from tracker.permissions import PermissionDenied
 from tracker.services.actions import ConflictError, ValidationFailed
-from tracker.services.measure_changes import EnteredValue, enter_value
-from tracker.services.measures import MeasureNotFound, get_measure_detail, get_measure_summary
+from tracker.services.measures import (
+    EnteredValue,
+    MeasureNotFound,
+    enter_value,
+    get_measure_detail,
+    get_measure_summary,
+)
 
 
 def stored_values(engine: Engine, reference: str) -> list[tuple[date, float | None, str | None]]:

@@ -29,7 +29,7 @@ from tests.papers.scenario import MEETINGS, gather, generate, governance
 from tracker.db import session_scope
 from tracker.models import Action, GovernanceBody
 from tracker.permissions import PermissionDenied
-from tracker.services.escalations import (
+from tracker.services.actions import (
     EscalationError,
     EscalationRow,
     escalate_action,
@@ -38,7 +38,7 @@ from tracker.services.escalations import (
     resolve_escalation,
 )
 from tracker.services.papers import get_paper_file
-from tracker.services.queries import audit_trail
+from tracker.services.register import audit_trail
 
 RAISED = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 OTHER_OWNER = "principal.ep@example.org"  # owns P2.4, not P2.3

@@ -31,7 +31,7 @@ from tracker.models import Action, GovernanceBody
 from tracker.papers.model import ActionLine, BoardPaper, MovementItem
 from tracker.services.papers import preview_paper
 from tracker.services.people import actor_for_email
-from tracker.services.queries import summarise_rag
+from tracker.services.register import summarise_rag
 
 
 def refs(items: tuple[MovementItem, ...] | tuple[ActionLine, ...]) -> list[str]:

@@ -34,7 +34,7 @@ from tests.papers.scenario import generate
 from tests.ui.support import button, errors, no_exception, shown, texts, titles
 from tracker.db import make_engine, session_scope
 from tracker.governance import load_governance
-from tracker.services.escalations import escalate_action, list_action_escalations
+from tracker.services.actions import escalate_action, list_action_escalations
 from tracker.services.papers import list_papers
 
 APP = ROOT / "tracker" / "ui" / "app.py"

@@ -50,13 +50,9 @@ from tracker.models import AuditLog, PaperSnapshot, StoredPaper
 from tracker.papers.boards import PaperError
 from tracker.permissions import PermissionDenied
 from tracker.rules import clean_text
-from tracker.services.escalations import (
-    escalate_action,
-    list_action_escalations,
-    resolve_escalation,
-)
+from tracker.services.actions import escalate_action, list_action_escalations, resolve_escalation
 from tracker.services.papers import StoredPaperInfo, get_paper_file, list_papers
-from tracker.services.queries import summarise_rag
+from tracker.services.register import summarise_rag
 
 OWNER = "principal.ep@example.org"  # owns P2.4, holds no other role
 HEADINGS = {

@@ -3,7 +3,7 @@
 A child process claims a batch and is killed before it sends; the restarted dispatcher, once
 the lease timeout has passed, reclaims the batch and delivers every message exactly once. The
 second test pins down the one window no outbox can close (documented in
-``tracker.services.outbox_dispatch``): killed after the server accepted a message but before
+``tracker.services.outbox``): killed after the server accepted a message but before
 the row was marked sent, that message goes again, with the same Message-ID.
 """
 
@@ -24,14 +24,14 @@ from tests.reminders.helpers import make_settings, outbox_rows, parse_envelope
 from tests.reminders.test_delivery import queue_window_opening, smtp
 from tracker.db import make_engine
 from tracker.governance import GovernanceConfig
-from tracker.services.reminder_run import send_queued_mail
+from tracker.services.reminders import send_queued_mail
 
 CHILD = textwrap.dedent(
     """
     import os, signal, sys
     from tracker.db import make_engine
     from tracker.mail.transports import SmtpTransport
-    from tracker.services.outbox_dispatch import DispatchPolicy, dispatch_outbox
+    from tracker.services.outbox import DispatchPolicy, dispatch_outbox
 
     url, port, when = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 

@@ -35,8 +35,8 @@ from tracker.governance import GovernanceConfig
 from tracker.mail.graph import GraphTransport
 from tracker.mail.transports import SmtpTransport
 from tracker.models import JobRun, OutboxMessage
-from tracker.services.reminder_run import queue_due_reminders, send_queued_mail
-from tracker.services.scheduler_lock import acquire_scheduler_lock
+from tracker.services.operations import acquire_scheduler_lock
+from tracker.services.reminders import queue_due_reminders, send_queued_mail
 
 NOW = datetime(2026, 2, 6, 7, 30, tzinfo=UTC)
 

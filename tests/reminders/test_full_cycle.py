@@ -33,7 +33,7 @@ from tests.reminders.helpers import (
 )
 from tracker.db import session_scope
 from tracker.models import Action
-from tracker.services.scheduler_lock import acquire_scheduler_lock
+from tracker.services.operations import acquire_scheduler_lock
 
 MEETING = date(2026, 2, 18)
 

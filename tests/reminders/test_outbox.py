@@ -17,19 +17,17 @@ from tracker.mail.protocol import SendResult
 from tracker.models import AuditLog, OutboxMessage
 from tracker.permissions import PermissionDenied
 from tracker.services.outbox import (
+    DispatchPolicy,
     NewMessage,
+    claim_batch,
     count_outbox,
+    dispatch_outbox,
     enqueue_messages,
     list_outbox,
     make_dedupe_key,
+    message_id_for,
     read_message_text,
     retry_failed,
-)
-from tracker.services.outbox_dispatch import (
-    DispatchPolicy,
-    claim_batch,
-    dispatch_outbox,
-    message_id_for,
 )
 
 START = datetime(2026, 2, 6, 7, 30, tzinfo=UTC)

@@ -13,7 +13,7 @@ from tests.reminders.helpers import APP_URL, load_test_governance, outbox_rows
 from tests.ui.support import button, no_exception, shown
 from tracker.db import session_scope
 from tracker.models import OutboxMessage
-from tracker.services.reminder_run import queue_due_reminders
+from tracker.services.reminders import queue_due_reminders
 
 PAGE = "reminders"
 

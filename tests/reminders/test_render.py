@@ -7,15 +7,18 @@ from datetime import date
 import pytest
 
 from tracker.mail.message import OutgoingMessage, build_mime
-from tracker.services.mail_render import (
+from tracker.services.reminders import (
     MAX_LINES,
+    BoardCycle,
     MailContext,
+    PlannedReminder,
+    ReminderLine,
+    ReminderSection,
+    RuleName,
     action_link,
     render_for_outbox,
     render_reminder,
 )
-from tracker.services.reminder_facts import BoardCycle
-from tracker.services.reminders import PlannedReminder, ReminderLine, ReminderSection, RuleName
 
 CONTEXT = MailContext(
     app_url="https://tracker.example.org/send",

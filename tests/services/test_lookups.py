@@ -9,8 +9,7 @@ from sqlalchemy import Engine
 
 from tests.factories import ADMIN, actor, add_update
 from tracker.db import session_scope
-from tracker.services.actions import ActionNotFound
-from tracker.services.lookups import get_action_detail, list_choices
+from tracker.services.actions import ActionNotFound, get_action_detail, list_choices
 from tracker.services.people import set_active
 
 

@@ -9,14 +9,15 @@ from sqlalchemy import Engine, update
 from tests.factories import ADMIN, add_update
 from tracker.db import session_scope
 from tracker.models import Action
-from tracker.services.overview import (
+from tracker.services.register import (
+    ActionFilter,
+    list_actions,
     list_overdue_exceptions,
     list_red_exceptions,
     month_ends,
     summarise_headline,
     track_rag_over_time,
 )
-from tracker.services.queries import ActionFilter, list_actions
 
 TODAY = date(2026, 10, 1)
 

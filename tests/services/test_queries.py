@@ -8,7 +8,7 @@ import pytest
 
 from tests.factories import add_update
 from tracker.db import session_scope
-from tracker.services.queries import (
+from tracker.services.register import (
     ActionFilter,
     count_by_rag,
     list_actions,
@@ -108,8 +108,8 @@ def test_search_treats_wildcards_literally(engine, search: str, expected: list[s
 def test_register_columns_line_up_with_action_row_fields() -> None:
     from dataclasses import fields
 
-    from tracker.services.queries import ActionRow
-    from tracker.services.register import _base_query
+    from tracker.services.register import ActionRow
+    from tracker.services.register._paging import _base_query
 
     labels = [c.name for c in _base_query().selected_columns]
     assert [*labels, "flags"] == [f.name for f in fields(ActionRow)]

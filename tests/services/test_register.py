@@ -9,8 +9,7 @@ from sqlalchemy import Engine
 
 from tests.factories import add_update
 from tracker.db import session_scope
-from tracker.services.queries import ActionFilter, list_actions
-from tracker.services.register import list_register_page
+from tracker.services.register import ActionFilter, list_actions, list_register_page
 
 TODAY = date(2026, 3, 20)
 

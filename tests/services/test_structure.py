@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tracker.db import session_scope
 from tracker.models import Meeting
-from tracker.services.structure import list_board_calendars, list_workstream_leads
+from tracker.services.governance import list_board_calendars, list_workstream_leads
 
 TODAY = date(2026, 10, 1)
 

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from tests.factories import HEAD_OF_SEND, actor, add_update
 from tracker.db import session_scope
-from tracker.services.worklist import list_my_actions
+from tracker.services.actions import list_my_actions
 
 TODAY = date(2026, 10, 1)
 

@@ -15,7 +15,7 @@ from tracker.commands import app
 from tracker.commands.common import cli_session, engine_for, fail, load_settings, parse_day
 from tracker.db import mask_url
 from tracker.governance import GovernanceError, current_governance, load_governance
-from tracker.services.bootstrap import initialise_database, status_summary
+from tracker.services.operations import initialise_database, status_summary
 from tracker.services.papers import check_paper_settings
 
 UI_ENTRY = Path(__file__).resolve().parent.parent / "ui" / "app.py"

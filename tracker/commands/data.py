@@ -24,10 +24,18 @@ from tracker.config import Settings
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.models import Person, PersonRole, Role
 from tracker.permissions import Actor, PermissionDenied
-from tracker.services.backup import BackupError, backup_database, restore_database
-from tracker.services.exporter import FORMATS, ExportError, export_history, export_register
-from tracker.services.importer import ImportConflict, ImportReport, PlannedAction, import_plan
+from tracker.services.operations import BackupError, backup_database, restore_database
 from tracker.services.people import UnknownPerson, actor_for_email, build_actor
+from tracker.services.plans import (
+    FORMATS,
+    ExportError,
+    ImportConflict,
+    ImportReport,
+    PlannedAction,
+    export_history,
+    export_register,
+    import_plan,
+)
 from tracker.spreadsheets import SpreadsheetError
 
 ActingAs = Annotated[

@@ -19,26 +19,22 @@ from tracker.commands.common import cli_session, echo_table, engine_for, fail, l
 from tracker.config import Settings
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.mail.transports import build_transport
-from tracker.services.calendar_export import (
-    UnknownBoard,
-    list_coming_meetings,
-    render_calendar_file,
-)
+from tracker.services.governance import UnknownBoard, list_coming_meetings, render_calendar_file
+from tracker.services.operations import SchedulerAlreadyRunning
 from tracker.services.outbox import (
     STATES,
+    DispatchReport,
     count_outbox,
     list_outbox,
     retry_failed,
     summarise_pending,
 )
-from tracker.services.outbox_dispatch import DispatchReport
-from tracker.services.reminder_run import (
+from tracker.services.reminders import (
+    ALL_RULES,
     preview_reminders,
     queue_due_reminders,
     send_queued_mail,
 )
-from tracker.services.reminders import ALL_RULES
-from tracker.services.scheduler_lock import SchedulerAlreadyRunning
 
 outbox_app = typer.Typer(help="Inspect, send or retry queued e-mail.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")

@@ -22,15 +22,17 @@ from tracker.measure_rules import format_value, parse_number, trend_arrow
 from tracker.permissions import Actor, PermissionDenied
 from tracker.rules import rag_label
 from tracker.services.actions import ConflictError, ValidationFailed
-from tracker.services.measure_changes import enter_value, set_targets
-from tracker.services.measure_import import import_measure_values, parse_period
 from tracker.services.measures import (
     MeasureNotFound,
     MeasureSummary,
+    enter_value,
     filter_summaries,
     get_measure_detail,
     get_measure_summary,
+    import_measure_values,
     list_measure_summaries,
+    parse_period,
+    set_targets,
 )
 from tracker.services.people import UnknownPerson, actor_for_email
 from tracker.spreadsheets.reader import CellError, SpreadsheetError

@@ -13,11 +13,7 @@ import streamlit as st
 
 from tracker.db import session_scope
 from tracker.governance import GovernanceConfig
-from tracker.services.structure import (
-    BoardCalendar,
-    list_board_calendars,
-    list_workstream_leads,
-)
+from tracker.services.governance import BoardCalendar, list_board_calendars, list_workstream_leads
 from tracker.ui.calendar_download import show_calendar_download
 from tracker.ui.components import escape_markdown
 from tracker.ui.context import engine, governance, today

@@ -18,8 +18,8 @@ import streamlit as st
 
 from tracker.db import session_scope
 from tracker.permissions import Actor, Operation, PermissionDenied, can
-from tracker.services.importer import ImportConflict, ImportReport, import_plan
-from tracker.services.queries import ActionFilter
+from tracker.services.plans import ImportConflict, ImportReport, import_plan
+from tracker.services.register import ActionFilter
 from tracker.spreadsheets import SpreadsheetError
 from tracker.ui.components import escape_markdown
 from tracker.ui.context import current_actor, engine

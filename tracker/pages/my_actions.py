@@ -14,14 +14,21 @@ from tracker.db import session_scope
 from tracker.models import Role
 from tracker.permissions import Actor, Operation, can
 from tracker.rules import rag_label
-from tracker.services.actions import ActionNotFound, get_action, may_update
-from tracker.services.lookups import ActionDetail, get_action_detail
-from tracker.services.worklist import WorkItem, Worklist, list_my_actions
-from tracker.ui.action_views import show_action_facts, show_action_heading, show_latest_position
+from tracker.services.actions import (
+    ActionDetail,
+    ActionNotFound,
+    WorkItem,
+    Worklist,
+    get_action,
+    get_action_detail,
+    list_my_actions,
+    may_update,
+)
+from tracker.ui.action.update_form import show_update_form
+from tracker.ui.action.views import show_action_facts, show_action_heading, show_latest_position
 from tracker.ui.components import escape_markdown, show_actions_table
 from tracker.ui.context import current_actor, cycle_days, engine, governance, today
 from tracker.ui.navigation import page_file
-from tracker.ui.update_form import show_update_form
 
 CHOICE_KEY = "my_actions.choice"
 TABLE_KEY = "my_actions.table"

@@ -15,16 +15,17 @@ import streamlit as st
 
 from tracker.db import session_scope
 from tracker.measure_rules import format_value
-from tracker.services.lookups import Choice, list_choices
+from tracker.services.actions import Choice, list_choices
 from tracker.services.measures import list_red_measures
-from tracker.services.overview import (
+from tracker.services.register import (
     Exceptions,
     Headline,
+    RagSummary,
     list_overdue_exceptions,
     list_red_exceptions,
     summarise_headline,
+    summarise_rag,
 )
-from tracker.services.queries import RagSummary, summarise_rag
 from tracker.ui.charts import rag_bars, rag_frame, rag_trend, trend_frame
 from tracker.ui.components import (
     format_day,

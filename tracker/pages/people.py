@@ -18,7 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 from tracker.db import session_scope
 from tracker.models import Role
 from tracker.permissions import Actor, PermissionDenied
-from tracker.services.lookups import list_choices
+from tracker.services.actions import list_choices
 from tracker.services.people import (
     PersonError,
     PersonRow,

@@ -16,11 +16,10 @@ import streamlit as st
 from tracker.db import session_scope
 from tracker.permissions import Actor, Operation, can
 from tracker.rules import STATUS_LABELS
-from tracker.services.lookups import Choice, Choices, list_choices
-from tracker.services.queries import ActionFilter
-from tracker.services.register import RegisterOrder, RegisterPage, list_register_page
-from tracker.ui import action_admin
-from tracker.ui.action_page import show_action_page
+from tracker.services.actions import Choice, Choices, list_choices
+from tracker.services.register import ActionFilter, RegisterOrder, RegisterPage, list_register_page
+from tracker.ui.action import admin as action_admin
+from tracker.ui.action.page import show_action_page
 from tracker.ui.components import show_actions_table
 from tracker.ui.context import current_actor, cycle_days, engine, governance, today
 from tracker.ui.downloads import show_register_downloads

@@ -24,8 +24,7 @@ from jobs.schedule import (
 )
 from tracker.db import session_scope
 from tracker.permissions import Actor, Operation, PermissionDenied, require
-from tracker.services.job_runs import list_job_runs
-from tracker.services.mail_render import render_text
+from tracker.services.operations import list_job_runs, read_scheduler_status
 from tracker.services.outbox import (
     STATES,
     OutboxEntry,
@@ -34,9 +33,13 @@ from tracker.services.outbox import (
     read_message_text,
     retry_failed,
 )
-from tracker.services.reminder_run import PreviewItem, build_mail_context, preview_reminders
-from tracker.services.reminders import ALL_RULES
-from tracker.services.scheduler_lock import read_scheduler_status
+from tracker.services.reminders import (
+    ALL_RULES,
+    PreviewItem,
+    build_mail_context,
+    preview_reminders,
+    render_text,
+)
 from tracker.ui.components import escape_markdown, format_moment
 from tracker.ui.context import current_actor, engine, governance, settings, today
 

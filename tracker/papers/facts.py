@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
+import tracker.papers.model as model
 from tracker.governance import GovernanceConfig
 from tracker.models import Rag
-from tracker.papers import model
 from tracker.papers.boards import BoardMeeting, PaperBoard
 from tracker.papers.model import EscalationLine, MeasureLine, SummaryRow
 from tracker.papers.movement import Baseline, Tracked, directions_of_travel

@@ -32,10 +32,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+import tracker.papers.model as model
 from tracker.governance import GovernanceConfig
 from tracker.measure_rules import unit_suffix
 from tracker.models import ActionStatus, GovernanceBody, Priority, Rag, StoredPaper, Workstream
-from tracker.papers import model
 from tracker.papers.boards import (
     BoardMeeting,
     PaperBoard,
@@ -56,9 +56,9 @@ from tracker.papers.movement import Baseline, Tracked, compare_positions
 from tracker.papers.narrative import write_executive_summary, write_recommendations
 from tracker.papers.text import format_date
 from tracker.rules import CLOSED_STATUSES, days_overdue
-from tracker.services.escalations import list_open_escalations
+from tracker.services.actions import list_open_escalations
 from tracker.services.measures import list_measure_summaries
-from tracker.services.queries import ActionRow, list_actions
+from tracker.services.register import ActionRow, list_actions
 
 UNASSIGNED_WORKSTREAM = "Not assigned to a workstream"
 NO_BODY = "No overseeing body"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tracker.papers import model
+import tracker.papers.model as model
 from tracker.papers.docxml import CellValue, Column
 from tracker.papers.model import ActionLine, MovementItem
 from tracker.papers.sections import PaperContext, SectionWriter, owner_label, update_segments

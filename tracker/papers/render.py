@@ -21,7 +21,7 @@ from docx.section import _Footer, _Header
 from docx.text.paragraph import Paragraph
 from lxml.etree import ElementTree, SubElement
 
-from tracker.papers import model
+import tracker.papers.model as model
 from tracker.papers.docxml import Segment, TableStyles, add_field, add_paragraph, fill_paragraph
 from tracker.papers.model import BoardPaper
 from tracker.papers.registers import REGISTER_WRITERS

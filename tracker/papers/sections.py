@@ -16,7 +16,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from tracker.papers import model
+import tracker.papers.model as model
 from tracker.papers.docxml import (
     CellValue,
     Column,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tracker.db import session_scope
-from tracker.services.calendar_export import list_coming_meetings, render_calendar_file
+from tracker.services.governance import list_coming_meetings, render_calendar_file
 from tracker.ui.context import engine, governance, today
 
 

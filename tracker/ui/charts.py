@@ -14,8 +14,7 @@ import altair as alt
 import pandas as pd
 
 from tracker.governance import GovernanceConfig
-from tracker.services.overview import TREND_KEYS, TrendPoint
-from tracker.services.queries import RagSummary
+from tracker.services.register import TREND_KEYS, RagSummary, TrendPoint
 from tracker.ui.components import NOT_RATED_COLOUR, rag_label_from_config
 
 # Stacking order, bottom to top / left to right: done, on track, at risk, off track, unknown.

@@ -21,7 +21,7 @@ import streamlit as st
 
 from tracker.governance import GovernanceConfig
 from tracker.rules import rag_label, status_label
-from tracker.services.queries import ActionRow
+from tracker.services.register import ActionRow
 
 # Streamlit's named badge colours nearest to the RAG key's.
 RAG_BADGES = {"red": "red", "amber": "orange", "green": "green", "blue": "blue"}

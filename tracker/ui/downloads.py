@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from tracker.db import session_scope
 from tracker.governance import GovernanceConfig
 from tracker.permissions import Actor, Operation, can
-from tracker.services.exporter import (
+from tracker.services.plans import (
     HISTORY_STEM,
     MEDIA_TYPES,
     REGISTER_STEM,
@@ -28,7 +28,7 @@ from tracker.services.exporter import (
     export_history,
     export_register,
 )
-from tracker.services.queries import ActionFilter
+from tracker.services.register import ActionFilter
 from tracker.ui.context import current_actor, engine, governance, today
 
 BUTTONS: tuple[tuple[str, bool, ExportFormat], ...] = (

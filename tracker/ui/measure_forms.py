@@ -27,15 +27,17 @@ from tracker.models import Direction, MeasureUnit, Rag
 from tracker.permissions import PermissionDenied
 from tracker.rules import rag_label
 from tracker.services.actions import ConflictError, ValidationFailed
-from tracker.services.measure_changes import (
+from tracker.services.measures import (
+    MeasureDetail,
+    MeasureImport,
+    MeasureSummary,
     enter_value,
+    import_measure_values,
     link_actions,
     set_narrative_rating,
     set_targets,
 )
-from tracker.services.measure_import import MeasureImport, import_measure_values
-from tracker.services.measures import MeasureDetail, MeasureSummary
-from tracker.services.queries import ActionFilter, list_actions
+from tracker.services.register import ActionFilter, list_actions
 from tracker.spreadsheets.reader import SpreadsheetError
 from tracker.ui.components import format_day
 from tracker.ui.context import current_actor, engine

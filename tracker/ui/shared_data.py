@@ -15,7 +15,7 @@ from datetime import date
 import streamlit as st
 
 from tracker.db import session_scope
-from tracker.services.overview import TrendPoint, history_version, track_rag_over_time
+from tracker.services.register import TrendPoint, history_version, track_rag_over_time
 from tracker.ui.context import engine, settings
 
 TREND_TTL_SECONDS = 600

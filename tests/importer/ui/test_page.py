@@ -21,8 +21,8 @@ from tests.ui.support import button, errors, no_exception, shown
 from tracker.db import session_scope
 from tracker.governance import load_governance
 from tracker.models import Action
-from tracker.services.backup import count_rows
-from tracker.services.queries import ActionFilter
+from tracker.services.operations import count_rows
+from tracker.services.register import ActionFilter
 from tracker.ui.downloads import prepare_export
 
 PAGE = "import-export"

@@ -1,0 +1,79 @@
+"""Actions: recording updates, administering actions, escalating them, and each person's work.
+
+``record_update`` validates and writes an owner's update with optimistic concurrency; the admin
+functions create, edit, reassign and withdraw actions; escalations send an action to the next
+board up and let that board close it; ``list_my_actions`` is a person's worklist, most urgent
+first; ``get_action_detail`` and ``list_choices`` are the reads the action screens need.
+"""
+
+from tracker.services.actions._escalations import (
+    EscalationError,
+    EscalationRow,
+    escalate_action,
+    find_escalation_target,
+    list_action_escalations,
+    list_open_escalations,
+    may_escalate,
+    may_resolve,
+    resolve_escalation,
+)
+from tracker.services.actions._lookups import (
+    ActionDetail,
+    Choice,
+    Choices,
+    get_action_detail,
+    list_choices,
+)
+from tracker.services.actions._updates import (
+    TEXT_LIMIT,
+    TITLE_LIMIT,
+    ActionFields,
+    ActionNotFound,
+    ConflictError,
+    UpdateForm,
+    ValidationFailed,
+    create_action,
+    edit_action,
+    get_action,
+    may_update,
+    reassign_action,
+    record_update,
+    validate_update,
+    withdraw_action,
+)
+from tracker.services.actions._worklist import WorkItem, Worklist, list_my_actions
+
+__all__ = [
+    "TEXT_LIMIT",
+    "TITLE_LIMIT",
+    "ActionDetail",
+    "ActionFields",
+    "ActionNotFound",
+    "Choice",
+    "Choices",
+    "ConflictError",
+    "EscalationError",
+    "EscalationRow",
+    "UpdateForm",
+    "ValidationFailed",
+    "WorkItem",
+    "Worklist",
+    "create_action",
+    "edit_action",
+    "escalate_action",
+    "find_escalation_target",
+    "get_action",
+    "get_action_detail",
+    "list_action_escalations",
+    "list_choices",
+    "list_my_actions",
+    "list_open_escalations",
+    "may_escalate",
+    "may_resolve",
+    "may_update",
+    "reassign_action",
+    "record_update",
+    "resolve_escalation",
+    "validate_update",
+    "withdraw_action",
+]

@@ -1,0 +1,98 @@
+"""A person's own work: the actions they own and, for workstream leads, their workstreams' actions.
+
+The list comes back most urgent first, the order an owner should work through it: overdue
+(longest first), then those whose update is due this cycle, then the rest in reference order.
+Closed actions (complete or withdrawn) are listed last, so a recent completion is still there
+to correct. Each row says why it is on the list (owner, workstream lead, or both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from tracker.models import Action, Workstream
+from tracker.permissions import Actor
+from tracker.rules import is_closed
+from tracker.seed import reference_sort_key
+from tracker.services.register import DEFAULT_CYCLE_DAYS, ActionRow, fetch_rows, load_cycle_starts
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    row: ActionRow
+    owned: bool
+    led: bool
+
+    @property
+    def needs_update(self) -> bool:
+        return not is_closed(self.row.status) and (
+            self.row.flags.overdue or self.row.flags.not_updated
+        )
+
+    @property
+    def relation(self) -> str:
+        if self.owned and self.led:
+            return "Owner and workstream lead"
+        return "Owner" if self.owned else "Workstream lead"
+
+
+@dataclass(frozen=True)
+class Worklist:
+    items: list[WorkItem]
+    workstreams: list[str]  # the workstreams this person leads, by name
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for i in self.items if i.row.flags.overdue)
+
+    @property
+    def update_due(self) -> int:
+        return sum(1 for i in self.items if i.row.flags.not_updated)
+
+
+def _urgency(item: WorkItem) -> tuple[int, int, tuple[int, ...]]:
+    row = item.row
+    if is_closed(row.status):
+        band = 3
+    elif row.flags.overdue:
+        band = 0
+    elif row.flags.not_updated:
+        band = 1
+    else:
+        band = 2
+    return band, -(row.flags.days_overdue or 0), reference_sort_key(row.reference)
+
+
+def list_my_actions(
+    session: Session,
+    *,
+    actor: Actor,
+    today: date,
+    include_workstreams: bool = True,
+    default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+) -> Worklist:
+    """The actor's actions (and their workstreams' if they lead any), most urgent first."""
+    led = session.exec(
+        select(Workstream.id, Workstream.name)
+        .where(Workstream.lead_id == actor.person_id)
+        .order_by(col(Workstream.sort_order))
+    ).all()
+    led_ids = [ws_id for ws_id, _ in led if ws_id is not None]
+    conditions = [col(Action.owner_id) == actor.person_id]
+    if include_workstreams and led_ids:
+        conditions.append(col(Action.workstream_id).in_(led_ids))
+    starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
+    rows = fetch_rows(session, today=today, starts=starts, where=[or_(*conditions)])
+    items = [
+        WorkItem(
+            row=row,
+            owned=row.owner_id == actor.person_id,
+            led=row.workstream_id in led_ids,
+        )
+        for row in rows
+    ]
+    return Worklist(items=sorted(items, key=_urgency), workstreams=[name for _, name in led])

@@ -1,0 +1,61 @@
+"""Success measures: summaries and details, the changes people make, and importing values.
+
+Summaries rate each measure against its target on a date (for the page, the overview and the
+papers); changes (values, corrections, targets, narrative ratings, linked actions) check
+permission, validate every field and audit; ``import_measure_values`` loads a spreadsheet of
+values all or nothing.
+"""
+
+from tracker.services.measures._changes import (
+    EnteredValue,
+    enter_value,
+    link_actions,
+    set_narrative_rating,
+    set_targets,
+)
+from tracker.services.measures._import import MeasureImport, import_measure_values, parse_period
+from tracker.services.measures._summaries import (
+    NOT_RATED,
+    MeasureDetail,
+    MeasureNotFound,
+    MeasureSummary,
+    count_by_rating,
+    filter_summaries,
+    get_measure_detail,
+    get_measure_summary,
+    list_context_figures,
+    list_measure_summaries,
+    list_red_measures,
+    may_edit_measure,
+    may_enter_values,
+    may_import_values,
+    may_link_actions,
+    normalise_reference,
+)
+
+__all__ = [
+    "NOT_RATED",
+    "EnteredValue",
+    "MeasureDetail",
+    "MeasureImport",
+    "MeasureNotFound",
+    "MeasureSummary",
+    "count_by_rating",
+    "enter_value",
+    "filter_summaries",
+    "get_measure_detail",
+    "get_measure_summary",
+    "import_measure_values",
+    "link_actions",
+    "list_context_figures",
+    "list_measure_summaries",
+    "list_red_measures",
+    "may_edit_measure",
+    "may_enter_values",
+    "may_import_values",
+    "may_link_actions",
+    "normalise_reference",
+    "parse_period",
+    "set_narrative_rating",
+    "set_targets",
+]

@@ -1,0 +1,68 @@
+"""Bringing a database to a working state, and describing the state it is in.
+
+``initialise_database`` is what ``tracker init`` and ``tracker run`` do: migrate to the newest
+schema, load governance.yaml, seed the strategy. The governance file is validated before the
+database is touched, so a bad file changes nothing. ``status_summary`` is the one-glance
+description ``tracker status`` prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from tracker.db import mask_url, session_scope, upgrade_database
+from tracker.governance import load_governance
+from tracker.models import Action, GovernanceBody, Priority, SuccessMeasure, Workstream
+from tracker.seed import SeedReport, seed_strategy
+from tracker.services.governance import SyncReport, sync_governance
+from tracker.services.register import count_by_rag, list_not_updated_actions, list_overdue_actions
+
+
+@dataclass(frozen=True)
+class InitReport:
+    governance: SyncReport
+    seed: SeedReport
+
+    @property
+    def changed(self) -> bool:
+        return self.governance.changed or self.seed.changed
+
+
+def initialise_database(engine: Engine, *, governance_file: Path, seed: bool = True) -> InitReport:
+    """Migrate, load governance and seed the strategy; idempotent."""
+    config = load_governance(governance_file)
+    upgrade_database(engine)
+    with session_scope(engine, write=True) as session:
+        governance = sync_governance(session, config)
+        seeded = seed_strategy(session) if seed else SeedReport()
+    return InitReport(governance=governance, seed=seeded)
+
+
+def _count(session: Session, model: Any, *where: Any) -> int:
+    return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
+
+
+def status_summary(
+    session: Session, *, database_url: str, today: date, default_cycle_days: int = 42
+) -> dict[str, Any]:
+    """Headline counts of the database, as ``tracker status --json`` prints them."""
+    return {
+        "database": mask_url(database_url),
+        "priorities": _count(session, Priority),
+        "actions": _count(session, Action),
+        "measures": _count(session, SuccessMeasure),
+        "workstreams": _count(session, Workstream, col(Workstream.active)),
+        "bodies": _count(session, GovernanceBody, col(GovernanceBody.active)),
+        "rag": count_by_rag(session),
+        "overdue": len(list_overdue_actions(session, today=today)),
+        "not_updated": len(
+            list_not_updated_actions(session, today=today, default_cycle_days=default_cycle_days)
+        ),
+        "as_of": today.isoformat(),
+    }

@@ -1,0 +1,284 @@
+"""Bring an existing action plan spreadsheet into the database: a dry run, then all or nothing.
+
+:func:`import_plan` reads the file with :func:`tracker.spreadsheets.read_plan` (which refuses
+unsafe files and checks every cell), then matches each row to the database: the action by its
+reference (updated in place), the owner by e-mail (a person is created, named from the sheet,
+when the address is new), the lead organisation, workstream and governance body by name, short
+name, key or alias. Unknown names are row errors naming the nearest known names, found on
+every row, including rows with unreadable cells, so one dry run lists every problem. The
+priorities are the strategy's (``tracker init``): a row naming another priority is a row error,
+never a new priority.
+
+Rules a person relies on:
+
+* A dry run (the default) writes nothing and says what would be created, updated (field by
+  field) and left alone, and lists every problem with its row, column and value.
+* ``commit=True`` writes everything in the caller's transaction, or nothing if any row has a
+  problem; ``skip_invalid=True`` writes the valid rows and lists the rest.
+* A blank cell, or a column the sheet does not have, leaves the stored value as it is: a sheet
+  that only lists owners cannot wipe out dates or ratings.
+* A change of RAG, status or commentary is recorded as an update (``source="import"``) in the
+  action's history, dated from the sheet's update date when it has one; other changes are
+  audited field by field. Importing the same file again changes nothing.
+* A row whose update is older than the newest update already in the tracker is refused rather
+  than allowed to overwrite it.
+
+Committing needs a write session (``session_scope(engine, write=True)``): the actions are locked
+(``SELECT ... FOR UPDATE`` on PostgreSQL, the write lock on SQLite) while they are compared and
+written. Passing the dry run's ``versions`` as ``expected_versions`` refuses the commit, writing
+nothing, if anyone changed one of the actions after the dry run was shown.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+from types import MappingProxyType
+from typing import Any, BinaryIO, Literal
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from tracker.models import Action
+from tracker.permissions import Actor, Operation, require
+from tracker.services.plans._lookups import load_lookups
+from tracker.services.plans._planner import Planner, RowPlan
+from tracker.services.plans._writer import write_plans
+from tracker.spreadsheets import RowError, read_plan
+
+IMPORT_SOURCE = "import"
+Outcome = Literal["create", "update", "unchanged"]
+
+
+class ImportConflict(RuntimeError):
+    """The database changed under the import (after the dry run, or during the commit)."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one action: its column as the sheet names it, the old and new values."""
+
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    row: int
+    reference: str
+    title: str
+    outcome: Outcome
+    changes: tuple[FieldChange, ...] = ()
+    records_update: bool = False  # a RAG/status/commentary change goes into the history
+
+
+@dataclass(frozen=True)
+class PlannedPerson:
+    email: str
+    name: str
+    organisation: str | None
+    row: int  # the first row naming them
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import found, and what it wrote (``committed``) or would write."""
+
+    filename: str
+    sheet_name: str
+    header_row: int
+    column_map: Mapping[str, str]
+    ignored_columns: tuple[str, ...]
+    actions: tuple[PlannedAction, ...]
+    people: tuple[PlannedPerson, ...]
+    problems: tuple[RowError, ...]
+    committed: bool
+    versions: Mapping[str, int] = field(default_factory=dict)  # reference -> version seen
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def with_outcome(self, outcome: Outcome) -> tuple[PlannedAction, ...]:
+        return tuple(action for action in self.actions if action.outcome == outcome)
+
+    @property
+    def created(self) -> tuple[PlannedAction, ...]:
+        return self.with_outcome("create")
+
+    @property
+    def updated(self) -> tuple[PlannedAction, ...]:
+        return self.with_outcome("update")
+
+    @property
+    def unchanged(self) -> tuple[PlannedAction, ...]:
+        return self.with_outcome("unchanged")
+
+    @property
+    def problem_rows(self) -> tuple[int, ...]:
+        return tuple(sorted({problem.row for problem in self.problems}))
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (``tracker import --json``)."""
+        return {
+            "filename": self.filename,
+            "sheet": self.sheet_name,
+            "header_row": self.header_row,
+            "columns": dict(self.column_map),
+            "ignored_columns": list(self.ignored_columns),
+            "committed": self.committed,
+            "counts": {
+                "rows": len(self.actions) + len(self.problem_rows),
+                "create": len(self.created),
+                "update": len(self.updated),
+                "unchanged": len(self.unchanged),
+                "people_to_create": len(self.people),
+                "problems": len(self.problems),
+            },
+            "actions": [
+                {
+                    "row": a.row,
+                    "reference": a.reference,
+                    "title": a.title,
+                    "outcome": a.outcome,
+                    "records_update": a.records_update,
+                    "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in a.changes],
+                }
+                for a in self.actions
+            ],
+            "people_to_create": [
+                {"email": p.email, "name": p.name, "organisation": p.organisation, "row": p.row}
+                for p in self.people
+            ],
+            "problems": [
+                {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+                for p in self.problems
+            ],
+        }
+
+
+def import_plan(
+    session: Session,
+    *,
+    actor: Actor,
+    source: str | os.PathLike[str] | bytes | BinaryIO,
+    filename: str,
+    commit: bool = False,
+    skip_invalid: bool = False,
+    expected_versions: Mapping[str, int] | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Check a plan file against the database; with ``commit``, write it (see module doc).
+
+    Raises PermissionDenied unless ``actor`` may import plans (dry runs included),
+    SpreadsheetError when the file as a whole cannot be read, and ImportConflict when the
+    actions changed after the dry run whose ``versions`` are passed as ``expected_versions``.
+    Row problems come back in the report.
+    """
+    require(actor, Operation.IMPORT_PLAN, what="import action plans")
+    now = now or datetime.now(UTC)
+    sheet = read_plan(source, filename=filename)
+    actions = _load_actions(session, lock=commit)
+    planner = Planner(
+        lookups=load_lookups(session), actions=actions, columns=sheet.column_map, now=now
+    )
+    for row in sheet.rows:
+        planner.plan(row)
+    for row in sheet.invalid_rows:
+        planner.check_names(row)
+    problems = tuple(sorted((*sheet.errors, *planner.errors), key=lambda p: p.row))
+    versions = {
+        plan.action.reference: plan.action.version
+        for plan in planner.plans
+        if plan.action is not None
+    }
+    if commit and expected_versions is not None:
+        _check_versions(versions, expected_versions)
+    write = commit and (not problems or skip_invalid)
+    if write:
+        reason = f"imported from {_base_name(filename)}"
+        try:
+            write_plans(
+                session,
+                actor=actor,
+                plans=planner.plans,
+                people=planner.people,
+                reason=reason,
+                source=IMPORT_SOURCE,
+                now=now,
+            )
+        except IntegrityError as error:
+            raise ImportConflict(
+                "someone added an action or a person with the same reference or e-mail while "
+                "the import ran; nothing was written: run the import again"
+            ) from error
+    return ImportReport(
+        filename=_base_name(filename),
+        sheet_name=sheet.sheet_name,
+        header_row=sheet.header_row,
+        column_map=sheet.column_map,
+        ignored_columns=sheet.ignored_columns,
+        actions=tuple(_planned(plan) for plan in planner.plans),
+        people=tuple(
+            PlannedPerson(p.email, p.name, p.organisation_name, p.row)
+            for p in planner.people.values()
+        ),
+        problems=problems,
+        committed=write,
+        versions=MappingProxyType(versions),
+    )
+
+
+def _base_name(filename: str) -> str:
+    return PurePosixPath(filename.replace("\\", "/")).name
+
+
+def _load_actions(session: Session, *, lock: bool) -> dict[str, Action]:
+    """Every action by upper-cased reference; locked for the transaction when committing."""
+    query = select(Action)
+    if lock:
+        # PostgreSQL holds these rows until commit; SQLite's write session already holds the
+        # database write lock, and SQLAlchemy leaves FOR UPDATE out there.
+        query = query.with_for_update()
+    return {action.reference.upper(): action for action in session.exec(query).all()}
+
+
+def _check_versions(seen: Mapping[str, int], expected: Mapping[str, int]) -> None:
+    changed = sorted(
+        (ref for ref in set(seen) | set(expected) if seen.get(ref) != expected.get(ref)),
+        key=_reference_order,
+    )
+    if changed:
+        more = f" and {len(changed) - 10} more" if len(changed) > 10 else ""
+        shown = ", ".join(changed[:10]) + more
+        raise ImportConflict(
+            f"{shown} changed after the dry run was shown; nothing was written: "
+            "check the file again and commit what it now says"
+        )
+
+
+def _reference_order(reference: str) -> tuple[int, ...]:
+    digits = "".join(ch if ch.isdigit() else " " for ch in reference).split()
+    return tuple(int(d) for d in digits)
+
+
+def _planned(plan: RowPlan) -> PlannedAction:
+    changes = tuple(FieldChange(c.label, c.old, c.new) for c in plan.changes)
+    if plan.action is None:
+        outcome: Outcome = "create"
+    elif plan.values or plan.update is not None:
+        outcome = "update"
+    else:
+        outcome = "unchanged"
+    return PlannedAction(
+        row=plan.row.row,
+        reference=plan.reference,
+        title=plan.row.title,
+        outcome=outcome,
+        changes=changes,
+        records_update=plan.update is not None,
+    )

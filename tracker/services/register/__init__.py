@@ -1,0 +1,74 @@
+"""The action register as read models: rows, filters, pages of rows, summaries and history.
+
+``list_actions`` loads every matching action with its flags (for papers and exports);
+``list_register_page`` fetches one screen of rows with every filter in SQL; the overview's
+headline figures, exception lists and RAG trend; an action's update history and audit trail.
+"""
+
+from tracker.services.register._overview import (
+    TREND_KEYS,
+    Exceptions,
+    Headline,
+    TrendPoint,
+    history_version,
+    list_overdue_exceptions,
+    list_red_exceptions,
+    month_ends,
+    summarise_headline,
+    track_rag_over_time,
+)
+from tracker.services.register._paging import (
+    RegisterOrder,
+    RegisterPage,
+    fetch_rows,
+    filter_conditions,
+    list_actions,
+    list_not_updated_actions,
+    list_overdue_actions,
+    list_register_page,
+    load_cycle_starts,
+)
+from tracker.services.register._queries import (
+    DEFAULT_CYCLE_DAYS,
+    ActionFilter,
+    ActionRow,
+    AuditEntry,
+    HistoryEntry,
+    RagSummary,
+    action_history,
+    audit_trail,
+    count_by_rag,
+    summarise_rag,
+)
+
+__all__ = [
+    "DEFAULT_CYCLE_DAYS",
+    "TREND_KEYS",
+    "ActionFilter",
+    "ActionRow",
+    "AuditEntry",
+    "Exceptions",
+    "Headline",
+    "HistoryEntry",
+    "RagSummary",
+    "RegisterOrder",
+    "RegisterPage",
+    "TrendPoint",
+    "action_history",
+    "audit_trail",
+    "count_by_rag",
+    "fetch_rows",
+    "filter_conditions",
+    "history_version",
+    "list_actions",
+    "list_not_updated_actions",
+    "list_overdue_actions",
+    "list_overdue_exceptions",
+    "list_red_exceptions",
+    "list_register_page",
+    "load_cycle_starts",
+    "month_ends",
+    "summarise_headline",
+    "summarise_rag",
+    "track_rag_over_time",
+]

@@ -1,0 +1,257 @@
+"""Administrators' forms on the register: create an action, and edit, reassign or withdraw one.
+
+Every form calls one service in ``tracker.services.actions``, which checks the permission again
+and audits each field it changes. Edits are optimistic like owners' updates: the version seen
+when the form opened is sent with the save, and a save that lost a race says who changed the
+action and when, keeps what was typed, and offers to take the newest version as the base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import streamlit as st
+from sqlmodel import Session
+from streamlit.delta_generator import DeltaGenerator
+
+from tracker.db import session_scope
+from tracker.permissions import Actor, PermissionDenied
+from tracker.services.actions import (
+    ActionDetail,
+    ActionFields,
+    ActionNotFound,
+    Choice,
+    Choices,
+    ConflictError,
+    ValidationFailed,
+    create_action,
+    edit_action,
+    reassign_action,
+    withdraw_action,
+)
+from tracker.ui.components import escape_markdown
+from tracker.ui.context import engine
+
+FLASH_KEY = "admin.flash"
+
+
+def _select_id(
+    label: str, choices: list[Choice], *, key: str, current: int | None, optional: bool = True
+) -> int | None:
+    ids: list[int | None] = [c.id for c in choices]
+    labels = {c.id: c.label for c in choices}
+    if optional:
+        ids = [None, *ids]
+    index = ids.index(current) if current in ids else 0
+    value = st.selectbox(
+        label,
+        ids,
+        index=index,
+        key=key,
+        format_func=lambda i: labels.get(i, "— none —") if i is not None else "— none —",
+    )
+    return value if isinstance(value, int) else None
+
+
+def _run(work: Callable[[Session], Any], *, errors: DeltaGenerator, success: str) -> bool:
+    """Run one service call in a write session, showing its domain errors; True if it saved."""
+    try:
+        with session_scope(engine(), write=True) as session:
+            work(session)
+    except ValidationFailed as exc:
+        for name, message in exc.errors.items():
+            errors.error(f"{name.replace('_', ' ').capitalize()}: {escape_markdown(message)}")
+        return False
+    except ConflictError as exc:
+        errors.error(f"Not saved. {escape_markdown(str(exc))}")
+        return False
+    except (PermissionDenied, ActionNotFound) as exc:
+        errors.error(escape_markdown(str(exc)))
+        return False
+    st.session_state[FLASH_KEY] = success
+    return True
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def _fields_form(prefix: str, choices: Choices, detail: ActionDetail | None) -> ActionFields:
+    row = detail.row if detail else None
+    top = st.columns([1, 3])
+    reference = top[0].text_input(
+        "Reference",
+        value=row.reference if row else "",
+        key=f"{prefix}.reference",
+        placeholder="P2.13",
+    )
+    title = top[1].text_input(
+        "Title", value=row.title if row else "", key=f"{prefix}.title", max_chars=1000
+    )
+    description = st.text_area(
+        "Description",
+        value=(detail.description if detail else None) or "",
+        key=f"{prefix}.description",
+    )
+    left, right = st.columns(2)
+    with left:
+        numbers = [c.id for c in choices.priorities]
+        labels = {c.id: c.label for c in choices.priorities}
+        current = row.priority_number if row else numbers[0]
+        priority = st.selectbox(
+            "Priority",
+            numbers,
+            index=numbers.index(current) if current in numbers else 0,
+            key=f"{prefix}.priority",
+            format_func=lambda n: labels[n],
+        )
+        workstream = _select_id(
+            "Workstream",
+            choices.workstreams,
+            key=f"{prefix}.workstream",
+            current=row.workstream_id if row else None,
+        )
+        body = _select_id(
+            "Overseen by",
+            choices.bodies,
+            key=f"{prefix}.body",
+            current=row.body_id if row else None,
+        )
+    with right:
+        organisation = _select_id(
+            "Lead organisation",
+            choices.organisations,
+            key=f"{prefix}.organisation",
+            current=detail.lead_organisation_id if detail else None,
+        )
+        start = st.date_input(
+            "Start date",
+            value=row.start_date if row else None,
+            key=f"{prefix}.start",
+            format="DD/MM/YYYY",
+        )
+        due = st.date_input(
+            "Due date",
+            value=row.due_date if row else None,
+            key=f"{prefix}.due",
+            format="DD/MM/YYYY",
+        )
+    owner = row.owner_id if row else None
+    if detail is None:
+        owner = _select_id("Owner", choices.people, key=f"{prefix}.owner", current=None)
+    return ActionFields(
+        reference=reference,
+        title=title,
+        description=description or None,
+        priority_id=choices.priority_ids[int(priority)],
+        workstream_id=workstream,
+        owner_id=owner,
+        lead_organisation_id=organisation,
+        body_id=body,
+        start_date=start if isinstance(start, date) else None,
+        due_date=due if isinstance(due, date) else None,
+    )
+
+
+def show_create_action(actor: Actor, choices: Choices) -> str | None:
+    """The new-action form; returns the new reference once saved."""
+    with st.form("admin.create", clear_on_submit=False, enter_to_submit=False):
+        fields = _fields_form("admin.create", choices, None)
+        submitted = st.form_submit_button("Create action", type="primary", icon=":material/add:")
+    errors = st.container()
+    if submitted and _run(
+        lambda s: create_action(s, actor=actor, fields=fields),
+        errors=errors,
+        success=f"Created {fields.reference.strip().upper()}.",
+    ):
+        return fields.reference.strip().upper()
+    return None
+
+
+def _seen_version(detail: ActionDetail) -> int:
+    key = f"admin.{detail.row.reference}.version"
+    if key not in st.session_state:
+        st.session_state[key] = detail.row.version
+    return int(st.session_state[key])
+
+
+def forget_seen_version(reference: str) -> None:
+    st.session_state.pop(f"admin.{reference}.version", None)
+
+
+def show_edit_action(actor: Actor, detail: ActionDetail, choices: Choices) -> bool:
+    ref = detail.row.reference
+    seen = _seen_version(detail)
+    if seen != detail.row.version:
+        st.warning("This action has changed since you opened this form.")
+        if st.button("Reload latest", key=f"admin.{ref}.reload"):
+            forget_seen_version(ref)
+            st.rerun()
+    with st.form(f"admin.{ref}.edit", enter_to_submit=False):
+        fields = _fields_form(f"admin.{ref}.edit", choices, detail)
+        reason = st.text_input(
+            "Reason for the change",
+            key=f"admin.{ref}.edit.reason",
+            help="Recorded in the audit trail.",
+        )
+        submitted = st.form_submit_button("Save changes", type="primary", icon=":material/save:")
+    errors = st.container()
+    return submitted and _run(
+        lambda s: edit_action(
+            s, actor=actor, reference=ref, seen_version=seen, fields=fields, reason=reason or None
+        ),
+        errors=errors,
+        success=f"Saved the changes to {ref}.",
+    )
+
+
+def show_reassign_action(actor: Actor, detail: ActionDetail, choices: Choices) -> bool:
+    ref = detail.row.reference
+    seen = _seen_version(detail)
+    with st.form(f"admin.{ref}.reassign", enter_to_submit=False):
+        st.caption(f"Current owner: {escape_markdown(detail.row.owner or 'nobody')}")
+        owner = _select_id(
+            "New owner",
+            choices.people,
+            key=f"admin.{ref}.owner",
+            current=detail.row.owner_id,
+            optional=False,
+        )
+        submitted = st.form_submit_button("Reassign", icon=":material/person_edit:")
+    errors = st.container()
+    return (
+        submitted
+        and owner is not None
+        and _run(
+            lambda s: reassign_action(
+                s, actor=actor, reference=ref, seen_version=seen, owner_id=owner
+            ),
+            errors=errors,
+            success=f"Reassigned {ref}.",
+        )
+    )
+
+
+def show_withdraw_action(actor: Actor, detail: ActionDetail) -> bool:
+    ref = detail.row.reference
+    seen = _seen_version(detail)
+    if detail.row.status == "withdrawn":
+        st.info("This action is withdrawn.")
+        return False
+    with st.form(f"admin.{ref}.withdraw", enter_to_submit=False):
+        reason = st.text_area(
+            "Why is the action withdrawn?",
+            key=f"admin.{ref}.withdraw.reason",
+            help="Recorded as an update, so the reason stays in the evidence trail.",
+        )
+        submitted = st.form_submit_button("Withdraw action", icon=":material/block:")
+    errors = st.container()
+    return submitted and _run(
+        lambda s: withdraw_action(s, actor=actor, reference=ref, seen_version=seen, reason=reason),
+        errors=errors,
+        success=f"Withdrew {ref}.",
+    )

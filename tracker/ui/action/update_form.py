@@ -1,0 +1,314 @@
+"""The update form an owner fills in: RAG, status, commentary, path to green, next steps, dates.
+
+The form opens with the last update carried forward, so a two-minute update changes only what
+has moved. Everything typed lives in this session's state under keys named after the action, so
+nothing is lost when a save fails: validation messages appear under the field they concern,
+and a stale save (someone else saved the action after this form was loaded) says who and when
+and offers "Reload latest", which takes the newest version as the base of the next save while
+leaving every typed field as it was, with the other person's update shown alongside to compare.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from tracker.db import session_scope
+from tracker.governance import GovernanceConfig
+from tracker.models import ActionStatus, Rag
+from tracker.permissions import Actor, PermissionDenied
+from tracker.rules import status_label
+from tracker.services.actions import (
+    ActionDetail,
+    ActionNotFound,
+    ConflictError,
+    UpdateForm,
+    ValidationFailed,
+    get_action_detail,
+    record_update,
+)
+from tracker.ui.components import escape_markdown, format_day, format_moment, rag_text
+from tracker.ui.context import cycle_days, engine, today
+
+FIELDS = (
+    "rag",
+    "status",
+    "commentary",
+    "path_to_green",
+    "next_steps",
+    "revised_due_date",
+    "due_date_reason",
+    "evidence_url",
+)
+RAG_CHOICES = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.BLUE.value)
+OWNER_STATUSES = (
+    ActionStatus.NOT_STARTED.value,
+    ActionStatus.IN_PROGRESS.value,
+    ActionStatus.COMPLETE.value,
+)
+FLASH_KEY = "upd.flash"
+
+
+@dataclass(frozen=True)
+class FormKeys:
+    """The session-state keys of one action's form."""
+
+    reference: str
+
+    def field(self, name: str) -> str:
+        return f"upd.{self.reference}.{name}"
+
+    @property
+    def form(self) -> str:
+        return f"upd.{self.reference}.form"
+
+    @property
+    def version(self) -> str:
+        return f"upd.{self.reference}.seen_version"
+
+    @property
+    def errors(self) -> str:
+        return f"upd.{self.reference}.errors"
+
+    @property
+    def conflict(self) -> str:
+        return f"upd.{self.reference}.conflict"
+
+    @property
+    def reloaded(self) -> str:
+        return f"upd.{self.reference}.reloaded"
+
+
+def _carry_forward(keys: FormKeys, detail: ActionDetail) -> None:
+    """Put the action's latest state into the form fields (before any widget is drawn)."""
+    row = detail.row
+    values: dict[str, object] = {
+        "rag": row.rag,
+        "status": row.status,
+        "commentary": row.commentary or "",
+        "path_to_green": row.path_to_green or "",
+        "next_steps": row.next_steps or "",
+        "revised_due_date": None,
+        "due_date_reason": "",
+        "evidence_url": (detail.last_update.evidence_url if detail.last_update else None) or "",
+    }
+    for name, value in values.items():
+        st.session_state[keys.field(name)] = value
+    st.session_state[keys.version] = row.version
+    st.session_state.pop(keys.errors, None)
+
+
+def _needs_carry_forward(keys: FormKeys) -> bool:
+    # Streamlit drops a widget's state when the widget is not drawn in a run, so a form left
+    # (another action chosen) is filled afresh from the database when it is opened again.
+    return keys.version not in st.session_state or any(
+        keys.field(name) not in st.session_state for name in FIELDS
+    )
+
+
+def _reload_latest(reference: str) -> None:
+    """Button callback: base the next save on the newest version, keeping what was typed."""
+    keys = FormKeys(reference)
+    with session_scope(engine()) as session:
+        detail = get_action_detail(
+            session, reference=reference, today=today(), default_cycle_days=cycle_days()
+        )
+    st.session_state[keys.version] = detail.row.version
+    st.session_state[keys.reloaded] = detail
+    st.session_state.pop(keys.conflict, None)
+
+
+def _rag_caption(config: GovernanceConfig, code: str) -> str:
+    entry = config.rag_by_code().get(code)
+    if entry is None:
+        return ""
+    return entry.definition.split(".")[0]
+
+
+def _show_conflict(keys: FormKeys) -> None:
+    message = st.session_state.get(keys.conflict)
+    if message:
+        st.error(f"Not saved. {message}", icon=":material/sync_problem:")
+        st.button(
+            "Reload latest",
+            key=f"{keys.form}.reload",
+            on_click=_reload_latest,
+            args=(keys.reference,),
+            help="Take the newest saved version as the base of your update; what you typed stays.",
+        )
+    reloaded = st.session_state.get(keys.reloaded)
+    if isinstance(reloaded, ActionDetail):
+        row = reloaded.row
+        with st.container(border=True):
+            who = escape_markdown(reloaded.last_updated_by or "someone else")
+            when = escape_markdown(format_moment(row.last_updated_at))
+            st.markdown(
+                f"**Latest saved version** (by {who}, {when}): "
+                f"{rag_text(row.rag)}, {status_label(row.status)}"
+            )
+            if row.commentary:
+                st.markdown(f"Their commentary: {escape_markdown(row.commentary)}")
+            st.caption(
+                "Your own text is kept in the form below. Check it against theirs, then save."
+            )
+
+
+def _form_fields(
+    keys: FormKeys, detail: ActionDetail, config: GovernanceConfig
+) -> dict[str, DeltaGenerator]:
+    """Draw the fields; return an empty placeholder under each, for its error message."""
+    slots = {}
+    rag_key = keys.field("rag")
+    st.radio(
+        "RAG rating",
+        RAG_CHOICES,
+        index=None,
+        key=rag_key,
+        format_func=rag_text,
+        captions=[_rag_caption(config, code) for code in RAG_CHOICES],
+        horizontal=True,
+        help="Your judgement of delivery. Blue means complete.",
+    )
+    slots["rag"] = st.empty()
+    statuses = list(OWNER_STATUSES)
+    current = st.session_state.get(keys.field("status"))
+    if current not in statuses and isinstance(current, str):
+        statuses.append(current)
+    st.selectbox("Status", statuses, key=keys.field("status"), format_func=status_label)
+    slots["status"] = st.empty()
+    st.text_area(
+        "Commentary",
+        key=keys.field("commentary"),
+        help="What has happened since the last update. Required for Red and Amber.",
+        max_chars=4000,
+    )
+    slots["commentary"] = st.empty()
+    st.text_area(
+        "Path to green",
+        key=keys.field("path_to_green"),
+        help="How delivery gets back on track. Required for Red.",
+        max_chars=4000,
+    )
+    slots["path_to_green"] = st.empty()
+    st.text_area("Next steps", key=keys.field("next_steps"), max_chars=4000)
+    slots["next_steps"] = st.empty()
+    left, right = st.columns(2)
+    with left:
+        due = format_day(detail.row.due_date) or "none set"
+        st.date_input(
+            "Revised due date",
+            value=None,
+            key=keys.field("revised_due_date"),
+            format="DD/MM/YYYY",
+            help=f"Leave empty to keep the current due date ({due}).",
+        )
+        slots["revised_due_date"] = st.empty()
+    with right:
+        st.text_input(
+            "Reason for the new due date",
+            key=keys.field("due_date_reason"),
+            max_chars=4000,
+            help="Required when you move the due date.",
+        )
+        slots["due_date_reason"] = st.empty()
+    st.text_input(
+        "Evidence link",
+        key=keys.field("evidence_url"),
+        placeholder="https://",
+        help="A link to a document, minutes or data that shows progress (optional).",
+    )
+    slots["evidence_url"] = st.empty()
+    return slots
+
+
+def _typed(keys: FormKeys) -> UpdateForm:
+    def text(name: str) -> str | None:
+        value = st.session_state.get(keys.field(name))
+        return value if isinstance(value, str) and value.strip() else None
+
+    revised = st.session_state.get(keys.field("revised_due_date"))
+    return UpdateForm(
+        rag=st.session_state.get(keys.field("rag")),
+        status=str(st.session_state.get(keys.field("status")) or ""),
+        commentary=text("commentary"),
+        path_to_green=text("path_to_green"),
+        next_steps=text("next_steps"),
+        revised_due_date=revised if isinstance(revised, date) else None,
+        due_date_reason=text("due_date_reason"),
+        evidence_url=text("evidence_url"),
+    )
+
+
+def _save(keys: FormKeys, actor: Actor) -> str | None:
+    """Store the typed update; None on success, else the message to show above the form."""
+    try:
+        with session_scope(engine(), write=True) as session:
+            record_update(
+                session,
+                actor=actor,
+                reference=keys.reference,
+                seen_version=int(st.session_state[keys.version]),
+                form=_typed(keys),
+            )
+    except ValidationFailed as exc:
+        st.session_state[keys.errors] = dict(exc.errors)
+        return "Nothing was saved: please correct the fields marked below."
+    except ConflictError as exc:
+        st.session_state[keys.conflict] = str(exc)
+        st.session_state.pop(keys.errors, None)
+        return None
+    except (PermissionDenied, ActionNotFound) as exc:
+        return str(exc)
+    return ""
+
+
+def show_update_form(detail: ActionDetail, *, actor: Actor, config: GovernanceConfig) -> None:
+    """The update form for one action, with its messages; saves through ``record_update``."""
+    keys = FormKeys(detail.row.reference)
+    if _needs_carry_forward(keys):
+        _carry_forward(keys, detail)
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    messages = st.container()
+    conflict_shown = bool(st.session_state.get(keys.conflict))
+    with messages:
+        _show_conflict(keys)
+    if detail.last_update:
+        who = escape_markdown(detail.last_update.by or "unknown")
+        st.caption(
+            f"Last update {escape_markdown(format_day(detail.last_update.at))} by {who}; "
+            "it is carried forward below, so change only what has moved."
+        )
+    with st.form(keys.form, enter_to_submit=False):
+        slots = _form_fields(keys, detail, config)
+        submitted = st.form_submit_button("Save update", type="primary", icon=":material/save:")
+    if submitted:
+        outcome = _save(keys, actor)
+        if outcome == "":
+            _saved(keys)
+        elif outcome:
+            messages.error(outcome)
+        elif not conflict_shown:
+            with messages:
+                _show_conflict(keys)
+    for name, message in (st.session_state.get(keys.errors) or {}).items():
+        target = slots.get(name)
+        if target is not None:
+            target.error(message, icon=":material/error:")
+        else:
+            messages.error(f"{name.replace('_', ' ').capitalize()}: {message}")
+
+
+def _saved(keys: FormKeys) -> None:
+    rag = st.session_state.get(keys.field("rag"))
+    status = st.session_state.get(keys.field("status")) or ""
+    st.session_state[FLASH_KEY] = (
+        f"Saved the update on {keys.reference}: {rag_text(rag)}, {status_label(str(status))}."
+    )
+    for key in (keys.version, keys.errors, keys.conflict, keys.reloaded):
+        st.session_state.pop(key, None)
+    st.rerun()

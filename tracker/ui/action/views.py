@@ -1,0 +1,133 @@
+"""How one action is shown: its heading and facts, its update history and its audit trail.
+
+Used by My actions (above the update form) and by the action page of the register. Every piece
+of user text (titles, commentary, names) is escaped before it reaches markdown, or shown in a
+table cell, which Streamlit always renders as text.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tracker.governance import GovernanceConfig
+from tracker.rules import status_label
+from tracker.services.actions import ActionDetail
+from tracker.services.register import AuditEntry, HistoryEntry
+from tracker.ui.components import (
+    escape_markdown,
+    format_day,
+    format_moment,
+    rag_label_from_config,
+    rag_text,
+    style_rag,
+)
+
+
+def show_text_block(label: str, text: str | None) -> None:
+    """A labelled paragraph of user text, line breaks kept, markdown characters escaped."""
+    if not text:
+        return
+    body = escape_markdown(text).replace("\n", "  \n")
+    st.markdown(f"**{label}**  \n{body}")
+
+
+def show_action_heading(detail: ActionDetail) -> None:
+    row = detail.row
+    st.subheader(f"{row.reference}: {escape_markdown(row.title)}", anchor=False)
+    flags = row.flags.labels()
+    line = f"{rag_text(row.rag)} · {status_label(row.status)}"
+    if flags:
+        line += " · " + " · ".join(escape_markdown(f) for f in flags)
+    st.markdown(line)
+
+
+def show_action_facts(detail: ActionDetail) -> None:
+    """Who, where and when, in a compact grid."""
+    row = detail.row
+    moved = (
+        detail.original_due_date is not None
+        and row.due_date is not None
+        and detail.original_due_date != row.due_date
+    )
+    due = format_day(row.due_date) or "Not set"
+    if moved:
+        due += f" (originally {format_day(detail.original_due_date)})"
+    facts = [
+        ("Owner", row.owner or "Not assigned"),
+        ("Workstream", row.workstream or "None"),
+        ("Lead organisation", row.lead_organisation or "Not set"),
+        ("Overseen by", row.body or "Not set"),
+        ("Priority", f"{row.priority_number}: {row.priority_title}"),
+        ("Start", format_day(row.start_date) or "Not set"),
+        ("Due", due),
+        (
+            "Last updated",
+            f"{format_day(row.last_updated_at)} by {detail.last_updated_by or 'unknown'}"
+            if row.last_updated_at
+            else "Never",
+        ),
+    ]
+    columns = st.columns(4)
+    for index, (label, value) in enumerate(facts):
+        with columns[index % 4]:
+            st.markdown(f"**{label}**  \n{escape_markdown(value)}")
+    if detail.description:
+        show_text_block("Description", detail.description)
+
+
+def show_latest_position(detail: ActionDetail) -> None:
+    row = detail.row
+    show_text_block("Latest commentary", row.commentary)
+    show_text_block("Path to green", row.path_to_green)
+    show_text_block("Next steps", row.next_steps)
+
+
+def history_frame(entries: list[HistoryEntry], config: GovernanceConfig) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "When": [format_moment(e.at) for e in entries],
+            "By": [e.by or "" for e in entries],
+            "RAG": [rag_label_from_config(config, e.rag) for e in entries],
+            "Status": [status_label(e.status) for e in entries],
+            "Commentary": [e.commentary or "" for e in entries],
+            "Path to green": [e.path_to_green or "" for e in entries],
+            "Next steps": [e.next_steps or "" for e in entries],
+            "Revised due": [e.revised_due_date for e in entries],
+            "Reason": [e.due_date_reason or "" for e in entries],
+            "Evidence": [e.evidence_url or None for e in entries],
+        }
+    )
+
+
+def show_history(entries: list[HistoryEntry], config: GovernanceConfig) -> None:
+    if not entries:
+        st.info("No updates recorded yet.")
+        return
+    st.dataframe(
+        style_rag(history_frame(entries, config), config),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Commentary": st.column_config.TextColumn(width="large"),
+            "Revised due": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Evidence": st.column_config.LinkColumn(display_text="Open link"),
+        },
+    )
+
+
+def show_audit(entries: list[AuditEntry]) -> None:
+    if not entries:
+        st.info("No changes recorded.")
+        return
+    frame = pd.DataFrame(
+        {
+            "When": [format_moment(e.at) for e in entries],
+            "Who": [e.actor for e in entries],
+            "Field": [e.field.replace("_", " ") for e in entries],
+            "From": [e.old or "" for e in entries],
+            "To": [e.new or "" for e in entries],
+            "Reason": [e.reason or "" for e in entries],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
