@@ -1,57 +1,53 @@
-"""The Improvement Board paper's measures table, filled from ``list_measure_summaries``.
+"""The Improvement Board paper's success measures table, as the real paper prints it.
 
-``tracker/papers`` renders ``MeasureLine`` values; the gathering step builds them from the
-summaries as below. This pins that a summary carries everything the table prints (baseline,
-target, latest with its period, previous, direction of travel, rating, the owner's commentary)
-in the form the renderer expects.
+A measure's values and targets are entered through the services, the Improvement Board's paper
+is gathered from the database as the Board papers page previews it, rendered to Word and read
+back: the table must carry what the measure's summary says (baseline, target, latest with its
+period, previous, direction of travel, rating, the owner's note).
 """
 
 from __future__ import annotations
 
-from datetime import date
+import io
+from datetime import UTC, date, datetime
 
+import docx
 from sqlalchemy import Engine
 
-from tests.measures.conftest import M23, TODAY, enter, set_m23_targets
-from tests.papers.factories import board_paper
-from tests.papers.readback import reopen, table_after
+from tests.conftest import GOVERNANCE_FILE
+from tests.factories import actor
+from tests.measures.conftest import M23, enter, set_m23_targets
+from tests.papers.readback import table_after
 from tracker.db import session_scope
-from tracker.measure_rules import unit_suffix
-from tracker.papers.model import MeasureLine
-from tracker.services.measures import MeasureSummary, list_measure_summaries
+from tracker.governance import load_governance
+from tracker.papers import render_board_paper_bytes
+from tracker.services.papers import preview_paper
+
+# Before the Board's 6 March 2026 paper deadline: a draft as at 15 January 2026.
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+MEETING = date(2026, 3, 17)
 
 
-def period_text(day: date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else ""
-
-
-def measure_line(summary: MeasureSummary) -> MeasureLine:
-    return MeasureLine(
-        reference=summary.reference,
-        wording=summary.wording,
-        unit=unit_suffix(summary.unit),
-        baseline=summary.baseline_value,
-        target=summary.target_value,
-        latest=summary.latest_value,
-        previous=summary.previous_value,
-        latest_period=summary.latest_period_label or period_text(summary.latest_period),
-        direction_of_travel=summary.direction_of_travel,
-        rag=summary.rag,
-        commentary=summary.commentary or "",
-    )
-
-
-def test_the_paper_prints_m23_from_its_summary(sqlite_engine: Engine) -> None:
+def test_the_improvement_board_paper_prints_m23_as_its_summary_says(
+    sqlite_engine: Engine,
+) -> None:
     set_m23_targets(sqlite_engine)
     enter(sqlite_engine, M23, date(2025, 9, 30), 35, note="September return")
     enter(sqlite_engine, M23, date(2025, 10, 31), 28, note="Two EP vacancies")
     with session_scope(sqlite_engine) as session:
-        lines = tuple(measure_line(s) for s in list_measure_summaries(session, as_of=TODAY))
+        gathered = preview_paper(
+            session,
+            actor=actor(session, "send.pmo@example.org"),
+            governance=load_governance(GOVERNANCE_FILE),
+            board_ref="SIB",
+            meeting_date=MEETING,
+            now=NOW,
+        )
 
-    document = reopen(board_paper("strategic", measures=lines))
+    document = docx.Document(io.BytesIO(render_board_paper_bytes(gathered.paper)))
     table = table_after(document, "Success measures")
 
-    assert len(table.rows) == 36
+    assert len(table.rows) == 36  # the header and the strategy's 35 measures
     row = next(r for r in table.rows if r.cells[0].text == M23)
     texts = {
         name: cell.text

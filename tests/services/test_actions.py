@@ -275,13 +275,21 @@ def test_partner_and_other_owners_cannot_update(engine) -> None:
 def test_workstream_lead_can_update_their_workstreams_actions(engine) -> None:
     from tracker.models import Person, Workstream
 
+    # An action the lead does not own, so only leading its workstream lets them update it.
     with session_scope(engine) as session:
-        action = session.exec(select(Action).where(Action.workstream_id.is_not(None))).first()
-        workstream = session.get(Workstream, action.workstream_id)
-        lead = session.get(Person, workstream.lead_id)
-        reference = action.reference
-        lead_email = lead.email
-    add_update(engine, reference, rag="green", by=lead_email)
+        action, lead = session.exec(
+            select(Action, Person)
+            .join(Workstream, Workstream.id == Action.workstream_id)
+            .join(Person, Person.id == Workstream.lead_id)
+            .where(Action.owner_id != Workstream.lead_id)
+            .order_by(Action.reference)
+        ).first()
+        reference, lead_id, lead_email = action.reference, lead.id, lead.email
+        assert actor(session, lead_email).roles.isdisjoint({"administrator"})
+    update = add_update(engine, reference, rag="amber", commentary="Lead's view.", by=lead_email)
+    assert update.created_by_id == lead_id
+    with session_scope(engine) as session:
+        assert get_action(session, reference).rag == "amber"
 
 
 def test_withdrawing_records_the_reason(engine) -> None:

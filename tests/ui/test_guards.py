@@ -3,7 +3,8 @@
 - The entry script has no ``pages/`` folder beside it: Streamlit would then serve every file in
   it as a page by URL, sign-in or not.
 - No code in ``tracker/`` passes text through ``unsafe_allow_html=True`` or ``st.html``.
-- Services and the code beneath them import no Streamlit (pages -> services -> models).
+- (That services import no Streamlit is checked with the other layering rules, in
+  ``tests/test_architecture.py``.)
 - The shipped Streamlit configuration is production-safe.
 """
 
@@ -12,8 +13,6 @@ from __future__ import annotations
 import ast
 import tomllib
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import ROOT
 
@@ -79,27 +78,6 @@ def test_the_guard_catches_what_it_should(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert len(_unsafe_calls(bad, root=tmp_path)) == 3
-
-
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module.split(".")[0])
-    return names
-
-
-@pytest.mark.parametrize("folder", ["services"])
-def test_services_import_no_streamlit(folder: str) -> None:
-    offenders = [
-        str(path.relative_to(ROOT))
-        for path in _python_files(TRACKER / folder)
-        if {"streamlit", "apscheduler", "msal"} & _imports(path)
-    ]
-    assert offenders == []
 
 
 def test_streamlit_configuration_is_production_safe() -> None:
