@@ -15,11 +15,13 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -118,3 +120,21 @@ def current_revision(engine: Engine) -> str | None:
 def mask_url(url: str) -> str:
     """The URL with any password replaced by ``***``, safe to print."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def mask_secrets_in(text: str, url: str) -> str:
+    """``text`` (a driver's or tool's message) with the URL and its password masked.
+
+    Drivers and ``pg_dump`` may quote the connection string they were given; a message must
+    never carry the password on to a terminal, a log or a page.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return text.replace(url, "(the database URL)") if url else text
+    text = text.replace(url, mask_url(url))
+    password = parsed.password
+    if password:
+        for form in {str(password), quote(str(password), safe="")}:
+            text = text.replace(form, "***")
+    return text

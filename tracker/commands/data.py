@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from tracker.commands import app
-from tracker.commands.common import cli_session, fail, load_settings, parse_day
+from tracker.commands.common import cli_session, database_failure, fail, load_settings, parse_day
 from tracker.config import Settings
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.models import Person, PersonRole, Role
@@ -146,7 +146,7 @@ def import_command(
     except (SpreadsheetError, PermissionDenied, ImportConflict) as error:
         fail(str(error))
     except OperationalError as error:
-        fail(f"cannot use the database (has `tracker init` been run?): {error.orig}")
+        database_failure(error, settings, doing="use the database (has `tracker init` been run?)")
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
@@ -221,7 +221,7 @@ def export(
     except (PermissionDenied, ExportError) as error:
         fail(str(error))
     except OperationalError as error:
-        fail(f"cannot read the database (has `tracker init` been run?): {error.orig}")
+        database_failure(error, settings, doing="read the database (has `tracker init` been run?)")
     _write_file(file, result.content)
     what = "updates" if history else "actions"
     typer.echo(f"Wrote {result.rows} {what} to {file}")
@@ -255,7 +255,7 @@ def restore(
     except BackupError as error:
         fail(str(error))
     except OperationalError as error:
-        fail(f"cannot open the database: {error.orig}")
+        database_failure(error, settings, doing="open the database")
     counts = report.row_counts
     typer.echo(
         f"Restored {file} ({report.kind}): {counts.get('action', 0)} actions, "

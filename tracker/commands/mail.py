@@ -15,7 +15,14 @@ import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker.commands import app
-from tracker.commands.common import cli_session, echo_table, engine_for, fail, load_settings
+from tracker.commands.common import (
+    cli_session,
+    describe_database_error,
+    echo_table,
+    engine_for,
+    fail,
+    load_settings,
+)
 from tracker.config import Settings
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.mail.transports import build_transport
@@ -76,8 +83,7 @@ def _day(value: str | None, option: str) -> date:
 
 
 def _db_failure(exc: Exception) -> NoReturn:
-    orig = getattr(exc, "orig", exc)
-    fail(f"cannot read the database (has `tracker init` been run?): {orig}")
+    fail(f"cannot read the database (has `tracker init` been run?): {describe_database_error(exc)}")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -17,7 +17,7 @@ import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker.commands import app
-from tracker.commands.common import cli_session, fail, load_settings
+from tracker.commands.common import cli_session, database_failure, fail, load_settings
 from tracker.governance import GovernanceError, load_governance
 from tracker.papers.boards import PaperError
 from tracker.papers.text import format_long_date
@@ -84,7 +84,7 @@ def paper(
     except PaperError as exc:
         fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
-        fail(f"cannot use the database (has `tracker init` been run?): {exc.orig}")
+        database_failure(exc, settings, doing="use the database (has `tracker init` been run?)")
     target = _target(output, info.filename)
     try:
         target.write_bytes(content)
