@@ -10,7 +10,6 @@ person (``--as EMAIL``) so the same permissions and audit trail apply as in the 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +20,7 @@ from sqlmodel import Session, col, select
 from tracker.commands import app
 from tracker.commands.common import cli_session, database_failure, fail, load_settings, parse_day
 from tracker.config import Settings
+from tracker.files import write_private_file
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.models import Person, PersonRole, Role
 from tracker.permissions import Actor, PermissionDenied
@@ -165,14 +165,11 @@ def _governance(settings: Settings) -> GovernanceConfig | None:
 
 
 def _write_file(path: Path, content: bytes) -> None:
-    """Write beside the target, then rename: a reader never sees a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
+    """Write privately beside the target, then rename: nobody sees a half-written file."""
     try:
-        partial.write_bytes(content)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+        write_private_file(path, content)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc}")
 
 
 def _export_format(file: Path, given: str | None) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -24,6 +22,7 @@ from tracker.commands.common import (
     load_settings,
 )
 from tracker.config import Settings
+from tracker.files import write_private_file
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.mail.transports import build_transport
 from tracker.services.calendar_export import (
@@ -88,13 +87,9 @@ def _db_failure(exc: Exception) -> NoReturn:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     path = path.expanduser()
-    handle, temp = tempfile.mkstemp(dir=path.parent if path.parent.exists() else None)
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
+        write_private_file(path, data)
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
         fail(f"cannot write {path}: {exc}")
 
 

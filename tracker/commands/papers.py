@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker.commands import app
 from tracker.commands.common import cli_session, database_failure, fail, load_settings
+from tracker.files import write_private_file
 from tracker.governance import GovernanceError, load_governance
 from tracker.papers.boards import PaperError
 from tracker.papers.text import format_long_date
@@ -87,7 +88,7 @@ def paper(
         database_failure(exc, settings, doing="use the database (has `tracker init` been run?)")
     target = _target(output, info.filename)
     try:
-        target.write_bytes(content)
+        write_private_file(target, content)
     except OSError as exc:
         fail(
             f"the paper was stored as version {info.version} but {target} cannot be written: {exc}"

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tracker.files import PRIVATE_DIR_MODE
 from tracker.mail.graph import GraphTransport
 from tracker.mail.message import OutgoingMessage, build_mime, check_address
 from tracker.mail.protocol import (
@@ -70,7 +71,7 @@ class FileTransport:
 
     def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
         try:
-            self._directory.mkdir(parents=True, exist_ok=True)
+            self._directory.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
         except OSError as exc:
             raise TransportUnavailable(
                 f"cannot create the mail outbox folder {self._directory}: {exc}"
