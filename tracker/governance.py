@@ -67,17 +67,18 @@ class PartnershipConfig(_Strict):
 
 
 class OrganisationConfig(_Strict):
-    name: str = Field(min_length=1)
-    short_name: str | None = None
+    name: str = Field(min_length=1, max_length=200)
+    short_name: str | None = Field(default=None, max_length=60)
     kind: Literal["council", "nhs", "forum", "provider", "other"] = "other"
     aliases: list[str] = Field(default_factory=list)
 
 
 class PersonConfig(_Strict):
-    name: str = Field(min_length=1)
+    # Lengths as the database columns; EmailStr holds an address to RFC 5321's 254 characters.
+    name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     organisation: str | None = None
-    job_title: str | None = None
+    job_title: str | None = Field(default=None, max_length=200)
     roles: list[Role] = Field(default_factory=list)
     active: bool = True
 
@@ -105,9 +106,9 @@ class PaperConfig(_Strict):
 
 
 class BodyConfig(_Strict):
-    key: Annotated[str, Field(pattern=KEY.pattern)]
-    name: str = Field(min_length=1)
-    short_name: str | None = None
+    key: Annotated[str, Field(pattern=KEY.pattern, max_length=80)]
+    name: str = Field(min_length=1, max_length=200)
+    short_name: str | None = Field(default=None, max_length=60)
     tier: Tier
     organisation: str | None = None
     reports_to: str | None = None
@@ -122,9 +123,9 @@ class BodyConfig(_Strict):
 
 
 class WorkstreamConfig(_Strict):
-    key: Annotated[str, Field(pattern=KEY.pattern)]
-    name: str = Field(min_length=1)
-    lead_role: str | None = None
+    key: Annotated[str, Field(pattern=KEY.pattern, max_length=80)]
+    name: str = Field(min_length=1, max_length=200)
+    lead_role: str | None = Field(default=None, max_length=200)
     lead: EmailStr | None = None
     reports_to: str | None = None
 
