@@ -27,6 +27,7 @@ from tracker.calendar import (
     list_non_working_days,
 )
 from tracker.models import Role, Tier
+from tracker.yaml_limits import MAX_YAML_BYTES, find_yaml_limit_problem
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -325,6 +326,9 @@ def _message(lines: dict[Loc, int], loc: Loc, text: str) -> str:
 
 def parse_governance(text: str, *, source: str = "governance.yaml") -> GovernanceConfig:
     """Validate the text of a governance file; raise GovernanceError listing every mistake."""
+    too_big = find_yaml_limit_problem(text)
+    if too_big:
+        raise GovernanceError(source, [too_big])
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -353,9 +357,17 @@ def _clean_pydantic(message: str) -> str:
 
 
 def load_governance(path: Path) -> GovernanceConfig:
-    """Read and validate a governance file from disk."""
+    """Read and validate a governance file from disk (refused unread when over 1 MB)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            # One byte past the limit is enough to know: a 60 MB file is never read whole.
+            data = handle.read(MAX_YAML_BYTES + 1)
+        if len(data) > MAX_YAML_BYTES:
+            size = max(path.stat().st_size, len(data))
+            raise GovernanceError(
+                str(path), [f"the file is {size:,} bytes; the limit is {MAX_YAML_BYTES:,} (1 MB)"]
+            )
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise GovernanceError(str(path), ["file not found"]) from None
     except (OSError, UnicodeDecodeError) as exc:
