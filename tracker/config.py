@@ -2,8 +2,9 @@
 
 One ``Settings`` object describes where the database lives, which governance file is in force,
 how mail is delivered and how people sign in. Secrets come only from the environment (or
-Streamlit's ``secrets.toml`` for the sign-in provider); placeholder secrets are refused in
-production so a half-configured deployment fails at start-up rather than at the first e-mail.
+Streamlit's ``secrets.toml`` for the sign-in provider). Developer sign-in is refused here in
+production; every other go-live check (placeholder secrets, ``http://`` addresses, SMTP without
+TLS) is in ``tracker.production``, which also reads ``secrets.toml``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGED_GOVERNANCE_FILE = PACKAGE_DIR / "data" / "governance.yaml"
-PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "password", "xxx", "todo"}
 
 
 def default_governance_file() -> Path:
@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     outbox_dir: Path = Path("outbox")
     smtp_host: str = "localhost"
     smtp_port: int = 25
+    # "starttls" (usually port 587), "implicit" TLS from the first byte (port 465) or "none";
+    # unset, it follows the older TRACKER_SMTP_STARTTLS switch.
+    smtp_tls: Literal["starttls", "implicit", "none"] | None = None
     smtp_starttls: bool = False
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
@@ -69,11 +72,14 @@ class Settings(BaseSettings):
                 "TRACKER_AUTH=dev is refused when TRACKER_ENV=production: "
                 "developer mode lets anyone act as anyone"
             )
-        for name in ("smtp_password", "graph_client_secret"):
-            value = getattr(self, name)
-            if value is not None and value.get_secret_value().lower() in PLACEHOLDER_SECRETS:
-                raise ValueError(f"TRACKER_{name.upper()} is a placeholder; set the real secret")
         return self
+
+    @property
+    def smtp_tls_mode(self) -> Literal["starttls", "implicit", "none"]:
+        """How the SMTP connection is protected: TRACKER_SMTP_TLS, else TRACKER_SMTP_STARTTLS."""
+        if self.smtp_tls is not None:
+            return self.smtp_tls
+        return "starttls" if self.smtp_starttls else "none"
 
     @property
     def is_sqlite(self) -> bool:

@@ -15,12 +15,16 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
+
+from tracker.files import create_private_file
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -54,8 +58,12 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
-            Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            path = Path(database).expanduser().resolve()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # SQLite gives the -wal and -shm files the database file's own mode: a database
+            # created private keeps them private too.
+            create_private_file(path)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
@@ -118,3 +126,21 @@ def current_revision(engine: Engine) -> str | None:
 def mask_url(url: str) -> str:
     """The URL with any password replaced by ``***``, safe to print."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def mask_secrets_in(text: str, url: str) -> str:
+    """``text`` (a driver's or tool's message) with the URL and its password masked.
+
+    Drivers and ``pg_dump`` may quote the connection string they were given; a message must
+    never carry the password on to a terminal, a log or a page.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return text.replace(url, "(the database URL)") if url else text
+    text = text.replace(url, mask_url(url))
+    password = parsed.password
+    if password:
+        for form in {str(password), quote(str(password), safe="")}:
+            text = text.replace(form, "***")
+    return text

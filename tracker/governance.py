@@ -27,6 +27,7 @@ from tracker.calendar import (
     list_non_working_days,
 )
 from tracker.models import Role, Tier
+from tracker.yaml_limits import MAX_YAML_BYTES, find_yaml_limit_problem
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -67,17 +68,18 @@ class PartnershipConfig(_Strict):
 
 
 class OrganisationConfig(_Strict):
-    name: str = Field(min_length=1)
-    short_name: str | None = None
+    name: str = Field(min_length=1, max_length=200)
+    short_name: str | None = Field(default=None, max_length=60)
     kind: Literal["council", "nhs", "forum", "provider", "other"] = "other"
     aliases: list[str] = Field(default_factory=list)
 
 
 class PersonConfig(_Strict):
-    name: str = Field(min_length=1)
+    # Lengths as the database columns; EmailStr holds an address to RFC 5321's 254 characters.
+    name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     organisation: str | None = None
-    job_title: str | None = None
+    job_title: str | None = Field(default=None, max_length=200)
     roles: list[Role] = Field(default_factory=list)
     active: bool = True
 
@@ -105,9 +107,9 @@ class PaperConfig(_Strict):
 
 
 class BodyConfig(_Strict):
-    key: Annotated[str, Field(pattern=KEY.pattern)]
-    name: str = Field(min_length=1)
-    short_name: str | None = None
+    key: Annotated[str, Field(pattern=KEY.pattern, max_length=80)]
+    name: str = Field(min_length=1, max_length=200)
+    short_name: str | None = Field(default=None, max_length=60)
     tier: Tier
     organisation: str | None = None
     reports_to: str | None = None
@@ -122,9 +124,9 @@ class BodyConfig(_Strict):
 
 
 class WorkstreamConfig(_Strict):
-    key: Annotated[str, Field(pattern=KEY.pattern)]
-    name: str = Field(min_length=1)
-    lead_role: str | None = None
+    key: Annotated[str, Field(pattern=KEY.pattern, max_length=80)]
+    name: str = Field(min_length=1, max_length=200)
+    lead_role: str | None = Field(default=None, max_length=200)
     lead: EmailStr | None = None
     reports_to: str | None = None
 
@@ -324,6 +326,9 @@ def _message(lines: dict[Loc, int], loc: Loc, text: str) -> str:
 
 def parse_governance(text: str, *, source: str = "governance.yaml") -> GovernanceConfig:
     """Validate the text of a governance file; raise GovernanceError listing every mistake."""
+    too_big = find_yaml_limit_problem(text)
+    if too_big:
+        raise GovernanceError(source, [too_big])
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -352,9 +357,17 @@ def _clean_pydantic(message: str) -> str:
 
 
 def load_governance(path: Path) -> GovernanceConfig:
-    """Read and validate a governance file from disk."""
+    """Read and validate a governance file from disk (refused unread when over 1 MB)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            # One byte past the limit is enough to know: a 60 MB file is never read whole.
+            data = handle.read(MAX_YAML_BYTES + 1)
+        if len(data) > MAX_YAML_BYTES:
+            size = max(path.stat().st_size, len(data))
+            raise GovernanceError(
+                str(path), [f"the file is {size:,} bytes; the limit is {MAX_YAML_BYTES:,} (1 MB)"]
+            )
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise GovernanceError(str(path), ["file not found"]) from None
     except (OSError, UnicodeDecodeError) as exc:

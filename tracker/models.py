@@ -320,7 +320,8 @@ class AuditLog(SQLModel, table=True):
     actor_label: str = Field(default="system", max_length=320)
     entity: str = Field(max_length=40)
     entity_id: int | None = None
-    entity_label: str | None = Field(default=None, max_length=200)
+    # Long enough for the longest e-mail address (254) and a board's name with a meeting date.
+    entity_label: str | None = Field(default=None, max_length=320)
     field: str = Field(max_length=80)
     old: str | None = None
     new: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,32 +92,56 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield SmtpServer(handler, port)
 
 
-@pytest.fixture
-def secure_smtp_server(tmp_path: Path) -> Iterator[SmtpServer]:
-    """A relay that insists on STARTTLS and a login, like a real submission server."""
+def _authenticate(
+    server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+) -> AuthResult:
+    ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+        SMTP_USER.encode(),
+        SMTP_PASSWORD.encode(),
+    )
+    # handled=False: let aiosmtpd answer a failure with "535 credentials invalid".
+    return AuthResult(success=ok, handled=False)
+
+
+def _server_tls(tmp_path: Path) -> tuple[ssl.SSLContext, Path]:
     cert_file, key_file = write_server_certificate(tmp_path)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
+    return context, cert_file
 
-    def authenticate(
-        server: Any, session: Any, envelope: Any, mechanism: str, data: Any
-    ) -> AuthResult:
-        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
-            SMTP_USER.encode(),
-            SMTP_PASSWORD.encode(),
-        )
-        # handled=False: let aiosmtpd answer a failure with "535 credentials invalid".
-        return AuthResult(success=ok, handled=False)
 
+@pytest.fixture
+def secure_smtp_server(tmp_path: Path) -> Iterator[SmtpServer]:
+    """A relay that insists on STARTTLS and a login, like a real submission server."""
+    context, cert_file = _server_tls(tmp_path)
     handler = RecordingHandler()
     options = {
         "tls_context": context,
         "require_starttls": True,
         "auth_required": True,
-        "authenticator": authenticate,
+        "authenticator": _authenticate,
     }
     for port in _run_smtp(handler, **options):
         yield SmtpServer(handler, port, ca_file=cert_file)
+
+
+@pytest.fixture
+def implicit_tls_smtp_server(tmp_path: Path) -> Iterator[SmtpServer]:
+    """A relay that speaks TLS from the first byte (SMTPS, port 465 in real life) and wants
+    a login."""
+    context, cert_file = _server_tls(tmp_path)
+    handler = RecordingHandler()
+    options = {
+        "ssl_context": context,
+        "auth_required": True,
+        # aiosmtpd counts only STARTTLS as TLS; this connection is encrypted from the start.
+        "auth_require_tls": False,
+        "authenticator": _authenticate,
+    }
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
+        for port in _run_smtp(handler, **options):
+            yield SmtpServer(handler, port, ca_file=cert_file)
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 
 from tests.fakes.certificates import generate_client_certificate
-from tests.mail.conftest import make_message
+from tests.mail.conftest import SmtpServer, make_message
 from tracker.config import Settings
 from tracker.mail.transports import (
     FileTransport,
     GraphTransport,
     SmtpTransport,
+    TransportUnavailable,
     build_transport,
     load_graph_certificate,
 )
@@ -52,6 +53,32 @@ def test_smtp_transport_is_built_without_connecting() -> None:
     )
 
     assert isinstance(transport, SmtpTransport)
+
+
+@pytest.mark.parametrize(
+    ("tls", "refusal"),
+    [
+        # TLS from the first byte: the handshake fails on the test server's own certificate.
+        ("implicit", "certificate"),
+        # A plain SMTP greeting never arrives from a server that waits for a TLS handshake.
+        ("none", "cannot connect"),
+    ],
+)
+def test_smtp_tls_setting_decides_how_the_transport_connects(
+    implicit_tls_smtp_server: SmtpServer, tls: str, refusal: str
+) -> None:
+    transport = build_transport(
+        settings(
+            mail_transport="smtp",
+            smtp_host="127.0.0.1",
+            smtp_port=implicit_tls_smtp_server.port,
+            smtp_tls=tls,
+            smtp_timeout=3,
+        )
+    )
+
+    with pytest.raises(TransportUnavailable, match=refusal):
+        transport.send([make_message()])
 
 
 def test_graph_transport_with_a_secret_is_built_without_connecting() -> None:

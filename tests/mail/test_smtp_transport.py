@@ -143,6 +143,34 @@ def test_starttls_and_login_deliver_to_a_submission_server(
     assert secure_smtp_server.handler.envelopes[0].rcpt_tos == ["owner@example.org"]
 
 
+def test_implicit_tls_and_login_deliver_to_an_smtps_server(
+    implicit_tls_smtp_server: SmtpServer,
+) -> None:
+    context = ssl.create_default_context(cafile=str(implicit_tls_smtp_server.ca_file))
+    transport = transport_for(
+        implicit_tls_smtp_server,
+        implicit_tls=True,
+        user=SMTP_USER,
+        password=SMTP_PASSWORD,
+        tls_context=context,
+    )
+
+    (result,) = transport.send([make_message()])
+
+    assert result.ok
+    assert implicit_tls_smtp_server.handler.envelopes[0].rcpt_tos == ["owner@example.org"]
+
+
+def test_a_plain_connection_to_an_smtps_server_is_unavailable(
+    implicit_tls_smtp_server: SmtpServer,
+) -> None:
+    transport = transport_for(implicit_tls_smtp_server, user=SMTP_USER, password=SMTP_PASSWORD)
+
+    with pytest.raises(TransportUnavailable):
+        transport.send([make_message()])
+    assert implicit_tls_smtp_server.handler.envelopes == []
+
+
 def test_a_refused_login_makes_the_transport_unavailable(secure_smtp_server: SmtpServer) -> None:
     context = ssl.create_default_context(cafile=str(secure_smtp_server.ca_file))
     transport = transport_for(

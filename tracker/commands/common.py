@@ -1,4 +1,9 @@
-"""What every command shares: settings, the engine, today's date and one-line errors."""
+"""What every command shares: settings, the engine, today's date and one-line errors.
+
+Every error line goes through ``fail``, and anything that may quote the database URL goes
+through ``describe_database_error`` first, so a password in ``TRACKER_DATABASE_URL`` is never
+printed.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -15,24 +21,65 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session
 
 from tracker.config import Settings
-from tracker.db import get_engine, mask_url, session_scope
+from tracker.db import get_engine, mask_secrets_in, mask_url, session_scope
+from tracker.production import SecretsFileError, find_production_problems, read_streamlit_secrets
+
+_printed_urls: set[str] = set()
 
 
 def fail(message: str, *, code: int = 1) -> NoReturn:
-    """Print one clear line on stderr and exit non-zero."""
+    """Print one clear line on stderr and exit non-zero.
+
+    Whatever the message quotes, the database password of the settings in force is masked.
+    """
+    for url in _printed_urls:
+        message = mask_secrets_in(message, url)
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
 def load_settings() -> Settings:
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"TRACKER_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            (f"TRACKER_{'_'.join(str(p) for p in e['loc']).upper()}: " if e["loc"] else "")
+            + str(e["msg"]).removeprefix("Value error, ")
             for e in exc.errors()
         )
         fail(f"bad configuration: {problems}")
+    _printed_urls.add(settings.database_url)
+    return settings
+
+
+def refuse_unready_production(settings: Settings, *, directory: Path | None = None) -> None:
+    """In production, exit 1 listing every unsafe setting or secret (one line each, naming the
+    key); ``directory`` is where Streamlit will look for ``.streamlit/secrets.toml``."""
+    if settings.env != "production":
+        return
+    try:
+        secrets = read_streamlit_secrets(directory or Path.cwd())
+    except SecretsFileError as exc:
+        fail(str(exc))
+    problems = find_production_problems(settings, secrets)
+    if not problems:
+        return
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
+    fail("refusing to start in production (TRACKER_ENV=production) until these are fixed")
+
+
+def describe_database_error(exc: BaseException) -> str:
+    """The driver's first line about ``exc`` (``fail`` masks any password in it)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    return lines[0] if lines else type(orig).__name__
+
+
+def database_failure(exc: BaseException, settings: Settings, *, doing: str) -> NoReturn:
+    """Exit 1 with one line: what could not be done with the database and why."""
+    where = mask_url_safely(settings.database_url)
+    fail(f"cannot {doing} ({where}): {describe_database_error(exc)}")
 
 
 def engine_for(settings: Settings) -> Engine:
@@ -41,7 +88,7 @@ def engine_for(settings: Settings) -> Engine:
     except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
         fail(
             f"TRACKER_DATABASE_URL {mask_url_safely(settings.database_url)!r} cannot be used "
-            f"({exc}); use sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@HOST/DB"
+            f"({mask_secrets_in(str(exc), settings.database_url)}); use sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@HOST/DB"
         )
 
 

@@ -12,7 +12,15 @@ import typer
 from sqlalchemy.exc import OperationalError
 
 from tracker.commands import app
-from tracker.commands.common import cli_session, engine_for, fail, load_settings, parse_day
+from tracker.commands.common import (
+    cli_session,
+    database_failure,
+    engine_for,
+    fail,
+    load_settings,
+    parse_day,
+    refuse_unready_production,
+)
 from tracker.db import mask_url
 from tracker.governance import GovernanceError, current_governance, load_governance
 from tracker.services.operations import initialise_database, status_summary
@@ -28,7 +36,7 @@ def _initialise(quiet: bool = False) -> None:
     except GovernanceError as exc:
         fail(str(exc))
     except OperationalError as exc:
-        fail(f"cannot open the database {settings.database_url!r}: {exc.orig}")
+        database_failure(exc, settings, doing="open the database")
     if quiet:
         return
     if not report.changed:
@@ -55,8 +63,10 @@ def check(
         Path | None, typer.Argument(help="governance file (default: the one in force)")
     ] = None,
 ) -> None:
-    """Validate a governance file without touching the database."""
-    path = file or load_settings().governance_file
+    """Validate a governance file without touching the database (and, in production, the
+    settings and the sign-in secrets)."""
+    settings = load_settings()
+    path = file or settings.governance_file
     try:
         config = load_governance(path)
     except GovernanceError as exc:
@@ -68,6 +78,7 @@ def check(
         for problem in paper_problems:
             typer.echo(f"{path}: {problem}", err=True)
         raise typer.Exit(1)
+    refuse_unready_production(settings, directory=Path.cwd())
     meetings = sum(len(config.meeting_cycles(b)) for b in config.bodies)
     typer.echo(
         f"{path}: OK ({len(config.bodies)} bodies, {len(config.workstreams)} workstreams, "
@@ -96,7 +107,7 @@ def status(
                 default_cycle_days=cycle_days,
             )
     except OperationalError as exc:
-        fail(f"cannot read the database (has `tracker init` been run?): {exc.orig}")
+        database_failure(exc, settings, doing="read the database (has `tracker init` been run?)")
     if as_json:
         typer.echo(json.dumps(summary))
         return
@@ -112,8 +123,10 @@ def run(
     address: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
 ) -> None:
     """Initialise the database if needed and start the web app."""
-    _initialise(quiet=True)
     settings = load_settings()
+    # Streamlit is started in this directory and reads .streamlit/secrets.toml from it.
+    refuse_unready_production(settings, directory=Path.cwd())
+    _initialise(quiet=True)
     command = [
         sys.executable,
         "-m",

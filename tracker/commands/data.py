@@ -10,7 +10,6 @@ person (``--as EMAIL``) so the same permissions and audit trail apply as in the 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -19,8 +18,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from tracker.commands import app
-from tracker.commands.common import cli_session, fail, load_settings, parse_day
+from tracker.commands.common import cli_session, database_failure, fail, load_settings, parse_day
 from tracker.config import Settings
+from tracker.files import write_private_file
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.models import Person, PersonRole, Role
 from tracker.permissions import Actor, PermissionDenied
@@ -154,7 +154,7 @@ def import_command(
     except (SpreadsheetError, PermissionDenied, ImportConflict) as error:
         fail(str(error))
     except OperationalError as error:
-        fail(f"cannot use the database (has `tracker init` been run?): {error.orig}")
+        database_failure(error, settings, doing="use the database (has `tracker init` been run?)")
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
@@ -173,14 +173,11 @@ def _governance(settings: Settings) -> GovernanceConfig | None:
 
 
 def _write_file(path: Path, content: bytes) -> None:
-    """Write beside the target, then rename: a reader never sees a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
+    """Write privately beside the target, then rename: nobody sees a half-written file."""
     try:
-        partial.write_bytes(content)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+        write_private_file(path, content)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc}")
 
 
 def _export_format(file: Path, given: str | None) -> str:
@@ -229,7 +226,7 @@ def export(
     except (PermissionDenied, ExportError) as error:
         fail(str(error))
     except OperationalError as error:
-        fail(f"cannot read the database (has `tracker init` been run?): {error.orig}")
+        database_failure(error, settings, doing="read the database (has `tracker init` been run?)")
     _write_file(file, result.content)
     what = "updates" if history else "actions"
     typer.echo(f"Wrote {result.rows} {what} to {file}")
@@ -263,7 +260,7 @@ def restore(
     except BackupError as error:
         fail(str(error))
     except OperationalError as error:
-        fail(f"cannot open the database: {error.orig}")
+        database_failure(error, settings, doing="open the database")
     counts = report.row_counts
     typer.echo(
         f"Restored {file} ({report.kind}): {counts.get('action', 0)} actions, "

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -15,8 +13,16 @@ import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker.commands import app
-from tracker.commands.common import cli_session, echo_table, engine_for, fail, load_settings
+from tracker.commands.common import (
+    cli_session,
+    describe_database_error,
+    echo_table,
+    engine_for,
+    fail,
+    load_settings,
+)
 from tracker.config import Settings
+from tracker.files import write_private_file
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.mail.transports import build_transport
 from tracker.services.governance import UnknownBoard, list_coming_meetings, render_calendar_file
@@ -72,19 +78,14 @@ def _day(value: str | None, option: str) -> date:
 
 
 def _db_failure(exc: Exception) -> NoReturn:
-    orig = getattr(exc, "orig", exc)
-    fail(f"cannot read the database (has `tracker init` been run?): {orig}")
+    fail(f"cannot read the database (has `tracker init` been run?): {describe_database_error(exc)}")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
     path = path.expanduser()
-    handle, temp = tempfile.mkstemp(dir=path.parent if path.parent.exists() else None)
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
+        write_private_file(path, data)
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
         fail(f"cannot write {path}: {exc}")
 
 

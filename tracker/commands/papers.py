@@ -17,7 +17,8 @@ import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker.commands import app
-from tracker.commands.common import cli_session, fail, load_settings
+from tracker.commands.common import cli_session, database_failure, fail, load_settings
+from tracker.files import write_private_file
 from tracker.governance import GovernanceError, load_governance
 from tracker.papers.boards import PaperError
 from tracker.papers.text import format_long_date
@@ -84,10 +85,10 @@ def paper(
     except PaperError as exc:
         fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
-        fail(f"cannot use the database (has `tracker init` been run?): {exc.orig}")
+        database_failure(exc, settings, doing="use the database (has `tracker init` been run?)")
     target = _target(output, info.filename)
     try:
-        target.write_bytes(content)
+        write_private_file(target, content)
     except OSError as exc:
         fail(
             f"the paper was stored as version {info.version} but {target} cannot be written: {exc}"

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tracker.files import PRIVATE_DIR_MODE
 from tracker.mail.graph import GraphTransport
 from tracker.mail.message import OutgoingMessage, build_mime, check_address
 from tracker.mail.protocol import (
@@ -28,6 +29,7 @@ from tracker.mail.protocol import (
     delivered,
     failed,
 )
+from tracker.production import find_settings_problems
 
 if TYPE_CHECKING:
     from tracker.config import Settings
@@ -69,7 +71,7 @@ class FileTransport:
 
     def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
         try:
-            self._directory.mkdir(parents=True, exist_ok=True)
+            self._directory.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
         except OSError as exc:
             raise TransportUnavailable(
                 f"cannot create the mail outbox folder {self._directory}: {exc}"
@@ -117,10 +119,14 @@ class SmtpTransport:
         sender: str,
         timeout: float = 30,
         tls_context: ssl.SSLContext | None = None,
+        implicit_tls: bool = False,
     ) -> None:
+        if starttls and implicit_tls:
+            raise ValueError("SMTP: choose STARTTLS or implicit TLS, not both")
         self._host = host
         self._port = port
         self._starttls = starttls
+        self._implicit_tls = implicit_tls
         self._user = user
         self._password = password
         self._sender = check_address(sender, field="sender")
@@ -151,7 +157,13 @@ class SmtpTransport:
         where = f"{self._host}:{self._port}"
         smtp: smtplib.SMTP | None = None
         try:
-            smtp = smtplib.SMTP(self._host, self._port, timeout=self._timeout)
+            if self._implicit_tls:
+                # TLS from the first byte (SMTPS, usually port 465): nothing crosses in clear.
+                smtp = smtplib.SMTP_SSL(
+                    self._host, self._port, timeout=self._timeout, context=self._tls_context
+                )
+            else:
+                smtp = smtplib.SMTP(self._host, self._port, timeout=self._timeout)
             smtp.ehlo()
             if self._starttls:
                 smtp.starttls(context=self._tls_context)
@@ -272,8 +284,14 @@ def _build_graph_transport(settings: Settings) -> GraphTransport:
 def build_transport(settings: Settings) -> MailTransport:
     """The transport ``settings.mail_transport`` names, configured from the settings.
 
-    Raises ``ValueError`` naming the missing or bad setting; nothing connects until ``send``.
+    Raises ``ValueError`` naming the missing or bad setting (in production, also any go-live
+    problem with the settings, such as SMTP credentials without TLS); nothing connects until
+    ``send``.
     """
+    if settings.env == "production":
+        problems = find_settings_problems(settings)
+        if problems:
+            raise ValueError("; ".join(problems))
     if settings.mail_transport == "file":
         return FileTransport(settings.outbox_dir, sender=settings.mail_from)
     if settings.mail_transport == "smtp":
@@ -281,7 +299,8 @@ def build_transport(settings: Settings) -> MailTransport:
         return SmtpTransport(
             host=settings.smtp_host,
             port=settings.smtp_port,
-            starttls=settings.smtp_starttls,
+            starttls=settings.smtp_tls_mode == "starttls",
+            implicit_tls=settings.smtp_tls_mode == "implicit",
             user=settings.smtp_user,
             password=password.get_secret_value() if password is not None else None,
             sender=settings.mail_from,

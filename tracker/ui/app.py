@@ -10,6 +10,8 @@ pages live in ``tracker/pages`` and are listed by absolute path; this folder del
 from __future__ import annotations
 
 import logging
+import os
+from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
@@ -21,6 +23,7 @@ from tracker.db import session_scope
 from tracker.governance import GovernanceError
 from tracker.models import Role
 from tracker.permissions import Actor
+from tracker.production import find_production_problems
 from tracker.services.actions import ActionNotFound, get_action, may_update
 from tracker.ui import auth
 from tracker.ui.components import escape_markdown
@@ -34,20 +37,38 @@ from tracker.ui.context import (
 from tracker.ui.navigation import PageSpec, pages_for
 
 log = logging.getLogger(__name__)
+# For whoever starts Streamlit on this file directly: files the app creates (the SQLite database
+# and its -wal/-shm, stored papers) are readable by their owner only, as under `tracker run`.
+os.umask(0o077)
 LANDING_PATH = "home"
 REDIRECTED_KEY = "tracker.redirected"
 
 
-def _load_settings() -> Settings | None:
+def _streamlit_secrets() -> dict[str, Any]:
+    """The secrets Streamlit itself signs people in with (``{}`` when there are none)."""
     try:
-        return settings()
+        return dict(st.secrets.to_dict())
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return {}
+
+
+def _load_settings() -> Settings | None:
+    """The settings, or ``None`` after saying why the app cannot start: a bad ``TRACKER_*``
+    value, or (in production) an unsafe setting or sign-in secret."""
+    try:
+        cfg = settings()
     except ValidationError as exc:
-        st.title("The tracker cannot start")
-        for error in exc.errors():
-            message = str(error["msg"]).removeprefix("Value error, ")
-            st.error(escape_markdown(message), icon=":material/block:")
-        st.caption("Fix the TRACKER_* environment variables and restart the app.")
-        return None
+        problems = [str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()]
+    else:
+        problems = find_production_problems(cfg, _streamlit_secrets())
+    if not problems:
+        return cfg
+    st.title("The tracker cannot start")
+    for message in problems:
+        log.error("refusing to start: %s", message)
+        st.error(escape_markdown(message), icon=":material/block:")
+    st.caption("Fix the TRACKER_* environment variables or secrets.toml and restart the app.")
+    return None
 
 
 def _default_page(actor: Actor, specs: list[PageSpec]) -> PageSpec:

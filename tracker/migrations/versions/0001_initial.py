@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 02:19:40.142390
+Create Date: 2026-12-01 19:50:19.686605
 """
 
 from collections.abc import Sequence
@@ -96,7 +96,7 @@ def upgrade() -> None:
         sa.Column("actor_label", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
         sa.Column("entity", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("entity_id", sa.Integer(), nullable=True),
-        sa.Column("entity_label", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("entity_label", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=True),
         sa.Column("field", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
         sa.Column("old", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("new", sqlmodel.sql.sqltypes.AutoString(), nullable=True),

@@ -35,6 +35,7 @@ from sqlalchemy import Engine, func, inspect, select, table
 from sqlalchemy.engine import make_url
 
 from tracker.db import current_revision, make_engine, mask_url, upgrade_database
+from tracker.files import create_private_file
 
 Kind = Literal["sqlite", "postgresql"]
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -90,6 +91,8 @@ def backup_database(url: str, target: Path, *, overwrite: bool = False) -> Backu
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = _partial_name(target)
     try:
+        # pg_dump and SQLite write into a file that is already private.
+        create_private_file(partial)
         if kind == "sqlite":
             _backup_sqlite(_sqlite_path(url), partial)
         else:
@@ -256,6 +259,7 @@ def _check_sqlite_backup(source: Path) -> None:
 
 def _restore_sqlite(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
+    create_private_file(target)
     reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     writer = sqlite3.connect(target, timeout=SQLITE_TIMEOUT_S)
     try:

@@ -35,6 +35,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from tracker.files import create_private_file
 from tracker.models import Lease
 
 LEASE_NAME = "scheduler"
@@ -118,6 +119,7 @@ class _FileLock:
         import fcntl  # POSIX only; imported here so the rest of this module works anywhere
 
         try:
+            create_private_file(self._path)
             handle = self._path.open("a+", encoding="utf-8")
         except OSError as exc:
             raise RuntimeError(f"cannot open the scheduler lock file {self._path}: {exc}") from exc

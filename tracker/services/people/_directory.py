@@ -39,6 +39,14 @@ def normalise_email(value: str) -> str:
         raise PersonError("email", str(exc)) from None
 
 
+def _checked_text(field: str, value: str | None) -> str | None:
+    """Cleaned text that fits its column (200 characters), or PersonError naming ``field``."""
+    try:
+        return clean_text(value, max_length=200)
+    except ValueError as exc:
+        raise PersonError(field, str(exc)) from None
+
+
 def build_actor(session: Session, person: Person) -> Actor:
     """The permissions view of ``person``, read fresh from the database."""
     assert person.id is not None
@@ -158,7 +166,7 @@ def add_person(
     roles: frozenset[str] = frozenset(),
 ) -> Person:
     require(actor, Operation.MANAGE_PEOPLE)
-    clean_name = clean_text(name, max_length=200)
+    clean_name = _checked_text("name", name)
     if not clean_name:
         raise PersonError("name", "a name is required")
     address = normalise_email(email)
@@ -169,7 +177,7 @@ def add_person(
         name=clean_name,
         email=address,
         organisation_id=organisation_id,
-        job_title=clean_text(job_title, max_length=200),
+        job_title=_checked_text("job_title", job_title),
     )
     session.add(person)
     session.flush()
