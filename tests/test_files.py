@@ -24,7 +24,7 @@ from tracker.commands import app
 from tracker.db import make_engine
 from tracker.files import write_private_file
 from tracker.mail.transports import FileTransport
-from tracker.services.scheduler_lock import acquire_scheduler_lock
+from tracker.services.operations import acquire_scheduler_lock
 
 _register_commands()
 runner = CliRunner()

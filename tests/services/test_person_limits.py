@@ -20,7 +20,7 @@ from tests.spreadsheets.workbooks import build_xlsx
 from tracker.db import session_scope
 from tracker.governance import GovernanceError, load_governance
 from tracker.models import AuditLog, Person
-from tracker.services.governance_sync import sync_governance
+from tracker.services.governance import sync_governance
 from tracker.services.people import PersonError, add_person
 
 
