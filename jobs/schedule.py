@@ -11,6 +11,7 @@ run twice or not at all on those nights).
 * ``reminders``: Monday to Friday at ``update_cycle.send_time``, runs the four cycle rules.
 * ``weekly-digest``: on ``weekly_digest.day_of_week`` at its ``time``.
 * ``reload-schedule``: every five minutes, re-declares these jobs if governance.yaml changed.
+* ``audit-verify``: daily at 03:30, walks the audit trail's hash chain (``tracker audit verify``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ DISPATCH_JOB = "dispatch-outbox"
 REMINDERS_JOB = "reminders"
 DIGEST_JOB = "weekly-digest"
 RELOAD_JOB = "reload-schedule"
+AUDIT_JOB = "audit-verify"  # the same id as tracker.services.operations.AUDIT_VERIFY_JOB
 
 
 class ScheduleError(ValueError):
@@ -103,6 +105,14 @@ def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
             func="jobs.scheduler:reload_schedule_job",
             trigger=_cron(RELOAD_JOB, minute="*/5", hour=OUTSIDE_MAINTENANCE_HOURS),
             misfire_grace_time=240,
+            catch_up=False,
+        ),
+        JobSpec(
+            id=AUDIT_JOB,
+            name="Verify the audit trail's hash chain",
+            func="jobs.tasks:audit_verify_job",
+            trigger=_cron(AUDIT_JOB, hour=3, minute=30),
+            misfire_grace_time=6 * 3600,
             catch_up=False,
         ),
     ]

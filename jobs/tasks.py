@@ -18,11 +18,19 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from jobs.schedule import DIGEST_JOB, DISPATCH_JOB, LONDON, REMINDERS_JOB, dispatch_trigger
+from jobs.schedule import (
+    AUDIT_JOB,
+    DIGEST_JOB,
+    DISPATCH_JOB,
+    LONDON,
+    REMINDERS_JOB,
+    dispatch_trigger,
+)
 from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.mail.protocol import MailTransport
+from tracker.services.audit import AuditChainBroken, verify_audit_chain
 from tracker.services.operations import (
     HEARTBEAT_MARGIN,
     SchedulerLock,
@@ -171,3 +179,16 @@ def reminders_job(context: JobContext) -> Mapping[str, Any]:
 def weekly_digest_job(context: JobContext) -> Mapping[str, Any]:
     """Once a week: the digest of overdue and Red actions to every executive."""
     return _run(context, DIGEST_JOB, lambda: _remind(context, ("weekly_digest",)))
+
+
+def audit_verify_job(context: JobContext) -> Mapping[str, Any]:
+    """Daily: walk the audit trail's hash chain; a broken chain is recorded as the run's error."""
+
+    def work() -> dict[str, int]:
+        with session_scope(context.engine) as session:
+            report = verify_audit_chain(session)
+        if not report.ok:
+            raise AuditChainBroken(report.summary())
+        return {"rows": report.rows}
+
+    return _run(context, AUDIT_JOB, work)

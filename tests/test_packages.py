@@ -29,7 +29,8 @@ SURFACES = {
         ValidationFailed withdraw_action WorkItem Worklist
     """,
     "audit": """
-        record_change record_changes
+        record_change record_changes AuditChainBroken append_audit_rows ChainReport
+        verify_audit_chain record_event
     """,
     "governance": """
         BoardCalendar list_board_calendars list_coming_meetings list_workstream_leads
@@ -44,10 +45,11 @@ SURFACES = {
         set_targets
     """,
     "operations": """
+        AUDIT_VERIFY_JOB latest_chain_check record_chain_check
         acquire_scheduler_lock backup_database BackupError clear_heartbeat count_rows
         describe_this_process HEARTBEAT_MARGIN initialise_database last_successful_runs
         list_job_runs lock_file_for read_scheduler_status record_heartbeat record_job_run
-        restore_database SchedulerAlreadyRunning SchedulerLock status_summary
+        restore_database SchedulerAlreadyRunning SchedulerLock status_summary JobRunEntry
     """,
     "outbox": """
         claim_batch Clock count_outbox dispatch_outbox DispatchPolicy DispatchReport
@@ -56,18 +58,19 @@ SURFACES = {
     """,
     "papers": """
         check_paper_settings generate_paper get_paper_file list_boards list_own_boards
-        list_papers may_generate MEDIA_TYPE preview_paper read_inputs_version
-        StoredPaperInfo
+        list_papers may_generate MEDIA_TYPE preview_paper read_inputs_version StoredPaperInfo
+        PaperFile
     """,
     "people": """
-        actor_by_id actor_for_email add_person build_actor list_people match_signed_in_user
+        actor_by_id actor_for_email add_person build_actor list_people
         normalise_email PersonError PersonRow resolve_dev_user set_active set_roles
-        UnknownPerson
+        UnknownPerson set_active_as_operator EntraIdentity INACTIVE bound_actor
+        configured_tenant sign_in unbind_identity
     """,
     "plans": """
         export_filename export_history export_register ExportError ExportFile ExportFormat
-        FORMATS HISTORY_STEM import_plan ImportConflict ImportReport MEDIA_TYPES
-        PlannedAction RagKey REGISTER_STEM
+        FORMATS HISTORY_STEM import_plan ImportConflict ImportReport MEDIA_TYPES PlannedAction
+        RagKey REGISTER_STEM download_export download_paper
     """,
     "register": """
         action_history ActionFilter ActionRow audit_trail AuditEntry count_by_rag

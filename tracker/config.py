@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # Sign-in: "entra" uses Streamlit's OIDC login (st.login); "dev" lets a developer pick a person.
     auth: Literal["entra", "dev"] = "entra"
     dev_user: str | None = None
+    # The one Entra tenant whose accounts may sign in; by default the tenant id in
+    # secrets.toml's tenant-specific server_metadata_url.
+    entra_tenant_id: str | None = None
 
     # Mail delivery.
     mail_transport: Literal["file", "smtp", "graph"] = "file"

@@ -10,7 +10,7 @@ wheel can migrate, are the only way the schema is created or changed.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +27,8 @@ from sqlmodel import Session
 from tracker.files import create_private_file
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+FailureListener = Callable[[Engine, BaseException], None]
+_FAILURE_LISTENERS: list[FailureListener] = []
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "tracker_write"
 
@@ -91,11 +93,23 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as error:
         session.rollback()
+        session.close()
+        for listener in _FAILURE_LISTENERS:
+            listener(engine, error)
         raise
     finally:
         session.close()
+
+
+def on_failed_unit_of_work(listener: FailureListener) -> None:
+    """Call ``listener(engine, error)`` after any unit of work is rolled back by ``error``.
+
+    The audit log uses it to record refused operations, whose own transaction is gone.
+    """
+    if listener not in _FAILURE_LISTENERS:
+        _FAILURE_LISTENERS.append(listener)
 
 
 def alembic_config(url: str) -> Config:

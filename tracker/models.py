@@ -124,8 +124,15 @@ class Person(SQLModel, table=True):
     email: str = Field(max_length=320, unique=True, index=True)
     job_title: str | None = Field(default=None, max_length=200)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    # The Entra ID identity this person is bound to: tenant id and object id, set together at
+    # the first sign-in matched by e-mail, cleared together when an administrator unbinds.
+    entra_tenant_id: str | None = Field(default=None, max_length=64)
     entra_object_id: str | None = Field(default=None, max_length=64, unique=True)
     active: bool = True
+    # Who deactivated the person ("governance.yaml" or "app"): only the file may undo its own.
+    deactivated_by: str | None = Field(default=None, max_length=40)
+    # Whether governance.yaml lists this person: the file then owns their roles.
+    in_governance_file: bool = False
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
     )
@@ -309,7 +316,8 @@ class MeasureAction(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
-    """Append-only: the services insert rows and never update or delete them."""
+    """Append-only and hash-chained: database triggers (migration 0002) refuse UPDATE and
+    DELETE; each row's ``row_hash`` covers its content and the previous row's hash."""
 
     __tablename__ = "audit_log"
     __table_args__ = (sa.Index("ix_audit_log_entity", "entity", "entity_id"),)
@@ -326,6 +334,10 @@ class AuditLog(SQLModel, table=True):
     old: str | None = None
     new: str | None = None
     reason: str | None = None
+    # Position in the chain (1, 2, 3...): unique, so two writers can never both append row n.
+    chain_seq: int | None = Field(default=None, unique=True)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    row_hash: str | None = Field(default=None, max_length=64)
 
 
 class Escalation(SQLModel, table=True):

@@ -33,7 +33,17 @@ class Operation(StrEnum):
 
 
 class PermissionDenied(PermissionError):
-    """The actor may not do this; the message says what and why, for the page to show."""
+    """The actor may not do this; the message says what and why, for the page to show.
+
+    ``actor`` and ``operation`` say who was refused what, for the audit log.
+    """
+
+    def __init__(
+        self, message: str, *, actor: Actor | None = None, operation: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.actor = actor
+        self.operation = operation
 
 
 @dataclass(frozen=True)
@@ -122,5 +132,7 @@ def require(
         target = f" {what}" if what else ""
         raise PermissionDenied(
             f"{actor.name} may not {operation.value.replace('_', ' ')}{target}"
-            + ("" if actor.active else " (account inactive)")
+            + ("" if actor.active else " (account inactive)"),
+            actor=actor,
+            operation=operation.value,
         )

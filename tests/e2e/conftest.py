@@ -41,21 +41,31 @@ ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 TODAY = "2026-10-01"
 START_TIMEOUT = 90.0
 
-# Who signs in: the subject typed on the provider's page, and the claims Entra would send.
+# Who signs in: the subject typed on the provider's page, and the claims Entra would send,
+# the tenant id among them (the app accepts only TRACKER_ENTRA_TENANT_ID's accounts).
+TENANT = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+COOKIE_SECRET = "e2e-cookie-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 OWNER_SUB = "owner-of-p2-3"
 EXECUTIVE_SUB = "executive"
 SECRETARY_SUB = "secretary"
 USERS = {
-    OWNER_SUB: {"email": "head.of.send@example.org", "name": "Head of SEND", "oid": "oid-owner"},
+    OWNER_SUB: {
+        "email": "head.of.send@example.org",
+        "name": "Head of SEND",
+        "oid": "oid-owner",
+        "tid": TENANT,
+    },
     EXECUTIVE_SUB: {
         "email": "exec.director.education@example.org",
         "name": "Executive Director",
         "oid": "oid-executive",
+        "tid": TENANT,
     },
     SECRETARY_SUB: {
         "email": "improvement.board@example.org",
         "name": "SIB Secretary",
         "oid": "oid-secretary",
+        "tid": TENANT,
     },
 }
 
@@ -102,7 +112,7 @@ def _write_secrets(workdir: Path, *, app_url: str, provider_url: str) -> None:
     (folder / "secrets.toml").write_text(
         "[auth]\n"
         f'redirect_uri = "{app_url}/oauth2callback"\n'
-        'cookie_secret = "e2e-cookie-secret-0123456789-abcdefghijklmnopqrstuvwxyz"\n'
+        f'cookie_secret = "{COOKIE_SECRET}"\n'
         "\n[auth.microsoft]\n"
         'client_id = "send-tracker-e2e"\n'
         'client_secret = "e2e-client-secret"\n'
@@ -149,6 +159,8 @@ def tracker_app(
         "TRACKER_DATABASE_URL": database_url,
         "TRACKER_GOVERNANCE_FILE": str(GOVERNANCE_FILE),
         "TRACKER_TODAY": TODAY,
+        # The mock provider's metadata URL names no tenant, so the tenant is set explicitly.
+        "TRACKER_ENTRA_TENANT_ID": TENANT,
         "AUTHLIB_INSECURE_TRANSPORT": "1",
     }
     env.pop("TRACKER_DEV_USER", None)

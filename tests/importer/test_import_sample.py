@@ -179,4 +179,8 @@ def test_only_administrators_may_import_even_as_a_dry_run(engine: Engine, commit
     before = count_rows(engine)
     with pytest.raises(PermissionDenied, match="import action plans"):
         run_import(engine, SAMPLE, commit=commit, as_email=EXECUTIVE)
-    assert count_rows(engine) == before
+    # Nothing written but the audit row of the refusal itself.
+    assert count_rows(engine) == {**before, "audit_log": before["audit_log"] + 1}
+    with session_scope(engine) as session:
+        last = session.exec(select(AuditLog).order_by(col(AuditLog.id).desc())).first()
+    assert last is not None and (last.field, last.actor_label) == ("operation refused", EXECUTIVE)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from jobs.schedule import (
+    AUDIT_JOB,
     DIGEST_JOB,
     DISPATCH_JOB,
     LONDON,
@@ -37,7 +38,8 @@ def test_jobs_have_explicit_ids_real_grace_times_and_london_triggers(
     governance: GovernanceConfig,
 ) -> None:
     specs = {spec.id: spec for spec in build_job_specs(governance)}
-    assert set(specs) == {DISPATCH_JOB, RELOAD_JOB, REMINDERS_JOB, DIGEST_JOB}
+    assert set(specs) == {DISPATCH_JOB, RELOAD_JOB, REMINDERS_JOB, DIGEST_JOB, AUDIT_JOB}
+    assert specs[AUDIT_JOB].func == "jobs.tasks:audit_verify_job"
     assert specs[REMINDERS_JOB].func == "jobs.tasks:reminders_job"
     assert specs[REMINDERS_JOB].misfire_grace_time == 4 * 3600
     assert 0 < specs[DISPATCH_JOB].misfire_grace_time < 60
@@ -98,7 +100,7 @@ def test_disabled_rules_remove_their_jobs_and_a_new_send_time_moves_the_job(
         paper_ready=off,
         weekly_digest=off,
     )
-    assert {spec.id for spec in build_job_specs(quiet)} == {DISPATCH_JOB, RELOAD_JOB}
+    assert {spec.id for spec in build_job_specs(quiet)} == {DISPATCH_JOB, RELOAD_JOB, AUDIT_JOB}
     later = with_cycle(governance, send_time="09:15")
     (reminders,) = [s for s in build_job_specs(later) if s.id == REMINDERS_JOB]
     fire = reminders.trigger.get_next_fire_time(None, datetime(2026, 2, 9, tzinfo=LONDON))

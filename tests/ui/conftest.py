@@ -24,6 +24,9 @@ from tracker.db import make_engine
 
 APP = ROOT / "tracker" / "ui" / "app.py"
 TODAY = "2026-10-01"
+# The partnership's Entra tenant, as the tenant-specific metadata URL in secrets.toml names it.
+TENANT = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+METADATA_URL = f"https://login.microsoftonline.com/{TENANT}/v2.0/.well-known/openid-configuration"
 TIMEOUT = 60
 
 OpenApp = Callable[..., AppTest]
@@ -77,8 +80,11 @@ def open_app(app_env: str, monkeypatch: pytest.MonkeyPatch) -> OpenApp:
 
 @pytest.fixture
 def open_entra(app_env: str, monkeypatch: pytest.MonkeyPatch) -> OpenApp:
-    """Open the app in Entra ID mode with ``claims`` as the signed-in user (None: signed out)."""
+    """Open the app in Entra ID mode with ``claims`` as the signed-in user (None: signed out).
+
+    The claims carry the partnership's tenant id (``tid``) unless they name one (or None)."""
     monkeypatch.setenv("TRACKER_AUTH", "entra")
+    monkeypatch.delenv("TRACKER_ENTRA_TENANT_ID", raising=False)
 
     def open_(claims: dict[str, Any] | None, *, page: str | None = None, **query: str) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -88,10 +94,14 @@ def open_entra(app_env: str, monkeypatch: pytest.MonkeyPatch) -> OpenApp:
             "microsoft": {
                 "client_id": "test-client",
                 "client_secret": "test-secret",
-                "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
+                "server_metadata_url": METADATA_URL,
             },
         }
-        at.user = {"is_logged_in": False} if claims is None else {"is_logged_in": True, **claims}
+        if claims is None:
+            at.user = {"is_logged_in": False}
+        else:
+            given = {"tid": TENANT, **claims}
+            at.user = {"is_logged_in": True, **{k: v for k, v in given.items() if v is not None}}
         return _start(at, page, query)
 
     return open_

@@ -213,7 +213,7 @@ def export(
     cycle_days = governance.update_cycle.default_cycle_days if governance else 42
     export_file = export_history if history else export_register
     try:
-        with cli_session(settings) as session:
+        with cli_session(settings, write=True) as session:
             actor = _acting(session, acting_as)
             result = export_file(
                 session,

@@ -29,12 +29,12 @@ from tracker.services.papers import (
     MEDIA_TYPE,
     StoredPaperInfo,
     generate_paper,
-    get_paper_file,
     list_boards,
     list_own_boards,
     list_papers,
     may_generate,
 )
+from tracker.services.plans import download_paper
 from tracker.ui.components import escape_markdown, format_day, format_moment
 from tracker.ui.context import current_actor, engine, governance, settings, today
 from tracker.ui.paper_preview import load_preview, show_preview
@@ -92,8 +92,9 @@ def _deferred_download(bound: Engine, actor: Actor, paper_id: int) -> Callable[[
     """The file, read only when the button is pressed (on a thread with no session state)."""
 
     def read() -> bytes:
-        with session_scope(bound) as session:
-            return get_paper_file(session, actor=actor, paper_id=paper_id).content
+        # The person is read again now: someone deactivated since the page was drawn is refused.
+        with session_scope(bound, write=True) as session:
+            return download_paper(session, person_id=actor.person_id, paper_id=paper_id).content
 
     return read
 

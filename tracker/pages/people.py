@@ -1,9 +1,11 @@
 """People and roles (administrators): who can use the tracker, in what role, and who cannot.
 
-Lists everyone (inactive people included, marked), adds a person, changes a person's roles,
-deactivates and reactivates. Every change goes through ``tracker.services.people``, which checks
-the administrator's permission and writes the audit log; a deactivated person keeps their
-history but is refused at sign-in from their next click.
+Lists everyone (inactive people included, marked), adds a person, changes the roles of people
+the app created (governance.yaml sets the roles of those it lists), deactivates and reactivates,
+and unbinds a person from their Microsoft account when their mailbox goes to someone else.
+Every change goes through the people and identity services, which check the administrator's
+permission and write the audit log; a deactivated person keeps their history but is refused
+from their next click. The latest check of the audit trail's hash chain is shown at the top.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tracker.db import session_scope
 from tracker.models import Role
 from tracker.permissions import Actor, PermissionDenied
 from tracker.services.actions import list_choices
+from tracker.services.operations import latest_chain_check
 from tracker.services.people import (
     PersonError,
     PersonRow,
@@ -27,6 +30,7 @@ from tracker.services.people import (
     list_people,
     set_active,
     set_roles,
+    unbind_identity,
 )
 from tracker.ui.auth import role_words
 from tracker.ui.components import escape_markdown, format_moment
@@ -63,6 +67,8 @@ def _people_frame(people: list[PersonRow]) -> pd.DataFrame:
             "Job title": [p.job_title or "" for p in people],
             "Roles": [role_words(p.roles) for p in people],
             "Status": ["Active" if p.active else "Inactive" for p in people],
+            "Roles set by": [p.source for p in people],
+            "Microsoft account": ["Bound" if p.bound else "Not yet" for p in people],
             "Last signed in": [format_moment(p.last_seen_at) or "Never" for p in people],
         }
     )
@@ -138,7 +144,21 @@ def _show_manage(actor: Actor, people: list[PersonRow]) -> None:
         ),
     )
     person = by_id[chosen]
-    slots: dict[str, DeltaGenerator] = {}
+    slots: dict[str, DeltaGenerator] = {"_": st.empty()}
+    slots["active"] = slots["_"]
+    if person.in_governance_file:
+        st.caption(
+            f"Roles: {escape_markdown(role_words(person.roles))}. governance.yaml sets the roles "
+            "of the people it lists: change them there and run `tracker init`."
+        )
+    else:
+        _show_roles_form(actor, person, slots)
+    _show_active_button(actor, person, slots)
+    if person.bound:
+        _show_unbind_button(actor, person, slots)
+
+
+def _show_roles_form(actor: Actor, person: PersonRow, slots: dict[str, DeltaGenerator]) -> None:
     with st.form(f"people.roles.{person.id}", enter_to_submit=False):
         roles = st.multiselect(
             "Roles",
@@ -149,13 +169,15 @@ def _show_manage(actor: Actor, people: list[PersonRow]) -> None:
         )
         slots["roles"] = st.empty()
         save_roles = st.form_submit_button("Save roles", icon=":material/badge:")
-    slots["_"] = slots["active"] = st.empty()
     if save_roles and _write(
         lambda s: set_roles(s, actor=actor, person_id=person.id, roles=frozenset(roles)),
         slots=slots,
         success=f"Saved the roles of {person.name}.",
     ):
         st.rerun()
+
+
+def _show_active_button(actor: Actor, person: PersonRow, slots: dict[str, DeltaGenerator]) -> None:
     label = "Deactivate" if person.active else "Reactivate"
     if st.button(
         f"{label} {person.name}",
@@ -170,9 +192,47 @@ def _show_manage(actor: Actor, people: list[PersonRow]) -> None:
         st.rerun()
 
 
+def _show_unbind_button(actor: Actor, person: PersonRow, slots: dict[str, DeltaGenerator]) -> None:
+    if st.button(
+        f"Unbind {person.name}'s Microsoft account",
+        key=f"people.unbind.{person.id}",
+        icon=":material/link_off:",
+        help="When the mailbox goes to someone else: the next account to sign in with this "
+        "e-mail address is tied to the person instead (never the one unbound).",
+    ) and _write(
+        lambda s: unbind_identity(s, actor=actor, person_id=person.id),
+        slots=slots,
+        success=f"Unbound {person.name}'s Microsoft account.",
+    ):
+        st.rerun()
+
+
+def _show_audit_check() -> None:
+    with session_scope(engine()) as session:
+        check = latest_chain_check(session)
+    if check is None:
+        st.info(
+            "The audit trail has not been verified yet: the scheduler checks it every night, "
+            "or run `tracker audit verify`.",
+            icon=":material/verified_user:",
+        )
+    elif check.ok:
+        st.caption(
+            f"Audit trail verified {format_moment(check.started_at)}: intact, "
+            f"{check.counts.get('rows', 0):,} rows, every hash matches."
+        )
+    else:
+        st.error(
+            f"Audit trail check of {format_moment(check.started_at)} failed: "
+            f"{escape_markdown(str(check.error).removeprefix('AuditChainBroken: '))}",
+            icon=":material/gpp_bad:",
+        )
+
+
 def main() -> None:
     actor = current_actor()
     st.title("People and roles", anchor=False)
+    _show_audit_check()
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:
         st.success(escape_markdown(flash), icon=":material/check_circle:")

@@ -1,13 +1,14 @@
 """Who is using the app: Microsoft Entra ID sign-in, or a chosen person in developer mode.
 
 Production signs people in with Streamlit's own OIDC support (``st.login``) against one
-tenant-specific Entra ID app registration configured in ``.streamlit/secrets.toml``. The
-identity is matched to a person by the Entra object id (``oid``) once seen, else by the e-mail
-claim (``email``, or ``preferred_username`` when the tenant does not issue ``email``); the
-first match stores the object id. An unknown or inactive account sees a "no access" page naming
-the partnership's contact, and nothing else. The match is made once per browser session; the
-person's roles and active flag are read again on every rerun, so a removed role or a
-deactivation takes effect at the next click.
+tenant-specific Entra ID app registration configured in ``.streamlit/secrets.toml``. Identity
+comes only from ``st.user`` (the ID token Streamlit validated and keeps in its signed cookie):
+its tenant id must be the configured one, and the person is the one bound to its (``tid``,
+``oid``) pair (``tracker.services.people``; the first sign-in binds by the ``email`` claim).
+An unknown, refused or inactive account sees a "no access" page naming the partnership's
+contact, and nothing else. The sign-in is matched and audited once per browser session; the
+bound person, their roles and active flag are read again on every rerun, so a removed role,
+a deactivation or an unbinding takes effect at the next click.
 
 Developer mode (``TRACKER_AUTH=dev``) offers a person picker in the sidebar instead, preselected
 by ``TRACKER_DEV_USER`` (an e-mail, or a role name meaning the first active holder of it). The
@@ -16,29 +17,30 @@ settings refuse developer mode when ``TRACKER_ENV=production``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.permissions import Actor
 from tracker.services.people import (
+    INACTIVE,
+    EntraIdentity,
     PersonRow,
     UnknownPerson,
     actor_by_id,
+    bound_actor,
+    configured_tenant,
     list_people,
-    match_signed_in_user,
     resolve_dev_user,
+    sign_in,
 )
 from tracker.ui.components import escape_markdown
-from tracker.ui.context import engine, governance
+from tracker.ui.context import engine, governance, settings
 
 PROVIDER = "microsoft"
 DEV_PERSON_KEY = "tracker.dev_person_id"
 DEV_UNMATCHED_KEY = "tracker.dev_user_unmatched"
 IDENTITY_KEY = "tracker.signed_in_identity"
-EMAIL_CLAIMS = ("email", "preferred_username", "upn")
 
 
 def role_words(roles: frozenset[str] | tuple[str, ...]) -> str:
@@ -93,54 +95,75 @@ def show_sign_in() -> None:
         )
 
 
-def _claims() -> dict[str, Any]:
-    return {key: st.user.get(key) for key in ("oid", "name", *EMAIL_CLAIMS)}
+def _identity() -> EntraIdentity:
+    def claim(name: str) -> str | None:
+        value = st.user.get(name)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    email = claim("email")
+    return EntraIdentity(
+        tenant_id=claim("tid"),
+        object_id=claim("oid"),
+        email=email.lower() if email and "@" in email else None,
+        name=claim("name"),
+    )
 
 
-def _signed_in_email(claims: dict[str, Any]) -> str | None:
-    for name in EMAIL_CLAIMS:
-        value = claims.get(name)
-        if isinstance(value, str) and "@" in value:
-            return value.strip().lower()
-    return None
+def _metadata_url() -> str | None:
+    auth = st.secrets.get("auth", {})
+    provider = auth.get(PROVIDER, {}) if hasattr(auth, "get") else {}
+    url = provider.get("server_metadata_url") or auth.get("server_metadata_url")
+    return str(url) if url else None
 
 
-def _match_person(email: str | None, object_id: str | None) -> int | None:
-    """The person id this identity belongs to, matched once per browser session."""
-    identity = (email, object_id)
+def _refusal(identity: EntraIdentity, tenant: str) -> str | None:
+    """Why this identity may not sign in (None: it may), decided and audited once a session."""
+    key = (identity.tenant_id, identity.object_id, identity.email)
     remembered = st.session_state.get(IDENTITY_KEY)
-    if isinstance(remembered, tuple) and remembered[0] == identity:
-        return remembered[1] if isinstance(remembered[1], int) else None
+    if isinstance(remembered, tuple) and remembered[0] == key:
+        return remembered[1] if isinstance(remembered[1], str) else None
     with session_scope(engine(), write=True) as session:
-        person = match_signed_in_user(session, email=email, object_id=object_id)
-        person_id = person.id if person is not None else None
-    st.session_state[IDENTITY_KEY] = (identity, person_id)
-    return person_id
+        outcome = sign_in(session, identity=identity, tenant_id=tenant)
+    st.session_state[IDENTITY_KEY] = (key, outcome.refusal)
+    return outcome.refusal
 
 
 def entra_actor() -> Actor | None:
     """The signed-in person, or None once the sign-in or no-access page has been drawn."""
-    if not _auth_configured():
+    tenant = configured_tenant(
+        setting=settings().entra_tenant_id,
+        metadata_url=_metadata_url() if _auth_configured() else None,
+    )
+    if not _auth_configured() or tenant is None:
         st.title("Sign-in is not configured")
         st.error(
             "TRACKER_AUTH=entra needs an [auth] section in .streamlit/secrets.toml "
-            "(see .streamlit/secrets.toml.example). For a local trial, set TRACKER_AUTH=dev."
+            "(see .streamlit/secrets.toml.example) with your tenant's own server_metadata_url "
+            "(or TRACKER_ENTRA_TENANT_ID). For a local trial, set TRACKER_AUTH=dev."
         )
         return None
     if not st.user.is_logged_in:
+        st.session_state.pop(IDENTITY_KEY, None)
         show_sign_in()
         return None
-    claims = _claims()
-    email = _signed_in_email(claims)
-    object_id = claims.get("oid") if isinstance(claims.get("oid"), str) else None
-    who = email or str(claims.get("name") or "an unknown account")
-    person_id = _match_person(email, object_id)
-    if person_id is None:
+    identity = _identity()
+    refusal = _refusal(identity, tenant)
+    if refusal is not None:
+        show_no_access(who=identity.label, reason=refusal, sign_out=True)
+        return None
+    with session_scope(engine()) as session:
+        actor = bound_actor(session, identity=identity, tenant_id=tenant)
+    if actor is None:
         show_no_access(
-            who=who, reason="this account is not registered with the tracker", sign_out=True
+            who=identity.label,
+            reason="this account is no longer tied to a person in the tracker",
+            sign_out=True,
         )
         return None
-    return _active_actor(person_id, who=who, sign_out=True)
+    if not actor.active:
+        show_no_access(who=identity.label, reason=INACTIVE, sign_out=True)
+        return None
+    return actor
 
 
 def _active_actor(person_id: int, *, who: str, sign_out: bool) -> Actor | None:

@@ -4,8 +4,9 @@
 put under the table: the register as the filters show it, and every update on those actions.
 Files are made only when a button is pressed (Streamlit runs the callable on its own thread),
 so drawing the register stays fast for ten thousand actions. That thread has no Streamlit
-session, so everything it needs (the actor, engine, date, governance) is read beforehand and
-handed over as plain values. People who may not export (partners) see no buttons.
+session, so everything it needs (the person's id, engine, date, governance) is read beforehand
+and handed over as plain values; the person's roles and active status are read again when the
+file is made, and the download is audited. People who may not export (partners) see no buttons.
 """
 
 from __future__ import annotations
@@ -18,15 +19,14 @@ from sqlalchemy import Engine
 
 from tracker.db import session_scope
 from tracker.governance import GovernanceConfig
-from tracker.permissions import Actor, Operation, can
+from tracker.permissions import Operation, can
 from tracker.services.plans import (
     HISTORY_STEM,
     MEDIA_TYPES,
     REGISTER_STEM,
     ExportFormat,
+    download_export,
     export_filename,
-    export_history,
-    export_register,
 )
 from tracker.services.register import ActionFilter
 from tracker.ui.context import current_actor, engine, governance, today
@@ -41,7 +41,7 @@ BUTTONS: tuple[tuple[str, bool, ExportFormat], ...] = (
 
 def prepare_export(
     *,
-    actor: Actor,
+    person_id: int,
     bound: Engine,
     day: date,
     config: GovernanceConfig,
@@ -49,19 +49,21 @@ def prepare_export(
     history: bool,
     fmt: ExportFormat,
 ) -> Callable[[], bytes]:
-    """A no-argument function making the file, as ``st.download_button`` calls it on click."""
-    export = export_history if history else export_register
+    """A no-argument function making the file, as ``st.download_button`` calls it on click.
+
+    It re-reads the person then, so a deactivation or a removed role since the page was drawn
+    refuses the download."""
 
     def make() -> bytes:
-        with session_scope(bound) as session:
-            return export(
+        with session_scope(bound, write=True) as session:
+            return download_export(
                 session,
-                actor=actor,
+                person_id=person_id,
                 today=day,
                 fmt=fmt,
                 filters=filters,
                 governance=config,
-                default_cycle_days=config.update_cycle.default_cycle_days,
+                history=history,
             ).content
 
     return make
@@ -85,7 +87,7 @@ def show_register_downloads(filters: ActionFilter) -> None:
             column.download_button(
                 label,
                 data=prepare_export(
-                    actor=actor,
+                    person_id=actor.person_id,
                     bound=bound,
                     day=day,
                     config=config,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 19:50:19.686605
+Create Date: 2026-12-01 20:04:10.600489
 """
 
 from collections.abc import Sequence
@@ -71,8 +71,11 @@ def upgrade() -> None:
         sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
         sa.Column("job_title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("entra_tenant_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("entra_object_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("deactivated_by", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+        sa.Column("in_governance_file", sa.Boolean(), nullable=False),
         sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
@@ -101,11 +104,15 @@ def upgrade() -> None:
         sa.Column("old", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("new", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("chain_seq", sa.Integer(), nullable=True),
+        sa.Column("prev_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("row_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["actor_id"],
             ["person.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("chain_seq"),
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.create_index("ix_audit_log_entity", ["entity", "entity_id"], unique=False)

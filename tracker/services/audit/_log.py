@@ -1,15 +1,29 @@
-"""The append-only audit log: who changed which field of what, from what, to what, and when."""
+"""The append-only audit log: who changed which field of what, from what, to what, and when.
+
+Rows are written only through this module (and ``audit_chain.append_audit_rows`` for bulk
+imports), which chains each onto the log's hash chain. Besides changes, it records events:
+sign-ins, refused sign-ins, identity bindings, exports, paper downloads and refused operations.
+A refused operation rolls its own transaction back, so it is written afterwards in a
+transaction of its own, by the hook this module registers with ``tracker.db``.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from tracker.db import on_failed_unit_of_work, session_scope
 from tracker.models import AuditLog, Person
+from tracker.permissions import PermissionDenied
+from tracker.services.audit._chain import append_audit_row
+
+log = logging.getLogger(__name__)
 
 
 def _text(value: Any) -> str | None:
@@ -39,7 +53,8 @@ def record_change(
     old_text, new_text = _text(old), _text(new)
     if old_text == new_text:
         return
-    session.add(
+    append_audit_row(
+        session,
         AuditLog(
             actor_id=actor.id if actor else None,
             actor_label=actor_label or (actor.email if actor else "system"),
@@ -50,7 +65,7 @@ def record_change(
             old=old_text,
             new=new_text,
             reason=reason,
-        )
+        ),
     )
 
 
@@ -79,3 +94,53 @@ def record_changes(
             reason=reason,
             actor_label=actor_label,
         )
+
+
+def record_event(
+    session: Session,
+    *,
+    actor_id: int | None,
+    actor_label: str,
+    entity: str,
+    field: str,
+    entity_id: int | None = None,
+    entity_label: str | None = None,
+    detail: str | None = None,
+    reason: str | None = None,
+) -> None:
+    """Add one audit row for something that happened (a sign-in, a download), not a change."""
+    append_audit_row(
+        session,
+        AuditLog(
+            actor_id=actor_id,
+            actor_label=actor_label[:320],
+            entity=entity,
+            entity_id=entity_id,
+            entity_label=None if entity_label is None else entity_label[:200],
+            field=field,
+            new=detail,
+            reason=reason,
+        ),
+    )
+
+
+def _record_refusal(engine: Engine, error: BaseException) -> None:
+    """Audit a PermissionDenied that rolled its unit of work back, in a transaction of its own."""
+    if not isinstance(error, PermissionDenied) or error.actor is None:
+        return
+    try:
+        with session_scope(engine, write=True) as session:
+            record_event(
+                session,
+                actor_id=error.actor.person_id,
+                actor_label=error.actor.email,
+                entity="operation",
+                entity_label=error.operation,
+                field="operation refused",
+                detail=str(error),
+            )
+    except Exception:  # the refusal itself still reaches the person; never mask it
+        log.exception("could not audit a refused operation")
+
+
+on_failed_unit_of_work(_record_refusal)

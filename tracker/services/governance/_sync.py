@@ -4,6 +4,11 @@ Organisations are matched by name (or short name), people by e-mail, bodies and 
 their stable ``key``: loading the same file twice changes nothing, and renaming a body in the
 file renames its row. Entries removed from the file are marked inactive, never deleted, because
 actions, updates and papers refer to them. Every change is audited as made by the file.
+People: the file owns the existence, name, job title, organisation and roles of each person it
+lists (a role removed from the file is removed); the app owns whether a person is active and
+everyone it created. So a deactivation made in the app survives every load, a person removed
+from the file becomes inactive (and app-owned), and the file reactivates only whom it
+deactivated itself (``active: false``, or removal).
 Meetings are materialised from each board's calendar with their paper deadlines and update
 windows; meetings no longer in the calendar are marked cancelled (papers may refer to them).
 """
@@ -142,6 +147,8 @@ def _sync_people(
     orgs: dict[str, Organisation],
     report: SyncReport,
 ) -> dict[str, Person]:
+    """The file owns the existence, details and roles of the people it lists; the app owns
+    who is active (the file only deactivates, and reactivates only whom it deactivated)."""
     existing = {p.email: p for p in session.exec(select(Person)).all()}
     result: dict[str, Person] = {}
     for item in config.people:
@@ -149,36 +156,62 @@ def _sync_people(
         row = existing.get(email)
         created = row is None
         row = row or Person(name=item.name, email=email)
-        values = {
+        values: dict[str, Any] = {
             "name": item.name,
             "job_title": item.job_title or row.job_title,
             "organisation_id": _org_id(config, orgs, item.organisation),
-            "active": item.active,
+            "in_governance_file": True,
         }
+        if created:
+            values["active"] = item.active
+            values["deactivated_by"] = None if item.active else ACTOR_LABEL
+        elif not item.active and row.active:
+            values.update(active=False, deactivated_by=ACTOR_LABEL)
+        elif item.active and not row.active and row.deactivated_by == ACTOR_LABEL:
+            values.update(active=True, deactivated_by=None)
         _apply(session, report, row, "person", email, values, created=created)
         assert row.id is not None
         _sync_roles(session, row, {r.value for r in item.roles}, report)
         result[email] = row
+    listed = set(result)
+    for email, row in existing.items():
+        if row.in_governance_file and email not in listed:
+            # A leaver: kept (their history is evidence), made inactive, left to the app.
+            values = {"in_governance_file": False}
+            if row.active:
+                values.update(active=False, deactivated_by=ACTOR_LABEL)
+            _apply(session, report, row, "person", email, values, created=False)
     return result
 
 
+def _audit_role(
+    session: Session, person: Person, field: str, old: str | None, new: str | None
+) -> None:
+    record_change(
+        session,
+        actor=None,
+        actor_label=ACTOR_LABEL,
+        entity="person",
+        entity_id=person.id,
+        entity_label=person.email,
+        field=field,
+        old=old,
+        new=new,
+    )
+
+
 def _sync_roles(session: Session, person: Person, wanted: set[str], report: SyncReport) -> None:
-    """Add the roles the file gives; roles granted in the app are left alone."""
-    held = set(session.exec(select(PersonRole.role).where(PersonRole.person_id == person.id)))
-    for role in sorted(wanted - held):
-        assert person.id is not None
+    """Make a listed person's roles exactly the file's: add the new, remove the dropped."""
+    assert person.id is not None
+    held = list(session.exec(select(PersonRole).where(PersonRole.person_id == person.id)).all())
+    for row in held:
+        if row.role not in wanted:
+            session.delete(row)
+            _audit_role(session, person, "role removed", row.role, None)
+            report.count("role", created=False)
+    for role in sorted(wanted - {r.role for r in held}):
         session.add(PersonRole(person_id=person.id, role=role))
-        record_change(
-            session,
-            actor=None,
-            actor_label=ACTOR_LABEL,
-            entity="person",
-            entity_id=person.id,
-            entity_label=person.email,
-            field="role added",
-            old=None,
-            new=role,
-        )
+        _audit_role(session, person, "role added", None, role)
         report.count("role", created=True)
 
 

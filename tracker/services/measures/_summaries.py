@@ -384,8 +384,8 @@ def get_measure_detail(
         values=values,
         trajectory=trajectory,
         actions=tuple(_linked_actions(session, summary.id)),
-        audit=tuple(audit_trail(session, entity=AUDIT_ENTITY, entity_id=summary.id))
-        if show_audit
+        audit=tuple(audit_trail(session, actor=viewer, entity=AUDIT_ENTITY, entity_id=summary.id))
+        if viewer is not None and show_audit
         else (),
         commentary_by=_commentary_author(session, summary, measure, values),
     )

@@ -5,6 +5,11 @@ state; backup and restore copy a live database consistently; the scheduler lock 
 one scheduler per database; job runs record what scheduled work did.
 """
 
+from tracker.services.operations._audit_checks import (
+    AUDIT_VERIFY_JOB,
+    latest_chain_check,
+    record_chain_check,
+)
 from tracker.services.operations._backup import (
     BackupError,
     backup_database,
@@ -13,6 +18,7 @@ from tracker.services.operations._backup import (
 )
 from tracker.services.operations._bootstrap import initialise_database, status_summary
 from tracker.services.operations._job_runs import (
+    JobRunEntry,
     last_successful_runs,
     list_job_runs,
     record_job_run,
@@ -30,8 +36,10 @@ from tracker.services.operations._scheduler_lock import (
 )
 
 __all__ = [
+    "AUDIT_VERIFY_JOB",
     "HEARTBEAT_MARGIN",
     "BackupError",
+    "JobRunEntry",
     "SchedulerAlreadyRunning",
     "SchedulerLock",
     "acquire_scheduler_lock",
@@ -41,9 +49,11 @@ __all__ = [
     "describe_this_process",
     "initialise_database",
     "last_successful_runs",
+    "latest_chain_check",
     "list_job_runs",
     "lock_file_for",
     "read_scheduler_status",
+    "record_chain_check",
     "record_heartbeat",
     "record_job_run",
     "restore_database",

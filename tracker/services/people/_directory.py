@@ -2,12 +2,16 @@
 
 Roles are read from the database on every call, so removing a role takes effect on the next
 page load. E-mail addresses are stored lower-cased, which makes them unique regardless of case.
+Who owns what (see ``governance_sync``): governance.yaml owns the roles of the people it lists,
+so ``set_roles`` refuses them; the app owns who is active, for everyone. Operators at the
+command line (``tracker people``) change active status without a signed-in actor: having the
+database URL is their authority, and the audit log names them as the operator.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func
@@ -99,27 +103,6 @@ def resolve_dev_user(session: Session, identity: str) -> Person | None:
     ).first()
 
 
-def match_signed_in_user(
-    session: Session, *, email: str | None, object_id: str | None
-) -> Person | None:
-    """The person an Entra ID sign-in belongs to: by object id once seen, else by e-mail.
-
-    The first successful match stores the object id, so a later change of e-mail address in
-    Entra still finds the same person.
-    """
-    person = None
-    if object_id:
-        person = session.exec(select(Person).where(Person.entra_object_id == object_id)).first()
-    if person is None and email:
-        person = find_person_by_email(session, email)
-        if person is not None and object_id and person.entra_object_id is None:
-            person.entra_object_id = object_id
-    if person is not None:
-        person.last_seen_at = datetime.now(UTC)
-        session.add(person)
-    return person
-
-
 @dataclass(frozen=True)
 class PersonRow:
     id: int
@@ -130,6 +113,13 @@ class PersonRow:
     roles: tuple[str, ...]
     active: bool
     last_seen_at: datetime | None
+    in_governance_file: bool = False
+    deactivated_by: str | None = None
+    bound: bool = False  # signed in once: tied to an Entra tenant and object id
+
+    @property
+    def source(self) -> str:
+        return "governance.yaml" if self.in_governance_file else "app"
 
 
 def list_people(session: Session, *, include_inactive: bool = True) -> list[PersonRow]:
@@ -150,6 +140,9 @@ def list_people(session: Session, *, include_inactive: bool = True) -> list[Pers
             roles=tuple(sorted(roles.get(p.id or 0, []))),
             active=p.active,
             last_seen_at=p.last_seen_at,
+            in_governance_file=p.in_governance_file,
+            deactivated_by=p.deactivated_by,
+            bound=p.entra_object_id is not None,
         )
         for p in session.exec(query).all()
     ]
@@ -225,6 +218,12 @@ def set_roles(session: Session, *, actor: Actor, person_id: int, roles: frozense
     person = session.get(Person, person_id)
     if person is None:
         raise UnknownPerson(str(person_id))
+    if person.in_governance_file:
+        raise PersonError(
+            "roles",
+            f"governance.yaml sets the roles of {person.email}: change them there and run "
+            "`tracker init`, or deactivate the person here",
+        )
     if person_id == actor.person_id and Role.ADMINISTRATOR.value not in roles:
         raise PersonError("roles", "you cannot remove your own administrator role")
     # A list: table models are not hashable.
@@ -266,15 +265,36 @@ def set_active(session: Session, *, actor: Actor, person_id: int, active: bool) 
         raise UnknownPerson(str(person_id))
     if person_id == actor.person_id and not active:
         raise PersonError("active", "you cannot deactivate yourself")
+    _change_active(session, person, active, actor=_person(session, actor), actor_label=None)
+
+
+def set_active_as_operator(session: Session, *, email: str, active: bool, operator: str) -> bool:
+    """``tracker people activate/deactivate``: True if the person's status changed."""
+    person = find_person_by_email(session, email)
+    if person is None:
+        raise UnknownPerson(email)
+    changed = person.active != active
+    _change_active(session, person, active, actor=None, actor_label=operator)
+    return changed
+
+
+def _change_active(
+    session: Session, person: Person, active: bool, *, actor: Person | None, actor_label: str | None
+) -> None:
+    assert person.id is not None
     record_change(
         session,
-        actor=_person(session, actor),
+        actor=actor,
+        actor_label=actor_label,
         entity="person",
-        entity_id=person_id,
+        entity_id=person.id,
         entity_label=person.email,
         field="active",
         old=person.active,
         new=active,
     )
+    if person.active != active:
+        # Marked as the app's decision: loading governance.yaml never undoes it.
+        person.deactivated_by = None if active else "app"
     person.active = active
     session.add(person)

@@ -5,6 +5,7 @@
 import reads.
 """
 
+from tracker.services.plans._downloads import download_export, download_paper
 from tracker.services.plans._exporter import (
     FORMATS,
     HISTORY_STEM,
@@ -37,6 +38,8 @@ __all__ = [
     "ImportReport",
     "PlannedAction",
     "RagKey",
+    "download_export",
+    "download_paper",
     "export_filename",
     "export_history",
     "export_register",

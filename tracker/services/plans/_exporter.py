@@ -32,6 +32,7 @@ from tracker.models import (
 )
 from tracker.permissions import Actor, Operation, require
 from tracker.rules import RAG_LABELS, STATUS_LABELS
+from tracker.services.audit import record_event
 from tracker.services.register import (
     DEFAULT_CYCLE_DAYS,
     ActionFilter,
@@ -256,7 +257,21 @@ def export_register(
     sheet = build_register_sheet(
         rows, title="Action register", rag_colours=key.colours, rag_labels=key.labels
     )
-    return _package(sheet, key, stem=REGISTER_STEM, today=today, fmt=kind)
+    return _audited(session, actor, _package(sheet, key, stem=REGISTER_STEM, today=today, fmt=kind))
+
+
+def _audited(session: Session, actor: Actor, file: ExportFile) -> ExportFile:
+    """Record who took which export (in the caller's transaction, so use a write session)."""
+    record_event(
+        session,
+        actor_id=actor.person_id,
+        actor_label=actor.email,
+        entity="export",
+        entity_label=file.filename,
+        field="exported",
+        detail=f"{file.rows} rows",
+    )
+    return file
 
 
 def _history_query() -> Select[Any]:
@@ -337,4 +352,4 @@ def export_history(
         rag_colours=key.colours,
         rag_labels=key.labels,
     )
-    return _package(sheet, key, stem=HISTORY_STEM, today=today, fmt=kind)
+    return _audited(session, actor, _package(sheet, key, stem=HISTORY_STEM, today=today, fmt=kind))

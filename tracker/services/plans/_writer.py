@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
-from tracker.models import Action, ActionStatus, ActionUpdate, AuditLog, Person, Rag
+from tracker.models import Action, ActionStatus, ActionUpdate, Person, Rag
 from tracker.permissions import Actor
 from tracker.seed import reference_sort_key
-from tracker.services.audit import record_change
+from tracker.services.audit import append_audit_rows, record_change
 from tracker.services.plans._planner import PendingPerson, RowPlan, UpdatePlan
 
 PATH_TO_GREEN_RAGS = frozenset({Rag.RED.value, Rag.AMBER.value})
@@ -115,7 +115,7 @@ def write_plans(
     if batch.history:
         session.execute(insert(ActionUpdate), batch.history)
     if batch.audit:
-        session.execute(insert(AuditLog), batch.audit)
+        append_audit_rows(session, batch.audit)
 
 
 def _ids_by_reference(session: Session, references: list[str]) -> dict[str, int]:

@@ -28,6 +28,7 @@ from tracker.models import (
     Priority,
     Workstream,
 )
+from tracker.permissions import Actor, Operation, require
 from tracker.rules import ActionFlags
 
 RAG_KEYS = ("blue", "green", "amber", "red", "not_rated")
@@ -240,7 +241,9 @@ class AuditEntry:
     reason: str | None
 
 
-def audit_trail(session: Session, *, entity: str, entity_id: int) -> list[AuditEntry]:
+def audit_trail(session: Session, *, actor: Actor, entity: str, entity_id: int) -> list[AuditEntry]:
+    """Who changed what on one thing, newest first; only for those who may view audit trails."""
+    require(actor, Operation.VIEW_AUDIT, what="the audit trail")
     query = (
         select(AuditLog)
         .where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)

@@ -83,7 +83,7 @@ def show_action_page(actor: Actor, reference: str) -> None:
         show_escalation_panel(detail.row.reference)
     if "Audit trail" in panes:
         with panes["Audit trail"]:
-            _show_audit(detail)
+            _show_audit(detail, actor)
     if "Administration" in panes:
         with panes["Administration"]:
             _show_admin(actor, detail)
@@ -97,9 +97,9 @@ def _show_history(detail: ActionDetail) -> None:
     show_history(entries, governance())
 
 
-def _show_audit(detail: ActionDetail) -> None:
+def _show_audit(detail: ActionDetail, actor: Actor) -> None:
     with session_scope(engine()) as session:
-        entries = audit_trail(session, entity="action", entity_id=detail.row.id)
+        entries = audit_trail(session, actor=actor, entity="action", entity_id=detail.row.id)
     st.caption("Every change to this action: who, when, from what, to what.")
     show_audit(entries)
 
