@@ -18,7 +18,15 @@ import httpx
 import pytest
 
 from tests.conftest import IN_CI, create_pg_database, drop_pg_database, postgres_server_url
-from tests.deploy.stack import Stack, nginx_available, run_oidc_provider, run_stack, sign_in
+from tests.deploy.stack import (
+    Stack,
+    nginx_available,
+    run_oidc_provider,
+    run_stack,
+    sign_in,
+    upstreams_in_log,
+    wait_for_app,
+)
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, USERS, screenshot
 
 pytestmark = [
@@ -102,7 +110,7 @@ def test_both_replicas_serve_and_each_browser_sticks_to_one(stack: Stack) -> Non
                 assert http.get(f"{stack.url}/?browser={number}&r={request}").status_code == 200
                 assert "tracker_affinity" in http.cookies
     served: dict[str, set[str]] = defaultdict(set)
-    for request_line, upstream in _logged(stack):
+    for request_line, upstream in upstreams_in_log(stack.access_log):
         match = re.search(r"browser=(\d+)&r=\d", request_line)
         if match:
             served[match.group(1)].add(upstream)
@@ -110,12 +118,6 @@ def test_both_replicas_serve_and_each_browser_sticks_to_one(stack: Stack) -> Non
     assert all(len(upstreams) == 1 for upstreams in served.values()), served
     replicas = {url.removeprefix("http://") for url in stack.replica_urls}
     assert set().union(*served.values()) == replicas
-
-
-def _logged(stack: Stack) -> list[tuple[str, str]]:
-    from tests.deploy.stack import upstreams_in_log
-
-    return upstreams_in_log(stack.access_log)
 
 
 @pytest.fixture(scope="module")
@@ -160,8 +162,6 @@ def test_sign_in_through_the_proxy_ends_signed_in_with_no_csp_violation(
     try:
         sign_in(page, stack.url, subject, path=path)
         page.goto(stack.url + path)
-        from tests.deploy.stack import wait_for_app
-
         wait_for_app(page)
         expect(page.get_by_role("heading", name=heading).first).to_be_visible(timeout=20_000)
         expect(page.get_by_role("button", name="Sign in with Microsoft")).to_have_count(0)
@@ -171,5 +171,8 @@ def test_sign_in_through_the_proxy_ends_signed_in_with_no_csp_violation(
         violations = _violations(page)
         assert violations == [], violations
         assert not [line for line in console if "Content Security Policy" in line], console
+        # The page talked to Streamlit over the upgraded WebSocket, through the proxy.
+        log = stack.access_log.read_text(encoding="utf-8")
+        assert re.search(r'"GET /_stcore/stream HTTP/1\.1" 101 ', log)
     finally:
         context.close()
