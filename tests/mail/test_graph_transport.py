@@ -249,3 +249,26 @@ def test_a_transport_needs_exactly_one_kind_of_credential() -> None:
             certificate={"private_key": "k", "thumbprint": "t"},
             sender="a@example.org",
         )
+
+
+def test_outcomes_are_reported_per_batch_response_before_a_retry_wait(
+    fake_graph: FakeGraphServer, sleeps: list[float]
+) -> None:
+    reported: list[tuple[list[int], int]] = []  # (indices, waits asked for before the report)
+    transport = GraphTransport(**fake_graph.transport_options(), sleep=sleeps.append)
+    # The first $batch: message 0 throttled, 1-19 accepted; then the retry of 0; then 20-44.
+    fake_graph.script_send(Scripted(429, retry_after=2))
+
+    def on_outcomes(pairs: object) -> None:
+        reported.append(([index for index, _ in pairs], len(sleeps)))  # type: ignore[attr-defined]
+
+    results = transport.send([make_message(n) for n in range(45)], on_outcomes=on_outcomes)
+    transport.close()
+
+    assert all(r.ok for r in results)
+    assert reported == [
+        (list(range(1, 20)), 0),  # accepted ones recorded before waiting to retry message 0
+        ([0], 1),
+        (list(range(20, 40)), 1),
+        (list(range(40, 45)), 1),
+    ]

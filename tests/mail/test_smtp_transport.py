@@ -203,3 +203,16 @@ def test_sending_nothing_does_not_connect() -> None:
         sender=SENDER,
     )
     assert transport.send([]) == []
+
+
+def test_each_outcome_is_reported_as_the_relay_accepts_it_before_the_next_goes(
+    smtp_server: SmtpServer,
+) -> None:
+    seen: list[tuple[list[int], int]] = []  # (indices reported, messages the relay had then)
+
+    def on_outcomes(pairs: object) -> None:
+        seen.append(([index for index, _ in pairs], len(smtp_server.handler.envelopes)))  # type: ignore[attr-defined]
+
+    transport_for(smtp_server).send([make_message(n) for n in range(3)], on_outcomes=on_outcomes)
+
+    assert seen == [([0], 1), ([1], 2), ([2], 3)]

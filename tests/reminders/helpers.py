@@ -38,7 +38,9 @@ class RecordingTransport:
     unavailable: str | None = None
     refuse: dict[str, SendResult] = field(default_factory=dict)
 
-    def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
+    def send(
+        self, messages: Sequence[OutgoingMessage], *, on_outcomes: object = None
+    ) -> list[SendResult]:
         self.calls += 1
         if self.unavailable:
             raise TransportUnavailable(self.unavailable)

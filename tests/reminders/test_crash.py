@@ -2,9 +2,8 @@
 
 A child process claims a batch and is killed before it sends; the restarted dispatcher, once
 the lease timeout has passed, reclaims the batch and delivers every message exactly once. The
-second test pins down the one window no outbox can close (documented in
-``tracker.services.outbox``): killed after the server accepted a message but before
-the row was marked sent, that message goes again, with the same Message-ID.
+kill in the middle of a batch, with the one window no outbox can close, is in
+``test_kill_mid_batch``.
 """
 
 from __future__ import annotations
@@ -30,25 +29,15 @@ CHILD = textwrap.dedent(
     """
     import os, signal, sys
     from tracker.db import make_engine
-    from tracker.mail.transports import SmtpTransport
     from tracker.services.outbox import DispatchPolicy, dispatch_outbox
 
     url, port, when = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
     class KilledBeforeSending:
-        def send(self, messages):
+        def send(self, messages, on_outcomes=None):
             os.kill(os.getpid(), signal.SIGKILL)
 
-    class KilledAfterSending:
-        def __init__(self):
-            self.smtp = SmtpTransport(host="127.0.0.1", port=port, starttls=False, user=None,
-                                      password=None, sender="send.tracker@example.org")
-
-        def send(self, messages):
-            self.smtp.send(messages)
-            os.kill(os.getpid(), signal.SIGKILL)
-
-    transport = KilledBeforeSending() if when == "before" else KilledAfterSending()
+    transport = KilledBeforeSending()
     dispatch_outbox(make_engine(url), transport=transport, domain="example.org",
                     policy=DispatchPolicy(batch_size=3))
     """
@@ -105,21 +94,3 @@ def test_killed_between_claim_and_send_then_restarted_delivers_each_message_once
     assert Counter((r.recipient_email, r.subject) for r in rows) == delivered
     # The killed attempt counts: the reclaimed batch shows two attempts.
     assert Counter(r.attempts for r in rows) == {1: queued - 3, 2: 3}
-
-
-def test_the_documented_window_a_crash_after_acceptance_resends_with_the_same_message_id(
-    sqlite_url: str,
-    sqlite_engine: Engine,
-    governance: GovernanceConfig,
-    smtp_server: SmtpServer,
-    tmp_path: Path,
-) -> None:
-    queued = queue_window_opening(sqlite_engine, governance)
-    run_child(sqlite_url, smtp_server.port, "after")
-    first_batch = [parse_envelope(e.content)["Message-ID"] for e in smtp_server.handler.envelopes]
-    assert len(first_batch) == 3  # accepted by the server, then the dispatcher died
-    restart(sqlite_url, smtp_server.port, tmp_path, after=timedelta(minutes=31))
-    ids = Counter(parse_envelope(e.content)["Message-ID"] for e in smtp_server.handler.envelopes)
-    assert sum(ids.values()) == queued + 3
-    assert {message_id for message_id, n in ids.items() if n == 2} == set(first_batch)
-    assert {r.state for r in outbox_rows(sqlite_engine)} == {"sent"}

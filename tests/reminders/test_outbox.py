@@ -204,7 +204,9 @@ def test_a_row_that_cannot_be_a_safe_email_fails_and_the_rest_go(engine: Engine)
 
 
 class Exploding:
-    def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
+    def send(
+        self, messages: Sequence[OutgoingMessage], *, on_outcomes: object = None
+    ) -> list[SendResult]:
         raise RuntimeError("bug in a transport")
 
 

@@ -25,7 +25,14 @@ import httpx
 import msal
 
 from tracker.mail.message import OutgoingMessage, check_address, clean_text, flatten_header_text
-from tracker.mail.protocol import SendResult, TransportUnavailable, delivered, failed
+from tracker.mail.protocol import (
+    OutcomeSink,
+    SendResult,
+    TransportUnavailable,
+    delivered,
+    failed,
+    report_outcomes,
+)
 
 GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
 BATCH_LIMIT = 20  # Graph's maximum number of requests in one JSON batch.
@@ -57,9 +64,17 @@ class _Call:
 
     messages: Sequence[OutgoingMessage]
     token: str
+    on_outcomes: OutcomeSink | None = None
     results: dict[int, SendResult] = field(default_factory=dict)
+    reported: set[int] = field(default_factory=set)
     delivered_any: bool = False
     token_just_refreshed: bool = False
+
+    def report_new(self) -> None:
+        """Hand every result not yet reported to the caller's sink, in message order."""
+        fresh = sorted(set(self.results) - self.reported)
+        self.reported.update(fresh)
+        report_outcomes(self.on_outcomes, [(index, self.results[index]) for index in fresh])
 
 
 class _AuthFailure(Exception):
@@ -167,15 +182,19 @@ class GraphTransport:
         if self._owns_http:
             self._http.close()
 
-    def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
+    def send(
+        self, messages: Sequence[OutgoingMessage], *, on_outcomes: OutcomeSink | None = None
+    ) -> list[SendResult]:
         if not messages:
             return []
         try:
-            call = _Call(messages=messages, token=self._acquire_token(stale=None))
+            token = self._acquire_token(stale=None)
         except _AuthFailure as exc:
             raise TransportUnavailable(str(exc)) from exc
+        call = _Call(messages=messages, token=token, on_outcomes=on_outcomes)
         for start in range(0, len(messages), BATCH_LIMIT):
             self._deliver_chunk(call, list(range(start, min(start + BATCH_LIMIT, len(messages)))))
+        call.report_new()
         return [call.results[index] for index in range(len(messages))]
 
     # --- tokens -------------------------------------------------------------------------------
@@ -235,6 +254,9 @@ class GraphTransport:
             replies = self._post_batch(call, pending)
             for index in pending:
                 self._record_final(call, index, replies[index])
+            # Graph has answered for this $batch: its outcomes are recorded before any wait
+            # for a retry and before the next $batch goes out.
+            call.report_new()
             refresh = [i for i in pending if replies[i].kind is _Kind.REFRESH]
             retry = [i for i in pending if replies[i].kind is _Kind.RETRY]
             if refresh:

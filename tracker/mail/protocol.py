@@ -5,12 +5,15 @@ share one definition without importing each other. The contract the outbox dispa
 ``send`` returns one ``SendResult`` per message in the same order and never raises for a
 per-message failure; it raises ``TransportUnavailable`` only when it could not start at all
 (server unreachable, credentials refused), in which case nothing was sent and every message can
-stay pending.
+stay pending. While it works, ``send`` hands each outcome to ``on_outcomes`` the moment the
+server has answered for it (per message for SMTP and files, per ``$batch`` response for Graph)
+and before it sends anything more, so the dispatcher can commit it at once: a process killed
+part-way then has only the message (or the one batch) in flight unrecorded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -37,12 +40,30 @@ class SendResult:
     provider_id: str | None = None
 
 
+# Called with (index into the messages given to ``send``, its result) pairs.
+OutcomeSink = Callable[[Sequence[tuple[int, SendResult]]], None]
+
+
 class MailTransport(Protocol):
     """Delivers messages; one real implementation per channel, and fakes in tests."""
 
-    def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
-        """One result per message, same order; raises only ``TransportUnavailable``."""
+    def send(
+        self, messages: Sequence[OutgoingMessage], *, on_outcomes: OutcomeSink | None = None
+    ) -> list[SendResult]:
+        """One result per message, same order; raises only ``TransportUnavailable``.
+
+        Each result is also given to ``on_outcomes`` (once) as soon as it is known, before the
+        next message goes out; an exception from ``on_outcomes`` stops the call.
+        """
         ...
+
+
+def report_outcomes(
+    on_outcomes: OutcomeSink | None, pairs: Sequence[tuple[int, SendResult]]
+) -> None:
+    """Give ``pairs`` to ``on_outcomes`` when there is a sink and something to tell it."""
+    if on_outcomes is not None and pairs:
+        on_outcomes(pairs)
 
 
 def delivered(message: OutgoingMessage, *, provider_id: str | None = None) -> SendResult:

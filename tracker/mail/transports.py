@@ -24,10 +24,12 @@ from tracker.mail.graph import GraphTransport
 from tracker.mail.message import OutgoingMessage, build_mime, check_address
 from tracker.mail.protocol import (
     MailTransport,
+    OutcomeSink,
     SendResult,
     TransportUnavailable,
     delivered,
     failed,
+    report_outcomes,
 )
 from tracker.production import find_settings_problems
 
@@ -69,14 +71,20 @@ class FileTransport:
         self._directory = Path(directory)
         self._sender = check_address(sender, field="sender")
 
-    def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
+    def send(
+        self, messages: Sequence[OutgoingMessage], *, on_outcomes: OutcomeSink | None = None
+    ) -> list[SendResult]:
         try:
             self._directory.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
         except OSError as exc:
             raise TransportUnavailable(
                 f"cannot create the mail outbox folder {self._directory}: {exc}"
             ) from exc
-        return [self._write(message) for message in messages]
+        results: list[SendResult] = []
+        for index, message in enumerate(messages):
+            results.append(self._write(message))
+            report_outcomes(on_outcomes, [(index, results[-1])])
+        return results
 
     def _write(self, message: OutgoingMessage) -> SendResult:
         target = self._directory / safe_file_name(message.message_id)
@@ -133,13 +141,15 @@ class SmtpTransport:
         self._timeout = timeout
         self._tls_context = tls_context or ssl.create_default_context()
 
-    def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
+    def send(
+        self, messages: Sequence[OutgoingMessage], *, on_outcomes: OutcomeSink | None = None
+    ) -> list[SendResult]:
         if not messages:
             return []
         smtp = self._connect()
         results: list[SendResult] = []
         try:
-            for message in messages:
+            for index, message in enumerate(messages):
                 try:
                     results.append(self._send_one(smtp, message))
                 except (smtplib.SMTPException, OSError) as exc:
@@ -148,7 +158,10 @@ class SmtpTransport:
                     results.extend(
                         failed(m, error, permanent=False) for m in messages[len(results) :]
                     )
+                    report_outcomes(on_outcomes, list(enumerate(results))[index:])
                     break
+                # The relay has answered for this message: recorded before the next one goes.
+                report_outcomes(on_outcomes, [(index, results[-1])])
         finally:
             self._close(smtp)
         return results

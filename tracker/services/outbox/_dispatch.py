@@ -7,8 +7,11 @@ One pass of ``dispatch_outbox`` repeats three short transactions until nothing i
    PostgreSQL the ids are picked ``FOR UPDATE SKIP LOCKED``, on SQLite the write lock is taken
    up front), committed before anything is sent;
 2. *send* the claimed batch through the injected ``MailTransport``, outside any transaction;
-3. *record*: sent (with the provider's id), back to pending with exponential back-off after a
-   temporary failure, or failed (a permanent refusal, or the last allowed attempt).
+3. *record* each message's outcome, committed the moment the transport reports that the server
+   answered for it (per message for SMTP and files, per ``$batch`` of at most 20 for Graph) and
+   before the next message goes out: sent (with the provider's id), back to pending with
+   exponential back-off after a temporary failure, or failed (a permanent refusal, or the last
+   allowed attempt).
 
 If the transport cannot start at all (``TransportUnavailable``: the SMTP relay refuses
 connections, Entra refuses the token) the batch goes back to pending untouched, not counting as
@@ -19,13 +22,15 @@ A dispatcher killed between claim and record leaves rows in ``sending``. Each pa
 take) and queues them again. Every message is therefore delivered, and a message the server
 never received is never lost.
 
-**The one unavoidable window.** A crash *after* the server accepted a message but *before* its
-row was marked sent (a few milliseconds per batch) leaves a row in ``sending`` that was in fact
-delivered; after the lease timeout it is sent again. No outbox can close this window without
-the mail server taking part in a transaction. It is narrowed, not closed: the ``Message-ID`` is
-derived from the outbox row, so the repeat carries the same id as the original (mail clients
-and Exchange can recognise it; the file transport overwrites the same file), and the attempt
-count and ``last_error`` of a reclaimed row say it was reclaimed.
+**The one unavoidable window.** Because outcomes are committed one by one, a dispatcher killed
+part-way through a batch leaves in ``sending`` only what it had not yet heard back about: the
+one message on the wire (SMTP, file) or the one ``$batch`` of at most 20 (Graph). If the server
+had in fact accepted it, it is sent again after the lease timeout; everything recorded before
+stays sent. No outbox can close this last window without the mail server taking part in a
+transaction. The ``Message-ID`` is derived from the outbox row, so the repeat carries the same
+id as the original (mail clients and Exchange can recognise it; the file transport overwrites
+the same file), and the attempt count and ``last_error`` of a reclaimed row say it was
+reclaimed.
 """
 
 from __future__ import annotations
@@ -315,34 +320,47 @@ def _send_batch(
     clock: Clock,
     report: DispatchReport,
 ) -> bool:
-    """Send one claimed batch; False when the transport is unavailable and the pass must stop."""
-    ready, outcomes = _to_outgoing(rows, domain=domain, reply_to=reply_to)
+    """Send one claimed batch; False when the transport is unavailable and the pass must stop.
+
+    Each outcome is committed the moment the transport reports it (``on_outcomes``), before the
+    next message goes out; whatever it did not report is recorded from its return value.
+    """
+    ready, refused = _to_outgoing(rows, domain=domain, reply_to=reply_to)
+    _record(engine, refused, worker=worker, now=clock(), policy=policy, report=report)
+    recorded: set[int] = set()
+
+    def record_now(pairs: Sequence[tuple[int, SendResult]]) -> None:
+        fresh = [(index, result) for index, result in pairs if index not in recorded]
+        outcomes = [(ready[index][0], result) for index, result in fresh]
+        _record(engine, outcomes, worker=worker, now=clock(), policy=policy, report=report)
+        recorded.update(index for index, _ in fresh)
+
+    messages = [message for _, message in ready]
     try:
-        results = transport.send([message for _, message in ready]) if ready else []
+        results = transport.send(messages, on_outcomes=record_now) if ready else []
     except TransportUnavailable as exc:
-        report.unavailable += len(ready)
+        unsent = [row for index, (row, _) in enumerate(ready) if index not in recorded]
+        report.unavailable += len(unsent)
         report.errors.append(str(exc))
-        log.warning("mail server unavailable, %d messages stay queued: %s", len(ready), exc)
+        log.warning("mail server unavailable, %d messages stay queued: %s", len(unsent), exc)
         _release(
             engine,
-            [row for row, _ in ready],
+            unsent,
             worker=worker,
             error=f"mail server unavailable: {exc}",
             retry_at=clock() + policy.unavailable_delay,
         )
-        _record(engine, outcomes, worker=worker, now=clock(), policy=policy, report=report)
         return False
     except Exception as exc:
         # A transport bug must not kill the scheduler; the attempt counts, so it cannot loop.
         log.exception("mail transport failed unexpectedly")
         report.errors.append(f"{type(exc).__name__}: {exc}")
         error = f"unexpected transport error (may have been sent): {type(exc).__name__}: {exc}"
-        results = [SendResult(m.message_id, ok=False, error=error) for _, m in ready]
-        outcomes += list(zip([row for row, _ in ready], results, strict=True))
-        _record(engine, outcomes, worker=worker, now=clock(), policy=policy, report=report)
+        record_now(
+            [(i, SendResult(m.message_id, ok=False, error=error)) for i, m in enumerate(messages)]
+        )
         return False
-    outcomes += list(zip([row for row, _ in ready], results, strict=True))
-    _record(engine, outcomes, worker=worker, now=clock(), policy=policy, report=report)
+    record_now(list(enumerate(results)))
     return True
 
 
