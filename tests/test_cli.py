@@ -48,6 +48,28 @@ def test_database_urls_are_printed_without_passwords() -> None:
     assert mask_url("postgresql+psycopg://u:s3cret@db/x") == "postgresql+psycopg://u:***@db/x"
 
 
+@pytest.mark.parametrize(
+    ("message", "url"),
+    [
+        # A driver quoting the whole URL, the password alone, or its percent-encoded form.
+        ("cannot connect to {url}", "postgresql+psycopg://u:S3cretPW@db/x"),
+        ("password S3cretPW refused", "postgresql+psycopg://u:S3cretPW@db/x"),
+        ("dsn u:p%40ss%25w0rd@db", "postgresql+psycopg://u:p%40ss%25w0rd@db/x"),
+        ("raw p@ss%w0rd", "postgresql+psycopg://u:p%40ss%25w0rd@db/x"),
+    ],
+)
+def test_messages_quoting_the_database_url_are_masked(message: str, url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    from tracker.db import mask_secrets_in
+
+    password = str(make_url(url).password)
+    masked = mask_secrets_in(message.format(url=url), url)
+    assert password not in masked
+    assert "%40ss%25" not in masked
+    assert "***" in masked
+
+
 def test_unreachable_database_is_one_clear_line_without_the_password() -> None:
     result = runner.invoke(
         app,

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.factories import ADMIN
 from tests.ui.conftest import APP, TIMEOUT
 from tests.ui.support import errors, no_exception, titles
 
@@ -35,10 +36,10 @@ def production_app(app_env: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("TRACKER_AUTH", "entra")
     monkeypatch.setenv("TRACKER_APP_URL", "https://tracker.council.example")
 
-    def open_(auth: dict[str, Any]) -> AppTest:
+    def open_(auth: dict[str, Any], user: dict[str, Any] | None = None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
         at.secrets["auth"] = auth
-        at.user = {"is_logged_in": False}
+        at.user = user or {"is_logged_in": False}
         return at.run()
 
     return open_
@@ -66,3 +67,14 @@ def test_safe_secrets_lead_to_the_sign_in_page(production_app: Any) -> None:
     no_exception(at)
     assert titles(at) == ["SEND Partnership Action Tracker"]
     assert not errors(at)
+
+
+def test_a_cookie_forged_with_the_example_secret_reaches_nothing(production_app: Any) -> None:
+    """Whoever signs a cookie with the example's secret arrives as "signed in"; the app still
+    refuses to serve anything while that secret is configured."""
+    forged = {"is_logged_in": True, "email": ADMIN, "oid": "forged", "name": "Anyone"}
+    at = production_app({**SAFE_AUTH, "cookie_secret": "replace-with-a-long-random-string"}, forged)
+    no_exception(at)
+    assert titles(at) == ["The tracker cannot start"]
+    assert not at.sidebar.markdown
+    assert ADMIN not in "\n".join(m.value for m in at.markdown)
