@@ -78,7 +78,10 @@ def _build_demo(seed: int) -> None:
     except DemoRefused as exc:
         fail(f"no demonstration built: {exc}")
     if report.already_demo:
-        typer.echo("This is already a demonstration database; nothing changed.")
+        typer.echo(
+            f"{mask_url(settings.database_url)} is already a demonstration database "
+            "(delete the file to build a fresh one)."
+        )
         return
     typer.echo(
         f"Demonstration database built ({mask_url(settings.database_url)}): "

@@ -48,6 +48,8 @@ DEFAULT_SEED = 2025
 HISTORY_DAYS = 270
 PAPERS_PER_BOARD = 2
 MAX_ESCALATIONS = 3
+MIN_RED = 3
+MIN_AMBER = 4
 
 
 class DemoRefused(RuntimeError):
@@ -289,6 +291,7 @@ def _plan_updates(ctx: _Context) -> None:
     workstream_keys = dict(ctx.session.exec(select(Workstream.id, Workstream.key)).all())
     cycles_of: dict[int | None, list[Cycle]] = {}
     actors: dict[int, Actor] = {}
+    planned: list[tuple[str, list[Step], random.Random]] = []
     for fact in sorted(facts.actions, key=lambda a: a.sort_key):
         if fact.board_id not in cycles_of:
             cycles_of[fact.board_id] = (
@@ -296,15 +299,20 @@ def _plan_updates(ctx: _Context) -> None:
                 if fact.board_id is not None
                 else _fallback_cycles(ctx.today)
             )
-        action = get_action(ctx.session, fact.reference)
         rng = random.Random(f"{ctx.seed}:{fact.reference}")
         steps = plan_action_steps(
             rng, cycles=cycles_of[fact.board_id], due=fact.due_date, today=ctx.today
         )
+        planned.append((fact.reference, steps, rng))
+    _ensure_some(ctx.rng, [steps for _, steps, _ in planned], rag="red", at_least=MIN_RED)
+    _ensure_some(ctx.rng, [steps for _, steps, _ in planned], rag="amber", at_least=MIN_AMBER)
+    for reference, steps, rng in planned:
+        action = get_action(ctx.session, reference)
         writer = Writer(
             rng, topic=topic_for(action.title, workstream_keys.get(action.workstream_id))
         )
         owner = action.owner_id
+        fact = next(f for f in facts.actions if f.reference == reference)
         for step in steps:
             ctx.at(
                 step.moment,
@@ -315,6 +323,17 @@ def _plan_updates(ctx: _Context) -> None:
                     step.moment + timedelta(hours=2),
                     _escalation(ctx, fact.reference, owner, writer),
                 )
+
+
+def _ensure_some(rng: random.Random, plans: list[list[Step]], *, rag: str, at_least: int) -> None:
+    """However the dice fell, a board sees a few actions ending ``rag``: turn the last update
+    of some open, Green actions to it (a demonstration with no Red shows nothing of the point)."""
+    ending = sum(1 for steps in plans if steps and steps[-1].rag == rag)
+    candidates = [steps for steps in plans if len(steps) >= 2 and steps[-1].rag == "green"]
+    rng.shuffle(candidates)
+    for steps in candidates[: max(0, at_least - ending)]:
+        last = steps[-1]
+        steps[-1] = Step(last.moment, rag, last.status, last.revised_due, last.escalate)
 
 
 def _actor_for(session: Session, person_id: int | None, fallback: Actor) -> Actor:

@@ -338,7 +338,7 @@ class Writer:
             word = first.split(" ", 1)[0]
             first = opener + (first[0].lower() + first[1:] if word in _COMMON_WORDS else first)
         parts = [first]
-        if self._rng.random() < 0.5:
+        if not opener or self._rng.random() < 0.5:
             parts.append(self._fill(self._pick(PROGRESS[self._topic]), when))
         if rag in ("amber", "red"):
             parts.append(self._fill(self._pick(CONCERNS), when))
@@ -351,7 +351,9 @@ class Writer:
         return self._fill(self._pick(NEXT_STEPS), when)
 
     def closing_note(self, when: date) -> str:
-        return self._fill(self._pick(CLOSING_NOTES), when)
+        note = self._fill(self._pick(CLOSING_NOTES), when)
+        evidence = self._fill(self._pick(PROGRESS[self._topic]), when)
+        return f"{note} {evidence}"
 
     def due_date_reason(self) -> str:
         return self._pick(DUE_DATE_REASONS)
