@@ -175,3 +175,10 @@ def test_building_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
         )
     engine.dispose()
     assert again.already_demo and again.updates == 0
+
+
+def test_no_open_action_is_left_green_while_overdue(demo: Demo) -> None:
+    engine, _ = demo
+    with session_scope(engine) as session:
+        overdue = list_overdue_actions(session, today=TODAY)
+    assert overdue and [r.reference for r in overdue if r.rag == "green"] == []

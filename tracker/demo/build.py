@@ -283,7 +283,24 @@ def plan_action_steps(
     if first_red is not None and rng.random() < 0.6:
         s = steps[first_red]
         steps[first_red] = Step(s.moment, s.rag, s.status, s.revised_due, escalate=True)
-    return steps
+    return no_green_while_overdue(steps, due=due, today=today)
+
+
+def no_green_while_overdue(steps: list[Step], *, due: date | None, today: date) -> list[Step]:
+    """Owners of the demonstration do not rate Green an action past its (revised) due date, and
+    the one whose last update is Green rates it Amber once the date has passed by today."""
+    out: list[Step] = []
+    current = due
+    for index, step in enumerate(steps):
+        current = step.revised_due or current
+        last = index == len(steps) - 1
+        passed = current is not None and (
+            step.moment.date() > current or (last and current < today)
+        )
+        if step.status != "complete" and step.rag == "green" and passed:
+            step = Step(step.moment, "amber", step.status, step.revised_due, step.escalate)
+        out.append(step)
+    return out
 
 
 def _plan_updates(ctx: _Context) -> None:
