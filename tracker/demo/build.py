@@ -206,7 +206,7 @@ _KINDS = (
     ("recovering", 14),
     ("slipping", 12),
     ("red_recovering", 8),
-    ("red_now", 9),
+    ("red_now", 6),
     ("completed", 6),
     ("late_start", 10),
 )

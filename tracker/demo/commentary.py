@@ -43,7 +43,7 @@ PROGRESS: dict[str, tuple[str, ...]] = {
         "{n} of its {n2} funded posts.",
         "The backlog of overdue Annual Reviews has fallen to {count}, and each has a named "
         "caseworker and a date.",
-        "The Invision 360 audit of {n} plans found {pct}% good or better; the themes have gone "
+        "The Invision 360 audit of {n3} plans found {pct}% good or better; the themes have gone "
         "to the caseworker practice forum.",
         "Advice requests to health partners are now tracked weekly; {pct}% came back within six "
         "weeks in {month}.",

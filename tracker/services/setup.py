@@ -107,18 +107,18 @@ def _governance_item(path: Path) -> ChecklistItem:
             False,
             "The tracker is using the example governance file it ships with.",
             "Copy it to ./governance.yaml (or set TRACKER_GOVERNANCE_FILE), put in your "
-            "partnership's people, boards and meeting calendar, then run `tracker check`.",
+            "partnership's people, boards and meeting calendar, then run “tracker check”.",
         )
     return ChecklistItem(
         "governance",
         title,
         True,
         f"{path.name} is valid: {len(config.bodies)} bodies, {len(config.people)} people.",
-        "After editing it, run `tracker check` and restart the app.",
+        "After editing it, run “tracker check” and restart the app.",
     )
 
 
-_CHECK = "Run `tracker check` to see every mistake with its line, fix them and restart the app."
+_CHECK = "Run “tracker check” to see every mistake with its line, fix them and restart the app."
 
 
 def _people_item(session: Session) -> ChecklistItem:
@@ -194,7 +194,7 @@ def _meetings_item(session: Session, governance_file: Path, today: date) -> Chec
             "First meeting dates",
             False,
             "No board in governance.yaml has paper settings.",
-            "Give each board that receives a paper a `paper:` section and a `calendar:`.",
+            "Give each board that receives a paper a “paper:” section and a “calendar:”.",
         )
     listed = "; ".join(
         f"{name} {next_meeting[name]:%-d %b %Y}" for name in names if name in next_meeting
@@ -255,8 +255,8 @@ def _mail_item(session: Session, actor: Actor, transport: str) -> ChecklistItem:
         title,
         False,
         f"{via} The test e-mail is queued ({latest.attempts} attempts so far).",
-        "The scheduler (`tracker scheduler`) sends queued mail within a minute; if it is not "
-        "running, send it with `tracker outbox send`. This page shows the result.",
+        "The scheduler (“tracker scheduler”) sends queued mail within a minute; if it is not "
+        "running, send it with “tracker outbox send”. This page shows the result.",
     )
 
 
