@@ -56,3 +56,17 @@ def test_a_demonstration_shows_its_banner_and_administrators_land_on_the_overvie
     assert any(i.value == DEMO_BANNER for i in at.info)
     owner = open_app("head.of.send@example.org", page="register")
     assert any(i.value == DEMO_BANNER for i in owner.info)
+
+
+def test_the_register_and_action_page_say_an_unconfirmed_due_date_is_to_confirm(
+    open_app: OpenApp, db: Engine
+) -> None:
+    with db.begin() as conn:
+        conn.execute(text("UPDATE action SET planning_confirmed = (reference = 'P1.1')"))
+    at = open_app("executive", page="register")
+    table = at.dataframe(key="reg.table").value
+    flags = dict(zip(table["Ref"], table["Flags"], strict=True))
+    assert flags["P1.2"].startswith("Due date to confirm")
+    assert "to confirm" not in flags["P1.1"]
+    page = open_app("executive", page="register", action="P1.2")
+    assert "to confirm" in _texts(page)
