@@ -83,35 +83,33 @@ def confirm_planning(
 ) -> list[str]:
     """Confirm the planning details of ``references`` (every unconfirmed action when None).
 
-    Returns the references confirmed now; those already confirmed are left alone."""
+    Returns the references confirmed now, in plan order; those already confirmed (perhaps by
+    another administrator a moment ago) are left alone and not audited again."""
     require(actor, Operation.MANAGE_ACTIONS, what="the plan")
-    query = select(Action).where(col(Action.planning_confirmed).is_(False))
+    statement = update(Action).where(col(Action.planning_confirmed).is_(False))
     if references is not None:
         wanted = [r.strip().upper() for r in references if r.strip()]
         if not wanted:
             return []
-        query = query.where(col(Action.reference).in_(wanted))
-    me = session.get(Person, actor.person_id)
-    confirmed: list[str] = []
-    for action in session.exec(query.order_by(col(Action.sort_key))).all():
-        result = session.exec(
-            update(Action)
-            .where(col(Action.id) == action.id, col(Action.planning_confirmed).is_(False))
-            .values(planning_confirmed=True, version=col(Action.version) + 1)
+        statement = statement.where(col(Action.reference).in_(wanted))
+    confirmed = session.execute(
+        statement.values(planning_confirmed=True, version=col(Action.version) + 1).returning(
+            col(Action.id), col(Action.reference), col(Action.sort_key)
         )
-        if result.rowcount != 1:
-            continue  # confirmed by someone else in the meantime
+    ).all()
+    me = session.get(Person, actor.person_id)
+    ordered = sorted(confirmed, key=lambda row: (row.sort_key, row.reference))
+    for row in ordered:
         record_change(
             session,
             actor=me,
             entity="action",
-            entity_id=action.id,
-            entity_label=action.reference,
+            entity_id=row.id,
+            entity_label=row.reference,
             field=PLANNING_FIELD,
             old=TO_CONFIRM,
             new=CONFIRMED,
         )
-        confirmed.append(action.reference)
     session.flush()
     session.expire_all()
-    return confirmed
+    return [row.reference for row in ordered]
