@@ -63,11 +63,19 @@ def drop_pg_database(server_url: str, url: str) -> None:
     admin.dispose()
 
 
+def confirm_seeded_plan(engine: Engine) -> None:
+    """The shared template is a partnership that has confirmed its plan: its seeded due dates
+    count (overdue and all). Tests of the "to confirm" state start from ``empty_db_url``."""
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE action SET planning_confirmed = true"))
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "seeded.db"
     engine = make_engine(f"sqlite:///{path}")
     initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    confirm_seeded_plan(engine)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
@@ -83,6 +91,7 @@ def pg_template() -> Iterator[str | None]:
     url = create_pg_database(server)
     engine = make_engine(url)
     initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    confirm_seeded_plan(engine)
     engine.dispose()
     yield make_url(url).database
     drop_pg_database(server, url)

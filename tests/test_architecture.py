@@ -10,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
     "tracker/services": {"streamlit", "apscheduler", "msal", "tracker.pages", "tracker.ui", "jobs"},
+    "tracker/demo": {"streamlit", "apscheduler", "msal", "tracker.pages", "tracker.ui", "jobs"},
     "tracker/models.py": {"streamlit", "tracker.services", "tracker.pages", "tracker.ui"},
     "tracker/rules.py": {"streamlit", "sqlmodel", "sqlalchemy", "tracker.services"},
     "tracker/permissions.py": {"streamlit", "tracker.services"},

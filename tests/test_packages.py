@@ -24,9 +24,10 @@ SURFACES = {
         ActionDetail ActionFields ActionNotFound Choice Choices ConflictError create_action
         edit_action escalate_action EscalationError EscalationRow find_escalation_target
         get_action get_action_detail list_action_escalations list_choices list_my_actions
-        list_open_escalations may_escalate may_resolve may_update reassign_action
-        record_update resolve_escalation TEXT_LIMIT TITLE_LIMIT UpdateForm validate_update
-        ValidationFailed withdraw_action WorkItem Worklist
+        list_open_escalations may_escalate may_resolve may_update reassign_action record_update
+        resolve_escalation TEXT_LIMIT TITLE_LIMIT UpdateForm validate_update ValidationFailed
+        withdraw_action WorkItem Worklist CONFIRMED PLANNING_FIELD TO_CONFIRM UnconfirmedAction
+        confirm_planning count_confirmed list_unconfirmed_actions
     """,
     "audit": """
         record_change record_changes AuditChainBroken append_audit_rows ChainReport
@@ -45,11 +46,13 @@ SURFACES = {
         set_targets
     """,
     "operations": """
-        AUDIT_VERIFY_JOB latest_chain_check record_chain_check
-        acquire_scheduler_lock backup_database BackupError clear_heartbeat count_rows
-        describe_this_process HEARTBEAT_MARGIN initialise_database last_successful_runs
-        list_job_runs lock_file_for read_scheduler_status record_heartbeat record_job_run
-        restore_database SchedulerAlreadyRunning SchedulerLock status_summary JobRunEntry
+        AUDIT_VERIFY_JOB latest_chain_check record_chain_check acquire_scheduler_lock
+        backup_database BackupError clear_heartbeat count_rows describe_this_process
+        HEARTBEAT_MARGIN initialise_database last_successful_runs list_job_runs lock_file_for
+        read_scheduler_status record_heartbeat record_job_run restore_database
+        SchedulerAlreadyRunning SchedulerLock status_summary JobRunEntry ChecklistItem
+        SetupChecklist SignIn build_setup_checklist queue_test_email find_real_data is_demo
+        mark_demo
     """,
     "outbox": """
         claim_batch Clock count_outbox dispatch_outbox DispatchPolicy DispatchReport
@@ -81,10 +84,10 @@ SURFACES = {
         track_rag_over_time TREND_KEYS TrendPoint
     """,
     "reminders": """
-        action_link ALL_RULES BoardCycle build_mail_context CYCLE_RULES MailContext
-        MAX_LINES plan_reminders PlannedReminder preview_reminders PreviewItem
-        queue_due_reminders ReminderLine ReminderPlan ReminderSection render_for_outbox
-        render_reminder render_text RuleName send_queued_mail
+        action_link ALL_RULES BoardCycle build_mail_context CYCLE_RULES MailContext MAX_LINES
+        plan_reminders PlannedReminder preview_reminders PreviewItem queue_due_reminders
+        ReminderLine ReminderPlan ReminderSection render_for_outbox render_reminder render_text
+        RuleName send_queued_mail load_reminder_facts
     """,
 }
 

@@ -235,6 +235,11 @@ class Action(SQLModel, table=True):
     last_updated_by_id: int | None = Field(default=None, foreign_key="person.id")
     sort_key: int = 0
     source: str = Field(default="manual", max_length=20)
+    # False while the owner, lead organisation and dates are the seed's guesses rather than the
+    # partnership's plan: such an action's due date is shown "to confirm" and never overdue.
+    planning_confirmed: bool = Field(
+        default=True, sa_column_kwargs={"server_default": sa.text("true")}, nullable=False
+    )
     version: int = Field(default=1, nullable=False)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
@@ -398,6 +403,21 @@ class PaperSnapshot(SQLModel, table=True):
     rag: str | None = Field(default=None, max_length=10)
     status: str = Field(max_length=20)
     due_date: date | None = None
+
+
+# --- the installation itself -----------------------------------------------------------------
+
+
+class SiteSetting(SQLModel, table=True):
+    """Facts about this installation, such as ``demo`` for a demonstration database."""
+
+    __tablename__ = "site_setting"
+
+    key: str = Field(max_length=80, primary_key=True)
+    value: str = Field(max_length=400)
+    set_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
 
 
 # --- mail and scheduling ---------------------------------------------------------------------

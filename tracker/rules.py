@@ -45,9 +45,15 @@ def is_closed(status: str) -> bool:
     return status in CLOSED_STATUSES
 
 
-def days_overdue(*, due_date: date | None, status: str, today: date) -> int | None:
-    """Days past the due date for an open action, else None."""
-    if due_date is None or is_closed(status) or due_date >= today:
+def days_overdue(
+    *, due_date: date | None, status: str, today: date, due_confirmed: bool = True
+) -> int | None:
+    """Days past the due date for an open action, else None.
+
+    A due date still "to confirm" (the seed's guess, not the partnership's plan) is never
+    overdue: nobody has promised it yet.
+    """
+    if due_date is None or not due_confirmed or is_closed(status) or due_date >= today:
         return None
     return (today - due_date).days
 
@@ -67,10 +73,17 @@ def is_not_updated(
 
 
 def rating_inconsistency(
-    *, rag: str | None, status: str, due_date: date | None, today: date
+    *,
+    rag: str | None,
+    status: str,
+    due_date: date | None,
+    today: date,
+    due_confirmed: bool = True,
 ) -> str | None:
     """Why the owner's rating contradicts the facts, or None if it does not."""
-    overdue = days_overdue(due_date=due_date, status=status, today=today)
+    overdue = days_overdue(
+        due_date=due_date, status=status, today=today, due_confirmed=due_confirmed
+    )
     if rag == Rag.BLUE.value and status != ActionStatus.COMPLETE.value:
         return "Blue (complete) but the status is not complete"
     if status == ActionStatus.COMPLETE.value and rag not in (None, Rag.BLUE.value):
@@ -109,13 +122,18 @@ def derive_flags(
     last_updated: datetime | date | None,
     cycle_start: date | None,
     today: date,
+    due_confirmed: bool = True,
 ) -> ActionFlags:
     return ActionFlags(
-        days_overdue=days_overdue(due_date=due_date, status=status, today=today),
+        days_overdue=days_overdue(
+            due_date=due_date, status=status, today=today, due_confirmed=due_confirmed
+        ),
         not_updated=is_not_updated(
             last_updated=last_updated, cycle_start=cycle_start, status=status
         ),
-        inconsistency=rating_inconsistency(rag=rag, status=status, due_date=due_date, today=today),
+        inconsistency=rating_inconsistency(
+            rag=rag, status=status, due_date=due_date, today=today, due_confirmed=due_confirmed
+        ),
     )
 
 

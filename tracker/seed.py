@@ -163,6 +163,9 @@ def _seed_action(
         status=ActionStatus.NOT_STARTED.value,
         sort_key=_sort_number(reference),
         source="seed",
+        # The strategy does not say who, which organisation or when: the seed's guesses stay
+        # "to confirm" until an administrator confirms, edits or imports them.
+        planning_confirmed=False,
     )
     session.add(action)
     session.flush()

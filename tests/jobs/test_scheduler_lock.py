@@ -72,7 +72,9 @@ def test_a_postgresql_lock_lost_with_its_connection_is_retaken_or_reported(
     admin = create_engine(engine.url, isolation_level="AUTOCOMMIT")
     kill = text(
         "SELECT pg_terminate_backend(pid) FROM pg_locks "
-        "WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+        "WHERE locktype = 'advisory' AND pid <> pg_backend_pid() "
+        # only this test's database: other tests on the server hold advisory locks too
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
     )
     try:
         with admin.connect() as connection:

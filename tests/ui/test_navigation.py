@@ -81,7 +81,7 @@ def test_each_role_sees_exactly_its_pages(open_app: OpenApp, role: str) -> None:
 @pytest.mark.parametrize(
     ("role", "landing"),
     [
-        ("administrator", "Action register"),
+        ("administrator", "Setup checklist"),
         ("executive", "Executive overview"),
         ("secretary", "Executive overview"),
         ("workstream_lead", "My actions"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,7 @@ from tracker.commands.common import (
     refuse_unready_production,
 )
 from tracker.db import mask_url
+from tracker.demo import DEFAULT_SEED, DemoRefused, build_demo
 from tracker.governance import GovernanceError, current_governance, load_governance
 from tracker.services.operations import initialise_database, status_summary
 from tracker.services.papers import check_paper_settings
@@ -52,9 +54,48 @@ def _initialise(quiet: bool = False) -> None:
 
 
 @app.command()
-def init() -> None:
+def init(
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="also build a demonstration: a year of invented history up to today "
+            "(refused on a database holding real work)",
+        ),
+    ] = False,
+    seed: Annotated[int, typer.Option(help="the demonstration's random seed")] = DEFAULT_SEED,
+) -> None:
     """Create or upgrade the database, load governance.yaml and seed the strategy."""
-    _initialise()
+    _initialise(quiet=demo)
+    if demo:
+        _build_demo(seed)
+
+
+def _build_demo(seed: int) -> None:
+    settings = load_settings()
+    try:
+        governance = load_governance(settings.governance_file)
+        with cli_session(settings, write=True) as session:
+            report = build_demo(
+                session,
+                governance=governance,
+                governance_file=settings.governance_file,
+                today=date.today(),
+                seed=seed,
+            )
+    except DemoRefused as exc:
+        fail(f"no demonstration built: {exc}")
+    if report.already_demo:
+        typer.echo(
+            f"{mask_url(settings.database_url)} is already a demonstration database "
+            "(delete the file to build a fresh one)."
+        )
+        return
+    typer.echo(
+        f"Demonstration database built ({mask_url(settings.database_url)}): "
+        f"{report.updates} updates, {report.measure_values} measure values, "
+        f"{report.papers} board papers, {report.escalations} escalations."
+    )
 
 
 @app.command()

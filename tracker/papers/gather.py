@@ -222,8 +222,14 @@ def _line(row: ActionRow, state: ActionState, as_at: date, zone: str) -> ActionL
         commentary=state.commentary or "",
         path_to_green=state.path_to_green or "",
         next_steps=state.next_steps or "",
-        days_overdue=days_overdue(due_date=state.due_date, status=state.status, today=as_at),
+        days_overdue=days_overdue(
+            due_date=state.due_date,
+            status=state.status,
+            today=as_at,
+            due_confirmed=row.planning_confirmed,
+        ),
         last_updated=_local_day(state.last_updated, zone),
+        due_confirmed=row.planning_confirmed,
     )
 
 

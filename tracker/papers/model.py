@@ -212,6 +212,7 @@ class ActionLine:
     next_steps: str = ""
     days_overdue: int | None = None
     last_updated: date | None = None
+    due_confirmed: bool = True  # False: the seeded due date awaits an administrator
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import tracker.papers.model as model
 from tracker.papers.docxml import CellValue, Column
 from tracker.papers.model import ActionLine, MovementItem
 from tracker.papers.sections import PaperContext, SectionWriter, owner_label, update_segments
-from tracker.papers.text import count_phrase, format_date, format_status
+from tracker.papers.text import count_phrase, format_date, format_due_date, format_status
 
 _MOVEMENT_KINDS: tuple[tuple[str, str, str, bool], ...] = (
     # (attribute of Movement, subheading, sentence when empty, compares due dates)
@@ -103,7 +103,7 @@ def _detail_rows(ctx: PaperContext, lines: list[ActionLine]) -> Iterator[list[Ce
             line.reference,
             line.title,
             owner_label(line),
-            format_date(line.due_date),
+            format_due_date(line.due_date, confirmed=line.due_confirmed),
             format_status(line.status),
             ctx.palette.cell(line.rag),
             update_segments(line),
@@ -141,7 +141,7 @@ def _register_rows(ctx: PaperContext, lines: tuple[ActionLine, ...]) -> Iterator
             line.owner,
             line.lead_organisation,
             line.workstream,
-            format_date(line.due_date),
+            format_due_date(line.due_date, confirmed=line.due_confirmed),
             format_status(line.status),
             ctx.palette.cell(line.rag),
             "" if line.days_overdue is None else str(line.days_overdue),

@@ -32,6 +32,7 @@ from tracker.papers.text import (
     count_phrase,
     format_date,
     format_direction,
+    format_due_date,
     format_long_date,
     format_measure_value,
     format_status,
@@ -227,7 +228,7 @@ def write_exceptions(ctx: PaperContext) -> None:
             line.reference,
             line.title,
             owner_label(line),
-            format_date(line.due_date),
+            format_due_date(line.due_date, confirmed=line.due_confirmed),
             ctx.palette.cell(line.rag),
             update_segments(line),
         ]
@@ -257,7 +258,7 @@ def write_overdue(ctx: PaperContext) -> None:
             line.reference,
             line.title,
             owner_label(line),
-            format_date(line.due_date),
+            format_due_date(line.due_date, confirmed=line.due_confirmed),
             "" if line.days_overdue is None else str(line.days_overdue),
             format_status(line.status),
             ctx.palette.cell(line.rag),
@@ -288,7 +289,7 @@ def write_completed(ctx: PaperContext) -> None:
             line.title,
             owner_label(line),
             line.workstream,
-            format_date(line.due_date),
+            format_due_date(line.due_date, confirmed=line.due_confirmed),
             format_date(line.last_updated, missing="Never"),
         ]
         for line in lines
@@ -316,7 +317,7 @@ def write_due_next(ctx: PaperContext) -> None:
             line.reference,
             line.title,
             owner_label(line),
-            format_date(line.due_date),
+            format_due_date(line.due_date, confirmed=line.due_confirmed),
             format_status(line.status),
             ctx.palette.cell(line.rag),
         ]

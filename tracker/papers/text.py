@@ -63,11 +63,22 @@ def format_long_date(day: date) -> str:
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+DUE_TO_CONFIRM = "Due date to be confirmed"
+
+
 def format_date(day: date | None, *, missing: str = "No date") -> str:
     """``17 Jun 2026``, short enough for a narrow table column; ``missing`` when None."""
     if day is None:
         return missing
     return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def format_due_date(day: date | None, *, confirmed: bool = True) -> str:
+    """An action's due date as a paper prints it: "Due date to be confirmed" while the date is
+    still the seed's guess, for no board should read it as a promise."""
+    if not confirmed:
+        return DUE_TO_CONFIRM
+    return format_date(day)
 
 
 def format_timestamp(moment: datetime) -> str:

@@ -35,6 +35,7 @@ from tracker.ui.context import (
     settings,
 )
 from tracker.ui.navigation import PageSpec, pages_for
+from tracker.ui.setup_state import administrator_landing, show_demo_banner
 
 log = logging.getLogger(__name__)
 # For whoever starts Streamlit on this file directly: files the app creates (the SQLite database
@@ -72,12 +73,13 @@ def _load_settings() -> Settings | None:
 
 
 def _default_page(actor: Actor, specs: list[PageSpec]) -> PageSpec:
-    """Owners and leads land on their actions, administrators on the register, others on the
-    executive overview: the page each of them opens the app for."""
+    """Owners and leads land on their actions, administrators on the setup checklist until the
+    install is set up (then the overview), others on the executive overview: the page each of
+    them opens the app for."""
     if actor.owns_actions or actor.leads_workstreams:
         wanted = "my-actions"
     elif actor.has(Role.ADMINISTRATOR):
-        wanted = "register"
+        wanted = administrator_landing(actor)
     else:
         wanted = "overview"
     return next((spec for spec in specs if spec.url_path == wanted), specs[0])
@@ -217,6 +219,7 @@ def run() -> None:
         return
     page = st.navigation(sections, position="sidebar", expanded=True)
     _sidebar(actor, cfg)
+    show_demo_banner()
     _show_redirect_notice()
     page.run()
 

@@ -230,3 +230,8 @@ def dev_actor(cfg: Settings) -> Actor | None:
         icon=":material/developer_mode:",
     )
     return _active_actor(person_id, who=person.email, sign_out=False)
+
+
+def sign_in_configured() -> bool:
+    """Whether Entra ID sign-in has its settings (for the administrator's setup checklist)."""
+    return _auth_configured()

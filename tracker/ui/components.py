@@ -85,8 +85,14 @@ def format_moment(value: datetime | None) -> str:
     return f"{local.day} {local.strftime('%b %Y %H:%M')}"
 
 
+DUE_TO_CONFIRM = "Due date to confirm"
+
+
 def flag_text(row: ActionRow) -> str:
-    return "; ".join(row.flags.labels())
+    labels = row.flags.labels()
+    if not row.planning_confirmed:
+        labels.insert(0, DUE_TO_CONFIRM)
+    return "; ".join(labels)
 
 
 def actions_frame(rows: Sequence[ActionRow], config: GovernanceConfig) -> pd.DataFrame:

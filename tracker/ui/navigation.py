@@ -83,6 +83,14 @@ PAGES: tuple[PageSpec, ...] = (
         _op(Operation.VIEW_PROGRESS),
     ),
     PageSpec(
+        "setup",
+        "setup.py",
+        "Setup checklist",
+        ":material/checklist:",
+        "Administration",
+        _op(Operation.MANAGE_ACTIONS),
+    ),
+    PageSpec(
         "people",
         "people.py",
         "People and roles",

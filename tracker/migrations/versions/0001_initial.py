@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 20:04:10.600489
+Create Date: 2026-12-01 20:33:27.199831
 """
 
 from collections.abc import Sequence
@@ -63,6 +63,13 @@ def upgrade() -> None:
         sa.Column("ambition", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("number"),
+    )
+    op.create_table(
+        "site_setting",
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("value", sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
+        sa.Column("set_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
     )
     op.create_table(
         "person",
@@ -358,6 +365,9 @@ def upgrade() -> None:
         sa.Column("last_updated_by_id", sa.Integer(), nullable=True),
         sa.Column("sort_key", sa.Integer(), nullable=False),
         sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column(
+            "planning_confirmed", sa.Boolean(), server_default=sa.text("(true)"), nullable=False
+        ),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -570,6 +580,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_person_email"))
 
     op.drop_table("person")
+    op.drop_table("site_setting")
     op.drop_table("priority")
     op.drop_table("organisation")
     op.drop_table("lease")

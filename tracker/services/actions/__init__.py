@@ -24,6 +24,15 @@ from tracker.services.actions._lookups import (
     get_action_detail,
     list_choices,
 )
+from tracker.services.actions._planning import (
+    CONFIRMED,
+    PLANNING_FIELD,
+    TO_CONFIRM,
+    UnconfirmedAction,
+    confirm_planning,
+    count_confirmed,
+    list_unconfirmed_actions,
+)
 from tracker.services.actions._updates import (
     TEXT_LIMIT,
     TITLE_LIMIT,
@@ -44,8 +53,11 @@ from tracker.services.actions._updates import (
 from tracker.services.actions._worklist import WorkItem, Worklist, list_my_actions
 
 __all__ = [
+    "CONFIRMED",
+    "PLANNING_FIELD",
     "TEXT_LIMIT",
     "TITLE_LIMIT",
+    "TO_CONFIRM",
     "ActionDetail",
     "ActionFields",
     "ActionNotFound",
@@ -54,10 +66,13 @@ __all__ = [
     "ConflictError",
     "EscalationError",
     "EscalationRow",
+    "UnconfirmedAction",
     "UpdateForm",
     "ValidationFailed",
     "WorkItem",
     "Worklist",
+    "confirm_planning",
+    "count_confirmed",
     "create_action",
     "edit_action",
     "escalate_action",
@@ -68,6 +83,7 @@ __all__ = [
     "list_choices",
     "list_my_actions",
     "list_open_escalations",
+    "list_unconfirmed_actions",
     "may_escalate",
     "may_resolve",
     "may_update",

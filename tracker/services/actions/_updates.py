@@ -396,6 +396,8 @@ def edit_action(
         ).first()
         if clash is not None:
             raise ValidationFailed({"reference": f"{values['reference']} already exists"})
+    # Saving the form is the administrator vouching for every detail on it, seeded or not.
+    values["planning_confirmed"] = True
     changes = {k: (getattr(action, k), v) for k, v in values.items() if getattr(action, k) != v}
     if not changes:
         return action

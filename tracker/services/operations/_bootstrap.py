@@ -18,9 +18,17 @@ from sqlmodel import Session, col, select
 
 from tracker.db import mask_url, session_scope, upgrade_database
 from tracker.governance import load_governance
-from tracker.models import Action, GovernanceBody, Priority, SuccessMeasure, Workstream
+from tracker.models import (
+    Action,
+    ActionUpdate,
+    GovernanceBody,
+    Priority,
+    SuccessMeasure,
+    Workstream,
+)
 from tracker.seed import SeedReport, seed_strategy
 from tracker.services.governance import SyncReport, sync_governance
+from tracker.services.operations._site import count_update_cycles, is_demo
 from tracker.services.register import count_by_rag, list_not_updated_actions, list_overdue_actions
 
 
@@ -64,5 +72,8 @@ def status_summary(
         "not_updated": len(
             list_not_updated_actions(session, today=today, default_cycle_days=default_cycle_days)
         ),
+        "updates": _count(session, ActionUpdate),
+        "update_cycles": count_update_cycles(session, today=today),
+        "demo": is_demo(session),
         "as_of": today.isoformat(),
     }

@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 from tracker.models import Action, ActionStatus, ActionUpdate, Person, Rag
 from tracker.permissions import Actor
 from tracker.seed import reference_sort_key
+from tracker.services.actions import CONFIRMED, PLANNING_FIELD, TO_CONFIRM
 from tracker.services.audit import append_audit_rows, record_change
 from tracker.services.plans._planner import PendingPerson, RowPlan, UpdatePlan
 
@@ -101,7 +102,8 @@ def write_plans(
         values = _resolve(plan.values, person_ids)
         if plan.action is None:
             new_rows.append((plan, _new_action_row(plan, values, actor, source, now)))
-        elif values or plan.update is not None:
+        elif values or plan.update is not None or not plan.action.planning_confirmed:
+            # A row for a seeded action confirms its planning details, even when it agrees.
             _change_action(plan, values, actor, batch)
     session.flush()  # the changed actions: one UPDATE per action, sent as a batch
     if new_rows:
@@ -186,6 +188,7 @@ def _new_action_row(
         "last_updated_by_id": actor.person_id if update else None,
         "sort_key": _sort_number(plan.reference),
         "source": source,
+        "planning_confirmed": True,
         "version": 1,
         "created_at": now,
     }
@@ -208,6 +211,9 @@ def _change_action(plan: RowPlan, values: dict[str, Any], actor: Actor, batch: _
         # The update carries forward what the owner last wrote about getting back on track.
         carried = {"path_to_green": action.path_to_green, "next_steps": action.next_steps}
         batch.add_update(action.id, update, carried)
+    if not action.planning_confirmed:
+        action.planning_confirmed = True
+        batch.audit_change(action.id, action.reference, PLANNING_FIELD, TO_CONFIRM, CONFIRMED)
     # Bumping the version makes any update form opened before the import stale.
     action.version += 1
     for change in plan.changes:

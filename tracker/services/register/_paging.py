@@ -92,7 +92,11 @@ def not_updated_condition(starts: CycleStarts) -> ColumnElement[bool]:
 
 def overdue_condition(today: date) -> ColumnElement[bool]:
     """SQL for ``rules.days_overdue(...) is not None``."""
-    return and_(col(Action.due_date) < today, col(Action.status).not_in(CLOSED_STATUSES))
+    return and_(
+        col(Action.due_date) < today,
+        col(Action.planning_confirmed).is_(True),
+        col(Action.status).not_in(CLOSED_STATUSES),
+    )
 
 
 def _base_query() -> Select[Any]:
@@ -123,6 +127,7 @@ def _base_query() -> Select[Any]:
             col(Action.next_steps).label("next_steps"),
             col(Action.last_updated_at).label("last_updated_at"),
             col(Action.version).label("version"),
+            col(Action.planning_confirmed).label("planning_confirmed"),
         )
         .join(Priority, col(Priority.id) == col(Action.priority_id))
         .outerjoin(Workstream, col(Workstream.id) == col(Action.workstream_id))
@@ -196,6 +201,7 @@ def _to_row(values: Any, *, today: date, starts: CycleStarts) -> ActionRow:
         last_updated=values.last_updated_at,
         cycle_start=starts.for_body(values.body_id),
         today=today,
+        due_confirmed=values.planning_confirmed,
     )
     fields: tuple[Any, ...] = (*values, flags)
     return ActionRow(*fields)

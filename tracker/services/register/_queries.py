@@ -59,6 +59,8 @@ class ActionRow:
     next_steps: str | None
     last_updated_at: datetime | None
     version: int
+    # False while the seeded owner, lead organisation and dates await an administrator.
+    planning_confirmed: bool
     flags: ActionFlags
 
 

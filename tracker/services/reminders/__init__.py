@@ -5,7 +5,7 @@
 the outbox and ``send_queued_mail`` dispatches them.
 """
 
-from tracker.services.reminders._facts import BoardCycle
+from tracker.services.reminders._facts import BoardCycle, load_reminder_facts
 from tracker.services.reminders._render import (
     MAX_LINES,
     MailContext,
@@ -46,6 +46,7 @@ __all__ = [
     "RuleName",
     "action_link",
     "build_mail_context",
+    "load_reminder_facts",
     "plan_reminders",
     "preview_reminders",
     "queue_due_reminders",

@@ -54,6 +54,7 @@ class ActionFact:
     sort_key: tuple[int, ...]  # P2.10 after P2.9
     latest_commentary: str | None = None
     path_to_green: str | None = None
+    planning_confirmed: bool = True  # False: the due date is "to confirm", so never overdue
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,7 @@ def load_reminder_facts(session: Session, *, today: date) -> ReminderFacts:
             col(Action.body_id),
             col(Action.latest_commentary),
             col(Action.path_to_green),
+            col(Action.planning_confirmed),
         )
     ).all()
     actions = tuple(
@@ -241,6 +243,7 @@ def load_reminder_facts(session: Session, *, today: date) -> ReminderFacts:
             sort_key=reference_sort_key(row.reference),
             latest_commentary=row.latest_commentary,
             path_to_green=row.path_to_green,
+            planning_confirmed=row.planning_confirmed,
         )
         for row in rows
     )

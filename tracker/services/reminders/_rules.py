@@ -173,11 +173,20 @@ def _line(
         rag=action.rag,
         status=action.status,
         due_date=action.due_date,
-        days_overdue=days_overdue(due_date=action.due_date, status=action.status, today=today),
+        days_overdue=_days_overdue(action, today),
         last_updated=None if action.last_updated_at is None else action.last_updated_at.date(),
         owner=owner.name if owner else None,
         commentary=action.latest_commentary if notes else None,
         path_to_green=action.path_to_green if notes else None,
+    )
+
+
+def _days_overdue(action: ActionFact, today: date) -> int | None:
+    return days_overdue(
+        due_date=action.due_date,
+        status=action.status,
+        today=today,
+        due_confirmed=action.planning_confirmed,
     )
 
 
@@ -326,7 +335,7 @@ def plan_weekly_digests(
     Red action that is also overdue is listed (with its RAG) under overdue only."""
     if not weekly_digest_due(today, config.weekly_digest):
         return []
-    late = [a for a in facts.open_actions if a.due_date is not None and a.due_date < today]
+    late = [a for a in facts.open_actions if _days_overdue(a, today) is not None]
     overdue = sorted(
         (_line(a, facts, today, notes=a.rag == "red") for a in late),
         key=lambda line: -(line.days_overdue or 0),  # stable: reference order within a day

@@ -140,6 +140,11 @@ def _fields_form(prefix: str, choices: Choices, detail: ActionDetail | None) -> 
             key=f"{prefix}.due",
             format="DD/MM/YYYY",
         )
+        if row is not None and not row.planning_confirmed:
+            st.caption(
+                "To confirm: the owner, lead organisation and dates are the seeded plan's "
+                "guesses. Saving this form confirms them."
+            )
     owner = row.owner_id if row else None
     if detail is None:
         owner = _select_id("Owner", choices.people, key=f"{prefix}.owner", current=None)

@@ -53,6 +53,8 @@ def show_action_facts(detail: ActionDetail) -> None:
     due = format_day(row.due_date) or "Not set"
     if moved:
         due += f" (originally {format_day(detail.original_due_date)})"
+    if not row.planning_confirmed:
+        due += " (to confirm: the seeded plan's date)"
     facts = [
         ("Owner", row.owner or "Not assigned"),
         ("Workstream", row.workstream or "None"),
