@@ -203,14 +203,16 @@ def run_stack(
     }
     env.pop("TRACKER_DEV_USER", None)
     # One migration run before any replica starts, as send-tracker-init.service does.
-    subprocess.run(
+    init = subprocess.run(
         [*tracker_command(), "init"],
         cwd=workdir,
         env=env,
-        check=True,
         capture_output=True,
+        text=True,
         timeout=300,
     )
+    if init.returncode != 0:
+        raise RuntimeError(f"tracker init failed:\n{init.stdout}\n{init.stderr}")
     ports = [free_port() for _ in range(replicas)]
     certificate, key = write_server_certificate(workdir)
     site = render_site_config(
