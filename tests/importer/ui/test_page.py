@@ -134,7 +134,7 @@ def test_download_files_are_made_on_click_without_a_streamlit_session(db: Engine
 
     def click(name: str, history: bool) -> None:
         make = prepare_export(
-            actor=admin,
+            person_id=admin.person_id,
             bound=db,
             day=date(2026, 10, 1),
             config=load_governance(GOVERNANCE_FILE),
