@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tracker.formatting import format_days, format_number, plural
 from tracker.models import ActionStatus, Rag
 
 CLOSED_STATUSES = frozenset({ActionStatus.COMPLETE.value, ActionStatus.WITHDRAWN.value})
@@ -37,8 +38,16 @@ def clean_text(value: str | None, *, max_length: int | None = None) -> str | Non
         return None
     cleaned = _XML_FORBIDDEN.sub("", unicodedata.normalize("NFC", value)).strip()
     if max_length is not None and len(cleaned) > max_length:
-        raise ValueError(f"is {len(cleaned)} characters long; the limit is {max_length}")
+        raise ValueError(too_long_message(len(cleaned), max_length))
     return cleaned or None
+
+
+def too_long_message(length: int, limit: int) -> str:
+    """What a person is told about over-long text: how long it is and how much to cut."""
+    return (
+        f"is {format_number(length)} characters long; the limit is {format_number(limit)}, "
+        f"so cut {plural(length - limit, 'character')}"
+    )
 
 
 def is_closed(status: str) -> bool:
@@ -76,7 +85,7 @@ def rating_inconsistency(
     if status == ActionStatus.COMPLETE.value and rag not in (None, Rag.BLUE.value):
         return "complete but not rated Blue"
     if overdue and rag == Rag.GREEN.value:
-        return f"rated Green but {overdue} days overdue"
+        return f"rated Green but {format_days(overdue)} overdue"
     return None
 
 
@@ -93,7 +102,7 @@ class ActionFlags:
     def labels(self) -> list[str]:
         out = []
         if self.days_overdue is not None:
-            out.append(f"Overdue by {self.days_overdue} days")
+            out.append(f"Overdue by {format_days(self.days_overdue)}")
         if self.not_updated:
             out.append("Not updated this cycle")
         if self.inconsistency:

@@ -12,6 +12,7 @@ from tests.ui.conftest import OpenApp
 from tests.ui.support import button, element_after, errors, no_exception, shown, warnings
 from tracker.db import session_scope
 from tracker.models import Action, ActionUpdate, Person
+from tracker.seed import reference_sort_key
 from tracker.services.actions import get_action
 
 PRINCIPAL_EP = "principal.ep@example.org"  # owns P2.4, in the EHCP workstream Head of SEND leads
@@ -46,10 +47,12 @@ def test_lead_sees_own_and_workstream_actions_overdue_first(open_app: OpenApp) -
     options = at.selectbox(key="my_actions.choice").options
     references = [option.split(" · ")[0] for option in options]
     assert {"P2.3", "P3.6", "P2.4", "P2.8", "P5.1"} <= set(references)
-    # Overdue first, longest overdue at the top: P2.4 (owned by the Principal EP) leads.
-    assert references[0] == "P2.4"
-    overdue = [i for i, option in enumerate(options) if "Overdue by" in option]
-    assert overdue == list(range(len(overdue)))
+    # The picker is in reference order (a typed reference finds itself first); the most
+    # urgent action, P2.4 (longest overdue), is the one opened.
+    assert references == sorted(references, key=reference_sort_key)
+    assert at.selectbox(key="my_actions.choice").value.startswith("P2.4")
+    table_refs = list(at.dataframe(key="my_actions.table").value["Ref"])
+    assert table_refs[0] == "P2.4"
     assert shown(at, "workstreams you lead: EHCP Improvement")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Your actions"] == str(len(options))
@@ -168,8 +171,8 @@ def test_an_administrator_can_open_any_action_from_a_link(open_app: OpenApp) -> 
 
 def test_saved_update_records_who_for_the_audit(open_app: OpenApp, db: Engine) -> None:
     at = open_app(PRINCIPAL_EP, action="P2.4")
-    at.radio(key=_field("rag", "P2.4")).set_value("green")
-    at.text_area(key=_field("commentary", "P2.4")).input("On track.")
+    at.radio(key=_field("rag", "P2.4")).set_value("amber")
+    at.text_area(key=_field("commentary", "P2.4")).input("Slipping; cover agreed.")
     button(at, "Save update").click().run()
     no_exception(at)
     with session_scope(db) as session:
