@@ -187,3 +187,47 @@ def test_the_default_page_has_its_own_address_too(open_app: OpenApp) -> None:
     no_exception(at)
     assert at.title[0].value == "My actions"
     assert at.selectbox(key="my_actions.choice").value.startswith("P2.3")
+
+
+def test_green_on_an_overdue_action_warns_and_asks_for_a_reason(
+    open_app: OpenApp, db: Engine
+) -> None:
+    at = open_app(PRINCIPAL_EP, action="P2.4")  # due 31 March 2026, overdue on 1 October
+    assert any("P2.4 is 184 days overdue" in w for w in warnings(at))
+    at.radio(key=_field("rag", "P2.4")).set_value("green")
+    at.text_area(key=_field("commentary", "P2.4")).input("Going well.")
+    button(at, "Save update").click().run()
+    assert element_after(at, key=_field("rating_reason", "P2.4")).value.startswith(
+        "this action is 184 days overdue"
+    )
+    assert _updates(db, "P2.4") == []
+    at.text_input(key=_field("rating_reason", "P2.4")).input("Audit done; report at the board.")
+    button(at, "Save update").click().run()
+    no_exception(at)
+    saved = _updates(db, "P2.4")
+    assert [(u.rag, u.rating_reason) for u in saved] == [
+        ("green", "Audit done; report at the board.")
+    ]
+
+
+def test_a_pasted_commentary_over_4000_characters_is_saved_whole(
+    open_app: OpenApp, db: Engine
+) -> None:
+    text = "Advice returned within six weeks in most cases. " * 125  # 6,000 characters
+    at = open_app(HEAD_OF_SEND, action="P5.1")
+    at.radio(key=_field("rag", "P5.1")).set_value("amber")
+    at.text_area(key=_field("commentary", "P5.1")).input(text)
+    button(at, "Save update").click().run()
+    no_exception(at)
+    assert [u.commentary for u in _updates(db, "P5.1")] == [text.strip()]
+
+
+def test_a_form_cannot_save_onto_another_action(open_app: OpenApp, db: Engine) -> None:
+    at = open_app(HEAD_OF_SEND, action="P5.1")
+    at.radio(key=_field("rag", "P5.1")).set_value("amber")
+    at.text_area(key=_field("commentary", "P5.1")).input("Meant for P5.1 only.")
+    with session_scope(db) as session:
+        at.session_state["upd.P5.1.action_id"] = get_action(session, "P5.3").id
+    button(at, "Save update").click().run()
+    assert any("this form was opened for another action" in e for e in errors(at))
+    assert _updates(db, "P5.1") == [] and _updates(db, "P5.3") == []

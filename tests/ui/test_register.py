@@ -95,6 +95,7 @@ def test_owner_updates_from_the_action_page(open_app: OpenApp, db: Engine) -> No
     assert at.tabs[0].label == "Record an update"
     at.radio(key="upd.P2.3.rag").set_value("green")
     at.text_area(key="upd.P2.3.commentary").input("Posts filled.")
+    at.text_input(key="upd.P2.3.rating_reason").input("All posts filled; closure due next month.")
     button(at, "Save update").click().run()
     no_exception(at)
     with session_scope(db) as session:

@@ -277,6 +277,7 @@ def record_update(
     source: str = "app",
     now: datetime | None = None,
     action_id: int | None = None,
+    today: date | None = None,
 ) -> ActionUpdate:
     """Validate and store an owner's update; one transaction, or nothing at all.
 
@@ -297,8 +298,12 @@ def record_update(
     if action.version != seen_version:
         raise _conflict(session, action.id or 0)
     now = now or datetime.now(UTC)
+    # ``today`` is the app's day (pinned in demonstrations), so the rules agree with the page.
     clean = validate_update(
-        form, current_due=action.due_date, start_date=action.start_date, today=now.date()
+        form,
+        current_due=action.due_date,
+        start_date=action.start_date,
+        today=today or now.date(),
     )
     values: dict[str, Any] = {
         "rag": clean.rag,

@@ -36,6 +36,7 @@ from tracker.ui.navigation import PageSpec, pages_for
 log = logging.getLogger(__name__)
 LANDING_PATH = "home"
 REDIRECTED_KEY = "tracker.redirected"
+TAB_SUFFIX = "SEND tracker"
 
 
 def _load_settings() -> Settings | None:
@@ -50,15 +51,22 @@ def _load_settings() -> Settings | None:
         return None
 
 
-def _default_page(actor: Actor, specs: list[PageSpec]) -> PageSpec:
-    """Owners and leads land on their actions, administrators on the register, others on the
-    executive overview: the page each of them opens the app for."""
+def landing_path(actor: Actor) -> str:
+    """The page each person opens the app for: administrators and executives the overview,
+    owners and leads their actions, secretaries their boards' papers, partners the register."""
+    if actor.has(Role.ADMINISTRATOR):
+        return "overview"
     if actor.owns_actions or actor.leads_workstreams:
-        wanted = "my-actions"
-    elif actor.has(Role.ADMINISTRATOR):
-        wanted = "register"
-    else:
-        wanted = "overview"
+        return "my-actions"
+    if actor.has(Role.SECRETARY):
+        return "papers"
+    if actor.has(Role.EXECUTIVE):
+        return "overview"
+    return "register"
+
+
+def _default_page(actor: Actor, specs: list[PageSpec]) -> PageSpec:
+    wanted = landing_path(actor)
     return next((spec for spec in specs if spec.url_path == wanted), specs[0])
 
 
@@ -168,7 +176,7 @@ def _resolve_actor(cfg: Settings) -> Actor | None:
 
 def run() -> None:
     st.set_page_config(
-        page_title="SEND Action Tracker",
+        page_title=TAB_SUFFIX,
         page_icon=":material/checklist:",
         layout="wide",
         initial_sidebar_state="expanded",
@@ -195,9 +203,13 @@ def run() -> None:
         )
         return
     page = st.navigation(sections, position="sidebar", expanded=True)
+    # Each page its own browser-tab title, so a person with several tabs can tell them apart.
+    st.set_page_config(page_title=f"{page.title} · {TAB_SUFFIX}")
     _sidebar(actor, cfg)
     _show_redirect_notice()
     page.run()
+    if cfg.auth == "dev":
+        auth.keep_dev_person_in_address()
 
 
 if __name__ == "__main__":

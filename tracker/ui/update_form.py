@@ -266,6 +266,7 @@ def _save(keys: FormKeys, actor: Actor) -> str | None:
                 seen_version=int(st.session_state[keys.version]),
                 form=_typed(keys),
                 action_id=int(st.session_state[keys.action_id]),
+                today=today(),
             )
     except ValidationFailed as exc:
         st.session_state[keys.errors] = dict(exc.errors)
