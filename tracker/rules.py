@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from tracker.formatting import format_days, format_number, plural
+from tracker.formatting import format_days, format_number, format_share, plural, share_percent
 from tracker.models import ActionStatus, Rag
 
 CLOSED_STATUSES = frozenset({ActionStatus.COMPLETE.value, ActionStatus.WITHDRAWN.value})
@@ -149,3 +150,32 @@ def rag_label(rag: str | None) -> str:
 
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+ON_TRACK_RATINGS = frozenset({Rag.GREEN.value, Rag.BLUE.value})
+
+
+@dataclass(frozen=True)
+class OnTrack:
+    """The one definition of "on track": rated Green or Blue, as a share of *rated* actions.
+
+    Actions not yet rated are left out of the whole (a plan of 42 with 3 rated, 1 Green, is
+    "33% (1 of 3 rated)", never "2%"); withdrawn actions are left out by the callers' counts.
+    """
+
+    on_track: int
+    rated: int
+
+    @property
+    def percent(self) -> int | None:
+        return share_percent(self.on_track, self.rated)
+
+    def describe(self) -> str:
+        """``33% (1 of 3 rated)``, or ``—`` before anything is rated."""
+        return format_share(self.on_track, self.rated, of="rated")
+
+
+def on_track_share(counts: Mapping[str, int]) -> OnTrack:
+    """``OnTrack`` from counts by RAG code (``not_rated`` or any unknown code is not rated)."""
+    rated = sum(n for code, n in counts.items() if code in RAG_ORDER)
+    return OnTrack(on_track=sum(counts.get(code, 0) for code in ON_TRACK_RATINGS), rated=rated)

@@ -31,7 +31,7 @@ def test_headline_figures(open_app: OpenApp, db: Engine) -> None:
     assert titles(at) == ["Executive overview"]
     metrics = _metrics(at)
     assert metrics["Actions"] == "42"
-    assert metrics["On track"] == "50%"  # Green and Blue: 2 of the 4 rated
+    assert metrics["On track, of rated"] == "50% (2 of 4 rated)"  # Green and Blue
     assert metrics["Red"] == "1"
     # The four just updated count as updated this cycle; the other 38 (all open) do not.
     assert metrics["Not updated"] == "38"

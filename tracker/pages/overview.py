@@ -43,11 +43,11 @@ LIMIT = 25
 def _show_headline(headline: Headline) -> None:
     columns = st.columns(5)
     columns[0].metric("Actions", headline.actions, help="In the plan, withdrawn actions left out.")
-    percent = headline.on_track_percent
+    share = headline.on_track_share
     columns[1].metric(
-        "On track",
-        "–" if percent is None else f"{percent:.0f}%",
-        help=f"Green or Blue: {headline.on_track} of the {headline.rated} actions rated.",
+        "On track, of rated",
+        share.describe(),
+        help="Rated Green or Blue, as a share of the actions rated so far.",
     )
     columns[2].metric("Overdue", headline.overdue, help="Past the due date and not complete.")
     columns[3].metric(

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from tracker.db import mask_url, session_scope, upgrade_database
 from tracker.governance import load_governance
 from tracker.models import Action, GovernanceBody, Priority, SuccessMeasure, Workstream
+from tracker.rules import on_track_share
 from tracker.seed import SeedReport, seed_strategy
 from tracker.services.governance_sync import SyncReport, sync_governance
 from tracker.services.queries import count_by_rag, list_not_updated_actions, list_overdue_actions
@@ -52,6 +53,7 @@ def status_summary(
     session: Session, *, database_url: str, today: date, default_cycle_days: int = 42
 ) -> dict[str, Any]:
     """Headline counts of the database, as ``tracker status --json`` prints them."""
+    rag = count_by_rag(session)
     return {
         "database": mask_url(database_url),
         "priorities": _count(session, Priority),
@@ -59,7 +61,8 @@ def status_summary(
         "measures": _count(session, SuccessMeasure),
         "workstreams": _count(session, Workstream, col(Workstream.active)),
         "bodies": _count(session, GovernanceBody, col(GovernanceBody.active)),
-        "rag": count_by_rag(session),
+        "rag": rag,
+        "on_track_of_rated": on_track_share(rag).describe(),
         "overdue": len(list_overdue_actions(session, today=today)),
         "not_updated": len(
             list_not_updated_actions(session, today=today, default_cycle_days=default_cycle_days)
