@@ -212,6 +212,8 @@ class ActionLine:
     next_steps: str = ""
     days_overdue: int | None = None
     last_updated: date | None = None
+    # Why the rating contradicts the facts ("rated Green but 154 days overdue"), if it does.
+    inconsistency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
