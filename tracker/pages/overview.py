@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.db import session_scope
+from tracker.formatting import format_days
 from tracker.measure_rules import format_value
 from tracker.services.lookups import Choice, list_choices
 from tracker.services.measures import list_red_measures
@@ -100,7 +101,7 @@ def _show_overdue(overdue: Exceptions) -> None:
     frame = pd.DataFrame(
         {
             "Ref": [r.reference for r in overdue.rows],
-            "Days overdue": [r.flags.days_overdue for r in overdue.rows],
+            "Overdue": [format_days(r.flags.days_overdue) for r in overdue.rows],
             "Due": [r.due_date for r in overdue.rows],
             "RAG": [rag_label_from_config(config, r.rag) for r in overdue.rows],
             "Action": [r.title for r in overdue.rows],

@@ -159,7 +159,12 @@ def _show_outbox(actor: Actor) -> None:
     for column, name in zip(st.columns(len(STATES)), STATES, strict=True):
         column.metric(name.capitalize(), counts[name])
     left, middle, right = st.columns(3)
-    state = left.selectbox("State", [None, *STATES], key="reminders.outbox.state")
+    state = left.selectbox(
+        "State",
+        [None, *STATES],
+        key="reminders.outbox.state",
+        format_func=lambda s: "Any" if s is None else str(s).capitalize(),
+    )
     rule = middle.selectbox(
         "Rule",
         [None, *RULE_LABELS],

@@ -13,8 +13,9 @@ import streamlit as st
 from tracker.db import session_scope
 from tracker.permissions import Actor, Operation, can
 from tracker.services.actions import ActionNotFound, get_action, may_update
+from tracker.services.audit_words import worded_audit_trail
 from tracker.services.lookups import ActionDetail, get_action_detail, list_choices
-from tracker.services.queries import action_history, audit_trail
+from tracker.services.queries import action_history
 from tracker.ui import action_admin
 from tracker.ui.action_views import (
     show_action_facts,
@@ -93,7 +94,7 @@ def _show_history(detail: ActionDetail) -> None:
 
 def _show_audit(detail: ActionDetail) -> None:
     with session_scope(engine()) as session:
-        entries = audit_trail(session, entity="action", entity_id=detail.row.id)
+        entries = worded_audit_trail(session, entity="action", entity_id=detail.row.id)
     st.caption("Every change to this action: who, when, from what, to what.")
     show_audit(entries)
 

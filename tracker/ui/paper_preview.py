@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.db import session_scope
+from tracker.formatting import format_days
 from tracker.papers.model import BoardPaper, Movement
 from tracker.permissions import Actor
 from tracker.rules import on_track_share, status_label
@@ -161,7 +162,7 @@ def _show_exceptions(preview: PaperPreview) -> None:
             "Action": [line.title for line in lines],
             "Owner": [line.owner for line in lines],
             "Status": [status_label(line.status) for line in lines],
-            "Days overdue": [line.days_overdue for line in lines],
+            "Overdue": [format_days(line.days_overdue) for line in lines],
         }
     )
     st.dataframe(style_rag(frame, config), hide_index=True, width="stretch", key="papers.exc")
