@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -179,3 +179,22 @@ def on_track_share(counts: Mapping[str, int]) -> OnTrack:
     """``OnTrack`` from counts by RAG code (``not_rated`` or any unknown code is not rated)."""
     rated = sum(n for code, n in counts.items() if code in RAG_ORDER)
     return OnTrack(on_track=sum(counts.get(code, 0) for code in ON_TRACK_RATINGS), rated=rated)
+
+
+def collecting_body(
+    body_id: int | None, *, parents: Mapping[int, int | None], meeting_bodies: Collection[int]
+) -> int | None:
+    """The board that collects an action's updates: its overseeing body if that body meets,
+    else the nearest body up the reporting line that meets; None if none does.
+
+    Whether a meeting's update window has opened yet does not change the board (a body whose
+    first window is still ahead collects its own updates, it just has no cycle yet): the
+    register's "not updated" and the reminders' "missing" both ask this one question.
+    """
+    seen: set[int] = set()
+    current = body_id
+    # governance.yaml refuses reporting cycles; ``seen`` only guards a hand-edited database.
+    while current is not None and current not in meeting_bodies and current not in seen:
+        seen.add(current)
+        current = parents.get(current)
+    return current if current is not None and current in meeting_bodies else None
