@@ -77,7 +77,7 @@ def test_action_page_shows_history_and_audit_to_staff(open_app: OpenApp, db: Eng
     assert list(history["Commentary"]) == ["Second update.", "First update."]
     assert list(history["RAG"]) == ["Red", "Amber"]
     audit = at.dataframe[1].value
-    assert {"rag", "latest commentary"} <= set(audit["Field"])
+    assert {"RAG rating", "commentary"} <= set(audit["Field"])
     assert "Red" in at.markdown[0].value or shown(at, "Red")
 
 

@@ -44,6 +44,7 @@ RULE_LABELS = {
     "update_request": "Update request",
     "chaser": "Chaser",
     "escalation": "Escalation",
+    "escalation_raised": "Escalation raised",
     "paper_ready": "Paper ready",
     "weekly_digest": "Weekly digest",
 }
