@@ -6,11 +6,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, update
 
-from tests.factories import EXECUTIVE, add_update
+from tests.conftest import GOVERNANCE_FILE
+from tests.factories import ADMIN, EXECUTIVE, actor, add_update
 from tests.ui.conftest import OpenApp
 from tests.ui.support import no_exception, shown, titles
 from tracker.db import session_scope
+from tracker.governance import load_governance
 from tracker.models import Action
+from tracker.services.escalations import escalate_action
 
 
 def _metrics(at) -> dict[str, str]:
@@ -146,3 +149,21 @@ def test_before_any_update_the_trend_starts_when_the_plan_was_loaded(
     no_exception(at)
     months = [day.strftime("%b %Y") for day in _trend_table(at).index]
     assert months == ["Sep 2026", "Oct 2026"]
+
+
+def test_open_escalations_are_on_the_overview_until_closed(open_app: OpenApp, db: Engine) -> None:
+    with session_scope(db, write=True) as session:
+        escalate_action(
+            session,
+            actor=actor(session, ADMIN),
+            reference="P2.3",
+            reason="Needs a funding decision.",
+            governance=load_governance(GOVERNANCE_FILE),
+        )
+    at = open_app(EXECUTIVE)
+    no_exception(at)
+    assert shown(at, "1 escalation waiting for the receiving board's decision.")
+    table = next(f.value for f in at.dataframe if "Reason" in f.value.columns)
+    assert list(table["Ref"]) == ["P2.3"]
+    assert list(table["To"]) == ["SEND Transformation Board"]
+    assert list(table["Reason"]) == ["Needs a funding decision."]

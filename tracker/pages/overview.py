@@ -14,8 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from tracker.db import session_scope
-from tracker.formatting import format_days
+from tracker.formatting import MISSING, format_date, format_days, plural
 from tracker.measure_rules import format_value
+from tracker.services.escalations import EscalationRow, list_all_open_escalations
 from tracker.services.lookups import Choice, list_choices
 from tracker.services.measures import list_red_measures
 from tracker.services.overview import (
@@ -241,6 +242,25 @@ def _show_trend() -> None:
         st.dataframe(table, width="stretch")
 
 
+def _show_escalations(rows: list[EscalationRow]) -> None:
+    """Open escalations, until the receiving board closes each with a decision."""
+    if not rows:
+        return
+    st.subheader("Open escalations", anchor=False)
+    st.caption(f"{plural(len(rows), 'escalation')} waiting for the receiving board's decision.")
+    frame = pd.DataFrame(
+        {
+            "Ref": [r.reference for r in rows],
+            "Action": [r.action_title for r in rows],
+            "To": [r.to_body for r in rows],
+            "Raised": [format_date(r.raised_at) for r in rows],
+            "By": [r.raised_by or MISSING for r in rows],
+            "Reason": [r.reason for r in rows],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch", key="overview.escalations")
+
+
 def main() -> None:
     st.title("Executive overview", anchor=False)
     st.caption(f"As at {format_day(today())}.")
@@ -252,7 +272,9 @@ def main() -> None:
         red = list_red_exceptions(
             session, today=today(), limit=LIMIT, default_cycle_days=cycle_days()
         )
+        escalations = list_all_open_escalations(session)
     _show_headline(headline)
+    _show_escalations(escalations)
     _show_overdue(overdue)
     _show_red(red)
     _show_red_measures()

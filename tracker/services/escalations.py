@@ -122,6 +122,11 @@ def list_open_escalations(
     return _rows(session, *conditions)
 
 
+def list_all_open_escalations(session: Session) -> list[EscalationRow]:
+    """Every escalation not yet closed with a decision, oldest first (the overview's list)."""
+    return _rows(session, col(Escalation.resolved_at).is_(None))
+
+
 def _current_body(session: Session, action: Action) -> GovernanceBody | None:
     """Where the action sits now: the board it was last escalated to, else its own body."""
     latest = session.exec(
