@@ -45,12 +45,16 @@ def add_update(
     path_to_green: str | None = None,
     revised_due_date: date | None = None,
     due_date_reason: str | None = None,
+    rating_reason: str | None = None,
     by: str | None = None,
     at: datetime | None = None,
 ) -> ActionUpdate:
     """Record an update through the real service, as the action's owner unless ``by`` is given."""
     if rag == "red" and path_to_green is None:
         path_to_green = "Recovery plan agreed; interim cover in place."
+    if rag == "green" and rating_reason is None:
+        # Only asked for (and kept) when Green contradicts the due date.
+        rating_reason = "Delivery is on track; the revised date is with the board."
     with session_scope(engine, write=True) as session:
         who = actor(session, by) if by else owner_of(session, reference)
         action = get_action(session, reference)
@@ -66,6 +70,7 @@ def add_update(
                 path_to_green=path_to_green,
                 revised_due_date=revised_due_date,
                 due_date_reason=due_date_reason,
+                rating_reason=rating_reason,
             ),
             now=at or datetime.now(UTC),
         )

@@ -27,7 +27,8 @@ SURFACES = {
         list_open_escalations may_escalate may_resolve may_update reassign_action record_update
         resolve_escalation TEXT_LIMIT TITLE_LIMIT UpdateForm validate_update ValidationFailed
         withdraw_action WorkItem Worklist CONFIRMED PLANNING_FIELD TO_CONFIRM UnconfirmedAction
-        confirm_planning count_confirmed list_unconfirmed_actions
+        confirm_planning count_confirmed list_unconfirmed_actions list_all_open_escalations
+        ActionMismatch match_reference picker_references
     """,
     "audit": """
         record_change record_changes AuditChainBroken append_audit_rows ChainReport
@@ -81,7 +82,7 @@ SURFACES = {
         HistoryEntry list_actions list_not_updated_actions list_overdue_actions
         list_overdue_exceptions list_red_exceptions list_register_page load_cycle_starts
         month_ends RagSummary RegisterOrder RegisterPage summarise_headline summarise_rag
-        track_rag_over_time TREND_KEYS TrendPoint
+        track_rag_over_time TREND_KEYS TrendPoint worded_audit_trail
     """,
     "reminders": """
         action_link ALL_RULES BoardCycle build_mail_context CYCLE_RULES MailContext MAX_LINES

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from tracker.formatting import format_number as format_number
+from tracker.formatting import format_quantity
 from tracker.models import Direction, MeasureUnit, Rag
 
 BASIS_TARGET = "against target"
@@ -262,21 +264,8 @@ def unit_suffix(unit: str) -> str:
     return ""
 
 
-def format_number(value: float) -> str:
-    """Thousands separated, at most two decimals, no trailing zeros: 13,402 / 35.5 / 4.25."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
 def format_value(value: float | None, unit: str, *, missing: str = "–") -> str:
     """A value as a person reads it in its unit: 35%, 13,402, 12 days."""
-    if value is None:
-        return missing
-    number = format_number(value)
-    if unit == MeasureUnit.PERCENTAGE.value:
-        return f"{number}%"
-    if unit in (MeasureUnit.DAYS.value, MeasureUnit.WEEKS.value):
-        word = unit[:-1] if math.isclose(value, 1) else unit
-        return f"{number} {word}"
-    return number
+    if unit not in (MeasureUnit.PERCENTAGE.value, MeasureUnit.DAYS.value, MeasureUnit.WEEKS.value):
+        unit = ""
+    return format_quantity(value, unit, missing=missing)

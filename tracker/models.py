@@ -260,6 +260,8 @@ class ActionUpdate(SQLModel, table=True):
     revised_due_date: date | None = None
     due_date_reason: str | None = None
     evidence_url: str | None = Field(default=None, max_length=2000)
+    # Why the owner kept a rating the system flags as inconsistent (Green while overdue).
+    rating_reason: str | None = None
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)

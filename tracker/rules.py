@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tracker.formatting import format_days, format_number, format_share, plural, share_percent
 from tracker.models import ActionStatus, Rag
 
 CLOSED_STATUSES = frozenset({ActionStatus.COMPLETE.value, ActionStatus.WITHDRAWN.value})
@@ -37,8 +39,16 @@ def clean_text(value: str | None, *, max_length: int | None = None) -> str | Non
         return None
     cleaned = _XML_FORBIDDEN.sub("", unicodedata.normalize("NFC", value)).strip()
     if max_length is not None and len(cleaned) > max_length:
-        raise ValueError(f"is {len(cleaned)} characters long; the limit is {max_length}")
+        raise ValueError(too_long_message(len(cleaned), max_length))
     return cleaned or None
+
+
+def too_long_message(length: int, limit: int) -> str:
+    """What a person is told about over-long text: how long it is and how much to cut."""
+    return (
+        f"is {format_number(length)} characters long; the limit is {format_number(limit)}, "
+        f"so cut {plural(length - limit, 'character')}"
+    )
 
 
 def is_closed(status: str) -> bool:
@@ -89,7 +99,7 @@ def rating_inconsistency(
     if status == ActionStatus.COMPLETE.value and rag not in (None, Rag.BLUE.value):
         return "complete but not rated Blue"
     if overdue and rag == Rag.GREEN.value:
-        return f"rated Green but {overdue} days overdue"
+        return f"rated Green but {format_days(overdue)} overdue"
     return None
 
 
@@ -106,7 +116,7 @@ class ActionFlags:
     def labels(self) -> list[str]:
         out = []
         if self.days_overdue is not None:
-            out.append(f"Overdue by {self.days_overdue} days")
+            out.append(f"Overdue by {format_days(self.days_overdue)}")
         if self.not_updated:
             out.append("Not updated this cycle")
         if self.inconsistency:
@@ -158,3 +168,51 @@ def rag_label(rag: str | None) -> str:
 
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+ON_TRACK_RATINGS = frozenset({Rag.GREEN.value, Rag.BLUE.value})
+
+
+@dataclass(frozen=True)
+class OnTrack:
+    """The one definition of "on track": rated Green or Blue, as a share of *rated* actions.
+
+    Actions not yet rated are left out of the whole (a plan of 42 with 3 rated, 1 Green, is
+    "33% (1 of 3 rated)", never "2%"); withdrawn actions are left out by the callers' counts.
+    """
+
+    on_track: int
+    rated: int
+
+    @property
+    def percent(self) -> int | None:
+        return share_percent(self.on_track, self.rated)
+
+    def describe(self) -> str:
+        """``33% (1 of 3 rated)``, or ``—`` before anything is rated."""
+        return format_share(self.on_track, self.rated, of="rated")
+
+
+def on_track_share(counts: Mapping[str, int]) -> OnTrack:
+    """``OnTrack`` from counts by RAG code (``not_rated`` or any unknown code is not rated)."""
+    rated = sum(n for code, n in counts.items() if code in RAG_ORDER)
+    return OnTrack(on_track=sum(counts.get(code, 0) for code in ON_TRACK_RATINGS), rated=rated)
+
+
+def collecting_body(
+    body_id: int | None, *, parents: Mapping[int, int | None], meeting_bodies: Collection[int]
+) -> int | None:
+    """The board that collects an action's updates: its overseeing body if that body meets,
+    else the nearest body up the reporting line that meets; None if none does.
+
+    Whether a meeting's update window has opened yet does not change the board (a body whose
+    first window is still ahead collects its own updates, it just has no cycle yet): the
+    register's "not updated" and the reminders' "missing" both ask this one question.
+    """
+    seen: set[int] = set()
+    current = body_id
+    # governance.yaml refuses reporting cycles; ``seen`` only guards a hand-edited database.
+    while current is not None and current not in meeting_bodies and current not in seen:
+        seen.add(current)
+        current = parents.get(current)
+    return current if current is not None and current in meeting_bodies else None

@@ -86,7 +86,7 @@ def test_register_workbook_is_formatted_for_reading(engine: Engine) -> None:
     assert book.sheetnames == ["Action register", "RAG key"]
     sheet = book["Action register"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:N43"
+    assert sheet.auto_filter.ref == "A1:O43"
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["Ref", "Priority", "Action"] and header[11] == "RAG"
     p11 = sheet[2]
@@ -172,3 +172,17 @@ def test_rag_words_the_importer_cannot_read_fall_back_to_the_standard_words() ->
     assert key.labels == {"blue": "Blue", "green": "Green", "amber": "Amber", "red": "Red"}
     assert dict(key.meanings)["red"].startswith("Red status: ")
     assert RagKey.from_governance(GOVERNANCE).colours["red"] == "#C00000"
+
+
+def test_the_register_export_carries_an_inconsistent_rating(engine: Engine) -> None:
+    # P1.2 was due 31 March 2026: Green given with a reason is stored, and still flagged.
+    add_update(engine, "P1.2", rag="green", at=datetime(2026, 10, 1, tzinfo=UTC))
+    add_update(engine, "P2.2", rag="green", at=datetime(2026, 4, 1, tzinfo=UTC))
+    with session_scope(engine) as session:
+        result = export_register(
+            session, actor=actor(session, ADMIN), today=date(2026, 10, 1), fmt="csv"
+        )
+    rows = list(csv.DictReader(io.StringIO(result.content.decode("utf-8-sig"))))
+    flags = {r["Ref"]: r["Rating Inconsistent"] for r in rows}
+    assert flags["P1.2"] == "rated Green but 184 days overdue"
+    assert flags["P2.2"] == ""  # due 30 September 2027

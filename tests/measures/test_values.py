@@ -147,7 +147,7 @@ def test_only_the_owner_and_administrators_enter_values(
         (M23, date(2025, 9, 30), None, "no figure", "value", "enter a value"),
         (M23, date(2026, 1, 31), 40, None, "period_end", "has not ended yet"),
         (M23, None, 40, None, "period_end", "give the date the period ends"),
-        (M23, date(2025, 9, 30), 40, "x" * 4001, "note", "the limit is 4000"),
+        (M23, date(2025, 9, 30), 40, "x" * 10_001, "note", "so cut 1 character"),
         ("M1.3", date(2025, 9, 30), 24500.5, None, "value", "whole number"),
         ("M1.3", date(2025, 9, 30), -4, None, "value", "whole number"),
         ("M2.2", date(2025, 9, 30), None, None, "note", "needs a note"),

@@ -46,7 +46,9 @@ def test_timestamps_include_the_time():
         (60.0, "%", "60%"),
         (18.0, "weeks", "18 weeks"),
         (1250.0, "number", "1,250"),
-        (3.14, "", "3.1"),
+        (3.14, "", "3.14"),
+        (58.555, "%", "58.56%"),
+        (1.0, "days", "1 day"),
         (None, "%", "Not available"),
     ],
 )

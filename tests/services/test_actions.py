@@ -20,6 +20,7 @@ from tracker.services.actions import (
     validate_update,
     withdraw_action,
 )
+from tracker.services.actions._updates import ActionMismatch
 
 DUE = date(2026, 6, 30)
 
@@ -66,9 +67,9 @@ DUE = date(2026, 6, 30)
             "must be a web link",
         ),
         (
-            UpdateForm(rag="green", status="in_progress", commentary="x" * 4001),
+            UpdateForm(rag="green", status="in_progress", commentary="x" * 10_250),
             "commentary",
-            "the limit is 4000",
+            "is 10,250 characters long; the limit is 10,000, so cut 250 characters",
         ),
     ],
 )
@@ -103,6 +104,8 @@ def test_valid_updates(form: UpdateForm, expected_rag: str | None) -> None:
     [
         (date(2026, 11, 27), "a revised due date cannot be in the past"),
         (date(2025, 8, 1), "a revised due date cannot be in the past"),
+        (date(1990, 1, 1), "a revised due date cannot be in the past"),
+        (date(2099, 12, 31), "more than 10 years ahead is not plausible; check the year"),
     ],
 )
 def test_revised_due_dates_must_be_in_the_future(revised: date, message: str) -> None:
@@ -117,7 +120,68 @@ def test_revised_due_dates_must_be_in_the_future(revised: date, message: str) ->
         validate_update(
             form, current_due=DUE, start_date=date(2025, 9, 1), today=date(2026, 11, 28)
         )
-    assert excinfo.value.errors["revised_due_date"] == message
+    assert message in excinfo.value.errors["revised_due_date"]
+
+
+def test_a_revised_due_date_within_ten_years_is_kept_with_its_reason() -> None:
+    form = UpdateForm(
+        rag="amber",
+        status="in_progress",
+        commentary="Slipping",
+        revised_due_date=date(2031, 3, 31),
+        due_date_reason="Capital programme re-phased",
+    )
+    clean = validate_update(form, current_due=DUE, today=date(2026, 11, 28))
+    assert (clean.revised_due_date, clean.due_date_reason) == (
+        date(2031, 3, 31),
+        "Capital programme re-phased",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rag", "revised", "reason", "refused"),
+    [
+        ("green", None, None, True),  # Green, 151 days overdue, no reason: asked for one
+        ("green", None, "Board agreed the slip", False),
+        ("green", date(2027, 3, 31), None, False),  # a new due date: no longer overdue
+        ("amber", None, None, False),
+    ],
+)
+def test_green_on_an_overdue_action_needs_a_reason(
+    rag: str, revised: date | None, reason: str | None, refused: bool
+) -> None:
+    form = UpdateForm(
+        rag=rag,
+        status="in_progress",
+        commentary="Progress",
+        revised_due_date=revised,
+        due_date_reason="Re-planned" if revised else None,
+        rating_reason=reason,
+    )
+    if refused:
+        with pytest.raises(ValidationFailed) as excinfo:
+            validate_update(form, current_due=DUE, today=date(2026, 11, 28))
+        assert "151 days overdue" in excinfo.value.errors["rating_reason"]
+    else:
+        clean = validate_update(form, current_due=DUE, today=date(2026, 11, 28))
+        assert clean.rating_reason == reason
+
+
+def test_a_save_for_another_action_than_the_forms_is_refused(engine) -> None:
+    with session_scope(engine) as session:
+        owner = owner_of(session, "P2.3")
+        other = get_action(session, "P2.4").id
+    with pytest.raises(ActionMismatch), session_scope(engine, write=True) as session:
+        record_update(
+            session,
+            actor=owner,
+            reference="P2.3",
+            seen_version=1,
+            form=UpdateForm(rag="amber", status="in_progress", commentary="Meant for P2.4"),
+            action_id=other,
+        )
+    with session_scope(engine) as session:
+        assert get_action(session, "P2.3").version == 1
 
 
 def test_revised_due_date_before_the_start_is_refused() -> None:

@@ -35,7 +35,7 @@ def test_headline_agrees_with_the_register(engine: Engine) -> None:
     assert headline.actions == 41 == len(rows)
     assert headline.rated == 3
     assert headline.on_track == 2
-    assert headline.on_track_percent == 200 / 3
+    assert headline.on_track_share.describe() == "67% (2 of 3 rated)"
     assert headline.red == 1
     assert headline.overdue == sum(1 for r in rows if r.flags.overdue)
     assert headline.not_updated == sum(1 for r in rows if r.flags.not_updated)
@@ -43,7 +43,7 @@ def test_headline_agrees_with_the_register(engine: Engine) -> None:
 
 def test_no_ratings_means_no_percentage(engine: Engine) -> None:
     with session_scope(engine) as session:
-        assert summarise_headline(session, today=TODAY).on_track_percent is None
+        assert summarise_headline(session, today=TODAY).on_track_share.percent is None
 
 
 def test_overdue_exceptions_most_days_first_and_capped(engine: Engine) -> None:

@@ -47,6 +47,7 @@ def test_register_has_the_columns_teams_use() -> None:
         "RAG",
         "Latest Update",
         "Update Date",
+        "Rating Inconsistent",
     ]
 
 

@@ -55,12 +55,12 @@ def test_an_owner_is_told_a_linked_action_does_not_exist(open_app: OpenApp) -> N
 def test_a_page_that_is_not_theirs_says_so_on_the_landing_page(open_app: OpenApp) -> None:
     at = open_app(PARTNER, page="people")
     no_exception(at)
-    assert titles(at) == ["Executive overview"]
+    assert titles(at) == ["Action register"]
     assert any("That page is not available to you" in w for w in warnings(at))
 
 
 def test_the_landing_page_itself_gives_no_warning(open_app: OpenApp) -> None:
     at = open_app(PARTNER)
     no_exception(at)
-    assert titles(at) == ["Executive overview"]
+    assert titles(at) == ["Action register"]
     assert not any("not available to you" in w for w in warnings(at))

@@ -12,6 +12,7 @@ from tests.ui.conftest import OpenApp
 from tests.ui.support import button, element_after, errors, no_exception, shown, warnings
 from tracker.db import session_scope
 from tracker.models import Action, ActionUpdate, Person
+from tracker.seed import reference_sort_key
 from tracker.services.actions import get_action
 
 PRINCIPAL_EP = "principal.ep@example.org"  # owns P2.4, in the EHCP workstream Head of SEND leads
@@ -46,10 +47,12 @@ def test_lead_sees_own_and_workstream_actions_overdue_first(open_app: OpenApp) -
     options = at.selectbox(key="my_actions.choice").options
     references = [option.split(" · ")[0] for option in options]
     assert {"P2.3", "P3.6", "P2.4", "P2.8", "P5.1"} <= set(references)
-    # Overdue first, longest overdue at the top: P2.4 (owned by the Principal EP) leads.
-    assert references[0] == "P2.4"
-    overdue = [i for i, option in enumerate(options) if "Overdue by" in option]
-    assert overdue == list(range(len(overdue)))
+    # The picker is in reference order (a typed reference finds itself first); the most
+    # urgent action, P2.4 (longest overdue), is the one opened.
+    assert references == sorted(references, key=reference_sort_key)
+    assert at.selectbox(key="my_actions.choice").value.startswith("P2.4")
+    table_refs = list(at.dataframe(key="my_actions.table").value["Ref"])
+    assert table_refs[0] == "P2.4"
     assert shown(at, "workstreams you lead: EHCP Improvement")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Your actions"] == str(len(options))
@@ -168,8 +171,8 @@ def test_an_administrator_can_open_any_action_from_a_link(open_app: OpenApp) -> 
 
 def test_saved_update_records_who_for_the_audit(open_app: OpenApp, db: Engine) -> None:
     at = open_app(PRINCIPAL_EP, action="P2.4")
-    at.radio(key=_field("rag", "P2.4")).set_value("green")
-    at.text_area(key=_field("commentary", "P2.4")).input("On track.")
+    at.radio(key=_field("rag", "P2.4")).set_value("amber")
+    at.text_area(key=_field("commentary", "P2.4")).input("Slipping; cover agreed.")
     button(at, "Save update").click().run()
     no_exception(at)
     with session_scope(db) as session:
@@ -184,3 +187,47 @@ def test_the_default_page_has_its_own_address_too(open_app: OpenApp) -> None:
     no_exception(at)
     assert at.title[0].value == "My actions"
     assert at.selectbox(key="my_actions.choice").value.startswith("P2.3")
+
+
+def test_green_on_an_overdue_action_warns_and_asks_for_a_reason(
+    open_app: OpenApp, db: Engine
+) -> None:
+    at = open_app(PRINCIPAL_EP, action="P2.4")  # due 31 March 2026, overdue on 1 October
+    assert any("P2.4 is 184 days overdue" in w for w in warnings(at))
+    at.radio(key=_field("rag", "P2.4")).set_value("green")
+    at.text_area(key=_field("commentary", "P2.4")).input("Going well.")
+    button(at, "Save update").click().run()
+    assert element_after(at, key=_field("rating_reason", "P2.4")).value.startswith(
+        "this action is 184 days overdue"
+    )
+    assert _updates(db, "P2.4") == []
+    at.text_input(key=_field("rating_reason", "P2.4")).input("Audit done; report at the board.")
+    button(at, "Save update").click().run()
+    no_exception(at)
+    saved = _updates(db, "P2.4")
+    assert [(u.rag, u.rating_reason) for u in saved] == [
+        ("green", "Audit done; report at the board.")
+    ]
+
+
+def test_a_pasted_commentary_over_4000_characters_is_saved_whole(
+    open_app: OpenApp, db: Engine
+) -> None:
+    text = "Advice returned within six weeks in most cases. " * 125  # 6,000 characters
+    at = open_app(HEAD_OF_SEND, action="P5.1")
+    at.radio(key=_field("rag", "P5.1")).set_value("amber")
+    at.text_area(key=_field("commentary", "P5.1")).input(text)
+    button(at, "Save update").click().run()
+    no_exception(at)
+    assert [u.commentary for u in _updates(db, "P5.1")] == [text.strip()]
+
+
+def test_a_form_cannot_save_onto_another_action(open_app: OpenApp, db: Engine) -> None:
+    at = open_app(HEAD_OF_SEND, action="P5.1")
+    at.radio(key=_field("rag", "P5.1")).set_value("amber")
+    at.text_area(key=_field("commentary", "P5.1")).input("Meant for P5.1 only.")
+    with session_scope(db) as session:
+        at.session_state["upd.P5.1.action_id"] = get_action(session, "P5.3").id
+    button(at, "Save update").click().run()
+    assert any("this form was opened for another action" in e for e in errors(at))
+    assert _updates(db, "P5.1") == [] and _updates(db, "P5.3") == []

@@ -8,10 +8,13 @@ role may use renders without an exception; a page it may not use is not register
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
-from tests.factories import ADMIN, EXECUTIVE, HEAD_OF_SEND, PARTNER, SECRETARY_SIB
+from tests.factories import ADMIN, EXECUTIVE, HEAD_OF_SEND, PARTNER, SECRETARY_SIB, SECRETARY_SOB
 from tests.ui.conftest import OpenApp, page_path
-from tests.ui.support import no_exception, shown, titles
+from tests.ui.support import errors, no_exception, shown, titles
+from tracker.db import session_scope
+from tracker.models import Person
 from tracker.ui.navigation import PAGES
 
 OWNER = "principal.ep@example.org"  # an action owner with no other role
@@ -83,10 +86,10 @@ def test_each_role_sees_exactly_its_pages(open_app: OpenApp, role: str) -> None:
     [
         ("administrator", "Setup checklist"),
         ("executive", "Executive overview"),
-        ("secretary", "Executive overview"),
+        ("secretary", "Board papers"),
         ("workstream_lead", "My actions"),
         ("action_owner", "My actions"),
-        ("partner", "Executive overview"),
+        ("partner", "Action register"),
     ],
 )
 def test_each_role_lands_on_the_page_it_needs_first(
@@ -129,3 +132,23 @@ def test_every_page_renders_for_every_role(open_app: OpenApp, spec, role: str) -
     at.run()
     no_exception(at)
     assert spec.title in titles(at) or shown(at, spec.title)
+
+
+def test_a_secretary_lands_on_the_papers_of_their_own_board(open_app: OpenApp) -> None:
+    at = open_app(SECRETARY_SOB)
+    no_exception(at)
+    assert titles(at) == ["Board papers"]
+    assert at.selectbox(key="papers.board").value == "send_operations_board"
+    assert not any("may not generate" in e or "Only the" in e for e in errors(at))
+
+
+def test_switching_person_in_developer_mode_chooses_the_new_persons_board(
+    open_app: OpenApp, db
+) -> None:
+    at = open_app(ADMIN, page="papers")
+    at.selectbox(key="papers.board").set_value("send_improvement_board").run()
+    with session_scope(db) as session:
+        secretary = session.exec(select(Person).where(Person.email == SECRETARY_SOB)).one()
+    at.selectbox(key="tracker.dev_person_id").set_value(secretary.id).run()
+    no_exception(at)
+    assert at.selectbox(key="papers.board").value == "send_operations_board"

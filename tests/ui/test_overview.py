@@ -6,11 +6,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, update
 
-from tests.factories import EXECUTIVE, add_update
+from tests.conftest import GOVERNANCE_FILE
+from tests.factories import ADMIN, EXECUTIVE, actor, add_update
 from tests.ui.conftest import OpenApp
 from tests.ui.support import no_exception, shown, titles
 from tracker.db import session_scope
+from tracker.governance import load_governance
 from tracker.models import Action
+from tracker.services.actions import escalate_action
 
 
 def _metrics(at) -> dict[str, str]:
@@ -31,7 +34,7 @@ def test_headline_figures(open_app: OpenApp, db: Engine) -> None:
     assert titles(at) == ["Executive overview"]
     metrics = _metrics(at)
     assert metrics["Actions"] == "42"
-    assert metrics["On track"] == "50%"  # Green and Blue: 2 of the 4 rated
+    assert metrics["On track, of rated"] == "50% (2 of 4 rated)"  # Green and Blue
     assert metrics["Red"] == "1"
     # The four just updated count as updated this cycle; the other 38 (all open) do not.
     assert metrics["Not updated"] == "38"
@@ -45,7 +48,9 @@ def test_overdue_actions_most_days_first_and_red_with_commentary(
     )
     at = open_app(EXECUTIVE)
     overdue = _table(at, "overview.overdue")
-    days = list(overdue["Days overdue"])
+    worded = list(overdue["Overdue"])
+    assert all(w.endswith((" day", " days")) for w in worded)  # "1 day", "184 days", never None
+    days = [int(w.split()[0].replace(",", "")) for w in worded]
     assert days == sorted(days, reverse=True) and days[0] > 0
     assert _metrics(at)["Overdue"] == str(len(days)) or shown(at, f"of {_metrics(at)['Overdue']}")
     red = _table(at, "overview.red")
@@ -144,3 +149,21 @@ def test_before_any_update_the_trend_starts_when_the_plan_was_loaded(
     no_exception(at)
     months = [day.strftime("%b %Y") for day in _trend_table(at).index]
     assert months == ["Sep 2026", "Oct 2026"]
+
+
+def test_open_escalations_are_on_the_overview_until_closed(open_app: OpenApp, db: Engine) -> None:
+    with session_scope(db, write=True) as session:
+        escalate_action(
+            session,
+            actor=actor(session, ADMIN),
+            reference="P2.3",
+            reason="Needs a funding decision.",
+            governance=load_governance(GOVERNANCE_FILE),
+        )
+    at = open_app(EXECUTIVE)
+    no_exception(at)
+    assert shown(at, "1 escalation waiting for the receiving board's decision.")
+    table = next(f.value for f in at.dataframe if "Reason" in f.value.columns)
+    assert list(table["Ref"]) == ["P2.3"]
+    assert list(table["To"]) == ["SEND Transformation Board"]
+    assert list(table["Reason"]) == ["Needs a funding decision."]

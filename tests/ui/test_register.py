@@ -77,7 +77,7 @@ def test_action_page_shows_history_and_audit_to_staff(open_app: OpenApp, db: Eng
     assert list(history["Commentary"]) == ["Second update.", "First update."]
     assert list(history["RAG"]) == ["Red", "Amber"]
     audit = at.dataframe[1].value
-    assert {"rag", "latest commentary"} <= set(audit["Field"])
+    assert {"RAG rating", "commentary"} <= set(audit["Field"])
     assert "Red" in at.markdown[0].value or shown(at, "Red")
 
 
@@ -95,6 +95,7 @@ def test_owner_updates_from_the_action_page(open_app: OpenApp, db: Engine) -> No
     assert at.tabs[0].label == "Record an update"
     at.radio(key="upd.P2.3.rag").set_value("green")
     at.text_area(key="upd.P2.3.commentary").input("Posts filled.")
+    at.text_input(key="upd.P2.3.rating_reason").input("All posts filled; closure due next month.")
     button(at, "Save update").click().run()
     no_exception(at)
     with session_scope(db) as session:

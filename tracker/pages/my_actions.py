@@ -22,7 +22,9 @@ from tracker.services.actions import (
     get_action,
     get_action_detail,
     list_my_actions,
+    match_reference,
     may_update,
+    picker_references,
 )
 from tracker.ui.action.update_form import show_update_form
 from tracker.ui.action.views import show_action_facts, show_action_heading, show_latest_position
@@ -34,6 +36,8 @@ CHOICE_KEY = "my_actions.choice"
 TABLE_KEY = "my_actions.table"
 APPLIED_KEY = "my_actions.table_applied"
 SHOW_ALL_KEY = "my_actions.show_all"
+NOT_LISTED_KEY = "my_actions.not_listed"
+PREVIOUS_KEY = "my_actions.previous"
 TABLE_LIMIT = 50
 
 
@@ -84,8 +88,21 @@ def _table(worklist: Worklist) -> str | None:
     )
 
 
+def _on_pick(references: list[str]) -> None:
+    """Picker callback: a typed reference becomes that action, or is refused by name."""
+    picked = st.session_state.get(CHOICE_KEY)
+    if not isinstance(picked, str) or picked in references:
+        return
+    exact = match_reference(picked, references)
+    if exact is not None:
+        st.session_state[CHOICE_KEY] = exact
+        return
+    st.session_state[NOT_LISTED_KEY] = picked.strip()
+    st.session_state[CHOICE_KEY] = st.session_state.get(PREVIOUS_KEY)
+
+
 def _choose(worklist: Worklist, picked_in_table: str | None) -> str:
-    references = [i.row.reference for i in worklist.items]
+    references = picker_references(worklist.items)
     labels = {i.row.reference: _label(i) for i in worklist.items}
     linked = st.query_params.get("action")
     if picked_in_table and picked_in_table != st.session_state.get(APPLIED_KEY):
@@ -97,13 +114,26 @@ def _choose(worklist: Worklist, picked_in_table: str | None) -> str:
         else:
             first_due = next((i for i in worklist.items if i.needs_update), worklist.items[0])
             st.session_state[CHOICE_KEY] = first_due.row.reference
+    # Labels are rebuilt from this run's worklist, so a save shows its new rating at once.
     chosen = st.selectbox(
         "Action to update",
         references,
         key=CHOICE_KEY,
         format_func=lambda ref: labels.get(ref, ref),
-        help="Most urgent first: overdue, then those whose update is due this cycle.",
+        help="In reference order; type a reference such as P4.11 to jump to it.",
+        accept_new_options=True,
+        filter_mode="contains",
+        on_change=_on_pick,
+        args=(references,),
     )
+    not_listed = st.session_state.pop(NOT_LISTED_KEY, None)
+    if not_listed:
+        st.warning(
+            f"{escape_markdown(not_listed)} is not one of your actions, so it is not in this "
+            "list. Check the reference, or find it in the action register.",
+            icon=":material/search_off:",
+        )
+    st.session_state[PREVIOUS_KEY] = chosen
     return str(chosen)
 
 

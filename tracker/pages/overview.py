@@ -14,8 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from tracker.db import session_scope
+from tracker.formatting import MISSING, format_date, format_days, plural
 from tracker.measure_rules import format_value
-from tracker.services.actions import Choice, list_choices
+from tracker.services.actions import Choice, EscalationRow, list_all_open_escalations, list_choices
 from tracker.services.measures import list_red_measures
 from tracker.services.register import (
     Exceptions,
@@ -44,11 +45,11 @@ LIMIT = 25
 def _show_headline(headline: Headline) -> None:
     columns = st.columns(5)
     columns[0].metric("Actions", headline.actions, help="In the plan, withdrawn actions left out.")
-    percent = headline.on_track_percent
+    share = headline.on_track_share
     columns[1].metric(
-        "On track",
-        "–" if percent is None else f"{percent:.0f}%",
-        help=f"Green or Blue: {headline.on_track} of the {headline.rated} actions rated.",
+        "On track, of rated",
+        share.describe(),
+        help="Rated Green or Blue, as a share of the actions rated so far.",
     )
     columns[2].metric("Overdue", headline.overdue, help="Past the due date and not complete.")
     columns[3].metric(
@@ -101,7 +102,7 @@ def _show_overdue(overdue: Exceptions) -> None:
     frame = pd.DataFrame(
         {
             "Ref": [r.reference for r in overdue.rows],
-            "Days overdue": [r.flags.days_overdue for r in overdue.rows],
+            "Overdue": [format_days(r.flags.days_overdue) for r in overdue.rows],
             "Due": [r.due_date for r in overdue.rows],
             "RAG": [rag_label_from_config(config, r.rag) for r in overdue.rows],
             "Action": [r.title for r in overdue.rows],
@@ -241,6 +242,25 @@ def _show_trend() -> None:
         st.dataframe(table, width="stretch")
 
 
+def _show_escalations(rows: list[EscalationRow]) -> None:
+    """Open escalations, until the receiving board closes each with a decision."""
+    if not rows:
+        return
+    st.subheader("Open escalations", anchor=False)
+    st.caption(f"{plural(len(rows), 'escalation')} waiting for the receiving board's decision.")
+    frame = pd.DataFrame(
+        {
+            "Ref": [r.reference for r in rows],
+            "Action": [r.action_title for r in rows],
+            "To": [r.to_body for r in rows],
+            "Raised": [format_date(r.raised_at) for r in rows],
+            "By": [r.raised_by or MISSING for r in rows],
+            "Reason": [r.reason for r in rows],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch", key="overview.escalations")
+
+
 def main() -> None:
     st.title("Executive overview", anchor=False)
     st.caption(f"As at {format_day(today())}.")
@@ -252,7 +272,9 @@ def main() -> None:
         red = list_red_exceptions(
             session, today=today(), limit=LIMIT, default_cycle_days=cycle_days()
         )
+        escalations = list_all_open_escalations(session)
     _show_headline(headline)
+    _show_escalations(escalations)
     _show_overdue(overdue)
     _show_red(red)
     _show_red_measures()

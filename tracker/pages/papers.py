@@ -40,6 +40,7 @@ from tracker.ui.context import current_actor, engine, governance, settings, toda
 from tracker.ui.paper_preview import load_preview, show_preview
 
 FLASH_KEY = "papers.flash"
+BOARD_OWNER_KEY = "papers.board_chosen_for"
 
 
 def _now() -> datetime:
@@ -187,6 +188,10 @@ def main() -> None:
     if not boards:
         st.info("No body has a paper: section in governance.yaml, so there are no papers.")
         return
+    if st.session_state.get(BOARD_OWNER_KEY) != actor.person_id:
+        # Another person's choice (developer mode switches person) never stands for theirs.
+        st.session_state.pop("papers.board", None)
+        st.session_state[BOARD_OWNER_KEY] = actor.person_id
     chosen = _choose(boards, own)
     if chosen is None:
         return

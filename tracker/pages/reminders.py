@@ -47,6 +47,7 @@ RULE_LABELS = {
     "update_request": "Update request",
     "chaser": "Chaser",
     "escalation": "Escalation",
+    "escalation_raised": "Escalation raised",
     "paper_ready": "Paper ready",
     "weekly_digest": "Weekly digest",
 }
@@ -162,7 +163,12 @@ def _show_outbox(actor: Actor) -> None:
     for column, name in zip(st.columns(len(STATES)), STATES, strict=True):
         column.metric(name.capitalize(), counts[name])
     left, middle, right = st.columns(3)
-    state = left.selectbox("State", [None, *STATES], key="reminders.outbox.state")
+    state = left.selectbox(
+        "State",
+        [None, *STATES],
+        key="reminders.outbox.state",
+        format_func=lambda s: "Any" if s is None else str(s).capitalize(),
+    )
     rule = middle.selectbox(
         "Rule",
         [None, *RULE_LABELS],

@@ -55,7 +55,7 @@ from tracker.papers.model import (
 from tracker.papers.movement import Baseline, Tracked, compare_positions
 from tracker.papers.narrative import write_executive_summary, write_recommendations
 from tracker.papers.text import format_date
-from tracker.rules import CLOSED_STATUSES, days_overdue
+from tracker.rules import CLOSED_STATUSES, days_overdue, rating_inconsistency
 from tracker.services.actions import list_open_escalations
 from tracker.services.measures import list_measure_summaries
 from tracker.services.register import ActionRow, list_actions
@@ -230,6 +230,13 @@ def _line(row: ActionRow, state: ActionState, as_at: date, zone: str) -> ActionL
         ),
         last_updated=_local_day(state.last_updated, zone),
         due_confirmed=row.planning_confirmed,
+        inconsistency=rating_inconsistency(
+            rag=state.rag,
+            status=state.status,
+            due_date=state.due_date,
+            today=as_at,
+            due_confirmed=row.planning_confirmed,
+        ),
     )
 
 
@@ -302,7 +309,10 @@ def _choose_lines(
         for line in open_lines
         if line.due_date is not None and as_at <= line.due_date < due_until
     ]
-    return _Lines(tuple(reds + others), tuple(overdue), tuple(done), tuple(due_next))
+    # A rating that contradicts the facts (Green while overdue) is always the Board's business.
+    listed = {line.reference for line in reds + others}
+    flagged = [line for line in open_lines if line.inconsistency and line.reference not in listed]
+    return _Lines(tuple(reds + others + flagged), tuple(overdue), tuple(done), tuple(due_next))
 
 
 def _cycle_end(governance: GovernanceConfig, meeting: BoardMeeting) -> date:

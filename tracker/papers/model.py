@@ -213,6 +213,8 @@ class ActionLine:
     days_overdue: int | None = None
     last_updated: date | None = None
     due_confirmed: bool = True  # False: the seeded due date awaits an administrator
+    # Why the rating contradicts the facts ("rated Green but 154 days overdue"), if it does.
+    inconsistency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from datetime import date
 from tracker.papers.model import EscalationLine, Level, Movement, Purpose
 from tracker.papers.movement import Baseline
 from tracker.papers.text import count_phrase, format_date, format_long_date
+from tracker.rules import on_track_share
 
 REFERENCE_LIMIT = 12
 
@@ -108,10 +109,11 @@ def _position(facts: PaperFacts) -> str:
     blue, green = facts.counts.get("blue", 0), facts.counts.get("green", 0)
     amber, red = facts.counts.get("amber", 0), facts.counts.get("red", 0)
     unrated = facts.counts.get("not_rated", 0)
-    on_track = blue + green
-    percent = round(100 * on_track / total)
+    share = on_track_share(facts.counts)
+    on_track = share.on_track
     text = (
-        f"{opening} {on_track} ({percent}%) {_is(on_track)} on track or complete "
+        f"{opening} Of the {count_phrase(share.rated, 'action')} rated, {on_track} "
+        f"({share.percent or 0}%) {_is(on_track)} on track or complete "
         f"({blue} {_label(facts, 'blue')}, {green} {_label(facts, 'green')}); "
         f"{amber} {_is(amber)} {_label(facts, 'amber')}, {red} {_is(red)} {_label(facts, 'red')}"
         f" and {unrated} {_has(unrated)} not yet been rated."

@@ -88,6 +88,13 @@ class RagPalette:
     key: tuple[model.RagKeyEntry, ...]
     _cells: dict[str | None, RagCell] = field(default_factory=dict)
 
+    def line_cell(self, line: ActionLine) -> RagCell:
+        """An action's rating, marked beside the word when it contradicts the facts."""
+        cell = self.cell(line.rag)
+        if not line.inconsistency:
+            return cell
+        return RagCell(f"{cell.label} (inconsistent)", cell.fill, cell.font_colour)
+
     def cell(self, code: str | None) -> RagCell:
         found = self._cells.get(code)
         if found is None:
@@ -229,7 +236,7 @@ def write_exceptions(ctx: PaperContext) -> None:
             line.title,
             owner_label(line),
             format_due_date(line.due_date, confirmed=line.due_confirmed),
-            ctx.palette.cell(line.rag),
+            ctx.palette.line_cell(line),
             update_segments(line),
         ]
         for line in lines
@@ -261,7 +268,7 @@ def write_overdue(ctx: PaperContext) -> None:
             format_due_date(line.due_date, confirmed=line.due_confirmed),
             "" if line.days_overdue is None else str(line.days_overdue),
             format_status(line.status),
-            ctx.palette.cell(line.rag),
+            ctx.palette.line_cell(line),
         ]
         for line in lines
     ]
@@ -319,7 +326,7 @@ def write_due_next(ctx: PaperContext) -> None:
             owner_label(line),
             format_due_date(line.due_date, confirmed=line.due_confirmed),
             format_status(line.status),
-            ctx.palette.cell(line.rag),
+            ctx.palette.line_cell(line),
         ]
         for line in lines
     ]
@@ -399,6 +406,8 @@ def owner_label(line: ActionLine) -> str:
 def update_segments(line: ActionLine) -> tuple[Segment, ...]:
     """The latest update as labelled lines within one cell."""
     parts = [("Commentary: ", line.commentary or "No commentary provided.")]
+    if line.inconsistency:
+        parts.insert(0, ("Rating inconsistent: ", f"{line.inconsistency}."))
     if line.path_to_green:
         parts.append(("Path to green: ", line.path_to_green))
     if line.next_steps:

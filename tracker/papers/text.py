@@ -10,28 +10,16 @@ just text to Word. Dates are written out with English month and day names rather
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
+
+from tracker import formatting
+from tracker.formatting import format_long_date as format_long_date
+from tracker.formatting import format_timestamp as format_timestamp
 
 # C0 controls other than tab, LF and CR; lone UTF-16 surrogates; the two non-characters
 # U+FFFE and U+FFFF. These are exactly the code points outside XML 1.0's Char production.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 LINE_BREAK = re.compile("\r\n|\r|\n")
-
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 STATUS_LABELS = {
     "not_started": "Not started",
@@ -58,19 +46,12 @@ def clean_text(value: str) -> str:
     return _XML_FORBIDDEN.sub("", value)
 
 
-def format_long_date(day: date) -> str:
-    """``Wednesday 17 June 2026``, the way a council paper writes a meeting date."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+def format_date(day: date | None, *, missing: str = "No date") -> str:
+    """``17 Jun 2026``, short enough for a narrow table column; ``missing`` when None."""
+    return formatting.format_date(day, missing=missing)
 
 
 DUE_TO_CONFIRM = "Due date to be confirmed"
-
-
-def format_date(day: date | None, *, missing: str = "No date") -> str:
-    """``17 Jun 2026``, short enough for a narrow table column; ``missing`` when None."""
-    if day is None:
-        return missing
-    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
 
 
 def format_due_date(day: date | None, *, confirmed: bool = True) -> str:
@@ -79,11 +60,6 @@ def format_due_date(day: date | None, *, confirmed: bool = True) -> str:
     if not confirmed:
         return DUE_TO_CONFIRM
     return format_date(day)
-
-
-def format_timestamp(moment: datetime) -> str:
-    """``12 June 2026 at 14:03``."""
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year} at {moment:%H:%M}"
 
 
 def format_status(status: str) -> str:
@@ -99,27 +75,18 @@ def format_direction(direction: str | None) -> str:
 
 
 def format_number(value: float | None) -> str:
-    """``1,250`` or ``58.5``; at most one decimal place, none when the value is whole."""
-    if value is None:
-        return "Not available"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
+    """``1,250`` or ``58.55``: the one number format (``tracker.formatting``)."""
+    return formatting.format_number(value, missing="Not available")
 
 
 def format_measure_value(value: float | None, unit: str) -> str:
-    """A measure's value with its unit: ``58%``, ``18 weeks``, ``1,250``."""
-    if value is None:
-        return "Not available"
-    number = format_number(value)
+    """A measure's value with its unit: ``58%``, ``18 weeks``, ``1 day``, ``1,250``."""
     unit = clean_text(unit).strip()
     if unit.lower() in _BARE_UNITS:
-        return number
-    if unit in {"%", "percent", "per cent"}:
-        return f"{number}%"
-    return f"{number} {unit}"
+        unit = ""
+    return formatting.format_quantity(value, unit, missing="Not available")
 
 
 def count_phrase(count: int, singular: str, plural: str | None = None) -> str:
     """``1 action`` / ``3 actions``."""
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+    return formatting.plural(count, singular, plural)

@@ -40,6 +40,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "rag": "RAG|BRAG|RAG Status|BRAG Status|Rating",
         "commentary": "Latest Update|Commentary|Progress|Update|Comments",
         "updated_on": "Update Date|Last Updated|Date of Update",
+        "rating_flag": "Rating Inconsistent",
     }.items()
 }
 

@@ -100,6 +100,8 @@ class PlanRow:
     rag: str | None = None
     commentary: str | None = None
     updated_on: date | None = None
+    # What the system flags about the rating (exports only; an import does not read it).
+    rating_flag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -262,6 +264,7 @@ def _check_row(checker: _RowChecker) -> tuple[PlanRow, str | None]:
         rag=read("rag", parse_rag),
         commentary=read("commentary", parse_text),
         updated_on=read("updated_on", parse_date),
+        rating_flag=read("rating_flag", parse_text),
     )
     return row, reference
 

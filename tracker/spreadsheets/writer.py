@@ -305,6 +305,7 @@ REGISTER_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("RAG", "rag", 9),
     ColumnSpec("Latest Update", "text", 60),
     ColumnSpec("Update Date", "date", 12),
+    ColumnSpec("Rating Inconsistent", "text", 30),
 )
 
 
@@ -326,6 +327,7 @@ def register_row(row: PlanRow) -> tuple[object, ...]:
         row.rag,
         row.commentary,
         row.updated_on,
+        row.rating_flag,
     )
 
 

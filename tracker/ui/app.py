@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 os.umask(0o077)
 LANDING_PATH = "home"
 REDIRECTED_KEY = "tracker.redirected"
+TAB_SUFFIX = "SEND tracker"
 
 
 def _streamlit_secrets() -> dict[str, Any]:
@@ -72,16 +73,23 @@ def _load_settings() -> Settings | None:
     return None
 
 
-def _default_page(actor: Actor, specs: list[PageSpec]) -> PageSpec:
-    """Owners and leads land on their actions, administrators on the setup checklist until the
-    install is set up (then the overview), others on the executive overview: the page each of
-    them opens the app for."""
+def landing_path(actor: Actor) -> str:
+    """The page each person opens the app for: administrators the setup checklist until the
+    install is set up (then the overview), owners and leads their actions, secretaries their
+    boards' papers, executives the overview, partners the register."""
+    if actor.has(Role.ADMINISTRATOR):
+        return administrator_landing(actor)
     if actor.owns_actions or actor.leads_workstreams:
-        wanted = "my-actions"
-    elif actor.has(Role.ADMINISTRATOR):
-        wanted = administrator_landing(actor)
-    else:
-        wanted = "overview"
+        return "my-actions"
+    if actor.has(Role.SECRETARY):
+        return "papers"
+    if actor.has(Role.EXECUTIVE):
+        return "overview"
+    return "register"
+
+
+def _default_page(actor: Actor, specs: list[PageSpec]) -> PageSpec:
+    wanted = landing_path(actor)
     return next((spec for spec in specs if spec.url_path == wanted), specs[0])
 
 
@@ -191,7 +199,7 @@ def _resolve_actor(cfg: Settings) -> Actor | None:
 
 def run() -> None:
     st.set_page_config(
-        page_title="SEND Action Tracker",
+        page_title=TAB_SUFFIX,
         page_icon=":material/checklist:",
         layout="wide",
         initial_sidebar_state="expanded",
@@ -218,10 +226,14 @@ def run() -> None:
         )
         return
     page = st.navigation(sections, position="sidebar", expanded=True)
+    # Each page its own browser-tab title, so a person with several tabs can tell them apart.
+    st.set_page_config(page_title=f"{page.title} · {TAB_SUFFIX}")
     _sidebar(actor, cfg)
     show_demo_banner()
     _show_redirect_notice()
     page.run()
+    if cfg.auth == "dev":
+        auth.keep_dev_person_in_address()
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ from tracker.ui.context import engine, governance, settings
 PROVIDER = "microsoft"
 DEV_PERSON_KEY = "tracker.dev_person_id"
 DEV_UNMATCHED_KEY = "tracker.dev_user_unmatched"
+DEV_CHOICE_KEY = "tracker.dev_person_choice"
+DEV_PARAM = "as"
 IDENTITY_KEY = "tracker.signed_in_identity"
 
 
@@ -198,8 +200,29 @@ def _preselected(cfg: Settings, people: list[PersonRow]) -> int | None:
     return people[0].id if people else None
 
 
+def _remembered_person(by_id: dict[int, PersonRow]) -> int | None:
+    """The person this session (or, after a reload, the address) was acting as."""
+    chosen = st.session_state.get(DEV_CHOICE_KEY)
+    if chosen in by_id:
+        return int(chosen)
+    param = str(st.query_params.get(DEV_PARAM, "")).strip()
+    return int(param) if param.isdigit() and int(param) in by_id else None
+
+
+def keep_dev_person_in_address() -> None:
+    """Put the acting person back in the address (pages and page switches replace it)."""
+    chosen = st.session_state.get(DEV_CHOICE_KEY)
+    if isinstance(chosen, int) and st.query_params.get(DEV_PARAM) != str(chosen):
+        st.query_params[DEV_PARAM] = str(chosen)
+
+
 def dev_actor(cfg: Settings) -> Actor | None:
-    """The person picked in the sidebar, or None once a page saying why has been drawn."""
+    """The person picked in the sidebar, or None once a page saying why has been drawn.
+
+    The choice is kept in this session (outside the widget, whose state Streamlit drops when
+    the page changes) and in the address (``?as=<person id>``), so navigation, a drill-down
+    and a reload all keep acting as the same person.
+    """
     with session_scope(engine()) as session:
         people = list_people(session)
     if not people:
@@ -208,7 +231,10 @@ def dev_actor(cfg: Settings) -> Actor | None:
         return None
     by_id = {p.id: p for p in people}
     if st.session_state.get(DEV_PERSON_KEY) not in by_id:
-        st.session_state[DEV_PERSON_KEY] = _preselected(cfg, people)
+        remembered = _remembered_person(by_id)
+        st.session_state[DEV_PERSON_KEY] = (
+            remembered if remembered is not None else _preselected(cfg, people)
+        )
     unmatched = st.session_state.get(DEV_UNMATCHED_KEY)
     if unmatched:
         st.sidebar.warning(
@@ -223,6 +249,8 @@ def dev_actor(cfg: Settings) -> Actor | None:
         help="Developer mode lets you act as anyone. It is refused in production.",
     )
     person = by_id[person_id]
+    st.session_state[DEV_CHOICE_KEY] = person_id
+    keep_dev_person_in_address()
     st.warning(
         f"Developer mode: acting as {escape_markdown(person.name)} "
         f"({escape_markdown(role_words(person.roles))}). "

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
+from tracker import formatting
 from tracker.governance import GovernanceConfig
 from tracker.rules import rag_label, status_label
 from tracker.services.register import ActionRow
@@ -27,8 +27,6 @@ from tracker.services.register import ActionRow
 RAG_BADGES = {"red": "red", "amber": "orange", "green": "green", "blue": "blue"}
 NOT_RATED_BADGE = "gray"
 NOT_RATED_COLOUR = "#D9D9D9"
-# Clock times on screen are UK local time, as the partnership's papers print them.
-LOCAL_ZONE = ZoneInfo("Europe/London")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
@@ -68,21 +66,13 @@ def readable_text_colour(background: str) -> str:
 
 
 def format_day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{value.day} {value.strftime('%b %Y')}"
+    """``1 Dec 2026`` (``tracker.formatting``); empty for nothing, so callers can say what."""
+    return formatting.format_date(value, missing="")
 
 
 def format_moment(value: datetime | None) -> str:
-    """``28 Nov 2026 03:34`` in the partnership's local time (UK time, BST in summer).
-
-    Timestamps are stored in UTC; people read clock times in their own zone. A naive value
-    (never stored by the app) is taken to be UTC."""
-    if value is None:
-        return ""
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    local = aware.astimezone(LOCAL_ZONE)
-    return f"{local.day} {local.strftime('%b %Y %H:%M')}"
+    """``28 Nov 2026 03:34`` in the partnership's local time (UK time, BST in summer)."""
+    return formatting.format_moment(value, missing="")
 
 
 DUE_TO_CONFIRM = "Due date to confirm"

@@ -18,9 +18,10 @@ import pandas as pd
 import streamlit as st
 
 from tracker.db import session_scope
+from tracker.formatting import format_days
 from tracker.papers.model import BoardPaper, Movement
 from tracker.permissions import Actor
-from tracker.rules import status_label
+from tracker.rules import on_track_share, status_label
 from tracker.services.papers import preview_paper, read_inputs_version
 from tracker.ui.components import escape_markdown, format_day, rag_label_from_config, style_rag
 from tracker.ui.context import engine, governance, settings
@@ -107,13 +108,13 @@ def _show_counts(preview: PaperPreview) -> None:
         for code, count in row.counts:
             totals[code] = totals.get(code, 0) + count
     counted = sum(row.total for row in paper.summary_rows)
-    on_track = totals.get("green", 0) + totals.get("blue", 0)
+    share = on_track_share(totals)
     columns = st.columns(5)
     columns[0].metric("Actions", counted, help="In the paper's scope, withdrawn ones left out.")
     columns[1].metric(
-        "On track or complete",
-        f"{round(100 * on_track / counted)}%" if counted else "–",
-        help="Rated Green or Blue as the paper reports them.",
+        "On track, of rated",
+        share.describe(),
+        help="Rated Green or Blue, as a share of the actions rated, as the paper reports them.",
     )
     columns[2].metric("Amber", totals.get("amber", 0))
     columns[3].metric("Red", totals.get("red", 0))
@@ -161,7 +162,7 @@ def _show_exceptions(preview: PaperPreview) -> None:
             "Action": [line.title for line in lines],
             "Owner": [line.owner for line in lines],
             "Status": [status_label(line.status) for line in lines],
-            "Days overdue": [line.days_overdue for line in lines],
+            "Overdue": [format_days(line.days_overdue) for line in lines],
         }
     )
     st.dataframe(style_rag(frame, config), hide_index=True, width="stretch", key="papers.exc")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 20:33:27.199831
+Create Date: 2026-12-01 20:44:00.813934
 """
 
 from collections.abc import Sequence
@@ -423,6 +423,7 @@ def upgrade() -> None:
         sa.Column("revised_due_date", sa.Date(), nullable=True),
         sa.Column("due_date_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("evidence_url", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+        sa.Column("rating_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),

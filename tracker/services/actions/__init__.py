@@ -12,6 +12,7 @@ from tracker.services.actions._escalations import (
     escalate_action,
     find_escalation_target,
     list_action_escalations,
+    list_all_open_escalations,
     list_open_escalations,
     may_escalate,
     may_resolve,
@@ -37,6 +38,7 @@ from tracker.services.actions._updates import (
     TEXT_LIMIT,
     TITLE_LIMIT,
     ActionFields,
+    ActionMismatch,
     ActionNotFound,
     ConflictError,
     UpdateForm,
@@ -50,7 +52,13 @@ from tracker.services.actions._updates import (
     validate_update,
     withdraw_action,
 )
-from tracker.services.actions._worklist import WorkItem, Worklist, list_my_actions
+from tracker.services.actions._worklist import (
+    WorkItem,
+    Worklist,
+    list_my_actions,
+    match_reference,
+    picker_references,
+)
 
 __all__ = [
     "CONFIRMED",
@@ -60,6 +68,7 @@ __all__ = [
     "TO_CONFIRM",
     "ActionDetail",
     "ActionFields",
+    "ActionMismatch",
     "ActionNotFound",
     "Choice",
     "Choices",
@@ -80,13 +89,16 @@ __all__ = [
     "get_action",
     "get_action_detail",
     "list_action_escalations",
+    "list_all_open_escalations",
     "list_choices",
     "list_my_actions",
     "list_open_escalations",
     "list_unconfirmed_actions",
+    "match_reference",
     "may_escalate",
     "may_resolve",
     "may_update",
+    "picker_references",
     "reassign_action",
     "record_update",
     "resolve_escalation",

@@ -12,6 +12,7 @@ board's secretary (or its chair, or an administrator) closes them with a decisio
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,14 +22,16 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tracker.governance import GovernanceConfig
-from tracker.models import Action, Escalation, GovernanceBody, Person, Role
+from tracker.models import Action, Escalation, GovernanceBody, Meeting, Person, Role
 from tracker.permissions import Actor, Operation, PermissionDenied
 from tracker.rules import clean_text
-from tracker.services.actions._updates import get_action, may_act_on, require_on
+from tracker.services.actions._updates import TEXT_LIMIT, get_action, may_act_on, require_on
 from tracker.services.audit import record_change
+from tracker.services.outbox import NewMessage, enqueue_messages, make_dedupe_key
 
-REASON_LIMIT = 4000
+REASON_LIMIT = TEXT_LIMIT
 AUDIT_FIELD = "escalation"
+NOTIFY_RULE = "escalation_raised"
 # Paper levels from the bottom of the cascade to the top.
 CASCADE_LEVELS = ("action", "workstream", "strategic")
 
@@ -119,6 +122,11 @@ def list_open_escalations(
     return _rows(session, *conditions)
 
 
+def list_all_open_escalations(session: Session) -> list[EscalationRow]:
+    """Every escalation not yet closed with a decision, oldest first (the overview's list)."""
+    return _rows(session, col(Escalation.resolved_at).is_(None))
+
+
 def _current_body(session: Session, action: Action) -> GovernanceBody | None:
     """Where the action sits now: the board it was last escalated to, else its own body."""
     latest = session.exec(
@@ -143,16 +151,42 @@ def _cascade(session: Session, governance: GovernanceConfig | None) -> list[Gove
     return sorted(rows, key=lambda row: CASCADE_LEVELS.index(levels[row.key]))
 
 
+def receives_escalations(session: Session, body: GovernanceBody) -> bool:
+    """A body can take an escalation if it is active and meets or has a named secretary or
+    chair: otherwise nobody would read it (a Cabinet with no calendar in governance.yaml)."""
+    if not body.active:
+        return False
+    if body.secretary_id is not None or body.chair_id is not None:
+        return True
+    meets = session.exec(
+        select(Meeting.id).where(Meeting.body_id == body.id, col(Meeting.cancelled).is_(False))
+    ).first()
+    return meets is not None
+
+
+def _receiving_body_above(
+    session: Session, current: GovernanceBody | None
+) -> GovernanceBody | None:
+    """The nearest body up the reporting line from ``current`` that can take an escalation."""
+    seen: set[int] = set()
+    body = current
+    while body is not None and body.reports_to_id is not None and body.reports_to_id not in seen:
+        seen.add(body.reports_to_id)
+        body = session.get(GovernanceBody, body.reports_to_id)
+        if body is not None and receives_escalations(session, body):
+            return body
+    return None
+
+
 def find_escalation_target(
     session: Session, *, reference: str, governance: GovernanceConfig | None = None
 ) -> GovernanceBody:
     """The body an escalation of the action would go to now; EscalationError if none."""
     action = get_action(session, reference)
     current = _current_body(session, action)
-    if current is not None and current.reports_to_id is not None:
-        target = session.get(GovernanceBody, current.reports_to_id)
-        if target is not None and target.active:
-            return target
+    target = _receiving_body_above(session, current)
+    if target is not None:
+        return target
     cascade = _cascade(session, governance)
     keys = [row.key for row in cascade]
     if current is None and cascade:
@@ -208,7 +242,43 @@ def escalate_action(
         reason=text,
     )
     session.flush()
-    return _rows(session, col(Escalation.id) == escalation.id)[0]
+    row = _rows(session, col(Escalation.id) == escalation.id)[0]
+    _notify_receiving_body(session, target, row, now=escalation.raised_at)
+    return row
+
+
+def _notify_receiving_body(
+    session: Session, body: GovernanceBody, row: EscalationRow, *, now: datetime
+) -> None:
+    """Queue an e-mail to the receiving body's secretary (else its chair) through the outbox."""
+    person_id = body.secretary_id or body.chair_id
+    person = session.get(Person, person_id) if person_id is not None else None
+    if person is None or not person.active:
+        return
+    subject = f"{row.reference} escalated to the {body.name}"
+    text = (
+        f"Dear {person.name},\n\n{row.raised_by or 'Someone'} has escalated {row.reference} "
+        f"({row.action_title}) to the {body.name}.\n\nReason: {row.reason}\n\n"
+        "It will appear under Escalations in the board's papers until the board closes it "
+        "with a decision on the action's Escalation tab."
+    )
+    paragraphs = "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n\n"))
+    enqueue_messages(
+        session,
+        messages=[
+            NewMessage(
+                dedupe_key=make_dedupe_key(NOTIFY_RULE, str(row.id)),
+                rule=NOTIFY_RULE,
+                recipient_email=person.email,
+                recipient_id=person.id,
+                body_id=body.id,
+                subject=subject,
+                body_text=text,
+                body_html=paragraphs,
+            )
+        ],
+        now=now,
+    )
 
 
 def may_resolve(session: Session, actor: Actor, escalation: EscalationRow) -> bool:

@@ -17,18 +17,25 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from tracker.formatting import format_days, format_moment
 from tracker.models import Action, ActionStatus, ActionUpdate, Person, Rag, Workstream
 from tracker.permissions import Actor, Operation, can, require
-from tracker.rules import clean_text, rag_label, status_label
+from tracker.rules import clean_text, days_overdue, rag_label, status_label
 from tracker.services.audit import record_change, record_changes
 
-TEXT_LIMIT = 4000
+TEXT_LIMIT = 10_000
+# A revised due date further ahead than this is a typing slip (2099 for 2029), refused by name.
+REVISED_DUE_YEARS = 10
 TITLE_LIMIT = 1000
 URL_LIMIT = 2000
 
 
 class ActionNotFound(LookupError):
     pass
+
+
+class ActionMismatch(ValueError):
+    """A save named a different action from the one its form was drawn for; nothing written."""
 
 
 class ValidationFailed(ValueError):
@@ -46,7 +53,7 @@ class ConflictError(RuntimeError):
         self.reference = reference
         self.changed_by = changed_by
         self.changed_at = changed_at
-        when = changed_at.strftime("%d %b %Y %H:%M UTC") if changed_at else "just now"
+        when = format_moment(changed_at) if changed_at else "just now"
         who = changed_by or "someone else"
         super().__init__(
             f"{reference} was changed by {who} at {when} after you opened it. "
@@ -66,6 +73,7 @@ class UpdateForm:
     revised_due_date: date | None = None
     due_date_reason: str | None = None
     evidence_url: str | None = None
+    rating_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,7 @@ class CleanUpdate:
     revised_due_date: date | None
     due_date_reason: str | None
     evidence_url: str | None
+    rating_reason: str | None = None
 
 
 def get_action(session: Session, reference: str) -> Action:
@@ -129,7 +138,7 @@ def validate_update(
     """Check an update as the business rules require; raise ValidationFailed listing all faults."""
     errors: dict[str, str] = {}
     texts: dict[str, str | None] = {}
-    for name in ("commentary", "path_to_green", "next_steps", "due_date_reason"):
+    for name in ("commentary", "path_to_green", "next_steps", "due_date_reason", "rating_reason"):
         try:
             texts[name] = clean_text(getattr(form, name), max_length=TEXT_LIMIT)
         except ValueError as exc:
@@ -171,10 +180,17 @@ def validate_update(
         revised = None
     if revised is not None and not texts["due_date_reason"]:
         errors["due_date_reason"] = "moving the due date needs a reason"
-    if revised is not None and today is not None and revised < today:
-        errors["revised_due_date"] = "a revised due date cannot be in the past"
-    elif revised is not None and start_date is not None and revised < start_date:
-        errors["revised_due_date"] = "a revised due date cannot be before the action's start"
+    if revised is not None:
+        problem = _revised_date_problem(revised, start_date=start_date, today=today)
+        if problem:
+            errors["revised_due_date"] = problem
+    inconsistency = _green_while_overdue(rag, status, revised or current_due, today)
+    if inconsistency and not texts["rating_reason"]:
+        errors.setdefault(
+            "rating_reason",
+            f"this action is {inconsistency}: Green means on track, so choose another rating, "
+            "or say here why Green is right",
+        )
     if errors:
         raise ValidationFailed(errors)
     if status == ActionStatus.WITHDRAWN.value:
@@ -189,7 +205,34 @@ def validate_update(
         revised_due_date=revised,
         due_date_reason=texts["due_date_reason"] if revised else None,
         evidence_url=evidence,
+        rating_reason=texts["rating_reason"] if inconsistency else None,
     )
+
+
+def _revised_date_problem(
+    revised: date, *, start_date: date | None, today: date | None
+) -> str | None:
+    """Why a revised due date cannot be stored, or None: nothing typed is dropped silently."""
+    if today is not None and revised < today:
+        return "a revised due date cannot be in the past"
+    if start_date is not None and revised < start_date:
+        return "a revised due date cannot be before the action's start"
+    if today is not None and revised > today.replace(year=today.year + REVISED_DUE_YEARS, day=28):
+        return (
+            f"a revised due date more than {REVISED_DUE_YEARS} years ahead is not plausible; "
+            "check the year"
+        )
+    return None
+
+
+def _green_while_overdue(
+    rag: str | None, status: str, due: date | None, today: date | None
+) -> str | None:
+    """``154 days overdue`` when a Green rating contradicts the due date, else None."""
+    if rag != Rag.GREEN.value or today is None:
+        return None
+    overdue = days_overdue(due_date=due, status=status, today=today)
+    return f"{format_days(overdue)} overdue" if overdue else None
 
 
 def _changed_by(session: Session, action: Action) -> str | None:
@@ -233,9 +276,20 @@ def record_update(
     form: UpdateForm,
     source: str = "app",
     now: datetime | None = None,
+    action_id: int | None = None,
+    today: date | None = None,
 ) -> ActionUpdate:
-    """Validate and store an owner's update; one transaction, or nothing at all."""
+    """Validate and store an owner's update; one transaction, or nothing at all.
+
+    ``action_id``, when given, is the action the form was drawn for: a save whose reference
+    names another action is refused, so an update can only land on the action in its header.
+    """
     action = get_action(session, reference)
+    if action_id is not None and action.id != action_id:
+        raise ActionMismatch(
+            f"Nothing was saved: this form was opened for another action than {action.reference}."
+            " Open the action again and re-enter the update."
+        )
     require_on(session, actor, action, Operation.UPDATE_ACTION)
     withdrawing = (form.status or "").strip().lower() == ActionStatus.WITHDRAWN.value
     if withdrawing or action.status == ActionStatus.WITHDRAWN.value:
@@ -244,8 +298,12 @@ def record_update(
     if action.version != seen_version:
         raise _conflict(session, action.id or 0)
     now = now or datetime.now(UTC)
+    # ``today`` is the app's day (pinned in demonstrations), so the rules agree with the page.
     clean = validate_update(
-        form, current_due=action.due_date, start_date=action.start_date, today=now.date()
+        form,
+        current_due=action.due_date,
+        start_date=action.start_date,
+        today=today or now.date(),
     )
     values: dict[str, Any] = {
         "rag": clean.rag,
@@ -270,6 +328,7 @@ def record_update(
         revised_due_date=clean.revised_due_date,
         due_date_reason=clean.due_date_reason,
         evidence_url=clean.evidence_url,
+        rating_reason=clean.rating_reason,
         created_by_id=actor.person_id,
         created_at=now,
         source=source,

@@ -96,3 +96,15 @@ def list_my_actions(
         for row in rows
     ]
     return Worklist(items=sorted(items, key=_urgency), workstreams=[name for _, name in led])
+
+
+def picker_references(items: list[WorkItem]) -> list[str]:
+    """The picker's options in reference order, so a typed reference finds itself first:
+    filtering keeps this order, and ``P4.1`` sorts before ``P4.10`` and ``P4.11``."""
+    return sorted((i.row.reference for i in items), key=reference_sort_key)
+
+
+def match_reference(typed: str, references: list[str]) -> str | None:
+    """The reference on the list that ``typed`` names exactly (any case, spaces ignored)."""
+    wanted = "".join(typed.split()).upper()
+    return next((ref for ref in references if ref.upper() == wanted), None)

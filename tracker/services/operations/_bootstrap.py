@@ -26,6 +26,7 @@ from tracker.models import (
     SuccessMeasure,
     Workstream,
 )
+from tracker.rules import on_track_share
 from tracker.seed import SeedReport, seed_strategy
 from tracker.services.governance import SyncReport, sync_governance
 from tracker.services.operations._site import count_update_cycles, is_demo
@@ -60,6 +61,7 @@ def status_summary(
     session: Session, *, database_url: str, today: date, default_cycle_days: int = 42
 ) -> dict[str, Any]:
     """Headline counts of the database, as ``tracker status --json`` prints them."""
+    rag = count_by_rag(session)
     return {
         "database": mask_url(database_url),
         "priorities": _count(session, Priority),
@@ -67,7 +69,8 @@ def status_summary(
         "measures": _count(session, SuccessMeasure),
         "workstreams": _count(session, Workstream, col(Workstream.active)),
         "bodies": _count(session, GovernanceBody, col(GovernanceBody.active)),
-        "rag": count_by_rag(session),
+        "rag": rag,
+        "on_track_of_rated": on_track_share(rag).describe(),
         "overdue": len(list_overdue_actions(session, today=today)),
         "not_updated": len(
             list_not_updated_actions(session, today=today, default_cycle_days=default_cycle_days)

@@ -31,7 +31,7 @@ from tracker.models import (
     Workstream,
 )
 from tracker.permissions import Actor, Operation, require
-from tracker.rules import RAG_LABELS, STATUS_LABELS
+from tracker.rules import RAG_LABELS, STATUS_LABELS, rating_inconsistency
 from tracker.services.audit import record_event
 from tracker.services.register import (
     DEFAULT_CYCLE_DAYS,
@@ -232,6 +232,7 @@ def list_register_rows(
                 rag=rag,
                 commentary=commentary,
                 updated_on=updated_at.date() if updated_at else None,
+                rating_flag=rating_inconsistency(rag=rag, status=status, due_date=due, today=today),
             )
         )
     return rows

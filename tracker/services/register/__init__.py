@@ -5,6 +5,7 @@
 headline figures, exception lists and RAG trend; an action's update history and audit trail.
 """
 
+from tracker.services.register._audit_words import worded_audit_trail
 from tracker.services.register._overview import (
     TREND_KEYS,
     Exceptions,
@@ -71,4 +72,5 @@ __all__ = [
     "summarise_headline",
     "summarise_rag",
     "track_rag_over_time",
+    "worded_audit_trail",
 ]

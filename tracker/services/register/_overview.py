@@ -20,7 +20,7 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
 from tracker.models import Action, ActionStatus, ActionUpdate, Rag
-from tracker.rules import CLOSED_STATUSES
+from tracker.rules import CLOSED_STATUSES, ON_TRACK_RATINGS, OnTrack
 from tracker.services.register._paging import (
     fetch_rows,
     load_cycle_starts,
@@ -45,8 +45,8 @@ class Headline:
     red: int
 
     @property
-    def on_track_percent(self) -> float | None:
-        return None if self.rated == 0 else 100.0 * self.on_track / self.rated
+    def on_track_share(self) -> OnTrack:
+        return OnTrack(on_track=self.on_track, rated=self.rated)
 
 
 def summarise_headline(
@@ -61,7 +61,7 @@ def summarise_headline(
     query = select(
         func.count(),
         total(rag.is_not(None)),
-        total(rag.in_((Rag.GREEN.value, Rag.BLUE.value))),
+        total(rag.in_(sorted(ON_TRACK_RATINGS))),
         total(overdue_condition(today)),
         total(not_updated_condition(starts)),
         total(rag == Rag.RED.value),

@@ -29,10 +29,11 @@ from tracker.models import (
     Workstream,
 )
 from tracker.permissions import Actor, Operation, require
-from tracker.rules import ActionFlags
+from tracker.rules import ActionFlags, collecting_body
 
 RAG_KEYS = ("blue", "green", "amber", "red", "not_rated")
 DEFAULT_CYCLE_DAYS = 42
+NO_CYCLE_YET = date(2000, 1, 1)  # earlier than any update the tracker can hold
 
 
 @dataclass(frozen=True)
@@ -89,25 +90,31 @@ def cycle_starts(
     them (the same board whose reminders its actions' owners receive); only when no body up the
     line meets does the fixed ``default_cycle_days`` fallback apply.
     """
+    meeting_bodies = set(
+        session.exec(select(Meeting.body_id).where(col(Meeting.cancelled).is_(False))).all()
+    )
     rows = session.exec(
         select(Meeting.body_id, func.max(Meeting.window_opens))
         .where(col(Meeting.window_opens) <= today, col(Meeting.cancelled).is_(False))
         .group_by(col(Meeting.body_id))
     ).all()
-    own = {body_id: start for body_id, start in rows if start is not None}
-    parents = dict(session.exec(select(GovernanceBody.id, GovernanceBody.reports_to_id)).all())
+    opened = {body_id: start for body_id, start in rows if start is not None}
+    parents = {
+        body_id: parent
+        for body_id, parent in session.exec(
+            select(GovernanceBody.id, GovernanceBody.reports_to_id)
+        ).all()
+        if body_id is not None
+    }
+    fallback = today - timedelta(days=default_cycle_days)
     starts: dict[int, date] = {}
     for body_id in parents:
-        if body_id is None:
-            continue
-        current: int | None = body_id
-        seen: set[int] = set()
-        while current is not None and current not in own and current not in seen:
-            seen.add(current)
-            current = parents.get(current)
-        if current is not None and current in own:
-            starts[body_id] = own[current]
-    return starts, today - timedelta(days=default_cycle_days)
+        board = collecting_body(body_id, parents=parents, meeting_bodies=meeting_bodies)
+        if board is not None:
+            # A board whose first window is still ahead has asked for no update yet: only an
+            # action never updated at all counts as not updated.
+            starts[body_id] = opened.get(board, NO_CYCLE_YET)
+    return starts, fallback
 
 
 def search_condition(search: str) -> Any:

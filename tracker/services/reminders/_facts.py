@@ -31,7 +31,7 @@ from tracker.models import (
     Role,
     Workstream,
 )
-from tracker.rules import is_closed
+from tracker.rules import collecting_body, is_closed
 from tracker.seed import reference_sort_key
 
 # Cycles whose meeting is further back than this cannot have a rule still due: the latest a
@@ -120,17 +120,11 @@ def _by_reference(action: ActionFact) -> tuple[int, ...]:
 def _resolve_boards(
     parents: Mapping[int, int | None], with_meetings: set[int]
 ) -> dict[int, int | None]:
-    """Each body -> the nearest body up its reporting line (itself first) that has meetings."""
-    resolved: dict[int, int | None] = {}
-    for body_id in parents:
-        seen: set[int] = set()
-        current: int | None = body_id
-        # governance.yaml refuses reporting cycles; ``seen`` only guards a hand-edited database.
-        while current is not None and current not in with_meetings and current not in seen:
-            seen.add(current)
-            current = parents.get(current)
-        resolved[body_id] = current if current in with_meetings else None
-    return resolved
+    """Each body -> the board that collects its actions' updates (``rules.collecting_body``)."""
+    return {
+        body_id: collecting_body(body_id, parents=parents, meeting_bodies=with_meetings)
+        for body_id in parents
+    }
 
 
 def _load_cycles(session: Session, *, today: date) -> tuple[set[int], tuple[BoardCycle, ...]]:

@@ -20,7 +20,7 @@ from tracker.services.actions import (
     list_choices,
     may_update,
 )
-from tracker.services.register import action_history, audit_trail
+from tracker.services.register import action_history, worded_audit_trail
 from tracker.ui.action import admin as action_admin
 from tracker.ui.action.escalation import show_escalation_panel
 from tracker.ui.action.update_form import FLASH_KEY, show_update_form
@@ -99,7 +99,7 @@ def _show_history(detail: ActionDetail) -> None:
 
 def _show_audit(detail: ActionDetail, actor: Actor) -> None:
     with session_scope(engine()) as session:
-        entries = audit_trail(session, actor=actor, entity="action", entity_id=detail.row.id)
+        entries = worded_audit_trail(session, actor=actor, entity="action", entity_id=detail.row.id)
     st.caption("Every change to this action: who, when, from what, to what.")
     show_audit(entries)
 

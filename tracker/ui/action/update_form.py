@@ -17,12 +17,14 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from tracker.db import session_scope
+from tracker.formatting import format_days
 from tracker.governance import GovernanceConfig
 from tracker.models import ActionStatus, Rag
 from tracker.permissions import Actor, PermissionDenied
 from tracker.rules import status_label
 from tracker.services.actions import (
     ActionDetail,
+    ActionMismatch,
     ActionNotFound,
     ConflictError,
     UpdateForm,
@@ -32,6 +34,7 @@ from tracker.services.actions import (
 )
 from tracker.ui.components import escape_markdown, format_day, format_moment, rag_text
 from tracker.ui.context import cycle_days, engine, today
+from tracker.ui.fields import date_field
 
 FIELDS = (
     "rag",
@@ -42,6 +45,7 @@ FIELDS = (
     "revised_due_date",
     "due_date_reason",
     "evidence_url",
+    "rating_reason",
 )
 RAG_CHOICES = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.BLUE.value)
 OWNER_STATUSES = (
@@ -70,6 +74,10 @@ class FormKeys:
         return f"upd.{self.reference}.seen_version"
 
     @property
+    def action_id(self) -> str:
+        return f"upd.{self.reference}.action_id"
+
+    @property
     def errors(self) -> str:
         return f"upd.{self.reference}.errors"
 
@@ -94,10 +102,12 @@ def _carry_forward(keys: FormKeys, detail: ActionDetail) -> None:
         "revised_due_date": None,
         "due_date_reason": "",
         "evidence_url": (detail.last_update.evidence_url if detail.last_update else None) or "",
+        "rating_reason": "",
     }
     for name, value in values.items():
         st.session_state[keys.field(name)] = value
     st.session_state[keys.version] = row.version
+    st.session_state[keys.action_id] = row.id
     st.session_state.pop(keys.errors, None)
 
 
@@ -183,26 +193,23 @@ def _form_fields(
         "Commentary",
         key=keys.field("commentary"),
         help="What has happened since the last update. Required for Red and Amber.",
-        max_chars=4000,
     )
     slots["commentary"] = st.empty()
     st.text_area(
         "Path to green",
         key=keys.field("path_to_green"),
         help="How delivery gets back on track. Required for Red.",
-        max_chars=4000,
     )
     slots["path_to_green"] = st.empty()
-    st.text_area("Next steps", key=keys.field("next_steps"), max_chars=4000)
+    st.text_area("Next steps", key=keys.field("next_steps"))
     slots["next_steps"] = st.empty()
     left, right = st.columns(2)
     with left:
         due = format_day(detail.row.due_date) or "none set"
-        st.date_input(
+        date_field(
             "Revised due date",
             value=None,
             key=keys.field("revised_due_date"),
-            format="DD/MM/YYYY",
             help=f"Leave empty to keep the current due date ({due}).",
         )
         slots["revised_due_date"] = st.empty()
@@ -210,7 +217,6 @@ def _form_fields(
         st.text_input(
             "Reason for the new due date",
             key=keys.field("due_date_reason"),
-            max_chars=4000,
             help="Required when you move the due date.",
         )
         slots["due_date_reason"] = st.empty()
@@ -221,6 +227,13 @@ def _form_fields(
         help="A link to a document, minutes or data that shows progress (optional).",
     )
     slots["evidence_url"] = st.empty()
+    if detail.row.flags.overdue:
+        st.text_input(
+            "Reason for a Green rating while overdue",
+            key=keys.field("rating_reason"),
+            help="Only needed if you rate this overdue action Green; papers show the reason.",
+        )
+    slots["rating_reason"] = st.empty()
     return slots
 
 
@@ -239,6 +252,7 @@ def _typed(keys: FormKeys) -> UpdateForm:
         revised_due_date=revised if isinstance(revised, date) else None,
         due_date_reason=text("due_date_reason"),
         evidence_url=text("evidence_url"),
+        rating_reason=text("rating_reason"),
     )
 
 
@@ -252,6 +266,8 @@ def _save(keys: FormKeys, actor: Actor) -> str | None:
                 reference=keys.reference,
                 seen_version=int(st.session_state[keys.version]),
                 form=_typed(keys),
+                action_id=int(st.session_state[keys.action_id]),
+                today=today(),
             )
     except ValidationFailed as exc:
         st.session_state[keys.errors] = dict(exc.errors)
@@ -260,7 +276,7 @@ def _save(keys: FormKeys, actor: Actor) -> str | None:
         st.session_state[keys.conflict] = str(exc)
         st.session_state.pop(keys.errors, None)
         return None
-    except (PermissionDenied, ActionNotFound) as exc:
+    except (PermissionDenied, ActionNotFound, ActionMismatch) as exc:
         return str(exc)
     return ""
 
@@ -282,6 +298,14 @@ def show_update_form(detail: ActionDetail, *, actor: Actor, config: GovernanceCo
         st.caption(
             f"Last update {escape_markdown(format_day(detail.last_update.at))} by {who}; "
             "it is carried forward below, so change only what has moved."
+        )
+    overdue = detail.row.flags.days_overdue
+    if overdue:
+        st.warning(
+            f"{keys.reference} is {format_days(overdue)} overdue. Green would be flagged as "
+            "inconsistent: choose another rating, set a revised due date, or give a reason "
+            "for Green below.",
+            icon=":material/warning:",
         )
     with st.form(keys.form, enter_to_submit=False):
         slots = _form_fields(keys, detail, config)
@@ -309,6 +333,6 @@ def _saved(keys: FormKeys) -> None:
     st.session_state[FLASH_KEY] = (
         f"Saved the update on {keys.reference}: {rag_text(rag)}, {status_label(str(status))}."
     )
-    for key in (keys.version, keys.errors, keys.conflict, keys.reloaded):
+    for key in (keys.version, keys.action_id, keys.errors, keys.conflict, keys.reloaded):
         st.session_state.pop(key, None)
     st.rerun()

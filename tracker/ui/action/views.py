@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from tracker.formatting import MISSING
 from tracker.governance import GovernanceConfig
 from tracker.rules import status_label
 from tracker.services.actions import ActionDetail
@@ -57,7 +58,7 @@ def show_action_facts(detail: ActionDetail) -> None:
         due += " (to confirm: the seeded plan's date)"
     facts = [
         ("Owner", row.owner or "Not assigned"),
-        ("Workstream", row.workstream or "None"),
+        ("Workstream", row.workstream or MISSING),
         ("Lead organisation", row.lead_organisation or "Not set"),
         ("Overseen by", row.body or "Not set"),
         ("Priority", f"{row.priority_number}: {row.priority_title}"),
@@ -126,10 +127,10 @@ def show_audit(entries: list[AuditEntry]) -> None:
         {
             "When": [format_moment(e.at) for e in entries],
             "Who": [e.actor for e in entries],
-            "Field": [e.field.replace("_", " ") for e in entries],
-            "From": [e.old or "" for e in entries],
-            "To": [e.new or "" for e in entries],
-            "Reason": [e.reason or "" for e in entries],
+            "Field": [e.field for e in entries],
+            "From": [e.old or MISSING for e in entries],
+            "To": [e.new or MISSING for e in entries],
+            "Reason": [e.reason or MISSING for e in entries],
         }
     )
     st.dataframe(frame, hide_index=True, width="stretch")
