@@ -71,8 +71,11 @@ def test_a_postgresql_lock_lost_with_its_connection_is_retaken_or_reported(
     lock = acquire_scheduler_lock(engine, holder="first")
     admin = create_engine(engine.url, isolation_level="AUTOCOMMIT")
     kill = text(
+        # Only this test's database: other tests (and the audit log's append lock) hold
+        # advisory locks on the same server at the same time.
         "SELECT pg_terminate_backend(pid) FROM pg_locks "
-        "WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+        "WHERE locktype = 'advisory' AND pid <> pg_backend_pid() "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
     )
     try:
         with admin.connect() as connection:
