@@ -149,7 +149,7 @@ def test_a_changed_governance_file_re_declares_the_jobs(sqlite_url: str, tmp_pat
         governance_file.write_text("partnership: [broken\n")
         reload_schedule_job(context, scheduler, state)  # refused: the schedule stays as it was
         declared = {j.id for j in scheduler.get_jobs() if not j.id.endswith(CATCH_UP_SUFFIX)}
-        assert declared == {"dispatch-outbox", "reload-schedule", REMINDERS_JOB}
+        assert declared == {"dispatch-outbox", "reload-schedule", "audit-verify", REMINDERS_JOB}
     finally:
         scheduler.shutdown(wait=True)
         close_context(context)

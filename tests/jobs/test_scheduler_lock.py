@@ -71,9 +71,10 @@ def test_a_postgresql_lock_lost_with_its_connection_is_retaken_or_reported(
     lock = acquire_scheduler_lock(engine, holder="first")
     admin = create_engine(engine.url, isolation_level="AUTOCOMMIT")
     kill = text(
+        # Only this test's database: other tests (and the audit log's append lock) hold
+        # advisory locks on the same server at the same time.
         "SELECT pg_terminate_backend(pid) FROM pg_locks "
         "WHERE locktype = 'advisory' AND pid <> pg_backend_pid() "
-        # only this test's database: other tests on the server hold advisory locks too
         "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
     )
     try:

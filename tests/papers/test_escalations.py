@@ -100,7 +100,9 @@ def test_an_escalation_is_audited_on_the_action(engine: Engine) -> None:
 
     with session_scope(engine) as session:
         action_id = session.exec(select(Action.id).where(Action.reference == "P2.3")).one()
-        trail = audit_trail(session, entity="action", entity_id=action_id or 0)
+        trail = audit_trail(
+            session, actor=actor(session, HEAD_OF_SEND), entity="action", entity_id=action_id or 0
+        )
     entry = trail[0]
     assert (entry.field, entry.old, entry.new) == (
         "escalation",
