@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import (
+    EXECUTIVE_SUB,
     OWNER_SUB,
     RunningApp,
     _tracker_command,
@@ -79,6 +80,7 @@ def test_pasting_6000_characters_into_commentary_stores_them_all(
 
     page = owner_page
     expect(page.get_by_role("heading", name=re.compile(r"^P2\.3:"))).to_be_visible()
+    expect(page).to_have_title("My actions · SEND tracker")  # each page its own tab title
     page.locator('[data-testid="stRadio"]').get_by_text("Amber", exact=True).click()
     _paste(page, "Commentary", PASTED)
     box = page.get_by_label("Commentary", exact=True)
@@ -165,3 +167,32 @@ def test_the_picker_opens_a_typed_reference_and_names_one_not_on_the_list(
     expect(page.get_by_text("P4.11 is not one of your actions")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"^P4\.11:"))).to_have_count(0)
     screenshot(page, "input-04-picker-not-listed")
+
+
+def test_the_overview_fits_a_phone(browser, tracker_app: RunningApp) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        sign_in(page, tracker_app, EXECUTIVE_SUB)
+        expect(page.get_by_role("heading", name="Executive overview")).to_be_visible()
+        wait_for_app(page)
+        screenshot(page, "input-05-overview-390")
+        # The menu starts folded away on a phone, rather than covering the page.
+        expect(page.locator('[data-testid="stSidebar"]')).to_have_attribute(
+            "data-collapsed", "true"
+        )
+        metrics = page.locator('[data-testid="stMetric"]')
+        expect(metrics.first).to_be_visible()
+        # Headline figures first: the first metric is above every table and chart.
+        first_metric = metrics.first.bounding_box()
+        for selector in ('[data-testid="stDataFrame"]', '[data-testid="stVegaLiteChart"]'):
+            for box in page.locator(selector).all():
+                found = box.bounding_box()
+                if found:
+                    assert found["y"] > first_metric["y"]
+        # Nothing wider than the phone: no sideways scrolling of the page itself.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import Engine
 
 from tests.factories import HEAD_OF_SEND, actor, add_update
 from tracker.db import session_scope
-from tracker.services.actions import list_my_actions
+from tracker.services.actions import list_my_actions, match_reference, picker_references
 
 TODAY = date(2026, 10, 1)
 
@@ -60,3 +62,17 @@ def test_someone_with_no_actions_gets_an_empty_list(engine: Engine) -> None:
     with session_scope(engine) as session:
         worklist = list_my_actions(session, actor=actor(session, "powar@example.org"), today=TODAY)
     assert worklist.items == [] and worklist.overdue == 0 and worklist.update_due == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("P4.1", "P4.1"), ("p4.11", "P4.11"), (" P4.10 ", "P4.10"), ("P4.12", None), ("P4", None)],
+)
+def test_a_typed_reference_matches_exactly(typed: str, found: str | None) -> None:
+    assert match_reference(typed, ["P4.10", "P4.11", "P4.1"]) == found
+
+
+def test_the_picker_lists_p4_1_before_p4_10() -> None:
+    typed = ("P4.10", "P4.3", "P4.1", "P4.11")
+    refs = picker_references([SimpleNamespace(row=SimpleNamespace(reference=r)) for r in typed])
+    assert refs == ["P4.1", "P4.3", "P4.10", "P4.11"]

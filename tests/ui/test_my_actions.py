@@ -231,3 +231,15 @@ def test_a_form_cannot_save_onto_another_action(open_app: OpenApp, db: Engine) -
     button(at, "Save update").click().run()
     assert any("this form was opened for another action" in e for e in errors(at))
     assert _updates(db, "P5.1") == [] and _updates(db, "P5.3") == []
+
+
+def test_the_picker_shows_the_new_rating_straight_after_a_save(open_app: OpenApp) -> None:
+    at = open_app(HEAD_OF_SEND, action="P5.1")
+    at.radio(key=_field("rag", "P5.1")).set_value("amber")
+    at.text_area(key=_field("commentary", "P5.1")).input("Places slipping to spring.")
+    button(at, "Save update").click().run()
+    no_exception(at)
+    picker = at.selectbox(key="my_actions.choice")
+    label = next(o for o in picker.options if o.startswith("P5.1 "))
+    assert label.startswith("P5.1 · Amber")
+    assert picker.value == "P5.1"

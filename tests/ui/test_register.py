@@ -217,3 +217,16 @@ def test_one_update_is_counted_in_the_singular(open_app: OpenApp, db: Engine) ->
     no_exception(at)
     assert shown(at, "1 update, newest first.")
     assert not shown(at, "1 updates")
+
+
+def test_every_date_field_on_an_action_page_accepts_any_plausible_year(
+    open_app: OpenApp,
+) -> None:
+    # Streamlit's default (ten years either side of today) silently ignores a typed 1990 or
+    # 2099; the service, not the widget, refuses an implausible date, by name.
+    at = open_app(ADMIN, page="register", action="P2.3")
+    no_exception(at)
+    fields = list(at.date_input)
+    assert len(fields) >= 3  # revised due date, start date, due date
+    for field in fields:
+        assert (field.min, field.max) == (date(1900, 1, 1), date(2199, 12, 31)), field.label

@@ -202,7 +202,7 @@ def run() -> None:
         page_title=TAB_SUFFIX,
         page_icon=":material/checklist:",
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",  # collapsed on a phone, where it would cover the page
     )
     cfg = _load_settings()
     if cfg is None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 20:44:00.813934
+Create Date: 2026-12-01 21:03:07.903688
 """
 
 from collections.abc import Sequence

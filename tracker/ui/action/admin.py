@@ -33,6 +33,7 @@ from tracker.services.actions import (
 )
 from tracker.ui.components import escape_markdown
 from tracker.ui.context import engine
+from tracker.ui.fields import date_field
 
 FLASH_KEY = "admin.flash"
 
@@ -128,18 +129,11 @@ def _fields_form(prefix: str, choices: Choices, detail: ActionDetail | None) -> 
             key=f"{prefix}.organisation",
             current=detail.lead_organisation_id if detail else None,
         )
-        start = st.date_input(
-            "Start date",
-            value=row.start_date if row else None,
-            key=f"{prefix}.start",
-            format="DD/MM/YYYY",
+        # 1900-2199, so a typed date outside Streamlit's default ten years is never ignored.
+        start = date_field(
+            "Start date", value=row.start_date if row else None, key=f"{prefix}.start"
         )
-        due = st.date_input(
-            "Due date",
-            value=row.due_date if row else None,
-            key=f"{prefix}.due",
-            format="DD/MM/YYYY",
-        )
+        due = date_field("Due date", value=row.due_date if row else None, key=f"{prefix}.due")
         if row is not None and not row.planning_confirmed:
             st.caption(
                 "To confirm: the owner, lead organisation and dates are the seeded plan's "
