@@ -39,7 +39,7 @@ from docx.document import Document
 
 from tracker.papers import model
 from tracker.papers.model import ActionLine, BoardPaper, RagKeyEntry, SummaryRow
-from tracker.papers.render import render_board_paper, save_document_bytes
+from tracker.papers.render import render_paper, save_document_bytes
 from tracker.papers.text import format_date, format_status
 
 RAG_KEY = (
@@ -197,9 +197,9 @@ def run_case(case: str, size: int, *, trace: bool) -> dict[str, float]:
         data = buffer.getvalue()
     else:
         sections = (model.APPENDIX_REGISTER,) if case == "appendix" else ()
-        document = render_board_paper(make_paper(actions, sections))
+        rendered = render_paper(make_paper(actions, sections))
         built = time.perf_counter()
-        data = save_document_bytes(document)
+        data = save_document_bytes(rendered.document, rendered.rows)
     finished = time.perf_counter()
     traced_peak = tracemalloc.get_traced_memory()[1] if trace else 0
     tracemalloc.stop()

@@ -218,10 +218,13 @@ def read_inputs_version(session: Session) -> tuple[int, ...]:
     return tuple(version)
 
 
-def paper_filename(board: PaperBoard, meeting_date: date, version: int) -> str:
-    """``SIB-paper-2026-03-17-v2.docx``: safe on every file system and in a URL."""
+def paper_filename(
+    board: PaperBoard, meeting_date: date, version: int, *, draft: bool = False
+) -> str:
+    """``SIB-paper-2026-03-17-v2.docx`` (``SIB-paper-2026-03-17-v2-DRAFT.docx`` for a draft):
+    safe on every file system and in a URL."""
     name = _UNSAFE_IN_FILENAME.sub("-", board.short_name or board.name).strip("-") or board.key
-    return f"{name}-paper-{meeting_date.isoformat()}-v{version}.docx"
+    return f"{name}-paper-{meeting_date.isoformat()}-v{version}{'-DRAFT' if draft else ''}.docx"
 
 
 def _summary(gathered: GatheredPaper, generated_by: str) -> dict[str, Any]:
@@ -313,7 +316,12 @@ def _store(
             paper_deadline=meeting.paper_deadline,
             version=version,
             title=gathered.paper.title[:TITLE_LIMIT],
-            filename=paper_filename(board, meeting.meeting_date, version),
+            filename=paper_filename(
+                board,
+                meeting.meeting_date,
+                version,
+                draft=gathered.paper.draft_as_at is not None,
+            ),
             checksum=hashlib.sha256(content).hexdigest(),
             size_bytes=len(content),
             content=content,
