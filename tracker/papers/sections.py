@@ -16,7 +16,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from tracker.papers import model
+from tracker.papers import charts, model
 from tracker.papers.docxml import (
     CellValue,
     Column,
@@ -29,6 +29,7 @@ from tracker.papers.docxml import (
     contrast_colour,
 )
 from tracker.papers.model import ActionLine, BoardPaper
+from tracker.papers.pictures import add_charts, usable_width_cm
 from tracker.papers.text import (
     count_phrase,
     format_date,
@@ -205,6 +206,35 @@ def write_summary(ctx: PaperContext) -> None:
     body.append(
         [(Segment("All", bold=True),), *[(Segment(str(n), bold=True),) for n in totals], ""]
     )
+    by = group.lower()
+    chart = charts.rag_by_group_chart(
+        rows, ctx.paper.rag_key, by=by, width_cm=usable_width_cm(ctx.document)
+    )
+    if chart is not None:
+        add_charts(ctx.document, [chart], title=f"RAG rating by {by}", style_id=ctx.styles.normal)
+    ctx.table(columns, body)
+    _write_rag_history(ctx)
+
+
+def _write_rag_history(ctx: PaperContext) -> None:
+    """The ratings at the board's recent meetings, as a chart and the table it summarises."""
+    points = ctx.paper.rag_history
+    chart = charts.rag_over_time_chart(
+        points, ctx.paper.rag_key, width_cm=min(16.0, usable_width_cm(ctx.document))
+    )
+    if chart is None:
+        return
+    ctx.subheading("RAG ratings at recent meetings")
+    add_charts(ctx.document, [chart], title="RAG ratings over time", style_id=ctx.styles.normal)
+    codes = [entry.code for entry in ctx.paper.rag_key] + [model.NOT_RATED]
+    columns = [Column("Meeting", "fixed")]
+    columns += [Column(ctx.palette.cell(code), "fixed") for code in codes]
+    columns += [Column("Total", "fixed")]
+    body: list[list[CellValue]] = []
+    for point in points:
+        by_code = dict(point.counts)
+        counts: list[CellValue] = [str(by_code.get(code, 0)) for code in codes]
+        body.append([format_date(point.meeting_date), *counts, str(sum(by_code.values()))])
     ctx.table(columns, body)
 
 
@@ -359,6 +389,19 @@ def write_measures(ctx: PaperContext) -> None:
     if not lines:
         ctx.say("No success measures are reported in this paper.")
         return
+    reported = [line for line in lines if line.latest is not None]
+    waiting = [line for line in lines if line.latest is None]
+    if reported:
+        _measures_table(ctx, reported)
+    if waiting:
+        # One line, not a row of "Not available" per measure.
+        refs = ", ".join(line.reference for line in waiting)
+        noun = "measure has" if len(waiting) == 1 else "measures have"
+        ctx.say(f"{len(waiting)} {noun} no value reported yet: {refs}.")
+    _measure_trends(ctx, [line for line in reported if line.series])
+
+
+def _measures_table(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> None:
     columns = [
         Column("Ref", "fixed"),
         Column("Measure", "text", 4.4),
@@ -388,6 +431,24 @@ def write_measures(ctx: PaperContext) -> None:
             ]
         )
     ctx.table(columns, rows)
+
+
+def _measure_trends(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> None:
+    """A small chart per measure with values, two to a line, under one subheading."""
+    if not lines:
+        return
+    ctx.subheading("Success measures against target")
+    ctx.say("Each chart shows a measure's reported values, with its target as a dashed line.")
+    width = usable_width_cm(ctx.document) / 2 - 0.2
+    drawn = [charts.measure_trend_chart(line, width_cm=width) for line in lines]
+    pictures = [chart for chart in drawn if chart is not None]
+    for start in range(0, len(pictures), 2):
+        add_charts(
+            ctx.document,
+            pictures[start : start + 2],
+            title="Success measure trend",
+            style_id=ctx.styles.normal,
+        )
 
 
 def owner_label(line: ActionLine) -> str:
