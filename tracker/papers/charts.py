@@ -21,12 +21,19 @@ from typing import Any
 
 from tracker.papers import model
 from tracker.papers.docxml import contrast_colour
-from tracker.papers.model import MeasureLine, RagHistoryPoint, RagKeyEntry, SummaryRow
+from tracker.papers.model import (
+    MeasureLine,
+    MeasurePoint,
+    RagHistoryPoint,
+    RagKeyEntry,
+    SummaryRow,
+)
 from tracker.papers.text import clean_text, format_date, format_measure_value
 
 NOT_RATED_COLOUR = "D9D9D9"
 NOT_RATED_WORDS = "not rated"
 DPI = 200
+TREND_DPI = 150  # the small trend charts print at half the width
 _FONT = {"family": "sans-serif", "size": 8}
 
 
@@ -73,9 +80,7 @@ def describe_history(points: Sequence[RagHistoryPoint], key: Sequence[RagKeyEntr
 
 def describe_measure(line: MeasureLine) -> str:
     values = ", ".join(
-        f"{clean_text(point.label) or format_date(point.period_end)} "
-        f"{format_measure_value(point.value, line.unit)}"
-        for point in line.series
+        f"{_period(point)} {format_measure_value(point.value, line.unit)}" for point in line.series
     )
     target = (
         f" against a target of {format_measure_value(line.target, line.unit)}"
@@ -85,11 +90,11 @@ def describe_measure(line: MeasureLine) -> str:
     return f"Trend of {clean_text(line.reference)}{target}: {values}."
 
 
-def _figure(width_cm: float, height_cm: float) -> tuple[Any, Any]:
+def _figure(width_cm: float, height_cm: float, *, dpi: int = DPI) -> tuple[Any, Any]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI)
+    figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=dpi)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     for side in ("top", "right"):
@@ -98,9 +103,9 @@ def _figure(width_cm: float, height_cm: float) -> tuple[Any, Any]:
     return figure, axes
 
 
-def _png(figure: Any) -> bytes:
+def _png(figure: Any, *, dpi: int = DPI) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -114,15 +119,24 @@ def _legend(axes: Any, **where: Any) -> None:
     axes.legend(frameon=False, fontsize=_FONT["size"], ncols=5, **where)
 
 
+def _bar_name(group: str) -> str:
+    """``Priority 2`` for ``Priority 2: Meeting needs`` (the table beside it has the rest);
+    a workstream's name wrapped to fit beside its bar."""
+    name = clean_text(group)
+    if name.startswith("Priority ") and ":" in name:
+        return name.split(":", 1)[0]
+    return textwrap.fill(name, 24)
+
+
 def rag_by_group_chart(
     rows: Sequence[SummaryRow], key: Sequence[RagKeyEntry], *, by: str, width_cm: float
 ) -> Chart | None:
     """Stacked horizontal bars, one per priority or workstream; None when nothing is counted."""
     if not rows or not any(row.total for row in rows):
         return None
-    height = 1.6 + 0.75 * len(rows)
+    height = 1.8 + 0.9 * len(rows)
     figure, axes = _figure(width_cm, height)
-    names = [textwrap.fill(clean_text(row.group), 34) for row in rows][::-1]
+    names = [_bar_name(row.group) for row in rows][::-1]
     left = [0] * len(rows)
     for code, label, colour in _series(key):
         counts = [row.count(code) for row in rows][::-1]
@@ -160,17 +174,34 @@ def rag_over_time_chart(
 
 
 def measure_trend_chart(line: MeasureLine, *, width_cm: float) -> Chart | None:
-    """The measure's values over time with its target as a dashed line; None without values."""
+    """The measure's values over time with its target as a dashed line; None without values.
+
+    Kept cheap, as a paper may hold thirty: a fixed layout (no tight_layout pass), the periods
+    as positions with only the first and last labelled, and three value ticks."""
     if not line.series:
         return None
-    figure, axes = _figure(width_cm, 4.2)
-    days = [point.period_end for point in line.series]
-    axes.plot(days, [p.value for p in line.series], marker="o", color="#1F3864", linewidth=1.5)
+    from matplotlib.ticker import MaxNLocator
+
+    figure, axes = _figure(width_cm, width_cm * 0.5, dpi=TREND_DPI)
+    positions = list(range(len(line.series)))
+    values = [point.value for point in line.series]
+    axes.plot(positions, values, marker="o", markersize=3, color="#1F3864", linewidth=1.5)
     if line.target is not None:
-        axes.axhline(line.target, color="#7F7F7F", linestyle="--", linewidth=1, label="Target")
-    axes.set_title(clean_text(line.reference), fontsize=_FONT["size"], loc="left")
-    axes.tick_params(axis="x", labelrotation=30, labelsize=6)
-    axes.tick_params(axis="y", labelsize=6)
-    figure.autofmt_xdate()
-    figure.tight_layout()
-    return Chart(_png(figure), describe_measure(line), width_cm)
+        axes.axhline(line.target, color="#7F7F7F", linestyle="--", linewidth=1)
+        low, high = min(*values, line.target), max(*values, line.target)
+        margin = (high - low) * 0.1 or 1.0
+        axes.set_ylim(low - margin, high + margin)  # the target always in view
+    axes.ticklabel_format(axis="y", useOffset=False, style="plain")
+    ends = sorted({0, positions[-1]})
+    labels = [_period(line.series[i]) for i in ends]
+    axes.set_xticks(ends, labels)
+    axes.set_xlim(-0.3, max(positions[-1], 1) + 0.3)
+    axes.yaxis.set_major_locator(MaxNLocator(3))
+    axes.tick_params(labelsize=6)
+    axes.set_title(clean_text(line.reference), fontsize=7, loc="left")
+    figure.subplots_adjust(left=0.16, right=0.96, bottom=0.17, top=0.86)
+    return Chart(_png(figure, dpi=TREND_DPI), describe_measure(line), width_cm)
+
+
+def _period(point: MeasurePoint) -> str:
+    return clean_text(point.label) or format_date(point.period_end)

@@ -12,7 +12,9 @@ import io
 from collections.abc import Sequence
 
 from docx.document import Document
+from docx.oxml.ns import qn
 from docx.shared import Cm, Emu
+from docx.text.paragraph import Paragraph
 
 from tracker.papers.charts import Chart
 from tracker.papers.text import clean_text
@@ -32,6 +34,11 @@ def add_charts(document: Document, charts: Sequence[Chart], *, title: str, style
     """One paragraph holding ``charts`` side by side, each titled ``title`` for assistive tech."""
     if not charts:
         return
+    before = document.element.body[-2] if len(document.element.body) > 1 else None
+    follows_chart = before is not None and before.find(".//" + qn("wp:inline")) is not None
+    if before is not None and before.tag == qn("w:p") and not follows_chart:
+        # The sentence or heading introducing a chart stays on the chart's page.
+        Paragraph(before, document).paragraph_format.keep_with_next = True
     paragraph = document.add_paragraph()
     paragraph._p.style = style_id
     for chart in charts:

@@ -405,10 +405,10 @@ def _measures_table(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> No
     columns = [
         Column("Ref", "fixed"),
         Column("Measure", "text", 4.4),
-        Column("Baseline", "fixed"),
-        Column("Target", "fixed"),
+        Column("Baseline", "words"),
+        Column("Target", "words"),
         Column("Latest", "words"),
-        Column("Previous", "fixed"),
+        Column("Previous", "words"),
         Column("Direction of travel", "words"),
         Column("Rating", "fixed"),
     ]
@@ -438,8 +438,12 @@ def _measure_trends(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> No
     if not lines:
         return
     ctx.subheading("Success measures against target")
-    ctx.say("Each chart shows a measure's reported values, with its target as a dashed line.")
-    width = usable_width_cm(ctx.document) / 2 - 0.2
+    ctx.say(
+        "Each chart shows a measure's latest reported values, with its target as a dashed line "
+        "where one is set; the table above gives the figures."
+    )
+    # Half the width, less the space LibreOffice and Word leave beside an inline picture.
+    width = usable_width_cm(ctx.document) / 2 - 1.0
     drawn = [charts.measure_trend_chart(line, width_cm=width) for line in lines]
     pictures = [chart for chart in drawn if chart is not None]
     for start in range(0, len(pictures), 2):
