@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, delete
+from sqlmodel import col, select
 
 from bench.scale_data import fill_database
 from tests.conftest import GOVERNANCE_FILE
@@ -47,8 +48,10 @@ def build_history_database(path: Path) -> HistoryDatabase:
     initialise_database(engine, governance_file=GOVERNANCE_FILE)
     fill_database(engine, actions=0, updates=700, people=12, until=UNTIL)
     with session_scope(engine, write=True) as session:
-        ids = [m.id for m in session.query(SuccessMeasure).all() if m.reference in UNREPORTED]
-        session.exec(delete(MeasureValue).where(MeasureValue.measure_id.in_(ids)))  # type: ignore[call-overload,attr-defined]
+        ids = session.exec(
+            select(SuccessMeasure.id).where(col(SuccessMeasure.reference).in_(UNREPORTED))
+        ).all()
+        session.execute(delete(MeasureValue).where(col(MeasureValue.measure_id).in_(ids)))
     engine.dispose()
     return HistoryDatabase(path)
 
