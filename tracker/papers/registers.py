@@ -31,18 +31,20 @@ def write_movement(ctx: PaperContext) -> None:
     movement = ctx.paper.movement
     counts = {kind: len(getattr(movement, kind)) for kind, *_ in _MOVEMENT_KINDS}
     since = ctx.since_last()
+    if not any(counts.values()):
+        ctx.say(f"No action changed its rating or due date, or was completed, {since}.")
+        return
     ctx.say(
         f"{since[0].upper()}{since[1:]}: {count_phrase(counts['improved'], 'action')} improved "
         f"in rating, {counts['deteriorated']} deteriorated, {counts['new_reds']} became Red, "
         f"{counts['slipped']} had the due date moved later and {counts['completed']} "
         f"{'was' if counts['completed'] == 1 else 'were'} completed."
     )
-    for kind, subheading, empty, by_due in _MOVEMENT_KINDS:
-        ctx.subheading(subheading)
+    for kind, subheading, _empty, by_due in _MOVEMENT_KINDS:
         items: tuple[MovementItem, ...] = getattr(movement, kind)
         if not items:
-            ctx.say(f"{empty} {ctx.since_last()}.")
-            continue
+            continue  # the sentence above already says none; no heading over nothing
+        ctx.subheading(subheading)
         change = ("Was due", "Now due") if by_due else ("From", "To")
         columns = [
             Column("Ref", "fixed"),
@@ -76,8 +78,19 @@ def write_action_detail(ctx: PaperContext) -> None:
         ctx.say("There are no actions in scope of this paper.")
         return
     groups: dict[str, list[ActionLine]] = {}
+    never = [line for line in actions if line.last_updated is None]
     for line in actions:
-        groups.setdefault(line.workstream, []).append(line)
+        if line.last_updated is not None:
+            groups.setdefault(line.workstream, []).append(line)
+    if never:
+        # One line rather than a table of rows that each say "No commentary provided".
+        where = (
+            "listed in the appendix"
+            if model.APPENDIX_REGISTER in ctx.paper.sections
+            else ", ".join(line.reference for line in never)
+        )
+        noun = "action has" if len(never) == 1 else "actions have"
+        ctx.say(f"{len(never)} {noun} no update yet: {where}.")
     # Portrait: the action's title and its latest update share what the short columns leave.
     columns = [
         Column("Ref", "fixed"),
