@@ -182,12 +182,19 @@ def _t_xml(text: str) -> str:
 _NEEDS_WORK = re.compile(r"[\x00-\x1f&<>\ud800-\udfff\ufffe\uffff]|^\s|\s$")
 
 
-def run_xml(text: str, *, bold: bool = False, font_colour: str | None = None) -> str:
-    """One ``w:r`` holding sanitised ``text`` (newlines as ``w:br``, tabs as ``w:tab``)."""
+def run_xml(
+    text: str, *, bold: bool = False, font_colour: str | None = None, keep_hyphens: bool = False
+) -> str:
+    """One ``w:r`` holding sanitised ``text`` (newlines as ``w:br``, tabs as ``w:tab``;
+    hyphens as non-breaking hyphens with ``keep_hyphens``, so "Co-Chair" stays one word)."""
     props = ""
     if bold or font_colour:
         colour = f'<w:color w:val="{font_colour}"/>' if font_colour else ""
         props = f"<w:rPr>{'<w:b/>' if bold else ''}{colour}</w:rPr>"
+    if keep_hyphens and "-" in text:
+        pieces = [run_xml(part, bold=bold, font_colour=font_colour) for part in text.split("-")]
+        hyphen = f"<w:r>{props}<w:noBreakHyphen/></w:r>"
+        return hyphen.join(pieces)
     if text and _NEEDS_WORK.search(text) is None:
         return f"<w:r>{props}<w:t>{text}</w:t></w:r>"  # the common case, kept cheap
     text = clean_text(text)
@@ -228,9 +235,11 @@ def _plain_text(value: CellValue) -> str:
 class _RowBuilder:
     """Builds data rows as strings, with ready-made shaded cells per rating."""
 
-    def __init__(self, style_id: str) -> None:
+    def __init__(self, style_id: str, columns: Sequence[Column]) -> None:
         self._open = f'<w:tc><w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>'
         self._style_id = style_id
+        # Names, organisations and workstreams break only at spaces, never at a hyphen.
+        self._keep_hyphens = [column.kind == "words" for column in columns]
         self._rag_cells: dict[RagCell, str] = {}
 
     def _rag_tc(self, value: RagCell) -> str:
@@ -246,11 +255,11 @@ class _RowBuilder:
 
     def row(self, values: Sequence[CellValue]) -> str:
         cells = []
-        for value in values:
+        for value, keep in zip(values, self._keep_hyphens, strict=True):
             if isinstance(value, RagCell):
                 cells.append(self._rag_tc(value))
             elif isinstance(value, str):
-                cells.append(f"{self._open}{run_xml(value)}</w:p></w:tc>")
+                cells.append(f"{self._open}{run_xml(value, keep_hyphens=keep)}</w:p></w:tc>")
             else:
                 runs = "".join(run_xml(s.text, bold=s.bold) for s in value)
                 cells.append(f"{self._open}{runs}</w:p></w:tc>")
@@ -355,6 +364,6 @@ def add_table(
         grid_col.w = Emu(width * 635)
     tbl = table._tbl
     tbl.append(_header_row(columns, widths, styles.heading_id))
-    builder = _RowBuilder(styles.text_id)
+    builder = _RowBuilder(styles.text_id, columns)
     store.hold(tbl, [builder.row(values) for values in body])
     return table
