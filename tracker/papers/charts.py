@@ -105,7 +105,10 @@ def _figure(width_cm: float, height_cm: float, *, dpi: int = DPI) -> tuple[Any, 
 
 def _png(figure: Any, *, dpi: int = DPI) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    # A light zlib level: PNG encoding is a tenth of a chart's time at the default of 6.
+    figure.savefig(
+        buffer, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 2}
+    )
     return buffer.getvalue()
 
 
