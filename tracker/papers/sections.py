@@ -16,7 +16,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from tracker.papers import charts, model
+from tracker.papers import chart_sections, charts, model
 from tracker.papers.docxml import (
     CellValue,
     Column,
@@ -213,29 +213,7 @@ def write_summary(ctx: PaperContext) -> None:
     if chart is not None:
         add_charts(ctx.document, [chart], title=f"RAG rating by {by}", style_id=ctx.styles.normal)
     ctx.table(columns, body)
-    _write_rag_history(ctx)
-
-
-def _write_rag_history(ctx: PaperContext) -> None:
-    """The ratings at the board's recent meetings, as a chart and the table it summarises."""
-    points = ctx.paper.rag_history
-    chart = charts.rag_over_time_chart(
-        points, ctx.paper.rag_key, width_cm=min(16.0, usable_width_cm(ctx.document))
-    )
-    if chart is None:
-        return
-    ctx.subheading("RAG ratings at recent meetings")
-    add_charts(ctx.document, [chart], title="RAG ratings over time", style_id=ctx.styles.normal)
-    codes = [entry.code for entry in ctx.paper.rag_key] + [model.NOT_RATED]
-    columns = [Column("Meeting", "fixed")]
-    columns += [Column(ctx.palette.cell(code), "fixed") for code in codes]
-    columns += [Column("Total", "fixed")]
-    body: list[list[CellValue]] = []
-    for point in points:
-        by_code = dict(point.counts)
-        counts: list[CellValue] = [str(by_code.get(code, 0)) for code in codes]
-        body.append([format_date(point.meeting_date), *counts, str(sum(by_code.values()))])
-    ctx.table(columns, body)
+    chart_sections.write_rag_history(ctx)
 
 
 def write_exceptions(ctx: PaperContext) -> None:
@@ -398,7 +376,7 @@ def write_measures(ctx: PaperContext) -> None:
         refs = ", ".join(line.reference for line in waiting)
         noun = "measure has" if len(waiting) == 1 else "measures have"
         ctx.say(f"{len(waiting)} {noun} no value reported yet: {refs}.")
-    _measure_trends(ctx, [line for line in reported if line.series])
+    chart_sections.write_measure_trends(ctx, [line for line in reported if line.series])
 
 
 def _measures_table(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> None:
@@ -431,28 +409,6 @@ def _measures_table(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> No
             ]
         )
     ctx.table(columns, rows)
-
-
-def _measure_trends(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> None:
-    """A small chart per measure with values, two to a line, under one subheading."""
-    if not lines:
-        return
-    ctx.subheading("Success measures against target")
-    ctx.say(
-        "Each chart shows a measure's latest reported values, with its target as a dashed line "
-        "where one is set; the table above gives the figures."
-    )
-    # Half the width, less the space LibreOffice and Word leave beside an inline picture.
-    width = usable_width_cm(ctx.document) / 2 - 1.0
-    drawn = [charts.measure_trend_chart(line, width_cm=width) for line in lines]
-    pictures = [chart for chart in drawn if chart is not None]
-    for start in range(0, len(pictures), 2):
-        add_charts(
-            ctx.document,
-            pictures[start : start + 2],
-            title="Success measure trend",
-            style_id=ctx.styles.normal,
-        )
 
 
 def owner_label(line: ActionLine) -> str:
