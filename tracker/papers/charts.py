@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +91,12 @@ def describe_measure(line: MeasureLine) -> str:
     return f"Trend of {clean_text(line.reference)}{target}: {values}."
 
 
+def _label_text(text: str) -> str:
+    """``text`` for a chart label: XML-safe, and with ``$`` escaped, which matplotlib would
+    otherwise read as the start of mathematics (and fail on an unbalanced one)."""
+    return clean_text(text).replace("$", r"\$")
+
+
 def _figure(width_cm: float, height_cm: float, *, dpi: int = DPI) -> tuple[Any, Any]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -103,13 +110,24 @@ def _figure(width_cm: float, height_cm: float, *, dpi: int = DPI) -> tuple[Any, 
     return figure, axes
 
 
+def _quietly(step: Callable[[], object]) -> None:
+    with warnings.catch_warnings():
+        # A glyph the font lacks (an emoji in a name) draws as a box, with a warning each time.
+        warnings.simplefilter("ignore", UserWarning)
+        step()
+
+
 def _png(figure: Any, *, dpi: int = DPI) -> bytes:
     buffer = io.BytesIO()
+    _quietly(lambda: _save(figure, buffer, dpi))
+    return buffer.getvalue()
+
+
+def _save(figure: Any, buffer: io.BytesIO, dpi: int) -> None:
     # A light zlib level: PNG encoding is a tenth of a chart's time at the default of 6.
     figure.savefig(
         buffer, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 2}
     )
-    return buffer.getvalue()
 
 
 def _label(axes: Any, bars: Any, counts: Sequence[int], colour: str) -> None:
@@ -125,10 +143,10 @@ def _legend(axes: Any, **where: Any) -> None:
 def _bar_name(group: str) -> str:
     """``Priority 2`` for ``Priority 2: Meeting needs`` (the table beside it has the rest);
     a workstream's name wrapped to fit beside its bar."""
-    name = clean_text(group)
+    name = _label_text(group)
     if name.startswith("Priority ") and ":" in name:
         return name.split(":", 1)[0]
-    return textwrap.fill(name, 24)
+    return textwrap.fill(name, 24, break_long_words=False)
 
 
 def rag_by_group_chart(
@@ -150,7 +168,7 @@ def rag_by_group_chart(
         left = [a + b for a, b in zip(left, counts, strict=True)]
     axes.set_xlabel("Number of actions", fontsize=_FONT["size"])
     _legend(axes, loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    figure.tight_layout()
+    _quietly(figure.tight_layout)
     return Chart(_png(figure), describe_summary(rows, key, by), width_cm)
 
 
@@ -172,7 +190,7 @@ def rag_over_time_chart(
         bottom = [a + b for a, b in zip(bottom, counts, strict=True)]
     axes.set_ylabel("Number of actions", fontsize=_FONT["size"])
     _legend(axes, loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    figure.tight_layout()
+    _quietly(figure.tight_layout)
     return Chart(_png(figure), describe_history(points, key), width_cm)
 
 
@@ -196,12 +214,12 @@ def measure_trend_chart(line: MeasureLine, *, width_cm: float) -> Chart | None:
         axes.set_ylim(low - margin, high + margin)  # the target always in view
     axes.ticklabel_format(axis="y", useOffset=False, style="plain")
     ends = sorted({0, positions[-1]})
-    labels = [_period(line.series[i]) for i in ends]
+    labels = [_label_text(_period(line.series[i])) for i in ends]
     axes.set_xticks(ends, labels)
     axes.set_xlim(-0.3, max(positions[-1], 1) + 0.3)
     axes.yaxis.set_major_locator(MaxNLocator(3))
     axes.tick_params(labelsize=6)
-    axes.set_title(clean_text(line.reference), fontsize=7, loc="left")
+    axes.set_title(_label_text(line.reference), fontsize=7, loc="left")
     figure.subplots_adjust(left=0.16, right=0.96, bottom=0.17, top=0.86)
     return Chart(_png(figure, dpi=TREND_DPI), describe_measure(line), width_cm)
 
