@@ -36,7 +36,7 @@ _SAFETY = 1.06  # fonts other than Arial (a template's own) run a little wider
 TWIPS_PER_POINT = 20
 CELL_MARGINS_TWIPS = 2 * 108  # Word's default left and right cell margins, 0.19 cm each
 TEXT_MINIMUM_TWIPS = 1700  # a text column never narrower than 3 cm
-WORDS_SHARE = 0.4  # of the room left after minimums, what words columns may take
+WORDS_SHARE = 0.25  # of the room left after minimums, what words columns may take
 
 
 # Widths by code point for ASCII, so ASCII text is summed at C speed through bytes.
