@@ -383,6 +383,11 @@ class StoredPaper(SQLModel, table=True):
     checksum: str = Field(max_length=64)
     size_bytes: int = 0
     content: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    # The tagged PDF made from ``content`` for publication; None until someone asks for it.
+    pdf_content: bytes | None = Field(
+        default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True)
+    )
+    pdf_checksum: str | None = Field(default=None, max_length=64)
     summary: dict[str, Any] = Field(
         default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
     )

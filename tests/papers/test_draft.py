@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from docx.document import Document
 from sqlalchemy import Engine
 
 from tests.factories import actor
 from tests.papers.readback import reopen
-from tests.papers.scenario import MEETINGS, governance, record_round_one
+from tests.papers.scenario import MEETINGS, generate, governance, record_round_one
 from tracker.db import session_scope
 from tracker.papers.gather import GatheredPaper
 from tracker.papers.model import BoardPaper
@@ -83,3 +84,36 @@ def test_a_paper_made_after_its_deadline_speaks_for_the_deadline(engine: Engine)
     summary = " ".join(paper.executive_summary)
     assert "overdue at the paper deadline" in summary
     assert "had not been updated since the update window opened on" in summary
+
+
+def _headers(document: Document) -> list[str]:
+    texts = []
+    for section in document.sections:
+        stories = [section.header]
+        if section.different_first_page_header_footer:
+            stories.append(section.first_page_header)
+        texts += [" ".join(p.text for p in story.paragraphs) for story in stories]
+    return texts
+
+
+def test_a_draft_says_draft_on_the_cover_in_every_header_and_in_its_name(engine: Engine) -> None:
+    record_round_one(engine)
+    draft = _gather(engine, datetime(2026, 4, 20, 9, 0, tzinfo=UTC)).paper
+    document = reopen(draft)
+    assert document.paragraphs[0].text.startswith("DRAFT")
+    headers = _headers(document)
+    assert headers and all("DRAFT" in text for text in headers)
+    assert document.core_properties.title.startswith("DRAFT")
+    info = generate(engine, "SIB", SIB_MAY, now=datetime(2026, 4, 20, 9, 0, tzinfo=UTC))
+    assert info.filename.endswith("-DRAFT.docx")
+
+
+def test_a_final_paper_never_says_draft(engine: Engine) -> None:
+    record_round_one(engine)
+    final = _gather(engine, datetime(2026, 5, 12, 9, 0, tzinfo=UTC)).paper
+    document = reopen(final)
+    assert "DRAFT" not in "\n".join(p.text for p in document.paragraphs)
+    assert not any("DRAFT" in text for text in _headers(document))
+    assert "DRAFT" not in document.core_properties.title
+    info = generate(engine, "SIB", SIB_MAY, now=datetime(2026, 5, 12, 9, 0, tzinfo=UTC))
+    assert "DRAFT" not in info.filename

@@ -80,8 +80,9 @@ def open_page(app_env: str, monkeypatch: pytest.MonkeyPatch) -> OpenPage:
     return open_
 
 
-def downloads(at: AppTest) -> list[Any]:
-    return list(at.get("download_button"))
+def downloads(at: AppTest, label: str = "Download") -> list[Any]:
+    """The download buttons with ``label``: "Download" for the .docx, "PDF" for the PDF."""
+    return [b for b in at.get("download_button") if b.proto.label == label]
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -114,6 +115,7 @@ def test_a_secretary_previews_generates_and_downloads(open_page: OpenPage, db: E
     button(at, "Generate the paper").click().run()
 
     assert len(downloads(at)) == 2
+    assert len(downloads(at, "PDF")) == 2  # each version's tagged PDF beside its .docx
     assert shown(at, "17 Mar 2026, version 2 (latest)") and shown(at, "17 Mar 2026, version 1")
     with session_scope(db) as session:
         stored = list_papers(session, actor=actor(session, ADMIN))

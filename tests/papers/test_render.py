@@ -23,7 +23,13 @@ from tests.papers.readback import (
     table_after,
 )
 from tracker.papers import Movement, render_board_paper
-from tracker.papers.model import MOVEMENT, OVERDUE, RECOMMENDATIONS
+from tracker.papers.model import (
+    ACTION_DETAIL,
+    APPENDIX_REGISTER,
+    MOVEMENT,
+    OVERDUE,
+    RECOMMENDATIONS,
+)
 
 EXPECTED_HEADINGS = {
     "action": [
@@ -307,7 +313,7 @@ def test_empty_measures_and_strategic_exceptions_say_so():
     assert [b.text for b in exceptions] == ["No actions are rated Red or overdue."]
 
 
-def test_movement_lists_each_kind_of_change_and_says_when_one_is_empty():
+def test_movement_lists_each_kind_of_change_and_leaves_out_empty_kinds():
     paper = board_paper("workstream", movement=replace(board_paper().movement, completed=()))
     document = reopen(paper)
     body = after_heading(document, "Movement since the last meeting")
@@ -322,8 +328,6 @@ def test_movement_lists_each_kind_of_change_and_says_when_one_is_empty():
         "Deteriorated rating",
         "Newly rated Red",
         "Due date moved later",
-        "Completed",
-        "No actions were completed since the last meeting on Wednesday 20 May 2026.",
     ]
     slipped = [b for b in body if isinstance(b, Table)][3]
     assert [c.text for c in slipped.rows[1].cells] == [
@@ -341,12 +345,35 @@ def test_movement_lists_each_kind_of_change_and_says_when_one_is_empty():
     ]
 
 
-def test_an_empty_movement_still_prints_every_kind():
+def test_an_empty_movement_is_one_sentence():
     paper = board_paper("workstream", sections=(MOVEMENT,), movement=Movement())
     texts = [p.text for p in after_heading(reopen(paper), "Movement since the last meeting")]
 
-    assert "No actions improved their rating since the last meeting on" in texts[2]
-    assert len(texts) == 11
+    assert texts == [
+        "No action changed its rating or due date, or was completed, since the last meeting "
+        "on Wednesday 20 May 2026."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sections", "expected"),
+    [
+        (
+            (ACTION_DETAIL, APPENDIX_REGISTER),
+            "2 actions have no update yet: listed in the appendix.",
+        ),
+        ((ACTION_DETAIL,), "2 actions have no update yet: P1.8, P1.9."),
+    ],
+)
+def test_actions_with_no_update_yet_are_one_line_not_a_table(sections, expected):
+    updated = action_line(reference="P1.1")
+    never = [action_line(reference=f"P1.{n}", last_updated=None, commentary="") for n in (8, 9)]
+    paper = board_paper("action", sections=sections, actions=(updated, *never))
+    body = after_heading(reopen(paper), "Action detail")
+    texts = [b.text for b in body if isinstance(b, Paragraph)]
+    assert expected in texts
+    tables = [b for b in body if isinstance(b, Table)]
+    assert [row.cells[0].text for t in tables for row in t.rows[1:]] == ["P1.1"]
 
 
 def test_measures_show_baseline_target_latest_previous_direction_and_rating():

@@ -2,7 +2,9 @@
 
 The paper is generated exactly as the Board papers page generates it (the same service), stored
 as the next version for that meeting and recorded as made by "tracker paper", then written to
-``-o`` (a file, or a folder to put it in) or to the current folder under its own name. An
+``-o`` (a file, or a folder to put it in) or to the current folder under its own name. With
+``-o FILE.pdf`` the tagged PDF is made through LibreOffice, stored beside the .docx and written
+instead (refused, naming the package, where LibreOffice is not installed). An
 unknown board lists the boards that have papers; a date that is not one of the board's meetings
 names the nearest meetings before and after it.
 """
@@ -21,8 +23,9 @@ from tracker.commands.common import cli_session, database_failure, fail, load_se
 from tracker.files import write_private_file
 from tracker.governance import GovernanceError, load_governance
 from tracker.papers.boards import PaperError
+from tracker.papers.pdf import LibreOfficeConverter
 from tracker.papers.text import format_long_date
-from tracker.services.papers import generate_paper, get_paper_file
+from tracker.services.papers import generate_paper, get_paper_file, get_paper_pdf, pdf_filename
 
 
 def _meeting_date(value: str | None) -> date | None:
@@ -60,13 +63,19 @@ def paper(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="file to write, or a folder to write it in"),
+        typer.Option(
+            "-o",
+            "--output",
+            help="file to write (FILE.pdf for a tagged PDF), or a folder to write it in",
+        ),
     ] = None,
 ) -> None:
     """Generate a board's paper for a meeting, store it, and write the Word file."""
     settings = load_settings()
     meeting_date = _meeting_date(meeting)
     _check_output(output)
+    as_pdf = output is not None and output.suffix.lower() == ".pdf" and not output.is_dir()
+    converter = LibreOfficeConverter() if as_pdf else None
     try:
         governance = load_governance(settings.governance_file)
     except GovernanceError as exc:
@@ -80,13 +89,19 @@ def paper(
                 governance_file=settings.governance_file,
                 board_ref=board,
                 meeting_date=meeting_date,
+                pdf_converter=converter,
             )
-            content = get_paper_file(session, actor=None, paper_id=info.id).content
+            if converter is not None:
+                content = get_paper_pdf(
+                    session, actor=None, paper_id=info.id, converter=converter
+                ).content
+            else:
+                content = get_paper_file(session, actor=None, paper_id=info.id).content
     except PaperError as exc:
         fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
         database_failure(exc, settings, doing="use the database (has `tracker init` been run?)")
-    target = _target(output, info.filename)
+    target = _target(output, pdf_filename(info.filename) if as_pdf else info.filename)
     try:
         write_private_file(target, content)
     except OSError as exc:

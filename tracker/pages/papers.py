@@ -24,15 +24,18 @@ from tracker.papers.boards import (
     list_board_meetings,
     next_meeting_on_or_after,
 )
+from tracker.papers.pdf import PDF_MEDIA_TYPE, LibreOfficeConverter
 from tracker.permissions import Actor, Operation, PermissionDenied, can
 from tracker.services.papers import (
     MEDIA_TYPE,
     StoredPaperInfo,
     generate_paper,
+    get_paper_pdf,
     list_boards,
     list_own_boards,
     list_papers,
     may_generate,
+    pdf_filename,
 )
 from tracker.services.plans import download_paper
 from tracker.ui.components import escape_markdown, format_day, format_moment
@@ -100,6 +103,18 @@ def _deferred_download(bound: Engine, actor: Actor, paper_id: int) -> Callable[[
     return read
 
 
+def _deferred_pdf(bound: Engine, actor: Actor, paper_id: int) -> Callable[[], bytes]:
+    """The tagged PDF, made through LibreOffice (and stored) when the button is pressed."""
+
+    def read() -> bytes:
+        with session_scope(bound, write=True) as session:
+            return get_paper_pdf(
+                session, actor=actor, paper_id=paper_id, converter=LibreOfficeConverter()
+            ).content
+
+    return read
+
+
 def _show_versions(actor: Actor, board: PaperBoard, meeting: BoardMeeting) -> None:
     with session_scope(engine()) as session:
         papers = list_papers(session, actor=actor, board_key=board.key)
@@ -117,7 +132,7 @@ def _show_versions(actor: Actor, board: PaperBoard, meeting: BoardMeeting) -> No
 
 
 def _show_version(actor: Actor, info: StoredPaperInfo, *, latest: bool) -> None:
-    text, button = st.columns([3, 1])
+    text, button, pdf = st.columns([3, 1, 1])
     text.markdown(
         f"**{format_day(info.meeting_date)}, version {info.version}**"
         f"{' (latest)' if latest else ''}  \n"
@@ -133,6 +148,16 @@ def _show_version(actor: Actor, info: StoredPaperInfo, *, latest: bool) -> None:
         on_click="ignore",
         icon=":material/download:",
         key=f"papers.download.{info.id}",
+    )
+    pdf.download_button(
+        "PDF",
+        data=_deferred_pdf(engine(), actor, info.id),
+        file_name=pdf_filename(info.filename),
+        mime=PDF_MEDIA_TYPE,
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        key=f"papers.pdf.{info.id}",
+        help="A tagged PDF for publication, made from this Word paper",
     )
 
 

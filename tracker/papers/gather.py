@@ -55,6 +55,7 @@ from tracker.papers.model import (
 from tracker.papers.movement import Baseline, Tracked, compare_positions
 from tracker.papers.narrative import write_executive_summary, write_recommendations
 from tracker.papers.text import format_date
+from tracker.papers.trends import read_measure_series, read_rag_history
 from tracker.rules import CLOSED_STATUSES, days_overdue, rating_inconsistency
 from tracker.services.actions import list_open_escalations
 from tracker.services.measures import list_measure_summaries
@@ -99,7 +100,8 @@ def gather_board_paper(
     config = board.config
     sections = _sections(board)
     zone = governance.partnership.timezone
-    previous, upcoming = neighbours(list_board_meetings(session, body_id=board.body_id), meeting)
+    meetings = list_board_meetings(session, body_id=board.body_id)
+    previous, upcoming = neighbours(meetings, meeting)
     deadline = meeting.paper_deadline
     cutoff = deadline_cutoff(deadline, zone)
     draft_as_at = now.astimezone(ZoneInfo(zone)).date() if now < cutoff else None
@@ -121,6 +123,16 @@ def gather_board_paper(
         group_of=group_of,
         codes=[entry.code for entry in governance.rag],
         baseline=baseline,
+    )
+    rag_history = read_rag_history(
+        session,
+        body_id=board.body_id,
+        meetings=meetings,
+        meeting=meeting,
+        action_ids=[t.action_id for t in tracked],
+        summary_rows=summary_rows,
+        timezone=zone,
+        now=now,
     )
     parent = session.get(GovernanceBody, board.reports_to_id) if board.reports_to_id else None
     facts = collect_facts(
@@ -163,6 +175,7 @@ def gather_board_paper(
         escalations=escalations,
         measures=measures,
         actions=tuple(t.line for t in tracked),
+        rag_history=rag_history,
         sections=sections,
         draft_as_at=draft_as_at,
     )
@@ -336,6 +349,8 @@ def _escalations(
 
 
 def _measures(session: Session, as_of: date) -> tuple[MeasureLine, ...]:
+    summaries = list_measure_summaries(session, as_of=as_of)
+    series = read_measure_series(session, measure_ids=[s.id for s in summaries], as_of=as_of)
     return tuple(
         MeasureLine(
             reference=s.reference,
@@ -349,8 +364,9 @@ def _measures(session: Session, as_of: date) -> tuple[MeasureLine, ...]:
             direction_of_travel=s.direction_of_travel,
             rag=s.rag,
             commentary=s.commentary or "",
+            series=series.get(s.id, ()),
         )
-        for s in list_measure_summaries(session, as_of=as_of)
+        for s in summaries
     )
 
 

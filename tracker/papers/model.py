@@ -230,6 +230,23 @@ class EscalationLine:
 
 
 @dataclass(frozen=True, slots=True)
+class MeasurePoint:
+    """One reported value of a success measure, for its trend chart."""
+
+    period_end: date
+    value: float
+    label: str = ""  # e.g. "Q1 2026/27"; the date is printed when empty
+
+
+@dataclass(frozen=True, slots=True)
+class RagHistoryPoint:
+    """Counts of the board's actions by rating as one meeting's paper reported them."""
+
+    meeting_date: date
+    counts: tuple[tuple[str, int], ...]  # (rag code or NOT_RATED, number of actions)
+
+
+@dataclass(frozen=True, slots=True)
 class MeasureLine:
     """A success measure with its latest and previous values, rated against target."""
 
@@ -244,6 +261,7 @@ class MeasureLine:
     direction_of_travel: Direction | None = None
     rag: str | None = None
     commentary: str = ""
+    series: tuple[MeasurePoint, ...] = ()  # values up to the paper's date, oldest first
 
     def __post_init__(self) -> None:
         _check_direction(self.direction_of_travel, f"measure {self.reference!r}")
@@ -279,6 +297,8 @@ class BoardPaper:
     escalations: tuple[EscalationLine, ...] = ()
     measures: tuple[MeasureLine, ...] = ()
     actions: tuple[ActionLine, ...] = ()  # the full register in scope
+    # The rating counts at the board's recent meetings, oldest first, ending with this paper's.
+    rag_history: tuple[RagHistoryPoint, ...] = ()
     sections: tuple[str, ...] = ()  # empty means default_sections(level)
     # The day the figures speak for when generated before the paper deadline (a draft);
     # None when the paper speaks for its deadline, as every paper generated after it does.

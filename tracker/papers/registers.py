@@ -31,26 +31,28 @@ def write_movement(ctx: PaperContext) -> None:
     movement = ctx.paper.movement
     counts = {kind: len(getattr(movement, kind)) for kind, *_ in _MOVEMENT_KINDS}
     since = ctx.since_last()
+    if not any(counts.values()):
+        ctx.say(f"No action changed its rating or due date, or was completed, {since}.")
+        return
     ctx.say(
         f"{since[0].upper()}{since[1:]}: {count_phrase(counts['improved'], 'action')} improved "
         f"in rating, {counts['deteriorated']} deteriorated, {counts['new_reds']} became Red, "
         f"{counts['slipped']} had the due date moved later and {counts['completed']} "
         f"{'was' if counts['completed'] == 1 else 'were'} completed."
     )
-    for kind, subheading, empty, by_due in _MOVEMENT_KINDS:
-        ctx.subheading(subheading)
+    for kind, subheading, _empty, by_due in _MOVEMENT_KINDS:
         items: tuple[MovementItem, ...] = getattr(movement, kind)
         if not items:
-            ctx.say(f"{empty} {ctx.since_last()}.")
-            continue
+            continue  # the sentence above already says none; no heading over nothing
+        ctx.subheading(subheading)
         change = ("Was due", "Now due") if by_due else ("From", "To")
         columns = [
-            Column("Ref", 1.3),
-            Column("Action", 4.2),
-            Column("Owner", 2.8),
-            Column(change[0], 2.3),
-            Column(change[1], 2.3),
-            Column("Note", 4.1),
+            Column("Ref", "fixed"),
+            Column("Action", "text", 4.2),
+            Column("Owner", "words"),
+            Column(change[0], "fixed"),
+            Column(change[1], "fixed"),
+            Column("Note", "text", 4.1),
         ]
         ctx.table(columns, _movement_rows(ctx, items, by_due=by_due))
 
@@ -76,25 +78,32 @@ def write_action_detail(ctx: PaperContext) -> None:
         ctx.say("There are no actions in scope of this paper.")
         return
     groups: dict[str, list[ActionLine]] = {}
+    never = [line for line in actions if line.last_updated is None]
     for line in actions:
-        groups.setdefault(line.workstream, []).append(line)
-    # Portrait: the action's title and its latest update share most of the width, so neither
-    # wraps to a word a line; the short columns get just what "30 Sep 2026" needs.
+        if line.last_updated is not None:
+            groups.setdefault(line.workstream, []).append(line)
+    if never:
+        # One line rather than a table of rows that each say "No commentary provided".
+        where = (
+            "listed in the appendix"
+            if model.APPENDIX_REGISTER in ctx.paper.sections
+            else ", ".join(line.reference for line in never)
+        )
+        noun = "action has" if len(never) == 1 else "actions have"
+        ctx.say(f"{len(never)} {noun} no update yet: {where}.")
+    # Portrait: the action's title and its latest update share what the short columns leave.
     columns = [
-        Column("Ref", 1.3),
-        Column("Action", 4.8),
-        Column("Owner", 2.0),
-        Column("Due", 2.1),
-        Column("Status", 2.0),
-        Column("RAG", 1.5),
-        Column("Latest update", 5.5),
+        Column("Ref", "fixed"),
+        Column("Action", "text", 4.8),
+        Column("Owner", "words"),
+        Column("Due", "fixed"),
+        Column("Status", "fixed"),
+        Column("RAG", "fixed"),
+        Column("Latest update", "text", 5.5),
     ]
     for workstream, lines in groups.items():
         ctx.subheading(workstream or "Actions with no workstream")
-        # Like the appendix, this lists every action: rows may break across pages (a row mark
-        # per action is what would take a 10,000-action paper past its memory budget). The
-        # tables that ask for the board's attention keep every row whole.
-        ctx.table(columns, _detail_rows(ctx, lines), keep_rows_whole=False)
+        ctx.table(columns, _detail_rows(ctx, lines))
 
 
 def _detail_rows(ctx: PaperContext, lines: list[ActionLine]) -> Iterator[list[CellValue]]:
@@ -118,19 +127,18 @@ def write_appendix_register(ctx: PaperContext) -> None:
         return
     ctx.say(f"All {count_phrase(len(actions), 'action')} in scope of this paper.")
     columns = [
-        Column("Ref", 1.3),
-        Column("Action", 5.5),
-        Column("Owner", 3.2),
-        Column("Lead organisation", 2.6),
-        Column("Workstream", 3.1),
-        Column("Due", 2.3),
-        Column("Status", 2.2),
-        Column("RAG", 1.4),
-        Column("Days overdue", 1.8),
-        Column("Last updated", 2.3),
+        Column("Ref", "fixed"),
+        Column("Action", "text", 5.5),
+        Column("Owner", "words"),
+        Column("Lead organisation", "words"),
+        Column("Workstream", "words"),
+        Column("Due", "fixed"),
+        Column("Status", "fixed"),
+        Column("RAG", "fixed"),
+        Column("Days overdue", "fixed"),
+        Column("Last updated", "fixed"),
     ]
-    # One-line rows that rarely break; left splittable to keep a 10,000-row paper's memory down.
-    ctx.table(columns, _register_rows(ctx, actions), keep_rows_whole=False)
+    ctx.table(columns, _register_rows(ctx, actions))
 
 
 def _register_rows(ctx: PaperContext, lines: tuple[ActionLine, ...]) -> Iterator[list[CellValue]]:

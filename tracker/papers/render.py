@@ -11,25 +11,30 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import zipfile
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
 
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
-from docx.section import _Footer, _Header
-from docx.text.paragraph import Paragraph
-from lxml.etree import ElementTree, SubElement
+from lxml.etree import SubElement, tostring
 
 import tracker.papers.model as model
-from tracker.papers.docxml import Segment, TableStyles, add_field, add_paragraph, fill_paragraph
+from tracker.papers.docxml import (
+    ROWS_PI,
+    RowStore,
+    Segment,
+    TableStyles,
+    add_paragraph,
+)
+from tracker.papers.furniture import DRAFT, mark_every_page, set_flow, set_properties
 from tracker.papers.model import BoardPaper
 from tracker.papers.registers import REGISTER_WRITERS
 from tracker.papers.sections import SECTION_WRITERS, PaperContext, PaperStyles, RagPalette
 from tracker.papers.template import (
     COVER_STYLE,
-    FOOTER_STYLE,
-    MARKING_STYLE,
     TABLE_HEADING_STYLE,
     TABLE_TEXT_STYLE,
     PaperTemplate,
@@ -39,39 +44,65 @@ from tracker.papers.text import PURPOSE_LABELS, format_long_date, format_timesta
 
 WRITERS = {**SECTION_WRITERS, **REGISTER_WRITERS}
 LANDSCAPE_SECTIONS = frozenset({model.APPENDIX_REGISTER})
+_ROWS_PI = re.compile(rb"<\?" + ROWS_PI.encode() + rb" (\d+)\?>")
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_CHUNK_ROWS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPaper:
+    """A rendered paper: the document, whose tables hold placeholders for their data rows,
+    and the rows themselves as XML text (``docxml.RowStore``)."""
+
+    document: Document
+    rows: RowStore
 
 
 def render_board_paper(paper: BoardPaper, *, template: PaperTemplate | None = None) -> Document:
-    """Build the Word document for ``paper`` from ``template`` (the packaged default if None)."""
+    """Build the Word document for ``paper`` from ``template`` (the packaged default if None),
+    every table row in the tree. For large papers prefer :func:`render_board_paper_bytes`."""
+    rendered = render_paper(paper, template=template)
+    rendered.rows.materialise(rendered.document.element)
+    return rendered.document
+
+
+def render_paper(paper: BoardPaper, *, template: PaperTemplate | None = None) -> RenderedPaper:
+    """Render ``paper``, keeping table rows as text until the document is saved."""
     document = (template or default_template()).open()
-    _mark_every_page(document, paper.marking)
+    draft = paper.draft_as_at is not None
+    mark_every_page(document, paper.marking, draft=draft)
+    set_properties(document, paper)
+    set_flow(document)
     styles = _resolve_styles(document)
     _write_cover(document, paper, styles)
-    ctx = PaperContext(document, paper, styles, RagPalette(paper.rag_key))
+    store = RowStore()
+    ctx = PaperContext(document, paper, styles, RagPalette(paper.rag_key), store)
     base_orientation = document.sections[0].orientation
     for section in paper.sections:
         landscape = section in LANDSCAPE_SECTIONS
         _use_orientation(document, WD_ORIENT.LANDSCAPE if landscape else base_orientation)
         WRITERS[section](ctx)
-    return document
+    return RenderedPaper(document, store)
 
 
 def render_board_paper_bytes(paper: BoardPaper, *, template: PaperTemplate | None = None) -> bytes:
     """The paper as the bytes of a .docx file."""
-    return save_document_bytes(render_board_paper(paper, template=template))
+    rendered = render_paper(paper, template=template)
+    return save_document_bytes(rendered.document, rendered.rows)
 
 
-def save_document_bytes(document: Document) -> bytes:
-    """``document`` as .docx bytes, streaming the main XML part into the zip.
+def save_document_bytes(document: Document, rows: RowStore | None = None) -> bytes:
+    """``document`` as .docx bytes, with ``rows`` spliced into its tables as it is written.
 
-    ``Document.save`` serialises the whole body into one string first, which for a register of
-    thousands of actions costs twice its size again in memory. Here python-docx saves the
-    package around a stand-in main part with an empty body (so styles, headers, relationships
-    and content types are written as usual), then the real body XML is written straight into
-    the zip entry in chunks. Detaching the body instead would be quadratic in lxml.
-    """
+    python-docx saves the package around a stand-in main part with an empty body (so styles,
+    headers, relationships and content types are written as usual); then the real body, which
+    without its data rows is small, is serialised and written into the zip entry, each table's
+    placeholder replaced by its stored rows in chunks, so the rows never become elements."""
     part = document.part
     real = part._element
+    if rows is not None and real.nsmap.get("w") != _W_NS:
+        rows.materialise(real)  # a template with another prefix: rows as elements after all
+        rows = None
     part._element = _empty_copy(real)
     shell = io.BytesIO()
     try:
@@ -91,10 +122,23 @@ def save_document_bytes(document: Document) -> bytes:
             entry = zipfile.ZipInfo(member, date_time=item.date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             with target.open(entry, "w") as stream:
-                ElementTree(real).write(
-                    stream, encoding="UTF-8", xml_declaration=True, standalone=True
-                )
+                _write_main_part(stream, real, rows)
     return out.getvalue()
+
+
+def _write_main_part(stream: IO[bytes], root: Any, rows: RowStore | None) -> None:
+    xml = tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
+    if rows is None:
+        stream.write(xml)
+        return
+    position = 0
+    for found in _ROWS_PI.finditer(xml):
+        stream.write(xml[position : found.start()])
+        table = rows.rows(int(found.group(1)))
+        for start in range(0, len(table), _CHUNK_ROWS):
+            stream.write("".join(table[start : start + _CHUNK_ROWS]).encode())
+        position = found.end()
+    stream.write(xml[position:])
 
 
 def _empty_copy(root: Any) -> Any:
@@ -108,6 +152,16 @@ def _empty_copy(root: Any) -> Any:
         for sect_pr in child.findall(qn("w:sectPr")):
             body.append(copy.deepcopy(sect_pr))
     return shell
+
+
+def _font_points(document: Document, name: str) -> float:
+    """The font size a paragraph style prints at, following its base styles (default 11)."""
+    style: Any = document.styles[name]
+    while style is not None:
+        if style.font.size is not None:
+            return float(style.font.size.pt)
+        style = style.base_style
+    return 11.0
 
 
 def _resolve_styles(document: Document) -> PaperStyles:
@@ -124,72 +178,9 @@ def _resolve_styles(document: Document) -> PaperStyles:
             table_id=ids["Table Grid"],
             text_id=ids[TABLE_TEXT_STYLE],
             heading_id=ids[TABLE_HEADING_STYLE],
+            text_points=_font_points(document, TABLE_TEXT_STYLE),
         ),
     )
-
-
-def _mark_every_page(document: Document, marking: str) -> None:
-    """Put the marking atop every header and, with page numbers, in every footer.
-
-    Later sections inherit these (python-docx links a new section's header to the previous),
-    so only the first section's headers and footers are written, but all of its variants: a
-    template may use a different first page or different even pages.
-    """
-    section = document.sections[0]
-    headers = [section.header]
-    footers = [section.footer]
-    if section.different_first_page_header_footer:
-        headers.append(section.first_page_header)
-        footers.append(section.first_page_footer)
-    if document.settings.odd_and_even_pages_header_footer:
-        headers.append(section.even_page_header)
-        footers.append(section.even_page_footer)
-    for header in headers:
-        _add_marking_to_header(header, marking)
-    for footer in footers:
-        _add_marking_to_footer(footer, marking)
-
-
-def _add_marking_to_header(header: _Header, marking: str) -> None:
-    header.is_linked_to_previous = False
-    target = _reusable_paragraph(header) or _first_paragraph(header)
-    target.style = MARKING_STYLE
-    fill_paragraph(target._p, marking)
-
-
-def _add_marking_to_footer(footer: _Footer, marking: str) -> None:
-    footer.is_linked_to_previous = False
-    pages = _reusable_paragraph(footer) or footer.add_paragraph()
-    pages.style = FOOTER_STYLE
-    fill_paragraph(pages._p, "Page ")
-    add_field(pages._p, "PAGE")
-    fill_paragraph(pages._p, " of ")
-    add_field(pages._p, "NUMPAGES")
-    mark = footer.add_paragraph(style=MARKING_STYLE)
-    fill_paragraph(mark._p, marking)
-
-
-def _reusable_paragraph(story: _Header | _Footer) -> Paragraph | None:
-    """The lone empty paragraph of a blank header or footer, which would otherwise leave a gap."""
-    paragraphs = story.paragraphs
-    if len(story._element) == 1 and len(paragraphs) == 1:
-        only: Paragraph = paragraphs[0]
-        if not only.text and not _has_drawing(only):
-            return only
-    return None
-
-
-def _first_paragraph(header: _Header) -> Paragraph:
-    """A new paragraph at the very top of ``header``, above any letterhead text, logo or table."""
-    paragraph = header.add_paragraph()
-    header._element.insert(0, paragraph._p)
-    return paragraph
-
-
-def _has_drawing(paragraph: Paragraph) -> bool:
-    """A letterhead logo sits in a run of an otherwise empty paragraph; never overwrite it."""
-    element = paragraph._p
-    return bool(element.findall(".//" + qn("w:drawing")) or element.findall(".//" + qn("w:pict")))
 
 
 def _use_orientation(document: Document, orientation: WD_ORIENT) -> None:
@@ -217,6 +208,12 @@ def _as_at(paper: BoardPaper) -> str:
 
 
 def _write_cover(document: Document, paper: BoardPaper, styles: PaperStyles) -> None:
+    if paper.draft_as_at is not None:
+        add_paragraph(
+            document,
+            (Segment(f"{DRAFT}: ", bold=True), Segment("not the final paper for the meeting")),
+            style_id=styles.cover,
+        )
     add_paragraph(document, paper.partnership_name, style_id=styles.cover)
     add_paragraph(document, paper.board_name, style_id=styles.cover)
     add_paragraph(document, format_long_date(paper.meeting_date), style_id=styles.cover)

@@ -17,10 +17,12 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 import tracker.papers.model as model
+from tracker.papers import chart_sections, charts
 from tracker.papers.docxml import (
     CellValue,
     Column,
     RagCell,
+    RowStore,
     Segment,
     TableStyles,
     add_paragraph,
@@ -28,6 +30,7 @@ from tracker.papers.docxml import (
     contrast_colour,
 )
 from tracker.papers.model import ActionLine, BoardPaper
+from tracker.papers.pictures import add_charts, usable_width_cm
 from tracker.papers.text import (
     count_phrase,
     format_date,
@@ -121,6 +124,7 @@ class PaperContext:
     paper: BoardPaper
     styles: PaperStyles
     palette: RagPalette
+    rows: RowStore
 
     def heading(self, section: str) -> None:
         add_paragraph(
@@ -137,17 +141,13 @@ class PaperContext:
         self,
         columns: Sequence[Column],
         rows: Iterable[Sequence[CellValue]],
-        *,
-        keep_rows_whole: bool = True,
     ) -> None:
         body = self.document.element.body
         before = body[-2] if len(body) > 1 else None
         if before is not None and before.tag == qn("w:p"):
             # Keep the sentence introducing a table on the same page as its first rows.
             Paragraph(before, self.document).paragraph_format.keep_with_next = True
-        add_table(
-            self.document, columns, rows, styles=self.styles.tables, keep_rows_whole=keep_rows_whole
-        )
+        add_table(self.document, columns, rows, styles=self.styles.tables, store=self.rows)
 
     def since_last(self) -> str:
         previous = self.paper.previous_meeting_date
@@ -182,7 +182,7 @@ def write_executive_summary(ctx: PaperContext) -> None:
 
 def write_rag_key(ctx: PaperContext) -> None:
     ctx.heading(model.RAG_KEY)
-    columns = [Column("Rating", 1.2), Column("Meaning", 6.0)]
+    columns = [Column("Rating", "fixed"), Column("Meaning", "text", 6.0)]
     rows: list[list[CellValue]] = [
         [ctx.palette.cell(entry.code), entry.definition] for entry in ctx.paper.rag_key
     ]
@@ -198,9 +198,13 @@ def write_summary(ctx: PaperContext) -> None:
         return
     codes = [entry.code for entry in ctx.paper.rag_key] + [model.NOT_RATED]
     group = "Priority" if ctx.paper.level == "strategic" else "Workstream"
-    columns = [Column(group, 4.0)]
-    columns += [Column(ctx.palette.cell(code), 1.25) for code in codes]
-    columns += [Column("Total", 1.0), Column("Overdue", 1.6), Column("Direction of travel", 2.0)]
+    columns = [Column(group, "words")]
+    columns += [Column(ctx.palette.cell(code), "fixed") for code in codes]
+    columns += [
+        Column("Total", "fixed"),
+        Column("Overdue", "fixed"),
+        Column("Direction of travel", "words"),
+    ]
     body: list[list[CellValue]] = []
     for row in rows:
         counts: list[CellValue] = [str(row.count(code)) for code in codes]
@@ -211,7 +215,14 @@ def write_summary(ctx: PaperContext) -> None:
     body.append(
         [(Segment("All", bold=True),), *[(Segment(str(n), bold=True),) for n in totals], ""]
     )
+    by = group.lower()
+    chart = charts.rag_by_group_chart(
+        rows, ctx.paper.rag_key, by=by, width_cm=usable_width_cm(ctx.document)
+    )
+    if chart is not None:
+        add_charts(ctx.document, [chart], title=f"RAG rating by {by}", style_id=ctx.styles.normal)
     ctx.table(columns, body)
+    chart_sections.write_rag_history(ctx)
 
 
 def write_exceptions(ctx: PaperContext) -> None:
@@ -223,12 +234,12 @@ def write_exceptions(ctx: PaperContext) -> None:
         return
     ctx.say(f"{count_phrase(len(lines), 'action')} need the Board's attention.")
     columns = [
-        Column("Ref", 1.3),
-        Column("Action", 3.3),
-        Column("Owner", 2.3),
-        Column("Due", 2.3),
-        Column("RAG", 1.4),
-        Column("Commentary and path to green", 6.4),
+        Column("Ref", "fixed"),
+        Column("Action", "text", 3.3),
+        Column("Owner", "words"),
+        Column("Due", "fixed"),
+        Column("RAG", "fixed"),
+        Column("Commentary and path to green", "text", 6.4),
     ]
     rows: list[list[CellValue]] = [
         [
@@ -252,13 +263,13 @@ def write_overdue(ctx: PaperContext) -> None:
         return
     ctx.say(f"{count_phrase(len(lines), 'action')} passed the due date without being completed.")
     columns = [
-        Column("Ref", 1.3),
-        Column("Action", 5.3),
-        Column("Owner", 2.6),
-        Column("Due", 2.3),
-        Column("Days overdue", 1.9),
-        Column("Status", 2.2),
-        Column("RAG", 1.4),
+        Column("Ref", "fixed"),
+        Column("Action", "text", 5.3),
+        Column("Owner", "words"),
+        Column("Due", "fixed"),
+        Column("Days overdue", "fixed"),
+        Column("Status", "fixed"),
+        Column("RAG", "fixed"),
     ]
     rows: list[list[CellValue]] = [
         [
@@ -283,12 +294,12 @@ def write_completed(ctx: PaperContext) -> None:
         return
     ctx.say(f"{count_phrase(len(lines), 'action')} completed {ctx.since_last()}.")
     columns = [
-        Column("Ref", 1.3),
-        Column("Action", 5.2),
-        Column("Owner", 2.8),
-        Column("Workstream", 3.1),
-        Column("Due", 2.3),
-        Column("Last updated", 2.3),
+        Column("Ref", "fixed"),
+        Column("Action", "text", 5.2),
+        Column("Owner", "words"),
+        Column("Workstream", "words"),
+        Column("Due", "fixed"),
+        Column("Last updated", "fixed"),
     ]
     rows: list[list[CellValue]] = [
         [
@@ -312,12 +323,12 @@ def write_due_next(ctx: PaperContext) -> None:
         return
     ctx.say(f"{count_phrase(len(lines), 'action')} due {ctx.before_next()}.")
     columns = [
-        Column("Ref", 1.3),
-        Column("Action", 6.6),
-        Column("Owner", 3.2),
-        Column("Due", 2.3),
-        Column("Status", 2.2),
-        Column("RAG", 1.4),
+        Column("Ref", "fixed"),
+        Column("Action", "text", 6.6),
+        Column("Owner", "words"),
+        Column("Due", "fixed"),
+        Column("Status", "fixed"),
+        Column("RAG", "fixed"),
     ]
     rows: list[list[CellValue]] = [
         [
@@ -340,11 +351,11 @@ def write_escalations(ctx: PaperContext) -> None:
         ctx.say("No matters have been escalated to this Board.")
         return
     columns = [
-        Column("Ref", 1.3),
-        Column("Matter", 3.5),
-        Column("Escalated by", 3.4),
-        Column("Date", 2.3),
-        Column("Reason", 6.5),
+        Column("Ref", "fixed"),
+        Column("Matter", "text", 3.5),
+        Column("Escalated by", "words"),
+        Column("Date", "fixed"),
+        Column("Reason", "text", 6.5),
     ]
     rows: list[list[CellValue]] = [
         [
@@ -365,15 +376,28 @@ def write_measures(ctx: PaperContext) -> None:
     if not lines:
         ctx.say("No success measures are reported in this paper.")
         return
+    reported = [line for line in lines if line.latest is not None]
+    waiting = [line for line in lines if line.latest is None]
+    if reported:
+        _measures_table(ctx, reported)
+    if waiting:
+        # One line, not a row of "Not available" per measure.
+        refs = ", ".join(line.reference for line in waiting)
+        noun = "measure has" if len(waiting) == 1 else "measures have"
+        ctx.say(f"{len(waiting)} {noun} no value reported yet: {refs}.")
+    chart_sections.write_measure_trends(ctx, [line for line in reported if line.series])
+
+
+def _measures_table(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> None:
     columns = [
-        Column("Ref", 1.3),
-        Column("Measure", 4.4),
-        Column("Baseline", 1.9),
-        Column("Target", 1.7),
-        Column("Latest", 2.3),
-        Column("Previous", 1.9),
-        Column("Direction of travel", 2.0),
-        Column("Rating", 1.5),
+        Column("Ref", "fixed"),
+        Column("Measure", "text", 4.4),
+        Column("Baseline", "words"),
+        Column("Target", "words"),
+        Column("Latest", "words"),
+        Column("Previous", "words"),
+        Column("Direction of travel", "words"),
+        Column("Rating", "fixed"),
     ]
     rows: list[list[CellValue]] = []
     for line in lines:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 21:03:07.903688
+Create Date: 2026-12-01 21:03:32.581886
 """
 
 from collections.abc import Sequence
@@ -220,6 +220,8 @@ def upgrade() -> None:
         sa.Column("checksum", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("pdf_content", sa.LargeBinary(), nullable=True),
+        sa.Column("pdf_checksum", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("summary", sa.JSON(), nullable=False),
         sa.Column("generated_by_id", sa.Integer(), nullable=True),
         sa.Column("generated_at", tracker.models.UTCDateTime(timezone=True), nullable=False),

@@ -54,6 +54,7 @@ from tracker.papers.boards import (
 )
 from tracker.papers.gather import GatheredPaper, gather_board_paper
 from tracker.papers.model import check_sections
+from tracker.papers.pdf import PDF_MEDIA_TYPE, PdfConverter
 from tracker.permissions import Actor, Operation, PermissionDenied, can, require
 from tracker.services.audit import record_change
 
@@ -218,10 +219,13 @@ def read_inputs_version(session: Session) -> tuple[int, ...]:
     return tuple(version)
 
 
-def paper_filename(board: PaperBoard, meeting_date: date, version: int) -> str:
-    """``SIB-paper-2026-03-17-v2.docx``: safe on every file system and in a URL."""
+def paper_filename(
+    board: PaperBoard, meeting_date: date, version: int, *, draft: bool = False
+) -> str:
+    """``SIB-paper-2026-03-17-v2.docx`` (``SIB-paper-2026-03-17-v2-DRAFT.docx`` for a draft):
+    safe on every file system and in a URL."""
     name = _UNSAFE_IN_FILENAME.sub("-", board.short_name or board.name).strip("-") or board.key
-    return f"{name}-paper-{meeting_date.isoformat()}-v{version}.docx"
+    return f"{name}-paper-{meeting_date.isoformat()}-v{version}{'-DRAFT' if draft else ''}.docx"
 
 
 def _summary(gathered: GatheredPaper, generated_by: str) -> dict[str, Any]:
@@ -265,8 +269,10 @@ def generate_paper(
     board_ref: str,
     meeting_date: date | None = None,
     now: datetime | None = None,
+    pdf_converter: PdfConverter | None = None,
 ) -> StoredPaperInfo:
-    """Gather, render and store the board's paper for the meeting (default: the next one).
+    """Gather, render and store the board's paper for the meeting (default: the next one),
+    with its tagged PDF too when a ``pdf_converter`` is given.
 
     ``actor`` None is the command line, run by the operator. Use a write session: the version
     number is read and the next one written in the same transaction."""
@@ -279,9 +285,49 @@ def generate_paper(
         session, governance=governance, board_ref=board.key, meeting_date=meeting_date, now=now
     )
     content = render_board_paper_bytes(gathered.paper, template=template)
+    # Converted before anything is stored: a paper asked for as PDF is stored with it or not.
+    pdf = pdf_converter.convert(content) if pdf_converter is not None else None
     label = actor.name if actor is not None else CLI_LABEL
     stored = _store(session, gathered, content, actor=actor, label=label, now=now)
+    if pdf is not None:
+        _attach_pdf(stored, pdf)
+        session.flush()
     return _info(stored, board, label)
+
+
+def _attach_pdf(stored: StoredPaper, pdf: bytes) -> None:
+    stored.pdf_content = pdf
+    stored.pdf_checksum = hashlib.sha256(pdf).hexdigest()
+
+
+def pdf_filename(filename: str) -> str:
+    """The PDF's name beside its .docx: ``SIB-paper-2026-03-17-v2.pdf``."""
+    return filename.removesuffix(".docx") + ".pdf"
+
+
+def get_paper_pdf(
+    session: Session, *, actor: Actor | None, paper_id: int, converter: PdfConverter
+) -> PaperFile:
+    """A stored paper's tagged PDF, made from its .docx and stored with it the first time it
+    is asked for (use a write session). PdfUnavailable names the package when LibreOffice is
+    missing; PaperError if the paper is missing or no longer matches its checksum."""
+    if actor is not None:
+        require(actor, Operation.VIEW_PAPERS)
+    docx = get_paper_file(session, actor=actor, paper_id=paper_id)
+    stored = session.get(StoredPaper, paper_id)
+    assert stored is not None  # get_paper_file found it
+    if stored.pdf_content is None:
+        _attach_pdf(stored, converter.convert(docx.content))
+        session.flush()
+    content = bytes(stored.pdf_content or b"")
+    if hashlib.sha256(content).hexdigest() != stored.pdf_checksum:
+        raise PaperError(f"the PDF of {stored.filename} no longer matches its checksum")
+    return PaperFile(
+        filename=pdf_filename(stored.filename),
+        content=content,
+        checksum=stored.pdf_checksum or "",
+        media_type=PDF_MEDIA_TYPE,
+    )
 
 
 def _next_version(session: Session, body_id: int, meeting_date: date) -> int:
@@ -313,7 +359,12 @@ def _store(
             paper_deadline=meeting.paper_deadline,
             version=version,
             title=gathered.paper.title[:TITLE_LIMIT],
-            filename=paper_filename(board, meeting.meeting_date, version),
+            filename=paper_filename(
+                board,
+                meeting.meeting_date,
+                version,
+                draft=gathered.paper.draft_as_at is not None,
+            ),
             checksum=hashlib.sha256(content).hexdigest(),
             size_bytes=len(content),
             content=content,
