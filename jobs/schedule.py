@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
+from tracker.errors import ConfigurationError
 from tracker.governance import GovernanceConfig
 
 TIMEZONE = "Europe/London"
@@ -36,7 +37,7 @@ DIGEST_JOB = "weekly-digest"
 RELOAD_JOB = "reload-schedule"
 
 
-class ScheduleError(ValueError):
+class ScheduleError(ConfigurationError):
     """A job definition that would break the rules of the schedule."""
 
 

@@ -25,8 +25,6 @@ def _initialise(quiet: bool = False) -> None:
     settings = load_settings()
     try:
         report = initialise_database(engine_for(settings), governance_file=settings.governance_file)
-    except GovernanceError as exc:
-        fail(str(exc))
     except OperationalError as exc:
         fail(f"cannot open the database {settings.database_url!r}: {exc.orig}")
     if quiet:

@@ -18,8 +18,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker.commands import app
 from tracker.commands.common import cli_session, fail, load_settings
-from tracker.governance import GovernanceError, load_governance
-from tracker.papers.boards import PaperError
+from tracker.governance import load_governance
 from tracker.papers.text import format_long_date
 from tracker.services.papers import generate_paper, get_paper_file
 
@@ -66,10 +65,7 @@ def paper(
     settings = load_settings()
     meeting_date = _meeting_date(meeting)
     _check_output(output)
-    try:
-        governance = load_governance(settings.governance_file)
-    except GovernanceError as exc:
-        fail(str(exc))
+    governance = load_governance(settings.governance_file)
     try:
         with cli_session(settings, write=True) as session:
             info = generate_paper(
@@ -81,8 +77,6 @@ def paper(
                 meeting_date=meeting_date,
             )
             content = get_paper_file(session, actor=None, paper_id=info.id).content
-    except PaperError as exc:
-        fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
         fail(f"cannot use the database (has `tracker init` been run?): {exc.orig}")
     target = _target(output, info.filename)

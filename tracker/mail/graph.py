@@ -24,6 +24,7 @@ from urllib.parse import quote
 import httpx
 import msal
 
+from tracker.errors import OperationFailed
 from tracker.mail.message import OutgoingMessage, check_address, clean_text, flatten_header_text
 from tracker.mail.protocol import SendResult, TransportUnavailable, delivered, failed
 
@@ -62,7 +63,7 @@ class _Call:
     token_just_refreshed: bool = False
 
 
-class _AuthFailure(Exception):
+class _AuthFailure(OperationFailed):
     """No usable access token: Entra unreachable, credentials refused, or the token rejected."""
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.models import Action, ActionStatus, ActionUpdate, Person, Rag, Workstream
 from tracker.permissions import Actor, Operation, can, require
 from tracker.rules import clean_text, rag_label, status_label
@@ -27,19 +28,20 @@ TITLE_LIMIT = 1000
 URL_LIMIT = 2000
 
 
-class ActionNotFound(LookupError):
+class ActionNotFound(NotFound):
     pass
 
 
-class ValidationFailed(ValueError):
+class ValidationFailed(InvalidInput):
     """One message per form field at fault, so a page can show each next to its field."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
+        self.fields = errors
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
-class ConflictError(RuntimeError):
+class ConflictError(Conflict):
     """Someone saved the action after the caller loaded it; nothing was written."""
 
     def __init__(self, *, reference: str, changed_by: str | None, changed_at: datetime | None):

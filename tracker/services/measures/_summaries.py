@@ -20,6 +20,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from tracker.errors import NotFound
 from tracker.measure_rules import (
     DirectionOfTravel,
     Targets,
@@ -50,7 +51,7 @@ NOT_RATED = "not_rated"
 RATING_ORDER = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.BLUE.value, NOT_RATED)
 
 
-class MeasureNotFound(LookupError):
+class MeasureNotFound(NotFound):
     pass
 
 

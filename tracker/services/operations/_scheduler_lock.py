@@ -35,6 +35,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from tracker.errors import Conflict, OperationFailed
 from tracker.models import Lease
 
 LEASE_NAME = "scheduler"
@@ -46,7 +47,7 @@ _ADVISORY_KEY = int.from_bytes(
 )
 
 
-class SchedulerAlreadyRunning(RuntimeError):
+class SchedulerAlreadyRunning(Conflict):
     """Another scheduler holds the lock for this database."""
 
 
@@ -120,7 +121,9 @@ class _FileLock:
         try:
             handle = self._path.open("a+", encoding="utf-8")
         except OSError as exc:
-            raise RuntimeError(f"cannot open the scheduler lock file {self._path}: {exc}") from exc
+            raise OperationFailed(
+                f"cannot open the scheduler lock file {self._path}: {exc}"
+            ) from exc
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -20,6 +20,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from tracker.errors import InvalidInput
 from tracker.governance import GovernanceConfig
 from tracker.models import (
     Action,
@@ -78,7 +79,7 @@ HISTORY_STEM = "update-history"
 _Owner = aliased(Person)
 
 
-class ExportError(ValueError):
+class ExportError(InvalidInput):
     """An export that cannot be made as asked (an unknown format)."""
 
 
