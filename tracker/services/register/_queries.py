@@ -1,124 +1,31 @@
-"""Read-side questions about the plan: the register, overdue, not updated, RAG summaries.
+"""Read-side summaries of the plan: RAG counts by group, an action's history, its audit trail.
 
-Every function takes ``today`` so the answer is reproducible. Rows come back as plain frozen
-dataclasses (no ORM objects leave the session). "Not updated this cycle" means no update since
-the current cycle of the action's overseeing body began (the most recent update-window opening
-on or before today); for a body without a calendar the cycle is the last
-``default_cycle_days`` days.
+Rows come back as plain frozen dataclasses (no ORM objects leave the session). The register's
+rows and filters are in ``_rows`` and the one query behind every list of actions in ``_paging``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import func
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from tracker.models import (
     Action,
     ActionUpdate,
     AuditLog,
     GovernanceBody,
-    Meeting,
     Organisation,
     Person,
     Priority,
     Workstream,
 )
-from tracker.rules import ActionFlags
 
 RAG_KEYS = ("blue", "green", "amber", "red", "not_rated")
-DEFAULT_CYCLE_DAYS = 42
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    id: int
-    reference: str
-    title: str
-    priority_number: int
-    priority_title: str
-    workstream: str | None
-    workstream_id: int | None
-    owner: str | None
-    owner_email: str | None
-    owner_id: int | None
-    lead_organisation: str | None
-    body: str | None
-    body_id: int | None
-    start_date: date | None
-    due_date: date | None
-    status: str
-    rag: str | None
-    commentary: str | None
-    path_to_green: str | None
-    next_steps: str | None
-    last_updated_at: datetime | None
-    version: int
-    flags: ActionFlags
-
-
-@dataclass(frozen=True)
-class ActionFilter:
-    priority: int | None = None
-    workstream_id: int | None = None
-    body_id: int | None = None
-    owner_id: int | None = None
-    organisation_id: int | None = None
-    rag: str | None = None  # a RAG code or "not_rated"
-    status: str | None = None
-    overdue: bool = False
-    not_updated: bool = False
-    search: str | None = None
-    include_closed: bool = True
-    references: tuple[str, ...] = field(default_factory=tuple)
-
-
-def cycle_starts(
-    session: Session, *, today: date, default_cycle_days: int = DEFAULT_CYCLE_DAYS
-) -> tuple[dict[int, date], date]:
-    """Each body's current cycle start, and the fallback start for bodies without a calendar.
-
-    A body without meetings of its own follows the nearest body up its reporting line that has
-    them (the same board whose reminders its actions' owners receive); only when no body up the
-    line meets does the fixed ``default_cycle_days`` fallback apply.
-    """
-    rows = session.exec(
-        select(Meeting.body_id, func.max(Meeting.window_opens))
-        .where(col(Meeting.window_opens) <= today, col(Meeting.cancelled).is_(False))
-        .group_by(col(Meeting.body_id))
-    ).all()
-    own = {body_id: start for body_id, start in rows if start is not None}
-    parents = dict(session.exec(select(GovernanceBody.id, GovernanceBody.reports_to_id)).all())
-    starts: dict[int, date] = {}
-    for body_id in parents:
-        if body_id is None:
-            continue
-        current: int | None = body_id
-        seen: set[int] = set()
-        while current is not None and current not in own and current not in seen:
-            seen.add(current)
-            current = parents.get(current)
-        if current is not None and current in own:
-            starts[body_id] = own[current]
-    return starts, today - timedelta(days=default_cycle_days)
-
-
-def search_condition(search: str) -> Any:
-    """Actions whose reference, title or latest commentary contain ``search`` (any case).
-
-    ``%`` and ``_`` typed by a user are matched literally, not as SQL wildcards.
-    """
-    escaped = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    needle = f"%{escaped}%"
-    return or_(
-        func.lower(col(Action.reference)).like(needle, escape="\\"),
-        func.lower(col(Action.title)).like(needle, escape="\\"),
-        func.lower(func.coalesce(col(Action.latest_commentary), "")).like(needle, escape="\\"),
-    )
 
 
 SummaryBy = Literal["priority", "workstream", "body", "organisation"]
