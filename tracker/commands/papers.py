@@ -20,7 +20,7 @@ from tracker.commands import app
 from tracker.commands.common import cli_session, fail, load_settings
 from tracker.governance import load_governance
 from tracker.papers.text import format_long_date
-from tracker.services.papers import generate_paper, get_paper_file
+from tracker.services.papers import generate_paper
 
 
 def _meeting_date(value: str | None) -> date | None:
@@ -76,12 +76,11 @@ def paper(
                 board_ref=board,
                 meeting_date=meeting_date,
             )
-            content = get_paper_file(session, actor=None, paper_id=info.id).content
     except (OperationalError, ProgrammingError) as exc:
         fail(f"cannot use the database (has `tracker init` been run?): {exc.orig}")
     target = _target(output, info.filename)
     try:
-        target.write_bytes(content)
+        target.write_bytes(info.content)
     except OSError as exc:
         fail(
             f"the paper was stored as version {info.version} but {target} cannot be written: {exc}"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,13 @@ class StoredPaperInfo:
     generated_by: str
     generated_at: datetime
     summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class GeneratedPaper(StoredPaperInfo):
+    """A paper just generated and stored, with the bytes that were rendered (to write or send)."""
+
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -163,11 +170,10 @@ def _gather(
     session: Session,
     *,
     governance: GovernanceConfig,
-    board_ref: str,
+    board: PaperBoard,
     meeting_date: date | None,
     now: datetime,
 ) -> GatheredPaper:
-    board = find_paper_board(session, governance=governance, ref=board_ref)
     meetings = list_board_meetings(session, body_id=board.body_id)
     today = now.astimezone(ZoneInfo(governance.partnership.timezone)).date()
     meeting = choose_meeting(board, meetings, meeting_date=meeting_date, today=today)
@@ -188,7 +194,7 @@ def preview_paper(
     return _gather(
         session,
         governance=governance,
-        board_ref=board_ref,
+        board=find_paper_board(session, governance=governance, ref=board_ref),
         meeting_date=meeting_date,
         now=now or datetime.now(UTC),
     )
@@ -265,7 +271,7 @@ def generate_paper(
     board_ref: str,
     meeting_date: date | None = None,
     now: datetime | None = None,
-) -> StoredPaperInfo:
+) -> GeneratedPaper:
     """Gather, render and store the board's paper for the meeting (default: the next one).
 
     ``actor`` None is the command line, run by the operator. Use a write session: the version
@@ -276,12 +282,13 @@ def generate_paper(
     now = now or datetime.now(UTC)
     template = load_board_template(governance_file, board)
     gathered = _gather(
-        session, governance=governance, board_ref=board.key, meeting_date=meeting_date, now=now
+        session, governance=governance, board=board, meeting_date=meeting_date, now=now
     )
     content = render_board_paper_bytes(gathered.paper, template=template)
     label = actor.name if actor is not None else CLI_LABEL
     stored = _store(session, gathered, content, actor=actor, label=label, now=now)
-    return _info(stored, board, label)
+    info = _info(stored, board, label)
+    return GeneratedPaper(**{f.name: getattr(info, f.name) for f in fields(info)}, content=content)
 
 
 def _next_version(session: Session, body_id: int, meeting_date: date) -> int:
