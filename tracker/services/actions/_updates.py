@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.models import Action, ActionStatus, ActionUpdate, Person, Rag, Workstream
 from tracker.permissions import Actor, Operation, can, require
-from tracker.rules import clean_text, rag_label, status_label
+from tracker.rules import clean_text, rag_label, reference_sort_number, status_label
 from tracker.services.audit import record_change, record_changes
 
 TEXT_LIMIT = 4000
@@ -355,13 +355,10 @@ def create_action(session: Session, *, actor: Actor, fields: ActionFields) -> Ac
     exists = session.exec(select(Action.id).where(Action.reference == values["reference"])).first()
     if exists is not None:
         raise ValidationFailed({"reference": f"{values['reference']} already exists"})
-    from tracker.seed import reference_sort_key
-
-    key = reference_sort_key(values["reference"])
     action = Action(
         **values,
         original_due_date=values["due_date"],
-        sort_key=key[0] * 1000 + (key[1] if len(key) > 1 else 0),
+        sort_key=reference_sort_number(values["reference"]),
         source="manual",
     )
     session.add(action)

@@ -42,7 +42,8 @@ from tracker.models import (
     SuccessMeasure,
 )
 from tracker.permissions import Actor, Operation, can
-from tracker.seed import load_strategy, reference_sort_key
+from tracker.rules import reference_sort_key
+from tracker.seed import load_strategy
 from tracker.services.register import AuditEntry, audit_trail
 
 AUDIT_ENTITY = "measure"

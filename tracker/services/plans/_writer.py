@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 
 from tracker.models import Action, ActionStatus, ActionUpdate, AuditLog, Person, Rag
 from tracker.permissions import Actor
-from tracker.seed import reference_sort_key
+from tracker.rules import reference_sort_number
 from tracker.services.audit import record_change
 from tracker.services.plans._planner import PendingPerson, RowPlan, UpdatePlan
 
@@ -155,11 +155,6 @@ def _resolve(values: Mapping[str, Any], person_ids: Mapping[str, int]) -> dict[s
     return resolved
 
 
-def _sort_number(reference: str) -> int:
-    key = reference_sort_key(reference)
-    return key[0] * 1000 + (key[1] if len(key) > 1 else 0)
-
-
 def _new_action_row(
     plan: RowPlan, values: dict[str, Any], actor: Actor, source: str, now: datetime
 ) -> dict[str, Any]:
@@ -184,7 +179,7 @@ def _new_action_row(
         "next_steps": None,
         "last_updated_at": update.at if update else None,
         "last_updated_by_id": actor.person_id if update else None,
-        "sort_key": _sort_number(plan.reference),
+        "sort_key": reference_sort_number(plan.reference),
         "source": source,
         "version": 1,
         "created_at": now,

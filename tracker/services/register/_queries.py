@@ -24,6 +24,7 @@ from tracker.models import (
     Priority,
     Workstream,
 )
+from tracker.rules import priority_label
 
 RAG_KEYS = ("blue", "green", "amber", "red", "not_rated")
 
@@ -65,18 +66,23 @@ def summarise_rag(session: Session, *, by: SummaryBy) -> list[RagSummary]:
         "body": GovernanceBody.sort_order,
         "organisation": Organisation.id,
     }[by]
-    name = Priority.title if by == "priority" else table.name
+    # A priority is named as everywhere else: its short title, or its title (priority_label).
+    name: Any = (
+        func.coalesce(col(Priority.short_title), col(Priority.title))
+        if by == "priority"
+        else col(table.name)
+    )
     query = (
-        select(col(order), col(name), col(Action.rag), func.count())
+        select(col(order), name, col(Action.rag), func.count())
         .select_from(Action)
         .outerjoin(table, col(table.id) == col(foreign_key))
         .where(col(Action.status) != "withdrawn")
-        .group_by(col(order), col(name), col(Action.rag))
+        .group_by(col(order), name, col(Action.rag))
     )
     grouped: dict[tuple[int, str], Counter[str]] = {}
     for position, label, rag, count in session.exec(query).all():
-        if by == "priority":
-            label = f"Priority {position}: {label}"
+        if by == "priority" and position is not None:
+            label = priority_label(position, label)
         key = (position if position is not None else 10_000, label or "Not assigned")
         grouped.setdefault(key, Counter())[rag or "not_rated"] += count
     return [
