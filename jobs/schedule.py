@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
+from tracker.errors import ConfigurationError
 from tracker.governance import GovernanceConfig
 
 TIMEZONE = "Europe/London"
@@ -38,7 +39,7 @@ RELOAD_JOB = "reload-schedule"
 AUDIT_JOB = "audit-verify"  # the same id as tracker.services.operations.AUDIT_VERIFY_JOB
 
 
-class ScheduleError(ValueError):
+class ScheduleError(ConfigurationError):
     """A job definition that would break the rules of the schedule."""
 
 

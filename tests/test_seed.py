@@ -7,7 +7,7 @@ from sqlmodel import func, select
 from tests.conftest import GOVERNANCE_FILE
 from tracker.db import session_scope
 from tracker.models import Action, MeasureAction, Person, Priority, SuccessMeasure
-from tracker.seed import reference_sort_key
+from tracker.rules import reference_sort_key
 from tracker.services.operations import initialise_database
 
 

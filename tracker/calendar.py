@@ -22,6 +22,8 @@ import icalendar
 from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr
 
+from tracker.errors import ConfigurationError
+
 __all__ = [
     "MAX_RULE_OCCURRENCES",
     "CalendarError",
@@ -48,7 +50,7 @@ _PRODID = "-//SEND Partnership Action Tracker//Meeting calendar//EN"
 _DOMAIN_PATTERN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
-class CalendarError(ValueError):
+class CalendarError(ConfigurationError):
     """A meeting calendar that cannot be used: a bad rule, missing start, inconsistent dates."""
 
 

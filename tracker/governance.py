@@ -26,6 +26,7 @@ from tracker.calendar import (
     expand_meeting_dates,
     list_non_working_days,
 )
+from tracker.errors import ConfigurationError
 from tracker.models import Role, Tier
 from tracker.yaml_limits import MAX_YAML_BYTES, find_yaml_limit_problem
 
@@ -35,7 +36,7 @@ KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 Loc = tuple[str | int, ...]
 
 
-class GovernanceError(ValueError):
+class GovernanceError(ConfigurationError):
     """A governance file that cannot be used; ``problems`` holds one message per mistake."""
 
     def __init__(self, source: str, problems: Sequence[str]) -> None:

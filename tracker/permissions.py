@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tracker.errors import NotAllowed
 from tracker.models import Role
 
 
@@ -32,7 +33,7 @@ class Operation(StrEnum):
     VIEW_MY_ACTIONS = "view_my_actions"
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(NotAllowed):
     """The actor may not do this; the message says what and why, for the page to show.
 
     ``actor`` and ``operation`` say who was refused what, for the audit log.

@@ -216,3 +216,20 @@ def collecting_body(
         seen.add(current)
         current = parents.get(current)
     return current if current is not None and current in meeting_bodies else None
+
+
+def reference_sort_key(reference: str) -> tuple[int, ...]:
+    """``P2.10`` sorts after ``P2.9``: the numbers in the reference, compared as numbers."""
+    digits = "".join(ch if ch.isdigit() else " " for ch in reference).split()
+    return tuple(int(d) for d in digits) or (0,)
+
+
+def reference_sort_number(reference: str) -> int:
+    """The reference order as one number (``action.sort_key``): P2.10 is 2010, P2.9 is 2009."""
+    key = reference_sort_key(reference)
+    return key[0] * 1000 + (key[1] if len(key) > 1 else 0)
+
+
+def priority_label(number: int, title: str, short_title: str | None = None) -> str:
+    """How every screen, paper and export names a priority: ``Priority 2: Assessing needs``."""
+    return f"Priority {number}: {short_title or title}"

@@ -29,6 +29,10 @@ from tracker.models import (
     SuccessMeasure,
     Workstream,
 )
+from tracker.rules import (
+    reference_sort_key as reference_sort_key,  # older imports; use tracker.rules
+)
+from tracker.rules import reference_sort_number
 from tracker.services.audit import record_change
 
 ACTOR_LABEL = "seed"
@@ -53,12 +57,6 @@ def load_strategy() -> dict[str, Any]:
     data = yaml.safe_load(text)
     assert isinstance(data, dict)
     return data
-
-
-def reference_sort_key(reference: str) -> tuple[int, ...]:
-    """``P2.10`` sorts after ``P2.9``: the numbers in the reference, compared as numbers."""
-    digits = "".join(ch if ch.isdigit() else " " for ch in reference).split()
-    return tuple(int(d) for d in digits) or (0,)
 
 
 def seed_strategy(session: Session) -> SeedReport:
@@ -161,7 +159,7 @@ def _seed_action(
         due_date=due,
         original_due_date=due,
         status=ActionStatus.NOT_STARTED.value,
-        sort_key=_sort_number(reference),
+        sort_key=reference_sort_number(reference),
         source="seed",
         # The strategy does not say who, which organisation or when: the seed's guesses stay
         # "to confirm" until an administrator confirms, edits or imports them.
@@ -181,11 +179,6 @@ def _seed_action(
         new=reference,
     )
     report.count("action")
-
-
-def _sort_number(reference: str) -> int:
-    key = reference_sort_key(reference)
-    return key[0] * 1000 + (key[1] if len(key) > 1 else 0)
 
 
 def _seed_measure(

@@ -19,7 +19,7 @@ from tracker.governance import load_governance
 from tracker.models import ActionUpdate
 from tracker.permissions import PermissionDenied
 from tracker.services.plans import ExportError, ExportFile, RagKey, export_history, export_register
-from tracker.services.register import ActionFilter
+from tracker.services.register import ActionFilter, list_actions
 
 TODAY = date(2026, 1, 15)
 GOVERNANCE = load_governance(GOVERNANCE_FILE)
@@ -147,6 +147,23 @@ def test_exports_follow_the_register_filters(engine: Engine) -> None:
     history = _export(engine, history=True, fmt="csv", filters=ActionFilter(rag="amber"))
     rows = list(csv.DictReader(io.StringIO(history.content.decode("utf-8-sig"))))
     assert [r["Ref"] for r in rows] == ["P2.3"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [ActionFilter(), ActionFilter(overdue=True), ActionFilter(not_updated=True, priority=3)],
+)
+def test_the_register_export_lists_what_the_register_shows(
+    engine: Engine, filters: ActionFilter
+) -> None:
+    add_update(engine, "P3.1", rag="red", commentary="No provider yet.")
+    exported = _export(engine, fmt="csv", filters=filters)
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    with session_scope(engine) as session:
+        shown = list_actions(session, today=TODAY, filters=filters)
+    assert [(r["Ref"], r["Latest Update"]) for r in rows] == [
+        (a.reference, a.commentary or "") for a in shown
+    ]
 
 
 def test_partners_may_not_export(engine: Engine) -> None:

@@ -15,7 +15,7 @@ from tests.factories import ADMIN, HEAD_OF_SEND, PARTNER, actor
 from tests.measures.conftest import M23, TODAY, enter, set_m23_targets
 from tracker.db import session_scope
 from tracker.models import MeasureValue, Priority, SuccessMeasure
-from tracker.seed import reference_sort_key
+from tracker.rules import reference_sort_key
 from tracker.services.measures import (
     count_by_rating,
     filter_summaries,

@@ -18,7 +18,7 @@ from tests.factories import actor, add_update
 from tracker.db import session_scope
 from tracker.governance import GovernanceConfig, load_governance
 from tracker.papers.gather import GatheredPaper
-from tracker.services.papers import StoredPaperInfo, generate_paper, preview_paper
+from tracker.services.papers import GeneratedPaper, generate_paper, preview_paper
 
 ROUND_ONE = datetime(2026, 2, 24, 10, 0, tzinfo=UTC)
 ROUND_TWO = datetime(2026, 4, 27, 10, 0, tzinfo=UTC)
@@ -93,7 +93,7 @@ def generate(
     config: GovernanceConfig | None = None,
     governance_file: Path = GOVERNANCE_FILE,
     now: datetime | None = None,
-) -> StoredPaperInfo:
+) -> GeneratedPaper:
     """Generate and store a paper, as ``by`` (an e-mail) or as the command line."""
     with session_scope(engine, write=True) as session:
         return generate_paper(

@@ -159,6 +159,7 @@ def test_rag_cells_are_shaded_with_the_keys_colours(engine: Engine) -> None:
 def test_regenerating_makes_version_two_and_keeps_version_one(engine: Engine) -> None:
     first = generate(engine, "SIB", MEETINGS["SIB"][0], by=SECRETARY_SIB)
     original = download(engine, first.id)
+    assert first.content == original  # what generating hands back is what was stored
     second = generate(engine, "SIB", MEETINGS["SIB"][0], by=ADMIN)
 
     assert (first.version, second.version) == (1, 2)

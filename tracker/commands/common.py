@@ -1,5 +1,9 @@
 """What every command shares: settings, the engine, today's date and one-line errors.
 
+``report_error`` is the one place the command line translates the error tree: a
+``TrackerError`` from any command becomes ``error: <message>`` on stderr and the exit code of
+its kind in ``EXIT_CODES`` (1 for anything a person should correct and try again).
+
 Every error line goes through ``fail``, and anything that may quote the database URL goes
 through ``describe_database_error`` first, so a password in ``TRACKER_DATABASE_URL`` is never
 printed.
@@ -22,9 +26,18 @@ from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.db import get_engine, mask_secrets_in, mask_url, session_scope
+from tracker.errors import Conflict, NotAllowed, NotFound, TrackerError
 from tracker.production import SecretsFileError, find_production_problems, read_streamlit_secrets
 
 _printed_urls: set[str] = set()
+
+# Exit codes by kind of error, most specific first; 2 is Click's own for a mistyped command.
+EXIT_CODES: tuple[tuple[type[TrackerError], int], ...] = (
+    (NotAllowed, 3),
+    (NotFound, 4),
+    (Conflict, 5),
+    (TrackerError, 1),
+)
 
 
 def fail(message: str, *, code: int = 1) -> NoReturn:
@@ -36,6 +49,15 @@ def fail(message: str, *, code: int = 1) -> NoReturn:
         message = mask_secrets_in(message, url)
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def exit_code_for(error: TrackerError) -> int:
+    return next(code for kind, code in EXIT_CODES if isinstance(error, kind))
+
+
+def report_error(error: TrackerError) -> NoReturn:
+    """Print the error as one line (its message) and exit with the code of its kind."""
+    fail(str(error), code=exit_code_for(error))
 
 
 def load_settings() -> Settings:

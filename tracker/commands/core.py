@@ -35,8 +35,6 @@ def _initialise(quiet: bool = False) -> None:
     settings = load_settings()
     try:
         report = initialise_database(engine_for(settings), governance_file=settings.governance_file)
-    except GovernanceError as exc:
-        fail(str(exc))
     except OperationalError as exc:
         database_failure(exc, settings, doing="open the database")
     if quiet:

@@ -23,20 +23,17 @@ from tracker.config import Settings
 from tracker.files import write_private_file
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.models import Person, PersonRole, Role
-from tracker.permissions import Actor, PermissionDenied
-from tracker.services.operations import BackupError, backup_database, restore_database
+from tracker.permissions import Actor
+from tracker.services.operations import backup_database, restore_database
 from tracker.services.people import UnknownPerson, actor_for_email, build_actor
 from tracker.services.plans import (
     FORMATS,
-    ExportError,
-    ImportConflict,
     ImportReport,
     PlannedAction,
     export_history,
     export_register,
     import_plan,
 )
-from tracker.spreadsheets import SpreadsheetError
 
 ActingAs = Annotated[
     str | None,
@@ -151,8 +148,6 @@ def import_command(
                 commit=commit,
                 skip_invalid=skip_invalid,
             )
-    except (SpreadsheetError, PermissionDenied, ImportConflict) as error:
-        fail(str(error))
     except OperationalError as error:
         database_failure(error, settings, doing="use the database (has `tracker init` been run?)")
     if as_json:
@@ -223,8 +218,6 @@ def export(
                 governance=governance,
                 default_cycle_days=cycle_days,
             )
-    except (PermissionDenied, ExportError) as error:
-        fail(str(error))
     except OperationalError as error:
         database_failure(error, settings, doing="read the database (has `tracker init` been run?)")
     _write_file(file, result.content)
@@ -239,10 +232,7 @@ def backup(
 ) -> None:
     """Make a consistent copy of the database while the app runs (SQLite or pg_dump)."""
     settings = load_settings()
-    try:
-        report = backup_database(settings.database_url, file, overwrite=force)
-    except BackupError as error:
-        fail(str(error))
+    report = backup_database(settings.database_url, file, overwrite=force)
     typer.echo(f"Backed up the {report.kind} database to {file} ({report.size_bytes:,} bytes)")
 
 
@@ -257,8 +247,6 @@ def restore(
     settings = load_settings()
     try:
         report = restore_database(settings.database_url, file, force=force)
-    except BackupError as error:
-        fail(str(error))
     except OperationalError as error:
         database_failure(error, settings, doing="open the database")
     counts = report.row_counts

@@ -22,11 +22,11 @@ from tracker.commands.common import (
     load_settings,
 )
 from tracker.config import Settings
+from tracker.errors import TrackerError
 from tracker.files import write_private_file
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.mail.transports import build_transport
-from tracker.services.governance import UnknownBoard, list_coming_meetings, render_calendar_file
-from tracker.services.operations import SchedulerAlreadyRunning
+from tracker.services.governance import list_coming_meetings, render_calendar_file
 from tracker.services.outbox import (
     STATES,
     DispatchReport,
@@ -106,8 +106,6 @@ def calendar(
     try:
         with cli_session(settings) as session:
             meetings = list_coming_meetings(session, since=first, board=board)
-    except UnknownBoard as exc:
-        fail(str(exc))
     except DB_ERRORS as exc:
         _db_failure(exc)
     if output is not None:
@@ -334,8 +332,8 @@ def scheduler(
     )
     try:
         run_scheduler(settings)
-    except SchedulerAlreadyRunning as exc:
-        fail(str(exc))
+    except TrackerError:
+        raise  # reported in one place, like every command's (another scheduler: exit 5)
     except DB_ERRORS as exc:
         _db_failure(exc)
     except (ValueError, RuntimeError) as exc:

@@ -19,11 +19,10 @@ from sqlmodel import Session
 from tracker.commands import app
 from tracker.commands.common import cli_session, echo_table, fail, load_settings, parse_day
 from tracker.measure_rules import format_value, parse_number, trend_arrow
-from tracker.permissions import Actor, PermissionDenied
+from tracker.permissions import Actor
 from tracker.rules import rag_label
-from tracker.services.actions import ConflictError, ValidationFailed
+from tracker.services.actions import ValidationFailed
 from tracker.services.measures import (
-    MeasureNotFound,
     MeasureSummary,
     enter_value,
     filter_summaries,
@@ -35,7 +34,7 @@ from tracker.services.measures import (
     set_targets,
 )
 from tracker.services.people import UnknownPerson, actor_for_email
-from tracker.spreadsheets.reader import CellError, SpreadsheetError
+from tracker.spreadsheets.reader import CellError
 
 measures_app = typer.Typer(
     help="Success measures: list, show, enter values, set targets, import values.",
@@ -106,11 +105,8 @@ def list_measures(
 def show_measure(reference: str, as_of: AsOf = None, as_json: AsJson = False) -> None:
     """One measure: its facts, rating and every value with who entered it."""
     day = parse_day(as_of, option="--as-of")
-    try:
-        with cli_session(load_settings()) as session:
-            detail = get_measure_detail(session, reference=reference, as_of=day)
-    except MeasureNotFound as exc:
-        fail(str(exc))
+    with cli_session(load_settings()) as session:
+        detail = get_measure_detail(session, reference=reference, as_of=day)
     if as_json:
         typer.echo(json.dumps(_jsonable(asdict(detail)), indent=2, default=str))
         return
@@ -172,8 +168,6 @@ def set_value(
             if "reason" in exc.errors:
                 fail(f"--reason is needed: {exc.errors['reason']}")
             fail(str(exc))
-        except (MeasureNotFound, PermissionDenied, ConflictError) as exc:
-            fail(str(exc))
         except ValueError as exc:
             fail(f"value: {value!r} {exc}")
     what = "unchanged" if not result.changed else ("corrected" if result.corrected else "entered")
@@ -216,28 +210,23 @@ def set_target(
     """Set a measure's baseline, target, tolerance or direction (options not given are kept)."""
     with cli_session(load_settings(), write=True) as session:
         actor = _acting(session, by)
-        try:
-            current = get_measure_summary(session, reference=reference, as_of=date.max)
-            set_targets(
-                session,
-                actor=actor,
-                reference=reference,
-                seen_version=current.version,
-                baseline_value=_optional_float(baseline, "--baseline", current.baseline_value),
-                baseline_date=_optional_day(
-                    baseline_date, "--baseline-date", current.baseline_date
-                ),
-                target_value=_optional_float(target, "--target", current.target_value),
-                target_date=_optional_day(target_date, "--target-date", current.target_date),
-                tolerance_pct=current.tolerance_pct if tolerance is None else tolerance,
-                direction=direction or current.direction,
-                unit=unit,
-                rating_mode=rating_mode,
-                reason=reason,
-            )
-            after = get_measure_summary(session, reference=reference, as_of=date.max)
-        except (MeasureNotFound, PermissionDenied, ValidationFailed, ConflictError) as exc:
-            fail(str(exc))
+        current = get_measure_summary(session, reference=reference, as_of=date.max)
+        set_targets(
+            session,
+            actor=actor,
+            reference=reference,
+            seen_version=current.version,
+            baseline_value=_optional_float(baseline, "--baseline", current.baseline_value),
+            baseline_date=_optional_day(baseline_date, "--baseline-date", current.baseline_date),
+            target_value=_optional_float(target, "--target", current.target_value),
+            target_date=_optional_day(target_date, "--target-date", current.target_date),
+            tolerance_pct=current.tolerance_pct if tolerance is None else tolerance,
+            direction=direction or current.direction,
+            unit=unit,
+            rating_mode=rating_mode,
+            reason=reason,
+        )
+        after = get_measure_summary(session, reference=reference, as_of=date.max)
     baseline_shown = format_value(after.baseline_value, after.unit, missing="not set")
     target_shown = format_value(after.target_value, after.unit, missing="not set")
     typer.echo(
@@ -257,12 +246,9 @@ def import_values(
         fail(f"{file}: no such file")
     with cli_session(load_settings(), write=commit) as session:
         actor = _acting(session, by)
-        try:
-            result = import_measure_values(
-                session, actor=actor, source=file, filename=file.name, commit=commit
-            )
-        except (SpreadsheetError, ConflictError) as exc:
-            fail(str(exc))
+        result = import_measure_values(
+            session, actor=actor, source=file, filename=file.name, commit=commit
+        )
     if not result.ok:
         for problem in result.problems:
             typer.echo(str(problem), err=True)

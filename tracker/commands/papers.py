@@ -21,11 +21,10 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from tracker.commands import app
 from tracker.commands.common import cli_session, database_failure, fail, load_settings
 from tracker.files import write_private_file
-from tracker.governance import GovernanceError, load_governance
-from tracker.papers.boards import PaperError
+from tracker.governance import load_governance
 from tracker.papers.pdf import LibreOfficeConverter
 from tracker.papers.text import format_long_date
-from tracker.services.papers import generate_paper, get_paper_file, get_paper_pdf, pdf_filename
+from tracker.services.papers import generate_paper, pdf_filename
 
 
 def _meeting_date(value: str | None) -> date | None:
@@ -76,10 +75,7 @@ def paper(
     _check_output(output)
     as_pdf = output is not None and output.suffix.lower() == ".pdf" and not output.is_dir()
     converter = LibreOfficeConverter() if as_pdf else None
-    try:
-        governance = load_governance(settings.governance_file)
-    except GovernanceError as exc:
-        fail(str(exc))
+    governance = load_governance(settings.governance_file)
     try:
         with cli_session(settings, write=True) as session:
             info = generate_paper(
@@ -91,19 +87,11 @@ def paper(
                 meeting_date=meeting_date,
                 pdf_converter=converter,
             )
-            if converter is not None:
-                content = get_paper_pdf(
-                    session, actor=None, paper_id=info.id, converter=converter
-                ).content
-            else:
-                content = get_paper_file(session, actor=None, paper_id=info.id).content
-    except PaperError as exc:
-        fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
         database_failure(exc, settings, doing="use the database (has `tracker init` been run?)")
     target = _target(output, pdf_filename(info.filename) if as_pdf else info.filename)
     try:
-        write_private_file(target, content)
+        write_private_file(target, info.pdf if info.pdf is not None else info.content)
     except OSError as exc:
         fail(
             f"the paper was stored as version {info.version} but {target} cannot be written: {exc}"

@@ -24,6 +24,7 @@ from urllib.parse import quote
 import httpx
 import msal
 
+from tracker.errors import OperationFailed
 from tracker.mail.message import OutgoingMessage, check_address, clean_text, flatten_header_text
 from tracker.mail.protocol import (
     OutcomeSink,
@@ -77,7 +78,7 @@ class _Call:
         report_outcomes(self.on_outcomes, [(index, self.results[index]) for index in fresh])
 
 
-class _AuthFailure(Exception):
+class _AuthFailure(OperationFailed):
     """No usable access token: Entra unreachable, credentials refused, or the token rejected."""
 
 

@@ -19,6 +19,8 @@ from datetime import datetime
 from email.header import Header
 from email.message import EmailMessage
 
+from tracker.errors import InvalidInput
+
 # Deliberately conservative: a bare ASCII ``local@domain`` with no spaces, quotes, brackets or
 # separators, so nothing in it can be read as header syntax. Non-ASCII addresses are refused:
 # they need SMTPUTF8 end to end, and without it Python writes them as unreadable encoded words.
@@ -33,7 +35,7 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _HEADER_UNSAFE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-class HeaderInjectionError(ValueError):
+class HeaderInjectionError(InvalidInput):
     """A header value (address, subject, message id) that could forge or break e-mail headers."""
 
 

@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from tracker.errors import OperationFailed
 from tracker.mail.message import OutgoingMessage
 
 
-class TransportUnavailable(Exception):
+class TransportUnavailable(OperationFailed):
     """The transport could not reach or sign in to its server; no message in the call was sent."""
 
 

@@ -17,13 +17,13 @@ import pandas as pd
 import streamlit as st
 
 from tracker.db import session_scope
-from tracker.permissions import Actor, Operation, PermissionDenied, can
-from tracker.services.plans import ImportConflict, ImportReport, import_plan
+from tracker.permissions import Actor, Operation, can
+from tracker.services.plans import ImportReport, import_plan
 from tracker.services.register import ActionFilter
-from tracker.spreadsheets import SpreadsheetError
 from tracker.ui.components import escape_markdown
 from tracker.ui.context import current_actor, engine
 from tracker.ui.downloads import show_register_downloads
+from tracker.ui.errors import showing_errors
 
 REPORT_KEY = "import_export.report"
 UPLOAD_GENERATION_KEY = "import_export.upload_generation"
@@ -59,11 +59,9 @@ def _dry_run(actor: Actor, data: bytes, filename: str) -> ImportReport | None:
     if isinstance(kept, tuple) and kept[0] == fingerprint:
         report: ImportReport = kept[1]
         return report
-    try:
-        with st.spinner("Checking the plan…"):
-            report = _run_import(actor, data, filename)
-    except (SpreadsheetError, PermissionDenied) as error:
-        st.error(escape_markdown(str(error)))
+    with showing_errors() as outcome, st.spinner("Checking the plan…"):
+        report = _run_import(actor, data, filename)
+    if outcome.failed:
         return None
     st.session_state[REPORT_KEY] = (fingerprint, report)
     return report
@@ -155,12 +153,12 @@ def _show_commit(actor: Actor, report: ImportReport, data: bytes, filename: str)
         if writes == 0 and not report.problems:
             st.success("Everything in this file is already in the tracker.")
         return
-    try:
+    with showing_errors(show=False) as outcome:
         result = _run_import(actor, data, filename, commit=True, skip_invalid=skip, expected=report)
-    except (ImportConflict, SpreadsheetError, PermissionDenied) as error:
+    if outcome.failed:
         # Drop the stale dry run: the rerun checks the file afresh and shows why.
         st.session_state.pop(REPORT_KEY, None)
-        st.session_state[FLASH_KEY] = ("error", f"Nothing was imported: {error}")
+        st.session_state[FLASH_KEY] = ("error", f"Nothing was imported: {outcome.error}")
         st.rerun()
     st.session_state.pop(REPORT_KEY, None)
     if not result.committed:  # the file was checked again and now has problems

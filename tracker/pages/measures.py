@@ -26,7 +26,7 @@ from tracker.measure_rules import (
     unit_label,
 )
 from tracker.models import Direction, MeasureUnit, Rag
-from tracker.rules import rag_label
+from tracker.rules import priority_label, rag_label
 from tracker.services.measures import (
     NOT_RATED,
     MeasureDetail,
@@ -137,7 +137,7 @@ def show_list(summaries: list[MeasureSummary]) -> None:
     )
     priorities = sorted({(s.priority_number, s.priority_title) for s in summaries})
     left, right = st.columns(2)
-    priority_names = {"All priorities": None} | {f"Priority {n}: {t}": n for n, t in priorities}
+    priority_names = {"All priorities": None} | {priority_label(n, t): n for n, t in priorities}
     chosen_priority = left.selectbox("Priority", list(priority_names), key="measures.priority")
     chosen_rating = right.selectbox("Rating", list(RATING_FILTERS), key="measures.rating")
     shown = filter_summaries(

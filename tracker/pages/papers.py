@@ -25,7 +25,7 @@ from tracker.papers.boards import (
     next_meeting_on_or_after,
 )
 from tracker.papers.pdf import PDF_MEDIA_TYPE, LibreOfficeConverter
-from tracker.permissions import Actor, Operation, PermissionDenied, can
+from tracker.permissions import Actor, Operation, can
 from tracker.services.papers import (
     MEDIA_TYPE,
     StoredPaperInfo,
@@ -40,6 +40,7 @@ from tracker.services.papers import (
 from tracker.services.plans import download_paper
 from tracker.ui.components import escape_markdown, format_day, format_moment
 from tracker.ui.context import current_actor, engine, governance, settings, today
+from tracker.ui.errors import showing_errors
 from tracker.ui.paper_preview import load_preview, show_preview
 
 FLASH_KEY = "papers.flash"
@@ -162,19 +163,17 @@ def _show_version(actor: Actor, info: StoredPaperInfo, *, latest: bool) -> None:
 
 
 def _generate(actor: Actor, board: PaperBoard, meeting: BoardMeeting) -> None:
-    try:
-        with session_scope(engine(), write=True) as session:
-            info = generate_paper(
-                session,
-                actor=actor,
-                governance=governance(),
-                governance_file=settings().governance_file,
-                board_ref=board.key,
-                meeting_date=meeting.meeting_date,
-                now=_now(),
-            )
-    except (PaperError, PermissionDenied) as exc:
-        st.error(escape_markdown(str(exc)))
+    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+        info = generate_paper(
+            session,
+            actor=actor,
+            governance=governance(),
+            governance_file=settings().governance_file,
+            board_ref=board.key,
+            meeting_date=meeting.meeting_date,
+            now=_now(),
+        )
+    if outcome.failed:
         return
     when = f"{meeting.meeting_date.day} {meeting.meeting_date:%B %Y}"
     st.session_state[FLASH_KEY] = (

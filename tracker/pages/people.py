@@ -19,13 +19,11 @@ from streamlit.delta_generator import DeltaGenerator
 
 from tracker.db import session_scope
 from tracker.models import Role
-from tracker.permissions import Actor, PermissionDenied
+from tracker.permissions import Actor
 from tracker.services.actions import list_choices
 from tracker.services.operations import latest_chain_check
 from tracker.services.people import (
-    PersonError,
     PersonRow,
-    UnknownPerson,
     add_person,
     list_people,
     set_active,
@@ -35,6 +33,7 @@ from tracker.services.people import (
 from tracker.ui.auth import role_words
 from tracker.ui.components import escape_markdown, format_moment
 from tracker.ui.context import current_actor, engine
+from tracker.ui.errors import showing_errors
 
 ROLE_LABELS = {role.value: role.value.replace("_", " ").capitalize() for role in Role}
 FLASH_KEY = "people.flash"
@@ -44,15 +43,12 @@ def _write(
     work: Callable[[Session], object], *, slots: dict[str, DeltaGenerator], success: str
 ) -> bool:
     """Run one people service in a write session; errors go to the slot of their field."""
-    try:
-        with session_scope(engine(), write=True) as session:
-            work(session)
-    except PersonError as exc:
-        message = str(exc).removeprefix(f"{exc.field}: ")
-        slots.get(exc.field, slots["_"]).error(escape_markdown(message), icon=":material/error:")
-        return False
-    except (PermissionDenied, UnknownPerson) as exc:
-        slots["_"].error(escape_markdown(str(exc)))
+    with (
+        showing_errors(where=slots["_"], field_slots=slots) as outcome,
+        session_scope(engine(), write=True) as session,
+    ):
+        work(session)
+    if outcome.failed:
         return False
     st.session_state[FLASH_KEY] = success
     return True

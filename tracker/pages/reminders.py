@@ -42,6 +42,7 @@ from tracker.services.reminders import (
 )
 from tracker.ui.components import escape_markdown, format_moment
 from tracker.ui.context import current_actor, engine, governance, settings, today
+from tracker.ui.errors import showing_errors
 
 RULE_LABELS = {
     "update_request": "Update request",
@@ -188,17 +189,15 @@ def _show_outbox(actor: Actor) -> None:
 
 
 def _retry(actor: Actor, *, ids: list[int] | None) -> None:
-    try:
-        with session_scope(engine(), write=True) as session:
-            retried = retry_failed(
-                session,
-                actor=actor,
-                now=datetime.now(LONDON),
-                ids=ids or (),
-                all_failed=ids is None,
-            )
-    except (PermissionDenied, ValueError) as exc:
-        st.error(escape_markdown(str(exc)))
+    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+        retried = retry_failed(
+            session,
+            actor=actor,
+            now=datetime.now(LONDON),
+            ids=ids or (),
+            all_failed=ids is None,
+        )
+    if outcome.failed:
         return
     st.session_state[FLASH_KEY] = f"{len(retried)} messages queued again; they go within a minute."
     st.rerun()

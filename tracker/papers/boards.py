@@ -15,12 +15,13 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from tracker.errors import InvalidInput
 from tracker.governance import BodyConfig, GovernanceConfig, PaperConfig
 from tracker.models import GovernanceBody, Meeting, Person
 from tracker.papers.text import format_long_date
 
 
-class PaperError(ValueError):
+class PaperError(InvalidInput):
     """A paper cannot be gathered or generated; the message says what is wrong."""
 
 

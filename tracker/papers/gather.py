@@ -56,7 +56,7 @@ from tracker.papers.movement import Baseline, Tracked, compare_positions
 from tracker.papers.narrative import write_executive_summary, write_recommendations
 from tracker.papers.text import format_date
 from tracker.papers.trends import read_measure_series, read_rag_history
-from tracker.rules import CLOSED_STATUSES, days_overdue, rating_inconsistency
+from tracker.rules import CLOSED_STATUSES, days_overdue, priority_label, rating_inconsistency
 from tracker.services.actions import list_open_escalations
 from tracker.services.measures import list_measure_summaries
 from tracker.services.register import ActionRow, list_actions
@@ -374,7 +374,7 @@ def _groups(session: Session, level: model.Level) -> tuple[list[str], Callable[[
     """The summary's groups in order, and which group an action falls in."""
     if level == "strategic":
         priorities = session.exec(select(Priority).order_by(col(Priority.number))).all()
-        names = {p.number: f"Priority {p.number}: {p.short_title or p.title}" for p in priorities}
+        names = {p.number: priority_label(p.number, p.title, p.short_title) for p in priorities}
         return list(names.values()), lambda t: names[t.line.priority_number or 0]
     workstreams = session.exec(
         select(Workstream.name)

@@ -29,6 +29,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 
+from tracker.errors import ConfigurationError
+
 # Built-in styles the renderer applies, with the kind each must be.
 REQUIRED_STYLES: dict[str, WD_STYLE_TYPE] = {
     "Normal": WD_STYLE_TYPE.PARAGRAPH,
@@ -49,7 +51,7 @@ _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 _DOTX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 
 
-class TemplateError(ValueError):
+class TemplateError(ConfigurationError):
     """A paper template cannot be used; the message says which file and what is wrong."""
 
 

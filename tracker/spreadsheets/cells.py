@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from tracker.errors import InvalidInput
 from tracker.rules import clean_text
 
 HEADER_SCAN_ROWS = 30
@@ -58,7 +59,7 @@ _WHOLE_NUMBER = re.compile(r"[+-]?\d+(?:\.0+)?")
 DATE_HINT = "use dd/mm/yyyy, 3 March 2026 or 2026-03-03"
 
 
-class CellError(ValueError):
+class CellError(InvalidInput):
     """One cell's value is unusable; the message says what is wrong with it."""
 
 

@@ -26,6 +26,7 @@ import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from tracker.errors import InvalidInput
 from tracker.spreadsheets.cells import (
     COLUMN_ALIASES,
     DATE_HINT,
@@ -94,7 +95,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class SpreadsheetError(ValueError):
+class SpreadsheetError(InvalidInput):
     """The file as a whole cannot be read as an action plan; the message says why."""
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from tracker.config import Settings
 from tracker.db import make_engine
+from tracker.errors import NotAllowed
 from tracker.governance import GovernanceConfig, current_governance
 from tracker.permissions import Actor
 
@@ -25,7 +26,7 @@ ACTOR_KEY = "tracker.actor"
 TODAY_ENV = "TRACKER_TODAY"
 
 
-class NotSignedIn(RuntimeError):
+class NotSignedIn(NotAllowed):
     """A page ran without the entry script having signed anyone in."""
 
 

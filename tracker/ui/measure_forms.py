@@ -24,9 +24,8 @@ from tracker.measure_rules import (
     unit_label,
 )
 from tracker.models import Direction, MeasureUnit, Rag
-from tracker.permissions import PermissionDenied
 from tracker.rules import rag_label
-from tracker.services.actions import ConflictError, ValidationFailed
+from tracker.services.actions import ValidationFailed
 from tracker.services.measures import (
     MeasureDetail,
     MeasureImport,
@@ -38,9 +37,9 @@ from tracker.services.measures import (
     set_targets,
 )
 from tracker.services.register import ActionFilter, list_actions
-from tracker.spreadsheets.reader import SpreadsheetError
 from tracker.ui.components import format_day
 from tracker.ui.context import current_actor, engine
+from tracker.ui.errors import show_error, showing_errors
 
 FLASH_KEY = "measures.flash"
 UK_DATE = "DD/MM/YYYY"  # what people in England type and read
@@ -50,14 +49,6 @@ def flash(message: str) -> None:
     """Show ``message`` at the top of the next run, and rerun now to show the saved state."""
     st.session_state[FLASH_KEY] = message
     st.rerun()
-
-
-def _show_errors(error: Exception) -> None:
-    if isinstance(error, ValidationFailed):
-        for field, message in error.errors.items():
-            st.error(f"{field.replace('_', ' ').capitalize()}: {message}")
-    else:
-        st.error(str(error))
 
 
 def _number(text: str, unit: str, field: str, errors: dict[str, str]) -> float | None:
@@ -102,23 +93,21 @@ def value_form(summary: MeasureSummary, as_of: date) -> None:
     errors: dict[str, str] = {}
     number = _number(text, summary.unit, "value", errors)
     if errors:
-        _show_errors(ValidationFailed(errors))
+        show_error(ValidationFailed(errors))
         return
-    try:
-        with session_scope(engine(), write=True) as session:
-            result = enter_value(
-                session,
-                actor=current_actor(),
-                reference=ref,
-                period_end=period_end if isinstance(period_end, date) else None,
-                value=number,
-                note=note,
-                period_label=label,
-                reason=reason,
-                today=as_of,
-            )
-    except (ValidationFailed, PermissionDenied, ConflictError) as error:
-        _show_errors(error)
+    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+        result = enter_value(
+            session,
+            actor=current_actor(),
+            reference=ref,
+            period_end=period_end if isinstance(period_end, date) else None,
+            value=number,
+            note=note,
+            period_label=label,
+            reason=reason,
+            today=as_of,
+        )
+    if outcome.failed:
         return
     verb = "unchanged" if not result.changed else ("corrected" if result.corrected else "saved")
     for field in ("label", "value", "note", "reason"):
@@ -201,28 +190,26 @@ def targets_form(summary: MeasureSummary) -> None:
     baseline_value = _number(baseline.rstrip("%"), new_unit, "baseline_value", errors)
     target_value = _number(target.rstrip("%"), new_unit, "target_value", errors)
     if errors:
-        _show_errors(ValidationFailed(errors))
+        show_error(ValidationFailed(errors))
         return
-    try:
-        with session_scope(engine(), write=True) as session:
-            set_targets(
-                session,
-                actor=current_actor(),
-                reference=ref,
-                seen_version=seen,
-                baseline_value=baseline_value,
-                baseline_date=baseline_date,
-                target_value=target_value,
-                target_date=target_date,
-                tolerance_pct=tolerance,
-                direction=direction,
-                unit=new_unit,
-                rating_mode=mode,
-                baseline_note=note,
-                reason=reason,
-            )
-    except (ValidationFailed, PermissionDenied, ConflictError) as error:
-        _show_errors(error)
+    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+        set_targets(
+            session,
+            actor=current_actor(),
+            reference=ref,
+            seen_version=seen,
+            baseline_value=baseline_value,
+            baseline_date=baseline_date,
+            target_value=target_value,
+            target_date=target_date,
+            tolerance_pct=tolerance,
+            direction=direction,
+            unit=new_unit,
+            rating_mode=mode,
+            baseline_note=note,
+            reason=reason,
+        )
+    if outcome.failed:
         return
     st.session_state.pop(seen_key, None)
     flash(f"{ref}: baseline, target and tolerance saved.")
@@ -251,18 +238,16 @@ def narrative_form(detail: MeasureDetail) -> None:
     st.session_state[seen_key] = s.version
     if not submitted:
         return
-    try:
-        with session_scope(engine(), write=True) as session:
-            set_narrative_rating(
-                session,
-                actor=current_actor(),
-                reference=ref,
-                seen_version=seen,
-                rag=rag,
-                commentary=commentary,
-            )
-    except (ValidationFailed, PermissionDenied, ConflictError) as error:
-        _show_errors(error)
+    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+        set_narrative_rating(
+            session,
+            actor=current_actor(),
+            reference=ref,
+            seen_version=seen,
+            rag=rag,
+            commentary=commentary,
+        )
+    if outcome.failed:
         return
     st.session_state.pop(seen_key, None)
     flash(f"{ref}: narrative judgement saved.")
@@ -290,36 +275,31 @@ def links_form(detail: MeasureDetail, as_of: date) -> None:
     st.session_state[seen_key] = s.version
     if not submitted:
         return
-    try:
-        with session_scope(engine(), write=True) as session:
-            link_actions(
-                session,
-                actor=current_actor(),
-                reference=ref,
-                seen_version=seen,
-                action_references=chosen,
-            )
-    except (ValidationFailed, PermissionDenied, ConflictError) as error:
-        _show_errors(error)
+    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+        link_actions(
+            session,
+            actor=current_actor(),
+            reference=ref,
+            seen_version=seen,
+            action_references=chosen,
+        )
+    if outcome.failed:
         return
     st.session_state.pop(seen_key, None)
     flash(f"{ref}: contributing actions saved.")
 
 
 def _import(data: bytes, filename: str, as_of: date, *, commit: bool) -> MeasureImport | None:
-    try:
-        with session_scope(engine(), write=commit) as session:
-            return import_measure_values(
-                session,
-                actor=current_actor(),
-                source=data,
-                filename=filename,
-                commit=commit,
-                today=as_of,
-            )
-    except (SpreadsheetError, ConflictError) as error:
-        st.error(str(error))
-        return None
+    with showing_errors(), session_scope(engine(), write=commit) as session:
+        return import_measure_values(
+            session,
+            actor=current_actor(),
+            source=data,
+            filename=filename,
+            commit=commit,
+            today=as_of,
+        )
+    return None
 
 
 def _show_problems(result: MeasureImport) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from tracker.errors import InvalidInput
 from tracker.governance import GovernanceConfig
 from tracker.models import Action, Escalation, GovernanceBody, Meeting, Person, Role
 from tracker.permissions import Actor, Operation, PermissionDenied
@@ -36,7 +37,7 @@ NOTIFY_RULE = "escalation_raised"
 CASCADE_LEVELS = ("action", "workstream", "strategic")
 
 
-class EscalationError(ValueError):
+class EscalationError(InvalidInput):
     """An escalation cannot be raised or closed; the message says why."""
 
 

@@ -24,6 +24,7 @@ from tracker.models import (
     Priority,
     Workstream,
 )
+from tracker.rules import priority_label
 from tracker.services.actions._updates import ActionNotFound
 from tracker.services.register import DEFAULT_CYCLE_DAYS, ActionRow, fetch_rows, load_cycle_starts
 
@@ -75,7 +76,7 @@ def list_choices(session: Session) -> Choices:
     ).all()
     return Choices(
         priorities=[
-            Choice(p.number, f"Priority {p.number}: {p.short_title or p.title}") for p in priorities
+            Choice(p.number, priority_label(p.number, p.title, p.short_title)) for p in priorities
         ],
         priority_ids={p.number: p.id or 0 for p in priorities},
         workstreams=[Choice(i or 0, name) for i, name in workstreams],

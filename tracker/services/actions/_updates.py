@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.formatting import format_days, format_moment
 from tracker.models import Action, ActionStatus, ActionUpdate, Person, Rag, Workstream
 from tracker.permissions import Actor, Operation, can, require
-from tracker.rules import clean_text, days_overdue, rag_label, status_label
+from tracker.rules import clean_text, days_overdue, rag_label, reference_sort_number, status_label
 from tracker.services.audit import record_change, record_changes
 
 TEXT_LIMIT = 10_000
@@ -30,23 +31,24 @@ TITLE_LIMIT = 1000
 URL_LIMIT = 2000
 
 
-class ActionNotFound(LookupError):
+class ActionNotFound(NotFound):
     pass
 
 
-class ActionMismatch(ValueError):
+class ActionMismatch(InvalidInput):
     """A save named a different action from the one its form was drawn for; nothing written."""
 
 
-class ValidationFailed(ValueError):
+class ValidationFailed(InvalidInput):
     """One message per form field at fault, so a page can show each next to its field."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
+        self.fields = errors
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
-class ConflictError(RuntimeError):
+class ConflictError(Conflict):
     """Someone saved the action after the caller loaded it; nothing was written."""
 
     def __init__(self, *, reference: str, changed_by: str | None, changed_at: datetime | None):
@@ -412,13 +414,10 @@ def create_action(session: Session, *, actor: Actor, fields: ActionFields) -> Ac
     exists = session.exec(select(Action.id).where(Action.reference == values["reference"])).first()
     if exists is not None:
         raise ValidationFailed({"reference": f"{values['reference']} already exists"})
-    from tracker.seed import reference_sort_key
-
-    key = reference_sort_key(values["reference"])
     action = Action(
         **values,
         original_due_date=values["due_date"],
-        sort_key=key[0] * 1000 + (key[1] if len(key) > 1 else 0),
+        sort_key=reference_sort_number(values["reference"]),
         source="manual",
     )
     session.add(action)

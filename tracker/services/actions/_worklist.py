@@ -16,8 +16,7 @@ from sqlmodel import Session, col, select
 
 from tracker.models import Action, Workstream
 from tracker.permissions import Actor
-from tracker.rules import is_closed
-from tracker.seed import reference_sort_key
+from tracker.rules import is_closed, reference_sort_key
 from tracker.services.register import DEFAULT_CYCLE_DAYS, ActionRow, fetch_rows, load_cycle_starts
 
 

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from tracker.calendar import CycleDates, render_ics
+from tracker.errors import NotFound
 from tracker.models import GovernanceBody, Meeting
 
 
-class UnknownBoard(LookupError):
+class UnknownBoard(NotFound):
     """A board name that matches no body with meetings."""
 
 

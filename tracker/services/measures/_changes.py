@@ -40,8 +40,7 @@ from tracker.models import (
     SuccessMeasure,
 )
 from tracker.permissions import Actor, Operation, require
-from tracker.rules import clean_text
-from tracker.seed import reference_sort_key
+from tracker.rules import clean_text, reference_sort_key
 from tracker.services.actions import TEXT_LIMIT, ConflictError, ValidationFailed
 from tracker.services.audit import record_change, record_changes
 from tracker.services.measures._summaries import AUDIT_ENTITY, find_measure

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from tracker.errors import NotFound
 from tracker.measure_rules import (
     DirectionOfTravel,
     Targets,
@@ -41,7 +42,8 @@ from tracker.models import (
     SuccessMeasure,
 )
 from tracker.permissions import Actor, Operation, can
-from tracker.seed import load_strategy, reference_sort_key
+from tracker.rules import reference_sort_key
+from tracker.seed import load_strategy
 from tracker.services.register import AuditEntry, audit_trail
 
 AUDIT_ENTITY = "measure"
@@ -50,7 +52,7 @@ NOT_RATED = "not_rated"
 RATING_ORDER = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.BLUE.value, NOT_RATED)
 
 
-class MeasureNotFound(LookupError):
+class MeasureNotFound(NotFound):
     pass
 
 

@@ -35,6 +35,7 @@ from sqlalchemy import Engine, func, inspect, select, table
 from sqlalchemy.engine import make_url
 
 from tracker.db import current_revision, make_engine, mask_url, upgrade_database
+from tracker.errors import OperationFailed
 from tracker.files import create_private_file
 
 Kind = Literal["sqlite", "postgresql"]
@@ -44,7 +45,7 @@ BOOKKEEPING_TABLES = frozenset({"alembic_version"})
 SQLITE_TIMEOUT_S = 30.0
 
 
-class BackupError(RuntimeError):
+class BackupError(OperationFailed):
     """A backup or restore that cannot be done; the message says why and what to do."""
 
 

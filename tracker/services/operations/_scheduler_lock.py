@@ -35,6 +35,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from tracker.errors import Conflict, OperationFailed
 from tracker.files import create_private_file
 from tracker.models import Lease
 
@@ -47,7 +48,7 @@ _ADVISORY_KEY = int.from_bytes(
 )
 
 
-class SchedulerAlreadyRunning(RuntimeError):
+class SchedulerAlreadyRunning(Conflict):
     """Another scheduler holds the lock for this database."""
 
 
@@ -122,7 +123,9 @@ class _FileLock:
             create_private_file(self._path)
             handle = self._path.open("a+", encoding="utf-8")
         except OSError as exc:
-            raise RuntimeError(f"cannot open the scheduler lock file {self._path}: {exc}") from exc
+            raise OperationFailed(
+                f"cannot open the scheduler lock file {self._path}: {exc}"
+            ) from exc
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -25,6 +25,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from tracker.errors import InvalidInput, NotFound
 from tracker.models import GovernanceBody, OutboxMessage, OutboxState, Person
 from tracker.permissions import Actor, Operation, require
 from tracker.services.audit import record_change
@@ -160,7 +161,7 @@ def list_outbox(
     """Outbox messages, newest first, optionally of one state or rule or matching ``search``."""
     _check_may_manage(actor, "the mail outbox")
     if state is not None and state not in STATES:
-        raise ValueError(f"unknown outbox state {state!r}; use one of {', '.join(STATES)}")
+        raise InvalidInput(f"unknown outbox state {state!r}; use one of {', '.join(STATES)}")
     query = (
         select(OutboxMessage, col(Person.name), col(GovernanceBody.name))
         .outerjoin(Person, col(Person.id) == col(OutboxMessage.recipient_id))
@@ -255,7 +256,7 @@ def read_message_text(session: Session, *, actor: Actor | None, message_id: int)
         select(col(OutboxMessage.body_text)).where(col(OutboxMessage.id) == message_id)
     ).scalar_one_or_none()
     if text is None:
-        raise LookupError(f"no outbox message {message_id}")
+        raise NotFound(f"no outbox message {message_id}")
     return str(text)
 
 
@@ -277,7 +278,7 @@ def retry_failed(
     """
     _check_may_manage(actor, "retry failed e-mail")
     if bool(ids) == all_failed:
-        raise ValueError("give the ids of failed messages to retry, or all_failed, not both")
+        raise InvalidInput("give the ids of failed messages to retry, or all_failed, not both")
     query = select(col(OutboxMessage.id), col(OutboxMessage.state))
     if all_failed:
         query = query.where(col(OutboxMessage.state) == OutboxState.FAILED.value)
@@ -290,7 +291,7 @@ def retry_failed(
         if states.get(i) != OutboxState.FAILED.value
     ]
     if wrong:
-        raise ValueError(f"only failed messages can be retried: {', '.join(wrong)}")
+        raise InvalidInput(f"only failed messages can be retried: {', '.join(wrong)}")
     chosen = sorted(states)
     if not chosen:
         return []

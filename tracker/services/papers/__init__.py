@@ -6,6 +6,7 @@ snapshot of every action it reported, in one transaction.
 
 from tracker.services.papers._store import (
     MEDIA_TYPE,
+    GeneratedPaper,
     PaperFile,
     StoredPaperInfo,
     check_paper_settings,
@@ -23,6 +24,7 @@ from tracker.services.papers._store import (
 
 __all__ = [
     "MEDIA_TYPE",
+    "GeneratedPaper",
     "PaperFile",
     "StoredPaperInfo",
     "check_paper_settings",

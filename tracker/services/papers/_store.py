@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,15 @@ class StoredPaperInfo:
     generated_by: str
     generated_at: datetime
     summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class GeneratedPaper(StoredPaperInfo):
+    """A paper just generated and stored, with the bytes that were rendered (to write or send):
+    the Word file, and its tagged PDF when one was asked for."""
+
+    content: bytes
+    pdf: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -164,11 +173,10 @@ def _gather(
     session: Session,
     *,
     governance: GovernanceConfig,
-    board_ref: str,
+    board: PaperBoard,
     meeting_date: date | None,
     now: datetime,
 ) -> GatheredPaper:
-    board = find_paper_board(session, governance=governance, ref=board_ref)
     meetings = list_board_meetings(session, body_id=board.body_id)
     today = now.astimezone(ZoneInfo(governance.partnership.timezone)).date()
     meeting = choose_meeting(board, meetings, meeting_date=meeting_date, today=today)
@@ -189,7 +197,7 @@ def preview_paper(
     return _gather(
         session,
         governance=governance,
-        board_ref=board_ref,
+        board=find_paper_board(session, governance=governance, ref=board_ref),
         meeting_date=meeting_date,
         now=now or datetime.now(UTC),
     )
@@ -270,7 +278,7 @@ def generate_paper(
     meeting_date: date | None = None,
     now: datetime | None = None,
     pdf_converter: PdfConverter | None = None,
-) -> StoredPaperInfo:
+) -> GeneratedPaper:
     """Gather, render and store the board's paper for the meeting (default: the next one),
     with its tagged PDF too when a ``pdf_converter`` is given.
 
@@ -282,7 +290,7 @@ def generate_paper(
     now = now or datetime.now(UTC)
     template = load_board_template(governance_file, board)
     gathered = _gather(
-        session, governance=governance, board_ref=board.key, meeting_date=meeting_date, now=now
+        session, governance=governance, board=board, meeting_date=meeting_date, now=now
     )
     content = render_board_paper_bytes(gathered.paper, template=template)
     # Converted before anything is stored: a paper asked for as PDF is stored with it or not.
@@ -292,7 +300,10 @@ def generate_paper(
     if pdf is not None:
         _attach_pdf(stored, pdf)
         session.flush()
-    return _info(stored, board, label)
+    info = _info(stored, board, label)
+    return GeneratedPaper(
+        **{f.name: getattr(info, f.name) for f in fields(info)}, content=content, pdf=pdf
+    )
 
 
 def _attach_pdf(stored: StoredPaper, pdf: bytes) -> None:

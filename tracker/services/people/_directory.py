@@ -17,21 +17,23 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from tracker.errors import InvalidInput, NotFound
 from tracker.models import Action, Organisation, Person, PersonRole, Role, Workstream
 from tracker.permissions import Actor, Operation, require
 from tracker.rules import clean_text
 from tracker.services.audit import record_change
 
 
-class PersonError(ValueError):
+class PersonError(InvalidInput):
     """A person record that cannot be saved; ``field`` names the form field at fault."""
 
     def __init__(self, field: str, message: str) -> None:
         self.field = field
+        self.fields = {field: message}
         super().__init__(f"{field}: {message}")
 
 
-class UnknownPerson(LookupError):
+class UnknownPerson(NotFound):
     pass
 
 

@@ -17,26 +17,24 @@ from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from tracker.errors import InvalidInput
 from tracker.governance import GovernanceConfig
 from tracker.models import (
     Action,
     ActionUpdate,
-    GovernanceBody,
-    Organisation,
     Person,
     Priority,
-    Workstream,
 )
 from tracker.permissions import Actor, Operation, require
-from tracker.rules import RAG_LABELS, STATUS_LABELS, rating_inconsistency
+from tracker.rules import RAG_LABELS, STATUS_LABELS
 from tracker.services.audit import record_event
 from tracker.services.register import (
     DEFAULT_CYCLE_DAYS,
     ActionFilter,
     filter_conditions,
+    list_actions,
     load_cycle_starts,
 )
 from tracker.spreadsheets import (
@@ -76,10 +74,9 @@ HISTORY_COLUMNS: tuple[ColumnSpec, ...] = (
 KEY_COLUMNS = (ColumnSpec("RAG", "rag", 12), ColumnSpec("Meaning", "text", 80))
 REGISTER_STEM = "action-register"
 HISTORY_STEM = "update-history"
-_Owner = aliased(Person)
 
 
-class ExportError(ValueError):
+class ExportError(InvalidInput):
     """An export that cannot be made as asked (an unknown format)."""
 
 
@@ -170,32 +167,6 @@ def _filtered(
     )
 
 
-def _register_query() -> Select[Any]:
-    return (
-        select(
-            col(Action.reference),
-            col(Priority.number),
-            col(Action.title),
-            col(_Owner.name),
-            col(_Owner.email),
-            col(Organisation.name),
-            col(Workstream.name),
-            col(GovernanceBody.name),
-            col(Action.start_date),
-            col(Action.due_date),
-            col(Action.status),
-            col(Action.rag),
-            col(Action.latest_commentary),
-            col(Action.last_updated_at),
-        )
-        .join(Priority, col(Priority.id) == col(Action.priority_id))
-        .outerjoin(Workstream, col(Workstream.id) == col(Action.workstream_id))
-        .outerjoin(_Owner, col(_Owner.id) == col(Action.owner_id))
-        .outerjoin(Organisation, col(Organisation.id) == col(Action.lead_organisation_id))
-        .outerjoin(GovernanceBody, col(GovernanceBody.id) == col(Action.body_id))
-    )
-
-
 def list_register_rows(
     session: Session,
     *,
@@ -203,39 +174,31 @@ def list_register_rows(
     filters: ActionFilter | None = None,
     default_cycle_days: int = DEFAULT_CYCLE_DAYS,
 ) -> list[PlanRow]:
-    """The register as plan rows (what an export writes), filtered, in reference order."""
-    query = _filtered(
-        _register_query(),
-        session,
-        filters=filters,
-        today=today,
-        default_cycle_days=default_cycle_days,
+    """The register as plan rows (what an export writes): the register's own rows and order."""
+    actions = list_actions(
+        session, today=today, filters=filters, default_cycle_days=default_cycle_days
     )
-    rows = []
-    for number, values in enumerate(session.execute(query), start=2):
-        (reference, priority, title, owner, email, organisation, workstream, body, start, due,
-         status, rag, commentary, updated_at) = values  # fmt: skip
-        rows.append(
-            PlanRow(
-                row=number,
-                reference=reference,
-                priority=priority,
-                title=title,
-                owner_name=owner,
-                owner_email=email,
-                lead_organisation=organisation,
-                workstream=workstream,
-                body=body,
-                start_date=start,
-                due_date=due,
-                status=status,
-                rag=rag,
-                commentary=commentary,
-                updated_on=updated_at.date() if updated_at else None,
-                rating_flag=rating_inconsistency(rag=rag, status=status, due_date=due, today=today),
-            )
+    return [
+        PlanRow(
+            row=number,
+            reference=a.reference,
+            priority=a.priority_number,
+            title=a.title,
+            owner_name=a.owner,
+            owner_email=a.owner_email,
+            lead_organisation=a.lead_organisation,
+            workstream=a.workstream,
+            body=a.body,
+            start_date=a.start_date,
+            due_date=a.due_date,
+            status=a.status,
+            rag=a.rag,
+            commentary=a.commentary,
+            updated_on=a.last_updated_at.date() if a.last_updated_at else None,
+            rating_flag=a.flags.inconsistency,
         )
-    return rows
+        for number, a in enumerate(actions, start=2)
+    ]
 
 
 def export_register(

@@ -42,6 +42,7 @@ from typing import Any, BinaryIO, Literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from tracker.errors import Conflict
 from tracker.models import Action
 from tracker.permissions import Actor, Operation, require
 from tracker.services.plans._lookups import load_lookups
@@ -53,7 +54,7 @@ IMPORT_SOURCE = "import"
 Outcome = Literal["create", "update", "unchanged"]
 
 
-class ImportConflict(RuntimeError):
+class ImportConflict(Conflict):
     """The database changed under the import (after the dry run, or during the commit)."""
 
 

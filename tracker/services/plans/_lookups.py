@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from tracker.errors import NotFound
 from tracker.models import GovernanceBody, Organisation, Person, Priority, Workstream
 
 MAX_SUGGESTIONS = 3
@@ -26,7 +27,7 @@ NEARLY_AS_CLOSE = 0.08
 MAX_LISTED = 20
 
 
-class UnknownName(LookupError):
+class UnknownName(NotFound):
     """A name that matches nothing (or more than one thing); the message says what to write."""
 
 

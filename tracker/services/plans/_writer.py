@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 
 from tracker.models import Action, ActionStatus, ActionUpdate, Person, Rag
 from tracker.permissions import Actor
-from tracker.seed import reference_sort_key
+from tracker.rules import reference_sort_number
 from tracker.services.actions import CONFIRMED, PLANNING_FIELD, TO_CONFIRM
 from tracker.services.audit import append_audit_rows, record_change
 from tracker.services.plans._planner import PendingPerson, RowPlan, UpdatePlan
@@ -157,11 +157,6 @@ def _resolve(values: Mapping[str, Any], person_ids: Mapping[str, int]) -> dict[s
     return resolved
 
 
-def _sort_number(reference: str) -> int:
-    key = reference_sort_key(reference)
-    return key[0] * 1000 + (key[1] if len(key) > 1 else 0)
-
-
 def _new_action_row(
     plan: RowPlan, values: dict[str, Any], actor: Actor, source: str, now: datetime
 ) -> dict[str, Any]:
@@ -186,7 +181,7 @@ def _new_action_row(
         "next_steps": None,
         "last_updated_at": update.at if update else None,
         "last_updated_by_id": actor.person_id if update else None,
-        "sort_key": _sort_number(plan.reference),
+        "sort_key": reference_sort_number(plan.reference),
         "source": source,
         "planning_confirmed": True,
         "version": 1,

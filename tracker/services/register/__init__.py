@@ -1,5 +1,6 @@
 """The action register as read models: rows, filters, pages of rows, summaries and history.
 
+The row types (``ActionRow``, ``ActionFilter``, ``CycleStarts``) sit below the one query;
 ``list_actions`` loads every matching action with its flags (for papers and exports);
 ``list_register_page`` fetches one screen of rows with every filter in SQL; the overview's
 headline figures, exception lists and RAG trend; an action's update history and audit trail.
@@ -27,12 +28,8 @@ from tracker.services.register._paging import (
     list_not_updated_actions,
     list_overdue_actions,
     list_register_page,
-    load_cycle_starts,
 )
 from tracker.services.register._queries import (
-    DEFAULT_CYCLE_DAYS,
-    ActionFilter,
-    ActionRow,
     AuditEntry,
     HistoryEntry,
     RagSummary,
@@ -40,6 +37,12 @@ from tracker.services.register._queries import (
     audit_trail,
     count_by_rag,
     summarise_rag,
+)
+from tracker.services.register._rows import (
+    DEFAULT_CYCLE_DAYS,
+    ActionFilter,
+    ActionRow,
+    load_cycle_starts,
 )
 
 __all__ = [

@@ -23,11 +23,10 @@ from tracker.models import Action, ActionStatus, ActionUpdate, Rag
 from tracker.rules import CLOSED_STATUSES, ON_TRACK_RATINGS, OnTrack
 from tracker.services.register._paging import (
     fetch_rows,
-    load_cycle_starts,
     not_updated_condition,
     overdue_condition,
 )
-from tracker.services.register._queries import DEFAULT_CYCLE_DAYS, ActionRow
+from tracker.services.register._rows import DEFAULT_CYCLE_DAYS, ActionRow, load_cycle_starts
 
 TREND_KEYS = ("blue", "green", "amber", "red", "not_rated")
 _WITHDRAWN = ActionStatus.WITHDRAWN.value

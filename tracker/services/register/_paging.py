@@ -5,7 +5,8 @@ for a paper or an export. A screen shows fifty rows at a time, so ``list_registe
 the database for exactly those rows and for the total: the overdue and "not updated
 this cycle" filters become SQL conditions (each body's current cycle start as a ``CASE`` on the
 action's body), so a partnership with ten thousand actions pages as fast as one with forty.
-Rows are the same ``ActionRow`` dataclass, with flags derived by the same pure rules.
+Rows are the same ``ActionRow`` dataclass (``_rows``), with flags derived by the same pure
+rules.
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ from tracker.models import (
     Workstream,
 )
 from tracker.rules import CLOSED_STATUSES, derive_flags
-from tracker.services.register._queries import (
+from tracker.services.register._rows import (
     DEFAULT_CYCLE_DAYS,
     ActionFilter,
     ActionRow,
-    cycle_starts,
-    search_condition,
+    CycleStarts,
+    load_cycle_starts,
 )
 
 RegisterOrder = Literal["reference", "due", "overdue", "updated", "rag"]
@@ -52,22 +53,18 @@ class RegisterPage:
         return max((self.total + self.limit - 1) // self.limit, 1)
 
 
-@dataclass(frozen=True)
-class CycleStarts:
-    """Where the current update cycle began, per body, with the fallback for bodies without one."""
+def search_condition(search: str) -> Any:
+    """Actions whose reference, title or latest commentary contain ``search`` (any case).
 
-    by_body: dict[int, date]
-    fallback: date
-
-    def for_body(self, body_id: int | None) -> date:
-        return self.by_body.get(body_id, self.fallback) if body_id is not None else self.fallback
-
-
-def load_cycle_starts(
-    session: Session, *, today: date, default_cycle_days: int = DEFAULT_CYCLE_DAYS
-) -> CycleStarts:
-    starts, fallback = cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
-    return CycleStarts(by_body=starts, fallback=fallback)
+    ``%`` and ``_`` typed by a user are matched literally, not as SQL wildcards.
+    """
+    escaped = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    needle = f"%{escaped}%"
+    return or_(
+        func.lower(col(Action.reference)).like(needle, escape="\\"),
+        func.lower(col(Action.title)).like(needle, escape="\\"),
+        func.lower(func.coalesce(col(Action.latest_commentary), "")).like(needle, escape="\\"),
+    )
 
 
 def _midnight(day: date) -> Any:

@@ -31,8 +31,7 @@ from tracker.models import (
     Role,
     Workstream,
 )
-from tracker.rules import collecting_body, is_closed
-from tracker.seed import reference_sort_key
+from tracker.rules import collecting_body, is_closed, reference_sort_key
 
 # Cycles whose meeting is further back than this cannot have a rule still due: the latest a
 # rule runs is 30 working days after a deadline (the governance file's upper bound).

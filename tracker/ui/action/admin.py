@@ -17,15 +17,12 @@ from sqlmodel import Session
 from streamlit.delta_generator import DeltaGenerator
 
 from tracker.db import session_scope
-from tracker.permissions import Actor, PermissionDenied
+from tracker.permissions import Actor
 from tracker.services.actions import (
     ActionDetail,
     ActionFields,
-    ActionNotFound,
     Choice,
     Choices,
-    ConflictError,
-    ValidationFailed,
     create_action,
     edit_action,
     reassign_action,
@@ -33,6 +30,7 @@ from tracker.services.actions import (
 )
 from tracker.ui.components import escape_markdown
 from tracker.ui.context import engine
+from tracker.ui.errors import showing_errors
 from tracker.ui.fields import date_field
 
 FLASH_KEY = "admin.flash"
@@ -58,18 +56,9 @@ def _select_id(
 
 def _run(work: Callable[[Session], Any], *, errors: DeltaGenerator, success: str) -> bool:
     """Run one service call in a write session, showing its domain errors; True if it saved."""
-    try:
-        with session_scope(engine(), write=True) as session:
-            work(session)
-    except ValidationFailed as exc:
-        for name, message in exc.errors.items():
-            errors.error(f"{name.replace('_', ' ').capitalize()}: {escape_markdown(message)}")
-        return False
-    except ConflictError as exc:
-        errors.error(f"Not saved. {escape_markdown(str(exc))}")
-        return False
-    except (PermissionDenied, ActionNotFound) as exc:
-        errors.error(escape_markdown(str(exc)))
+    with showing_errors(where=errors) as outcome, session_scope(engine(), write=True) as session:
+        work(session)
+    if outcome.failed:
         return False
     st.session_state[FLASH_KEY] = success
     return True

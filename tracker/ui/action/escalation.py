@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from tracker.db import session_scope
-from tracker.permissions import Actor, PermissionDenied
+from tracker.permissions import Actor
 from tracker.services.actions import (
     ActionNotFound,
     EscalationError,
@@ -30,6 +30,7 @@ from tracker.services.actions import (
 )
 from tracker.ui.components import escape_markdown, format_moment
 from tracker.ui.context import current_actor, engine, governance
+from tracker.ui.errors import showing_errors
 
 FLASH_KEY = "escalation.flash"
 
@@ -81,13 +82,9 @@ def _close_form(actor: Actor, row: EscalationRow) -> None:
         )
         if not st.form_submit_button(f"Close the escalation to the {row.to_body}"):
             return
-    try:
-        with session_scope(engine(), write=True) as session:
-            resolve_escalation(
-                session, actor=actor, escalation_id=row.id, resolution=decision or ""
-            )
-    except (EscalationError, PermissionDenied) as exc:
-        st.error(escape_markdown(str(exc)))
+    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+        resolve_escalation(session, actor=actor, escalation_id=row.id, resolution=decision or "")
+    if outcome.failed:
         return
     st.session_state[FLASH_KEY] = f"The escalation to the {row.to_body} is closed."
     st.rerun()
@@ -102,18 +99,16 @@ def _escalate_form(actor: Actor, reference: str, target: str) -> None:
         )
         if not st.form_submit_button(f"Escalate to the {target}", type="primary"):
             return
-    try:
-        with session_scope(engine(), write=True) as session:
-            escalate_action(
-                session,
-                actor=actor,
-                reference=reference,
-                reason=reason or "",
-                governance=governance(),
-                now=datetime.now(UTC),
-            )
-    except (EscalationError, PermissionDenied, ActionNotFound) as exc:
-        st.error(escape_markdown(str(exc)))
+    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+        escalate_action(
+            session,
+            actor=actor,
+            reference=reference,
+            reason=reason or "",
+            governance=governance(),
+            now=datetime.now(UTC),
+        )
+    if outcome.failed:
         return
     st.session_state[FLASH_KEY] = f"{reference} is escalated to the {target}."
     st.rerun()

@@ -17,23 +17,21 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from tracker.db import session_scope
+from tracker.errors import Conflict
 from tracker.formatting import format_days
 from tracker.governance import GovernanceConfig
 from tracker.models import ActionStatus, Rag
-from tracker.permissions import Actor, PermissionDenied
+from tracker.permissions import Actor
 from tracker.rules import status_label
 from tracker.services.actions import (
     ActionDetail,
-    ActionMismatch,
-    ActionNotFound,
-    ConflictError,
     UpdateForm,
-    ValidationFailed,
     get_action_detail,
     record_update,
 )
 from tracker.ui.components import escape_markdown, format_day, format_moment, rag_text
 from tracker.ui.context import cycle_days, engine, today
+from tracker.ui.errors import showing_errors
 from tracker.ui.fields import date_field
 
 FIELDS = (
@@ -258,27 +256,27 @@ def _typed(keys: FormKeys) -> UpdateForm:
 
 def _save(keys: FormKeys, actor: Actor) -> str | None:
     """Store the typed update; None on success, else the message to show above the form."""
-    try:
-        with session_scope(engine(), write=True) as session:
-            record_update(
-                session,
-                actor=actor,
-                reference=keys.reference,
-                seen_version=int(st.session_state[keys.version]),
-                form=_typed(keys),
-                action_id=int(st.session_state[keys.action_id]),
-                today=today(),
-            )
-    except ValidationFailed as exc:
-        st.session_state[keys.errors] = dict(exc.errors)
+    with showing_errors(show=False) as outcome, session_scope(engine(), write=True) as session:
+        record_update(
+            session,
+            actor=actor,
+            reference=keys.reference,
+            seen_version=int(st.session_state[keys.version]),
+            form=_typed(keys),
+            action_id=int(st.session_state[keys.action_id]),
+            today=today(),
+        )
+    error = outcome.error
+    if error is None:
+        return ""
+    if error.fields:
+        st.session_state[keys.errors] = dict(error.fields)
         return "Nothing was saved: please correct the fields marked below."
-    except ConflictError as exc:
-        st.session_state[keys.conflict] = str(exc)
+    if isinstance(error, Conflict):
+        st.session_state[keys.conflict] = str(error)
         st.session_state.pop(keys.errors, None)
         return None
-    except (PermissionDenied, ActionNotFound, ActionMismatch) as exc:
-        return str(exc)
-    return ""
+    return str(error)
 
 
 def show_update_form(detail: ActionDetail, *, actor: Actor, config: GovernanceConfig) -> None:
