@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.scale_data import fill_database
 from tracker.db import make_engine, session_scope
 from tracker.governance import load_governance
-from tracker.papers import charts
 from tracker.papers.boards import find_paper_board, list_board_meetings
 from tracker.papers.gather import gather_board_paper
 from tracker.papers.pdf import LibreOfficeConverter, PdfUnavailable
-from tracker.papers.render import render_board_paper_bytes
+from tracker.papers.word import charts
+from tracker.papers.word.render import render_board_paper_bytes
 from tracker.services.operations import initialise_database
 from tracker.services.papers import generate_paper, get_paper_file
 

@@ -40,8 +40,8 @@ from docx.document import Document
 
 from tracker.papers import model
 from tracker.papers.model import ActionLine, BoardPaper, RagHistoryPoint, RagKeyEntry, SummaryRow
-from tracker.papers.render import render_paper, save_document_bytes
 from tracker.papers.text import format_date, format_status
+from tracker.papers.word.render import render_paper, save_document_bytes
 
 RAG_KEY = (
     RagKeyEntry("blue", "Blue", "#2E75B6", "Complete. The action has been delivered."),

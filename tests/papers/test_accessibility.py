@@ -26,7 +26,7 @@ from tests.papers.history_db import BOARDS, NOW, last_meeting_before
 from tests.papers.scenario import BOARD_NAMES, generate
 from tracker.db import session_scope
 from tracker.models import Action, ActionStatus, Priority
-from tracker.papers.docxml import contrast_ratio
+from tracker.papers.word.docxml import contrast_ratio
 from tracker.services.papers import get_paper_file
 
 AA = 4.5

@@ -8,7 +8,7 @@ from docx.table import Table
 
 from tests.papers.factories import action_line, board_paper, register
 from tests.papers.readback import reopen, table_after
-from tracker.papers.widths import CELL_MARGINS_TWIPS, longest_word, text_width
+from tracker.papers.word.widths import CELL_MARGINS_TWIPS, longest_word, text_width
 
 
 def _keeps_rows_whole(table: Table) -> list[bool]:

@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 import pytest
 
-from tracker.papers.docxml import contrast_colour
 from tracker.papers.text import (
     format_date,
     format_direction,
@@ -15,6 +14,7 @@ from tracker.papers.text import (
     format_status,
     format_timestamp,
 )
+from tracker.papers.word.docxml import contrast_colour
 
 
 @pytest.mark.parametrize(

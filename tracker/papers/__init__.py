@@ -17,8 +17,8 @@ from tracker.papers.model import (
     SummaryRow,
     default_sections,
 )
-from tracker.papers.render import render_board_paper, render_board_paper_bytes
 from tracker.papers.template import PaperTemplate, TemplateError, load_template
+from tracker.papers.word.render import render_board_paper, render_board_paper_bytes
 
 __all__ = [
     "ActionLine",

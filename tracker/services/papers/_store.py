@@ -1,10 +1,11 @@
 """Board papers as the app and the command line use them: preview, generate, list, download.
 
-Generating a paper is gather (``tracker.papers.gather``), render (``tracker.papers.render``) and
-store, in one transaction: the ``.docx`` itself with its SHA-256 checksum, size and a JSON summary
-of what it said (``board_paper``), and the position of every action it reported
-(``paper_snapshot``), which the board's next paper measures its movement from. Generating again
-for the same meeting stores the next version; earlier versions stay downloadable unchanged.
+Generating a paper is gather (``tracker.papers.gather``), render
+(``tracker.papers.word.render``) and store, in one transaction: the ``.docx`` itself with its
+SHA-256 checksum, size and a JSON summary of what it said (``board_paper``), and the position
+of every action it reported (``paper_snapshot``), which the board's next paper measures its
+movement from. Generating again for the same meeting stores the next version; earlier
+versions stay downloadable unchanged.
 
 A board's secretary (or its chair, if a secretary) generates its papers, and administrators any
 board's; executives and every secretary may list and download all papers. The command

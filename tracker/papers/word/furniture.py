@@ -16,10 +16,10 @@ from docx.section import _Footer, _Header
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
-from tracker.papers.docxml import add_field, fill_paragraph
 from tracker.papers.model import BoardPaper
 from tracker.papers.template import FOOTER_STYLE, MARKING_STYLE
 from tracker.papers.text import clean_text
+from tracker.papers.word.docxml import add_field, fill_paragraph
 
 LANGUAGE = "en-GB"
 DRAFT = "DRAFT"

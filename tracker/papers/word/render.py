@@ -22,17 +22,7 @@ from docx.oxml.ns import qn
 from lxml.etree import SubElement, tostring
 
 import tracker.papers.model as model
-from tracker.papers.docxml import (
-    ROWS_PI,
-    RowStore,
-    Segment,
-    TableStyles,
-    add_paragraph,
-)
-from tracker.papers.furniture import DRAFT, mark_every_page, set_flow, set_properties
 from tracker.papers.model import BoardPaper
-from tracker.papers.registers import REGISTER_WRITERS
-from tracker.papers.sections import SECTION_WRITERS, PaperContext, PaperStyles, RagPalette
 from tracker.papers.template import (
     COVER_STYLE,
     TABLE_HEADING_STYLE,
@@ -41,6 +31,16 @@ from tracker.papers.template import (
     default_template,
 )
 from tracker.papers.text import PURPOSE_LABELS, format_long_date, format_timestamp
+from tracker.papers.word.docxml import (
+    ROWS_PI,
+    RowStore,
+    Segment,
+    TableStyles,
+    add_paragraph,
+)
+from tracker.papers.word.furniture import DRAFT, mark_every_page, set_flow, set_properties
+from tracker.papers.word.registers import REGISTER_WRITERS
+from tracker.papers.word.sections import SECTION_WRITERS, PaperContext, PaperStyles, RagPalette
 
 WRITERS = {**SECTION_WRITERS, **REGISTER_WRITERS}
 LANDSCAPE_SECTIONS = frozenset({model.APPENDIX_REGISTER})

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.papers import model
-from tracker.papers.docxml import contrast_colour
 from tracker.papers.model import (
     MeasureLine,
     MeasurePoint,
@@ -30,6 +29,7 @@ from tracker.papers.model import (
     SummaryRow,
 )
 from tracker.papers.text import clean_text, format_date, format_measure_value
+from tracker.papers.word.docxml import contrast_colour
 
 NOT_RATED_COLOUR = "D9D9D9"
 NOT_RATED_WORDS = "not rated"

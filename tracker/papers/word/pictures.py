@@ -16,8 +16,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu
 from docx.text.paragraph import Paragraph
 
-from tracker.papers.charts import Chart
 from tracker.papers.text import clean_text
+from tracker.papers.word.charts import Chart
 
 _EMU_PER_CM = 360000
 

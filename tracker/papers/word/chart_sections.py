@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tracker.papers import charts, model
-from tracker.papers.docxml import CellValue, Column
-from tracker.papers.pictures import add_charts, usable_width_cm
+from tracker.papers import model
 from tracker.papers.text import format_date
+from tracker.papers.word import charts
+from tracker.papers.word.docxml import CellValue, Column
+from tracker.papers.word.pictures import add_charts, usable_width_cm
 
 if TYPE_CHECKING:
-    from tracker.papers.sections import PaperContext
+    from tracker.papers.word.sections import PaperContext
 
 
 def write_rag_history(ctx: PaperContext) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import tracker.papers.model as model
-from tracker.papers.docxml import CellValue, Column
 from tracker.papers.model import ActionLine, MovementItem
-from tracker.papers.sections import PaperContext, SectionWriter, owner_label, update_segments
 from tracker.papers.text import count_phrase, format_date, format_due_date, format_status
+from tracker.papers.word.docxml import CellValue, Column
+from tracker.papers.word.sections import PaperContext, SectionWriter, owner_label, update_segments
 
 _MOVEMENT_KINDS: tuple[tuple[str, str, str, bool], ...] = (
     # (attribute of Movement, subheading, sentence when empty, compares due dates)

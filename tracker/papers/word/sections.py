@@ -17,8 +17,18 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 import tracker.papers.model as model
-from tracker.papers import chart_sections, charts
-from tracker.papers.docxml import (
+from tracker.papers.model import ActionLine, BoardPaper
+from tracker.papers.text import (
+    count_phrase,
+    format_date,
+    format_direction,
+    format_due_date,
+    format_long_date,
+    format_measure_value,
+    format_status,
+)
+from tracker.papers.word import chart_sections, charts
+from tracker.papers.word.docxml import (
     CellValue,
     Column,
     RagCell,
@@ -29,17 +39,7 @@ from tracker.papers.docxml import (
     add_table,
     contrast_colour,
 )
-from tracker.papers.model import ActionLine, BoardPaper
-from tracker.papers.pictures import add_charts, usable_width_cm
-from tracker.papers.text import (
-    count_phrase,
-    format_date,
-    format_direction,
-    format_due_date,
-    format_long_date,
-    format_measure_value,
-    format_status,
-)
+from tracker.papers.word.pictures import add_charts, usable_width_cm
 
 NOT_RATED_LABEL = "Not rated"
 NOT_RATED_FILL = "D9D9D9"

@@ -28,7 +28,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import ProcessingInstruction, SubElement
 
 from tracker.papers.text import LINE_BREAK, clean_text
-from tracker.papers.widths import ColumnKind, fit_widths, measure_column
+from tracker.papers.word.widths import ColumnKind, fit_widths, measure_column
 
 _W_R = qn("w:r")
 _W_T = qn("w:t")
