@@ -22,8 +22,8 @@ from tests.mail.conftest import make_message
 from tracker.cli import _register_commands
 from tracker.commands import app
 from tracker.db import make_engine
-from tracker.files import write_private_file
 from tracker.mail.transports import FileTransport
+from tracker.safety.files import write_private_file
 from tracker.services.operations import acquire_scheduler_lock
 
 _register_commands()

@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from tests.conftest import GOVERNANCE_FILE, ROOT
 from tracker.config import Settings
 from tracker.mail.transports import build_transport
-from tracker.production import find_production_problems, read_streamlit_secrets
+from tracker.safety.production import find_production_problems, read_streamlit_secrets
 
 TENANT = "3f2c9a1e-5b7d-4c1a-9e8f-0a1b2c3d4e5f"
 GOOD_SECRETS: dict[str, Any] = {

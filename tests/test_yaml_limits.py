@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import GOVERNANCE_FILE
 from tracker.governance import GovernanceError, load_governance, parse_governance
-from tracker.yaml_limits import MAX_ALIASES, find_yaml_limit_problem
+from tracker.safety.yaml_limits import MAX_ALIASES, find_yaml_limit_problem
 
 
 def billion_laughs(levels: int = 9, width: int = 9) -> str:

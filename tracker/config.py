@@ -4,7 +4,7 @@ One ``Settings`` object describes where the database lives, which governance fil
 how mail is delivered and how people sign in. Secrets come only from the environment (or
 Streamlit's ``secrets.toml`` for the sign-in provider). Developer sign-in is refused here in
 production; every other go-live check (placeholder secrets, ``http://`` addresses, SMTP without
-TLS) is in ``tracker.production``, which also reads ``secrets.toml``.
+TLS) is in ``tracker.safety.production``, which also reads ``secrets.toml``.
 """
 
 from __future__ import annotations

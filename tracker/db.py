@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
-from tracker.files import create_private_file
+from tracker.safety.files import create_private_file
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 FailureListener = Callable[[Engine, BaseException], None]

@@ -28,7 +28,7 @@ from tracker.calendar import (
 )
 from tracker.errors import ConfigurationError
 from tracker.models import Role, Tier
-from tracker.yaml_limits import MAX_YAML_BYTES, find_yaml_limit_problem
+from tracker.safety.yaml_limits import MAX_YAML_BYTES, find_yaml_limit_problem
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")

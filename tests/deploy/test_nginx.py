@@ -27,7 +27,7 @@ from tests.deploy.stack import (
     upstreams_in_log,
     wait_for_app,
 )
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, USERS, screenshot
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, TENANT, USERS, screenshot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -64,7 +64,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 database_url=database_url,
                 provider_url=provider,
                 workdir=tmp_path_factory.mktemp("deploy"),
-                environment={"TRACKER_TODAY": "2026-10-01"},
+                environment={"TRACKER_TODAY": "2026-10-01", "TRACKER_ENTRA_TENANT_ID": TENANT},
             ) as running,
         ):
             yield running

@@ -13,7 +13,7 @@ from tests.factories import PARTNER
 from tests.ui.conftest import OpenApp
 from tests.ui.support import no_exception, shown, titles
 from tracker.governance import load_governance, parse_governance
-from tracker.ui.diagram import build_governance_dot, dot_quote
+from tracker.ui.widgets.diagram import build_governance_dot, dot_quote
 
 
 def _graphviz(at) -> str:

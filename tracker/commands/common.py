@@ -27,7 +27,11 @@ from sqlmodel import Session
 from tracker.config import Settings
 from tracker.db import get_engine, mask_secrets_in, mask_url, session_scope
 from tracker.errors import Conflict, NotAllowed, NotFound, TrackerError
-from tracker.production import SecretsFileError, find_production_problems, read_streamlit_secrets
+from tracker.safety.production import (
+    SecretsFileError,
+    find_production_problems,
+    read_streamlit_secrets,
+)
 
 _printed_urls: set[str] = set()
 

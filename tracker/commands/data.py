@@ -20,10 +20,10 @@ from sqlmodel import Session, col, select
 from tracker.commands import app
 from tracker.commands.common import cli_session, database_failure, fail, load_settings, parse_day
 from tracker.config import Settings
-from tracker.files import write_private_file
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.models import Person, PersonRole, Role
 from tracker.permissions import Actor
+from tracker.safety.files import write_private_file
 from tracker.services.operations import backup_database, restore_database
 from tracker.services.people import UnknownPerson, actor_for_email, build_actor
 from tracker.services.plans import (

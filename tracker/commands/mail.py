@@ -23,9 +23,9 @@ from tracker.commands.common import (
 )
 from tracker.config import Settings
 from tracker.errors import TrackerError
-from tracker.files import write_private_file
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.mail.transports import build_transport
+from tracker.safety.files import write_private_file
 from tracker.services.governance import list_coming_meetings, render_calendar_file
 from tracker.services.outbox import (
     STATES,

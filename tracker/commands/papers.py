@@ -20,10 +20,10 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker.commands import app
 from tracker.commands.common import cli_session, database_failure, fail, load_settings
-from tracker.files import write_private_file
 from tracker.governance import load_governance
 from tracker.papers.pdf import LibreOfficeConverter
 from tracker.papers.text import format_long_date
+from tracker.safety.files import write_private_file
 from tracker.services.papers import generate_paper, pdf_filename
 
 

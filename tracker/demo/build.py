@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from tracker.demo.commentary import Writer, topic_for
 from tracker.demo.measures import plan_measure_events
+from tracker.errors import OperationFailed
 from tracker.governance import GovernanceConfig
 from tracker.models import (
     GovernanceBody,
@@ -57,7 +58,7 @@ MIN_RED = 3
 MIN_AMBER = 4
 
 
-class DemoRefused(RuntimeError):
+class DemoRefused(OperationFailed):
     """The database holds real work; a demonstration is never built on top of it."""
 
 

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.files import PRIVATE_DIR_MODE
 from tracker.mail.graph import GraphTransport
 from tracker.mail.message import OutgoingMessage, build_mime, check_address
 from tracker.mail.protocol import (
@@ -31,7 +30,8 @@ from tracker.mail.protocol import (
     failed,
     report_outcomes,
 )
-from tracker.production import find_settings_problems
+from tracker.safety.files import PRIVATE_DIR_MODE
+from tracker.safety.production import find_settings_problems
 
 if TYPE_CHECKING:
     from tracker.config import Settings

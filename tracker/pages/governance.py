@@ -17,7 +17,7 @@ from tracker.services.governance import BoardCalendar, list_board_calendars, lis
 from tracker.ui.calendar_download import show_calendar_download
 from tracker.ui.components import escape_markdown
 from tracker.ui.context import engine, governance, today
-from tracker.ui.diagram import TIER_LABELS, build_governance_dot
+from tracker.ui.widgets.diagram import TIER_LABELS, build_governance_dot
 
 
 def _reporting_lines(config: GovernanceConfig) -> pd.DataFrame:

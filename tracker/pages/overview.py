@@ -27,7 +27,6 @@ from tracker.services.register import (
     summarise_headline,
     summarise_rag,
 )
-from tracker.ui.charts import rag_bars, rag_frame, rag_trend, trend_frame
 from tracker.ui.components import (
     format_day,
     rag_label_from_config,
@@ -38,6 +37,7 @@ from tracker.ui.components import (
 from tracker.ui.context import cycle_days, engine, governance, today
 from tracker.ui.navigation import page_file
 from tracker.ui.shared_data import load_rag_trend
+from tracker.ui.widgets.charts import rag_bars, rag_frame, rag_trend, trend_frame
 
 LIMIT = 25
 

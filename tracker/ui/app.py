@@ -23,7 +23,7 @@ from tracker.db import session_scope
 from tracker.governance import GovernanceError
 from tracker.models import Role
 from tracker.permissions import Actor
-from tracker.production import find_production_problems
+from tracker.safety.production import find_production_problems
 from tracker.services.actions import ActionNotFound, get_action, may_update
 from tracker.ui import auth
 from tracker.ui.components import escape_markdown

@@ -7,17 +7,31 @@ the ratings over time with their table, the trends under the measures table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
-from tracker.papers import model
+import tracker.papers.model as model
 from tracker.papers.text import format_date
 from tracker.papers.word import charts
 from tracker.papers.word.docxml import CellValue, Column
 from tracker.papers.word.pictures import add_charts, usable_width_cm
 
-if TYPE_CHECKING:
-    from tracker.papers.word.sections import PaperContext
+
+class PaperContext(Protocol):
+    """What these writers use of ``sections.PaperContext`` (named structurally, so this module
+    does not import the sections that call it)."""
+
+    @property
+    def document(self) -> Any: ...
+    @property
+    def paper(self) -> model.BoardPaper: ...
+    @property
+    def styles(self) -> Any: ...
+    @property
+    def palette(self) -> Any: ...
+    def subheading(self, text: str) -> None: ...
+    def say(self, text: Any) -> None: ...
+    def table(self, columns: Sequence[Column], rows: Iterable[Sequence[CellValue]]) -> None: ...
 
 
 def write_rag_history(ctx: PaperContext) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.papers import model
+import tracker.papers.model as model
 from tracker.papers.model import (
     MeasureLine,
     MeasurePoint,

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlmodel import Session, col
 
+from tracker.errors import OperationFailed
 from tracker.models import AuditLog
 
 # The fields a row's hash covers, in this order; ``id`` is left out (the sequence orders rows).
@@ -154,5 +155,5 @@ def verify_audit_chain(session: Session, *, batch: int = 2000) -> ChainReport:
         session.expunge_all()
 
 
-class AuditChainBroken(RuntimeError):
+class AuditChainBroken(OperationFailed):
     """The audit trail does not verify; the message names the first row at fault."""

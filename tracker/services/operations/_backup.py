@@ -36,7 +36,7 @@ from sqlalchemy.engine import make_url
 
 from tracker.db import current_revision, make_engine, mask_url, upgrade_database
 from tracker.errors import OperationFailed
-from tracker.files import create_private_file
+from tracker.safety.files import create_private_file
 
 Kind = Literal["sqlite", "postgresql"]
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -36,8 +36,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from tracker.errors import Conflict, OperationFailed
-from tracker.files import create_private_file
 from tracker.models import Lease
+from tracker.safety.files import create_private_file
 
 LEASE_NAME = "scheduler"
 # How long past its next expected heartbeat a scheduler still counts as alive.

@@ -31,7 +31,7 @@ from tracker.services.actions import (
 from tracker.ui.components import escape_markdown
 from tracker.ui.context import engine
 from tracker.ui.errors import showing_errors
-from tracker.ui.fields import date_field
+from tracker.ui.widgets.fields import date_field
 
 FLASH_KEY = "admin.flash"
 

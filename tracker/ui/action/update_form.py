@@ -32,7 +32,7 @@ from tracker.services.actions import (
 from tracker.ui.components import escape_markdown, format_day, format_moment, rag_text
 from tracker.ui.context import cycle_days, engine, today
 from tracker.ui.errors import showing_errors
-from tracker.ui.fields import date_field
+from tracker.ui.widgets.fields import date_field
 
 FIELDS = (
     "rag",

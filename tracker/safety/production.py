@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tracker.config import PACKAGE_DIR, Settings
+from tracker.errors import ConfigurationError
 
 __all__ = [
     "MIN_COOKIE_SECRET_LENGTH",
@@ -53,7 +54,7 @@ _ALL_ZERO_ID = re.compile(r"^0{8}-0{4}-0{4}-0{4}-0{12}$")
 _SHARED_TENANTS = frozenset({"common", "organizations", "consumers"})
 
 
-class SecretsFileError(ValueError):
+class SecretsFileError(ConfigurationError):
     """A ``secrets.toml`` that exists but cannot be read as TOML."""
 
 
