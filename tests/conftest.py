@@ -21,6 +21,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from tracker.db import make_engine
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ def confirm_seeded_plan(engine: Engine) -> None:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "seeded.db"
     engine = make_engine(f"sqlite:///{path}")
-    initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
     confirm_seeded_plan(engine)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -90,7 +91,7 @@ def pg_template() -> Iterator[str | None]:
         return
     url = create_pg_database(server)
     engine = make_engine(url)
-    initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
     confirm_seeded_plan(engine)
     engine.dispose()
     yield make_url(url).database

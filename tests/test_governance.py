@@ -11,6 +11,7 @@ from tests.conftest import GOVERNANCE_FILE
 from tracker.db import session_scope
 from tracker.governance import GovernanceError, load_governance, parse_governance
 from tracker.models import AuditLog, GovernanceBody, Meeting
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 
 SHIPPED = GOVERNANCE_FILE.read_text(encoding="utf-8")
@@ -145,13 +146,13 @@ def test_bad_file_changes_nothing(case: str, sqlite_engine, tmp_path: Path) -> N
     bad = tmp_path / "governance.yaml"
     bad.write_text(BAD_FILES[case][0], encoding="utf-8")
     with pytest.raises(GovernanceError):
-        initialise_database(sqlite_engine, governance_file=bad)
+        initialise_database(sqlite_engine, governance_file=bad, seed=seed_strategy)
     with session_scope(sqlite_engine) as session:
         assert len(session.exec(select(AuditLog)).all()) == before
 
 
 def test_loading_twice_changes_nothing(engine) -> None:
-    report = initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    report = initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
     assert not report.changed, (report.governance, report.seed)
 
 
@@ -161,7 +162,7 @@ def test_renaming_a_body_updates_it_rather_than_duplicating(engine, tmp_path: Pa
         SHIPPED.replace("name: SEND Operations Board\n", "name: SEND Operational Delivery Board\n"),
         encoding="utf-8",
     )
-    report = initialise_database(engine, governance_file=renamed)
+    report = initialise_database(engine, governance_file=renamed, seed=seed_strategy)
     assert report.governance.updated == {"governance_body": 1}
     with session_scope(engine) as session:
         bodies = session.exec(select(GovernanceBody)).all()

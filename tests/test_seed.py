@@ -8,6 +8,7 @@ from tests.conftest import GOVERNANCE_FILE
 from tracker.db import session_scope
 from tracker.models import Action, MeasureAction, Person, Priority, SuccessMeasure
 from tracker.rules import reference_sort_key
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 
 
@@ -45,7 +46,7 @@ def test_reseeding_never_overwrites_what_users_changed(sqlite_engine) -> None:
             session.delete(link)
         session.flush()
         session.delete(removed)
-    report = initialise_database(sqlite_engine, governance_file=GOVERNANCE_FILE)
+    report = initialise_database(sqlite_engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
     assert report.seed.created == {"action": 1}  # only the missing one comes back
     with session_scope(sqlite_engine) as session:
         action = session.exec(select(Action).where(Action.reference == "P1.1")).one()

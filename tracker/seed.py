@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from sqlmodel import Session, select
 
 from tracker.models import (
@@ -34,6 +31,7 @@ from tracker.rules import (
 )
 from tracker.rules import reference_sort_number
 from tracker.services.audit import record_change
+from tracker.strategy import load_strategy as load_strategy  # older imports; use tracker.strategy
 
 ACTOR_LABEL = "seed"
 
@@ -48,15 +46,6 @@ class SeedReport:
     @property
     def changed(self) -> bool:
         return bool(self.created)
-
-
-@lru_cache(maxsize=1)
-def load_strategy() -> dict[str, Any]:
-    """The strategy data shipped in the package."""
-    text = (resources.files("tracker") / "data" / "strategy.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    assert isinstance(data, dict)
-    return data
 
 
 def seed_strategy(session: Session) -> SeedReport:

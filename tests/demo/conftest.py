@@ -17,6 +17,7 @@ from tests.conftest import (
 from tracker.db import make_engine, session_scope
 from tracker.demo import DemoReport, build_demo
 from tracker.governance import load_governance
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 
 TODAY = date(2026, 12, 1)
@@ -25,7 +26,7 @@ SEED = 7
 
 def build(url: str, *, today: date = TODAY, seed: int = SEED) -> tuple[Engine, DemoReport]:
     engine = make_engine(url)
-    initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
     with session_scope(engine, write=True) as session:
         report = build_demo(
             session,

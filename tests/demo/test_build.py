@@ -18,6 +18,7 @@ from tracker.db import make_engine, session_scope
 from tracker.demo import DemoRefused, DemoReport, build_demo
 from tracker.governance import load_governance
 from tracker.models import Action, ActionUpdate, Escalation, MeasureValue, StoredPaper
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 from tracker.services.operations._site import count_update_cycles, is_demo
 from tracker.services.register import list_overdue_actions
@@ -165,7 +166,7 @@ def test_a_database_holding_real_work_is_refused_and_left_alone(db_url: str) -> 
 
 def test_building_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     engine, _ = build(f"sqlite:///{tmp_path / 'twice.db'}")
-    initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
     with session_scope(engine, write=True) as session:
         again = build_demo(
             session,

@@ -30,9 +30,9 @@ from tests.conftest import (
 from tests.factories import ADMIN, actor
 from tracker.db import make_engine, session_scope
 from tracker.models import Priority
-from tracker.seed import load_strategy
 from tracker.services.operations import initialise_database
 from tracker.services.plans import ImportReport, import_plan
+from tracker.strategy import load_strategy
 
 SAMPLE = FIXTURES / "send-action-plan-sample.xlsx"
 # A fixed "now" after every date in the sample, so update dates are never in the future.
@@ -41,7 +41,7 @@ NOW = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 
 def initialise_without_actions(engine: Engine) -> None:
     """Governance and the strategy's priorities, without its actions and measures."""
-    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=False)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE)
     with session_scope(engine, write=True) as session:
         for item in load_strategy()["priorities"]:
             session.add(

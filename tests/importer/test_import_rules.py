@@ -167,7 +167,7 @@ def test_an_unknown_priority_column_value_is_reported_in_that_column(engine: Eng
 def test_a_database_without_priorities_says_to_run_tracker_init(empty_db_url: str) -> None:
     engine = make_engine(empty_db_url)
     try:
-        initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=False)
+        initialise_database(engine, governance_file=GOVERNANCE_FILE)
         report = run_import(engine, _sheet(("P1.1", "First", None, None, None, None)))
         assert [p.message for p in report.problems] == [
             "priority 1 does not exist; the database has no priorities: run `tracker init` "

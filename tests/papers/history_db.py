@@ -24,6 +24,7 @@ from tracker.db import make_engine, session_scope
 from tracker.governance import load_governance
 from tracker.models import MeasureValue, SuccessMeasure
 from tracker.papers.boards import BoardMeeting, find_paper_board, list_board_meetings
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 
 UNTIL = date(2026, 11, 27)
@@ -45,7 +46,7 @@ class HistoryDatabase:
 
 def build_history_database(path: Path) -> HistoryDatabase:
     engine = make_engine(f"sqlite:///{path}")
-    initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
     fill_database(engine, actions=0, updates=700, people=12, until=UNTIL)
     with session_scope(engine, write=True) as session:
         ids = session.exec(

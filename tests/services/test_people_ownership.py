@@ -13,6 +13,7 @@ from tests.conftest import GOVERNANCE_FILE
 from tests.factories import ADMIN, EXECUTIVE, actor
 from tracker.db import session_scope
 from tracker.models import AuditLog, Person, PersonRole
+from tracker.seed import seed_strategy
 from tracker.services.audit._chain import verify_audit_chain
 from tracker.services.operations import initialise_database
 from tracker.services.people import PersonError, set_active, set_roles
@@ -76,8 +77,8 @@ def _deactivate_in_app(engine: Engine, email: str) -> None:
 )
 def test_a_deactivation_in_the_app_survives_loading_the_file(engine: Engine, deactivate) -> None:
     deactivate(engine, EXECUTIVE)
-    initialise_database(engine, governance_file=GOVERNANCE_FILE)
-    initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
     person = _person(engine, EXECUTIVE)
     assert (person.active, person.deactivated_by) == (False, "app")
 
@@ -98,7 +99,7 @@ def test_a_person_removed_from_the_file_becomes_inactive_with_history_kept(
     assert ("governance.yaml", "active", "False") in _audit(engine, DCO)
     assert _roles(engine, DCO) == {"action_owner"}  # kept as they were, for the record
     # Put back in the file: the file undoes its own deactivation.
-    initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
     assert _person(engine, DCO).active is True
     with session_scope(engine) as session:
         assert verify_audit_chain(session).ok
@@ -109,7 +110,7 @@ def test_the_file_never_reactivates_whom_the_app_deactivated(
 ) -> None:
     _deactivate_in_app(engine, DCO)
     initialise_database(engine, governance_file=_governance_copy(tmp_path, (DCO_BLOCK, "")))
-    initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
     assert _person(engine, DCO).active is False
 
 
@@ -123,7 +124,7 @@ def test_a_role_removed_from_the_file_is_removed(engine: Engine, tmp_path: Path)
             "email: cochair@example-lpcf.org.uk\n    organisation: LPCF\n    roles: [partner]",
         ),
     )
-    initialise_database(engine, governance_file=changed)
+    initialise_database(engine, governance_file=changed, seed=seed_strategy)
     assert _roles(engine, CO_CHAIR) == {"partner"}
     assert ("governance.yaml", "role removed", None) in _audit(engine, CO_CHAIR)
 

@@ -12,7 +12,7 @@ from tests.ui.conftest import OpenApp
 from tests.ui.support import button, element_after, errors, no_exception, shown, warnings
 from tracker.db import session_scope
 from tracker.models import Action, ActionUpdate, Person
-from tracker.seed import reference_sort_key
+from tracker.rules import reference_sort_key
 from tracker.services.actions import get_action
 
 PRINCIPAL_EP = "principal.ep@example.org"  # owns P2.4, in the EHCP workstream Head of SEND leads

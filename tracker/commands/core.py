@@ -25,6 +25,7 @@ from tracker.commands.common import (
 from tracker.db import mask_url
 from tracker.demo import DEFAULT_SEED, DemoRefused, build_demo
 from tracker.governance import GovernanceError, current_governance, load_governance
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database, status_summary
 from tracker.services.papers import check_paper_settings
 
@@ -34,7 +35,9 @@ UI_ENTRY = Path(__file__).resolve().parent.parent / "ui" / "app.py"
 def _initialise(quiet: bool = False) -> None:
     settings = load_settings()
     try:
-        report = initialise_database(engine_for(settings), governance_file=settings.governance_file)
+        report = initialise_database(
+            engine_for(settings), governance_file=settings.governance_file, seed=seed_strategy
+        )
     except OperationalError as exc:
         database_failure(exc, settings, doing="open the database")
     if quiet:

@@ -17,10 +17,11 @@ import os
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -61,6 +62,7 @@ __all__ = [
     "CellProblem",
     "CellValue",
     "Row",
+    "SheetRows",
     "SpreadsheetError",
     "Table",
     "build_table",
@@ -77,6 +79,7 @@ __all__ = [
     "read_csv_table",
     "read_source_bytes",
     "read_table",
+    "read_xlsx_sheet_rows",
     "read_xlsx_table",
     "shown_value",
 ]
@@ -91,6 +94,7 @@ MAX_SHEET_ROWS = 20_000
 EXCEL_MAX_ROWS = 1_048_576
 MAX_COLUMNS = 60
 
+_T = TypeVar("_T")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -181,6 +185,36 @@ def _check_member(member: zipfile.ZipInfo, *, not_workbook: str) -> None:
 
 def read_xlsx_table(data: bytes, *, filename: str) -> Table:
     """The plan table of a workbook: the sheet whose header matches best, read in full."""
+    return _read_safely(data, filename=filename, read=_read_workbook)
+
+
+@dataclass(frozen=True)
+class SheetRows:
+    """One worksheet as read: its title and its rows of plain cell values."""
+
+    title: str
+    rows: list[Row]
+
+
+def read_xlsx_sheet_rows(
+    data: bytes, *, filename: str, max_row: int, percentages: bool = False
+) -> list[SheetRows]:
+    """Every worksheet's first ``max_row`` rows, with the same defences and cell problems as
+    the plan table (a formula without a calculated value, an Excel error value).
+
+    With ``percentages`` a number formatted as a percentage reads as Excel shows it ("35%"),
+    not as the fraction it stores (0.35).
+    """
+
+    def read(data: bytes, *, filename: str) -> list[SheetRows]:
+        return _read_all_sheets(data, max_row=max_row, percentages=percentages)
+
+    return _read_safely(data, filename=filename, read=read)
+
+
+def _read_safely(data: bytes, *, filename: str, read: Callable[..., _T]) -> _T:
+    """Run ``read`` over a workbook that passed the container checks, turning whatever openpyxl
+    raises on a malformed file into one message a person can act on."""
     if not openpyxl.DEFUSEDXML:
         # Without defusedxml openpyxl parses XML with the standard library, which expands
         # entities; better to refuse every workbook than to parse one unsafely.
@@ -191,7 +225,7 @@ def read_xlsx_table(data: bytes, *, filename: str) -> Table:
             # openpyxl warns about features it drops (data validation, slicers); not our user's
             # problem, and the tests turn warnings into errors.
             warnings.simplefilter("ignore")
-            return _read_workbook(data, filename=filename)
+            return read(data, filename=filename)
     except SpreadsheetError:
         raise
     except Exception as error:  # a malformed workbook can fail anywhere inside openpyxl
@@ -203,6 +237,36 @@ def read_xlsx_table(data: bytes, *, filename: str) -> Table:
             f"{filename} could not be read as an Excel workbook: it is damaged or not a "
             "spreadsheet; open it in Excel and save it again as .xlsx"
         ) from error
+
+
+def _read_all_sheets(data: bytes, *, max_row: int, percentages: bool) -> list[SheetRows]:
+    book = openpyxl.load_workbook(
+        io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+    )
+    try:
+        sheets = [sheet for sheet in book.worksheets if isinstance(sheet, ReadOnlyWorksheet)]
+        read: list[SheetRows] = []
+        for sheet in sheets:
+            sheet.reset_dimensions()  # stale <dimension> tags truncate or inflate rows
+            rows = list(_sheet_rows(sheet, max_row=max_row, percentages=percentages))
+            read.append(SheetRows(title=sheet.title, rows=rows))
+    finally:
+        book.close()
+    if _has_formulas(data):
+        for index, sheet_rows in enumerate(read):
+            _mark_uncalculated(sheet_rows.rows, _find_formulas(data, sheet_index=index))
+    return read
+
+
+def _mark_uncalculated(rows: list[Row], formulas: dict[tuple[int, int], str]) -> None:
+    """Replace the empty value of each formula cell never calculated with a CellProblem."""
+    for (row_number, column), formula in formulas.items():
+        if row_number > len(rows) or column >= len(rows[row_number - 1]):
+            continue
+        cells = rows[row_number - 1]
+        if cells[column] is None:
+            problem = CellProblem("formula without a calculated value", formula)
+            rows[row_number - 1] = (*cells[:column], problem, *cells[column + 1 :])
 
 
 def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
@@ -233,26 +297,27 @@ def _read_workbook(data: bytes, *, filename: str) -> Table:
         sheet_name = sheets[sheet_index].title
     finally:
         book.close()
-    formulas = _find_formulas(data, sheet_index=sheet_index) if _has_formulas(data) else {}
-    for (row_number, column), formula in formulas.items():
-        cells = rows[row_number - 1]
-        if cells[column] is None:
-            problem = CellProblem("formula without a calculated value", formula)
-            rows[row_number - 1] = (*cells[:column], problem, *cells[column + 1 :])
+    if _has_formulas(data):
+        _mark_uncalculated(rows, _find_formulas(data, sheet_index=sheet_index))
     return build_table(rows, sheet_name=sheet_name, header_row=header_row)
 
 
-def _sheet_rows(sheet: ReadOnlyWorksheet, *, max_row: int) -> Iterator[Row]:
+def _sheet_rows(
+    sheet: ReadOnlyWorksheet, *, max_row: int, percentages: bool = False
+) -> Iterator[Row]:
     # The stubs give ReadOnlyWorksheet.iter_rows the signature of Worksheet's unbound method.
     rows: Iterator[tuple[Any, ...]] = sheet.iter_rows(  # type: ignore[misc]
         max_row=max_row, max_col=MAX_COLUMNS
     )
     for cells in rows:
-        yield tuple(_plain_value(cell) for cell in cells)
+        yield tuple(_plain_value(cell, percentages=percentages) for cell in cells)
 
 
-def _plain_value(cell: Any) -> CellValue:
+def _plain_value(cell: Any, *, percentages: bool = False) -> CellValue:
     value = cell.value
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if percentages and is_number and "%" in str(getattr(cell, "number_format", "") or ""):
+        return f"{value * 100:.10g}%"
     if cell.data_type == "e":
         return CellProblem("Excel error value", str(value))
     if value is None and cell.data_type == "str":

@@ -17,14 +17,12 @@ import csv
 import io
 import os
 import re
-import warnings
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
-import openpyxl
 from sqlmodel import Session, col, select
 
 from tracker.measure_rules import parse_number
@@ -35,13 +33,12 @@ from tracker.services.measures._changes import CleanValue, store_value, validate
 from tracker.services.measures._summaries import normalise_reference
 from tracker.spreadsheets.reader import (
     CellError,
-    CellProblem,
     SpreadsheetError,
-    check_zip_container,
     normalise_header,
     parse_date,
     parse_text,
     read_source_bytes,
+    read_xlsx_sheet_rows,
     shown_value,
 )
 
@@ -167,46 +164,14 @@ def _no_header(filename: str) -> SpreadsheetError:
     )
 
 
-def _xlsx_cell(cell: Any) -> Any:
-    value = cell.value
-    if getattr(cell, "data_type", None) == "e":
-        return CellProblem("Excel error value", str(value))
-    # A cell formatted as a percentage holds 0.35 for 35%: keep the percentage as shown.
-    is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if is_number and "%" in str(getattr(cell, "number_format", "") or ""):
-        return f"{value * 100:.10g}%"
-    return value
-
-
 def _read_xlsx(data: bytes, filename: str) -> _Sheet:
-    if not openpyxl.DEFUSEDXML:
-        raise SpreadsheetError("workbooks cannot be read safely here: install defusedxml")
-    check_zip_container(data, filename=filename)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about features it drops
-            book = openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-            )
-            try:
-                for sheet in book.worksheets:
-                    sheet.reset_dimensions()
-                    rows = [
-                        tuple(_xlsx_cell(cell) for cell in cells)
-                        for cells in sheet.iter_rows(max_row=MAX_ROWS + 100, max_col=MAX_COLUMNS)
-                    ]
-                    found = _find_table(sheet.title, rows, filename)
-                    if found is not None:
-                        return found
-            finally:
-                book.close()
-    except SpreadsheetError:
-        raise
-    except Exception as error:  # a malformed workbook can fail anywhere inside openpyxl
-        raise SpreadsheetError(
-            f"{filename} could not be read as an Excel workbook ({type(error).__name__}); "
-            "open it in Excel and save it again as .xlsx"
-        ) from error
+    # The plan import's reader: the same defences, and the same message for a formula without
+    # a calculated value or an Excel error value.
+    sheets = read_xlsx_sheet_rows(data, filename=filename, max_row=MAX_ROWS + 100, percentages=True)
+    for sheet in sheets:
+        found = _find_table(sheet.title, list(sheet.rows), filename)
+        if found is not None:
+            return found
     raise _no_header(filename)
 
 

@@ -43,8 +43,8 @@ from tracker.models import (
 )
 from tracker.permissions import Actor, Operation, can
 from tracker.rules import reference_sort_key
-from tracker.seed import load_strategy
 from tracker.services.register import AuditEntry, audit_trail
+from tracker.strategy import load_strategy
 
 AUDIT_ENTITY = "measure"
 NOT_RATED = "not_rated"

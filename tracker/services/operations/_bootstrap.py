@@ -1,17 +1,19 @@
 """Bringing a database to a working state, and describing the state it is in.
 
 ``initialise_database`` is what ``tracker init`` and ``tracker run`` do: migrate to the newest
-schema, load governance.yaml, seed the strategy. The governance file is validated before the
-database is touched, so a bad file changes nothing. ``status_summary`` is the one-glance
+schema, load governance.yaml, run the caller's seeding step (the strategy's, from the command
+line). The governance file is validated before the database is touched, so a bad file changes
+nothing. ``status_summary`` is the one-glance
 description ``tracker status`` prints.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
@@ -27,29 +29,56 @@ from tracker.models import (
     Workstream,
 )
 from tracker.rules import on_track_share
-from tracker.seed import SeedReport, seed_strategy
 from tracker.services.governance import SyncReport, sync_governance
 from tracker.services.operations._site import count_update_cycles, is_demo
 from tracker.services.register import count_by_rag, list_not_updated_actions, list_overdue_actions
 
 
+class SeedOutcome(Protocol):
+    """What a seeding step reports: how many of each kind it created."""
+
+    @property
+    def created(self) -> dict[str, int]: ...
+
+    @property
+    def changed(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class _NothingSeeded:
+    created: dict[str, int]
+
+    @property
+    def changed(self) -> bool:
+        return False
+
+
 @dataclass(frozen=True)
 class InitReport:
     governance: SyncReport
-    seed: SeedReport
+    seed: SeedOutcome
 
     @property
     def changed(self) -> bool:
         return self.governance.changed or self.seed.changed
 
 
-def initialise_database(engine: Engine, *, governance_file: Path, seed: bool = True) -> InitReport:
-    """Migrate, load governance and seed the strategy; idempotent."""
+def initialise_database(
+    engine: Engine,
+    *,
+    governance_file: Path,
+    seed: Callable[[Session], SeedOutcome] | None = None,
+) -> InitReport:
+    """Migrate, load governance and run ``seed`` (the caller's, e.g. the strategy's); idempotent.
+
+    The seed is passed in, so this service never depends on the packaged strategy: the command
+    line passes ``tracker.seed.seed_strategy``.
+    """
     config = load_governance(governance_file)
     upgrade_database(engine)
     with session_scope(engine, write=True) as session:
         governance = sync_governance(session, config)
-        seeded = seed_strategy(session) if seed else SeedReport()
+        seeded = seed(session) if seed is not None else _NothingSeeded(created={})
     return InitReport(governance=governance, seed=seeded)
 
 
