@@ -218,6 +218,22 @@ def collecting_body(
     return current if current is not None and current in meeting_bodies else None
 
 
+def body_and_below(body_id: int, *, parents: Mapping[int, int | None]) -> set[int]:
+    """``body_id`` and every body whose reporting line leads up to it (``parents`` maps each
+    body to the body it reports to): the bodies whose actions a board's paper covers."""
+    found = {body_id}
+    for start in parents:
+        chain: list[int] = []
+        current: int | None = start
+        # governance.yaml refuses reporting cycles; ``chain`` only guards a hand-edited database.
+        while current is not None and current not in found and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        if current in found:
+            found.update(chain)
+    return found
+
+
 def reference_sort_key(reference: str) -> tuple[int, ...]:
     """``P2.10`` sorts after ``P2.9``: the numbers in the reference, compared as numbers."""
     digits = "".join(ch if ch.isdigit() else " " for ch in reference).split()

@@ -56,7 +56,13 @@ from tracker.papers.movement import Baseline, Tracked, compare_positions
 from tracker.papers.narrative import write_executive_summary, write_recommendations
 from tracker.papers.text import format_date
 from tracker.papers.trends import read_measure_series, read_rag_history
-from tracker.rules import CLOSED_STATUSES, days_overdue, priority_label, rating_inconsistency
+from tracker.rules import (
+    CLOSED_STATUSES,
+    body_and_below,
+    days_overdue,
+    priority_label,
+    rating_inconsistency,
+)
 from tracker.services.actions import list_open_escalations
 from tracker.services.measures import list_measure_summaries
 from tracker.services.register import ActionRow, list_actions
@@ -199,22 +205,15 @@ def _rows_in_scope(session: Session, board: PaperBoard, deadline: date) -> list[
     rows = list_actions(session, today=deadline)
     if board.config.scope == "all":
         return rows
-    bodies = _body_and_below(session, board.body_id)
+    parents = {
+        body_id: parent
+        for body_id, parent in session.exec(
+            select(GovernanceBody.id, GovernanceBody.reports_to_id)
+        ).all()
+        if body_id is not None
+    }
+    bodies = body_and_below(board.body_id, parents=parents)
     return [row for row in rows if row.body_id in bodies]
-
-
-def _body_and_below(session: Session, body_id: int) -> set[int]:
-    """``body_id`` and every body whose reporting line leads up to it."""
-    parent = dict(session.exec(select(GovernanceBody.id, GovernanceBody.reports_to_id)).all())
-    found = {body_id}
-    for start in parent:
-        chain, current = [], start
-        while current is not None and current not in found and current not in chain:
-            chain.append(current)
-            current = parent.get(current)
-        if current in found:
-            found.update(c for c in chain if c is not None)
-    return found
 
 
 def _local_day(moment: datetime | None, zone: str) -> date | None:
