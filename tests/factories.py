@@ -21,6 +21,8 @@ SECRETARY_SOB = "operations.board@example.org"
 PARTNER = "powar@example.org"
 # Owners and leads as seeded from tracker/data/strategy.yaml and governance.yaml.
 HEAD_OF_SEND = "head.of.send@example.org"
+# Whoever runs the command line, as the services see them.
+OPERATOR = Actor.for_operator("operator tester (tests)")
 
 
 def actor(session: Session, email: str) -> Actor:

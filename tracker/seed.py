@@ -26,6 +26,7 @@ from tracker.models import (
     SuccessMeasure,
     Workstream,
 )
+from tracker.permissions import Actor
 from tracker.rules import (
     reference_sort_key as reference_sort_key,  # older imports; use tracker.rules
 )
@@ -34,6 +35,8 @@ from tracker.services.audit import record_change
 from tracker.strategy import load_strategy as load_strategy  # older imports; use tracker.strategy
 
 ACTOR_LABEL = "seed"
+# Seeding is the operator's doing (``tracker init``), audited as "seed".
+SEED_ACTOR = Actor.for_operator(ACTOR_LABEL)
 
 
 @dataclass
@@ -158,8 +161,7 @@ def _seed_action(
     session.flush()
     record_change(
         session,
-        actor=None,
-        actor_label=ACTOR_LABEL,
+        actor=SEED_ACTOR,
         entity="action",
         entity_id=action.id,
         entity_label=reference,

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from tests.conftest import GOVERNANCE_FILE
-from tests.factories import actor, add_update
+from tests.factories import OPERATOR, actor, add_update
 from tracker.db import session_scope
 from tracker.governance import GovernanceConfig, load_governance
 from tracker.papers.gather import GatheredPaper
@@ -98,7 +98,7 @@ def generate(
     with session_scope(engine, write=True) as session:
         return generate_paper(
             session,
-            actor=actor(session, by) if by else None,
+            actor=actor(session, by) if by else OPERATOR,
             governance=config or governance(),
             governance_file=governance_file,
             board_ref=board,

@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from tests.factories import OPERATOR
 from tests.papers.history_db import BOARDS, NOW, last_meeting_before
 from tests.papers.scenario import BOARD_NAMES, generate
 from tracker.db import session_scope
@@ -37,7 +38,7 @@ def _paper(engine: Engine, board: str, now: datetime = NOW) -> Document:
     meeting = last_meeting_before(engine, board, now)
     info = generate(engine, board, meeting.meeting_date, now=now)
     with session_scope(engine) as session:
-        content = get_paper_file(session, actor=None, paper_id=info.id).content
+        content = get_paper_file(session, actor=OPERATOR, paper_id=info.id).content
     return docx.Document(io.BytesIO(content))
 
 
@@ -132,7 +133,7 @@ def test_the_priority_chart_says_what_the_database_says(history_engine: Engine) 
         counts.setdefault(number, Counter())[rag or "not_rated"] += 1
     info = generate(history_engine, "SIB", None, now=now)
     with session_scope(history_engine) as session:
-        content = get_paper_file(session, actor=None, paper_id=info.id).content
+        content = get_paper_file(session, actor=OPERATOR, paper_id=info.id).content
     document = docx.Document(io.BytesIO(content))
     alts = [d.get("descr") for d in document.element.body.iter(qn("wp:docPr"))]
     by_priority = next(alt for alt in alts if alt.startswith("Bar chart"))

@@ -9,6 +9,7 @@ command line. Mistakes give exit code 1 and one line saying what would have been
 
 from __future__ import annotations
 
+import getpass
 import io
 from collections.abc import Iterator
 from datetime import date
@@ -98,7 +99,7 @@ def test_acceptance_a_paper_for_each_board_opens_and_says_what_it_should(
     with session_scope(db) as session:
         stored = list_papers(session, actor=actor(session, ADMIN))
     assert [(p.board_name, p.meeting_date, p.generated_by) for p in stored] == [
-        (board, meeting, "tracker paper")
+        (board, meeting, f"operator {getpass.getuser()} (tracker paper)")
     ]
 
 

@@ -18,6 +18,7 @@ from sqlmodel import select
 from tests.factories import (
     ADMIN,
     HEAD_OF_SEND,
+    OPERATOR,
     PARTNER,
     SECRETARY_SIB,
     SECRETARY_SOB,
@@ -244,7 +245,7 @@ def test_the_receiving_boards_word_paper_lists_the_escalation(engine: Engine) ->
     info = generate(engine, "STB", MEETINGS["STB"][1])
 
     with session_scope(engine) as session:
-        content = get_paper_file(session, actor=None, paper_id=info.id).content
+        content = get_paper_file(session, actor=OPERATOR, paper_id=info.id).content
     table = table_after(docx.Document(io.BytesIO(content)), "Escalations")
     assert [c.text for c in table.rows[1].cells] == [
         "P2.3",

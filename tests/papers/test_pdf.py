@@ -17,7 +17,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from tests.conftest import GOVERNANCE_FILE
-from tests.factories import actor
+from tests.factories import OPERATOR, actor
 from tests.papers.libreoffice import require_soffice
 from tests.papers.scenario import MEETINGS, generate, record_round_one
 from tracker.cli import _register_commands
@@ -96,7 +96,7 @@ def test_without_libreoffice_pdf_is_refused_naming_the_package(
     record_round_one(engine)
     info = generate(engine, "SIB", MEETINGS["SIB"][0])
     with session_scope(engine, write=True) as session, pytest.raises(PdfUnavailable, match=PACKAGE):
-        get_paper_pdf(session, actor=None, paper_id=info.id, converter=LibreOfficeConverter())
+        get_paper_pdf(session, actor=OPERATOR, paper_id=info.id, converter=LibreOfficeConverter())
     with session_scope(engine) as session:
         assert session.get(StoredPaper, info.id).pdf_content is None  # type: ignore[union-attr]
 

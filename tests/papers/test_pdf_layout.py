@@ -17,6 +17,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from tests.factories import OPERATOR
 from tests.papers.history_db import BOARDS, NOW, last_meeting_before
 from tests.papers.libreoffice import convert_to_pdf, pdf_text
 from tests.papers.scenario import generate
@@ -62,7 +63,9 @@ def laid_out(history_database, tmp_path_factory):  # type: ignore[no-untyped-def
             info = generate(engine, board, meeting.meeting_date, now=NOW)
             with session_scope(engine) as session:
                 source = folder / f"{board}.docx"
-                source.write_bytes(get_paper_file(session, actor=None, paper_id=info.id).content)
+                source.write_bytes(
+                    get_paper_file(session, actor=OPERATOR, paper_id=info.id).content
+                )
             sources.append(source)
     finally:
         engine.dispose()

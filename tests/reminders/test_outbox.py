@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, func, select, update
 
-from tests.factories import ADMIN, PARTNER, actor
+from tests.factories import ADMIN, OPERATOR, PARTNER, actor
 from tests.reminders.helpers import RecordingTransport, outbox_rows
 from tracker.db import session_scope
 from tracker.mail.message import OutgoingMessage
@@ -258,7 +258,7 @@ def test_failed_messages_can_be_retried_by_id_or_all_with_an_audit_trail(engine:
     states = [(r.state, r.attempts) for r in outbox_rows(engine)]
     assert states == [("pending", 0), ("failed", 8), ("failed", 8)]
     with session_scope(engine, write=True) as session:
-        assert retry_failed(session, actor=None, now=START, all_failed=True) == ids[1:]
+        assert retry_failed(session, actor=OPERATOR, now=START, all_failed=True) == ids[1:]
         audit = session.execute(
             select(func.count()).select_from(AuditLog).where(AuditLog.entity == "outbox_message")
         ).scalar_one()
@@ -270,14 +270,14 @@ def test_only_failed_messages_can_be_retried_and_only_by_administrators(engine: 
     ids = _fail_all(engine)
     dispatch_ready = retry_failed
     with session_scope(engine, write=True) as session:
-        dispatch_ready(session, actor=None, now=START, ids=[ids[0]])
+        dispatch_ready(session, actor=OPERATOR, now=START, ids=[ids[0]])
     with session_scope(engine, write=True) as session:
         with pytest.raises(ValueError, match=rf"{ids[0]} \(pending\), 999 \(no such message\)"):
-            retry_failed(session, actor=None, now=START, ids=[ids[0], 999])
+            retry_failed(session, actor=OPERATOR, now=START, ids=[ids[0], 999])
         with pytest.raises(PermissionDenied):
             retry_failed(session, actor=actor(session, PARTNER), now=START, all_failed=True)
         with pytest.raises(ValueError, match="not both"):
-            retry_failed(session, actor=None, now=START, ids=[ids[1]], all_failed=True)
+            retry_failed(session, actor=OPERATOR, now=START, ids=[ids[1]], all_failed=True)
     assert [r.state for r in outbox_rows(engine)] == ["pending", "failed", "failed"]
 
 

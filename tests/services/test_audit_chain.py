@@ -15,7 +15,7 @@ from sqlmodel import col, func, select
 from tests.factories import ADMIN, PARTNER, actor
 from tracker.db import make_engine, session_scope
 from tracker.models import AuditLog
-from tracker.permissions import PermissionDenied
+from tracker.permissions import Actor, PermissionDenied
 from tracker.services.audit import record_change
 from tracker.services.audit._chain import verify_audit_chain
 from tracker.services.plans import export_register
@@ -110,8 +110,7 @@ def _writer(url: str, n: int, results: multiprocessing.Queue) -> None:  # type: 
             with session_scope(engine, write=True) as session:
                 record_change(
                     session,
-                    actor=None,
-                    actor_label=f"writer {n}",
+                    actor=Actor.for_operator(f"writer {n}"),
                     entity="test",
                     entity_id=n,
                     field="counter",

@@ -13,6 +13,7 @@ from tests.conftest import GOVERNANCE_FILE
 from tests.factories import ADMIN, EXECUTIVE, actor
 from tracker.db import session_scope
 from tracker.models import AuditLog, Person, PersonRole
+from tracker.permissions import Actor
 from tracker.seed import seed_strategy
 from tracker.services.audit._chain import verify_audit_chain
 from tracker.services.operations import initialise_database
@@ -85,7 +86,9 @@ def test_a_deactivation_in_the_app_survives_loading_the_file(engine: Engine, dea
 
 def _operator(engine: Engine, email: str, *, active: bool) -> None:
     with session_scope(engine, write=True) as session:
-        set_active_as_operator(session, email=email, active=active, operator="operator alice")
+        set_active_as_operator(
+            session, email=email, active=active, operator=Actor.for_operator("operator alice")
+        )
 
 
 def test_a_person_removed_from_the_file_becomes_inactive_with_history_kept(

@@ -11,6 +11,7 @@ printed.
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from sqlmodel import Session
 from tracker.config import Settings
 from tracker.db import get_engine, mask_secrets_in, mask_url, session_scope
 from tracker.errors import Conflict, NotAllowed, NotFound, TrackerError
+from tracker.permissions import Actor
 from tracker.safety.production import (
     SecretsFileError,
     find_production_problems,
@@ -34,6 +36,20 @@ from tracker.safety.production import (
 )
 
 _printed_urls: set[str] = set()
+
+
+def operator(command: str) -> Actor:
+    """The operator running ``command`` ("tracker paper", ...), as the services see them.
+
+    Whoever runs the command line holds the database URL, so the services let them do
+    everything; the audit trail names them by their login, e.g. "operator alice (tracker paper)".
+    """
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Actor.for_operator(f"operator {user} ({command})")
+
 
 # Exit codes by kind of error, most specific first; 2 is Click's own for a mistyped command.
 EXIT_CODES: tuple[tuple[type[TrackerError], int], ...] = (

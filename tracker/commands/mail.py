@@ -20,6 +20,7 @@ from tracker.commands.common import (
     engine_for,
     fail,
     load_settings,
+    operator,
 )
 from tracker.config import Settings
 from tracker.errors import TrackerError
@@ -235,7 +236,9 @@ def outbox_list(
     settings = load_settings()
     try:
         with cli_session(settings) as session:
-            entries = list_outbox(session, actor=None, state=state, rule=rule, limit=limit)
+            entries = list_outbox(
+                session, actor=operator("tracker outbox list"), state=state, rule=rule, limit=limit
+            )
             counts = count_outbox(session)
     except ValueError as exc:
         fail(str(exc))
@@ -298,7 +301,11 @@ def outbox_retry(
     try:
         with cli_session(settings, write=True) as session:
             retried = retry_failed(
-                session, actor=None, now=datetime.now(UTC), ids=ids or (), all_failed=all_failed
+                session,
+                actor=operator("tracker outbox retry"),
+                now=datetime.now(UTC),
+                ids=ids or (),
+                all_failed=all_failed,
             )
     except ValueError as exc:
         fail(str(exc))

@@ -19,7 +19,13 @@ import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker.commands import app
-from tracker.commands.common import cli_session, database_failure, fail, load_settings
+from tracker.commands.common import (
+    cli_session,
+    database_failure,
+    fail,
+    load_settings,
+    operator,
+)
 from tracker.governance import load_governance
 from tracker.papers.pdf import LibreOfficeConverter
 from tracker.papers.text import format_long_date
@@ -80,7 +86,7 @@ def paper(
         with cli_session(settings, write=True) as session:
             info = generate_paper(
                 session,
-                actor=None,
+                actor=operator("tracker paper"),
                 governance=governance,
                 governance_file=settings.governance_file,
                 board_ref=board,

@@ -9,7 +9,6 @@ A deactivation here, like one on the page, is never undone by ``tracker init`` o
 
 from __future__ import annotations
 
-import getpass
 import json
 from typing import Annotated
 
@@ -17,19 +16,11 @@ import typer
 from sqlalchemy.exc import OperationalError
 
 from tracker.commands import app
-from tracker.commands.common import cli_session, echo_table, fail, load_settings
+from tracker.commands.common import cli_session, echo_table, fail, load_settings, operator
 from tracker.services.people import UnknownPerson, list_people, set_active_as_operator
 
 people_app = typer.Typer(help="List people; deactivate or reactivate one.", no_args_is_help=True)
 app.add_typer(people_app, name="people")
-
-
-def operator_label() -> str:
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return f"operator {user} (tracker people)"
 
 
 @people_app.command("list")
@@ -77,7 +68,7 @@ def _set_active(email: str, *, active: bool) -> None:
     try:
         with cli_session(load_settings(), write=True) as session:
             changed = set_active_as_operator(
-                session, email=email, active=active, operator=operator_label()
+                session, email=email, active=active, operator=operator("tracker people")
             )
     except UnknownPerson:
         fail(f"no person with e-mail {email!r} (see `tracker people list`)")

@@ -41,7 +41,7 @@ BUTTONS: tuple[tuple[str, bool, ExportFormat], ...] = (
 
 def prepare_export(
     *,
-    person_id: int,
+    person_id: int | None,
     bound: Engine,
     day: date,
     config: GovernanceConfig,

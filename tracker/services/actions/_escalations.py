@@ -233,7 +233,7 @@ def escalate_action(
     session.add(escalation)
     record_change(
         session,
-        actor=session.get(Person, actor.person_id),
+        actor=actor,
         entity="action",
         entity_id=action.id,
         entity_label=action.reference,
@@ -333,7 +333,7 @@ def resolve_escalation(
     session.add(escalation)
     record_change(
         session,
-        actor=session.get(Person, actor.person_id),
+        actor=actor,
         entity="action",
         entity_id=escalation.action_id,
         entity_label=row.reference,

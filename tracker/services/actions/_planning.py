@@ -97,12 +97,11 @@ def confirm_planning(
             col(Action.id), col(Action.reference), col(Action.sort_key)
         )
     ).all()
-    me = session.get(Person, actor.person_id)
     ordered = sorted(confirmed, key=lambda row: (row.sort_key, row.reference))
     for row in ordered:
         record_change(
             session,
-            actor=me,
+            actor=actor,
             entity="action",
             entity_id=row.id,
             entity_label=row.reference,

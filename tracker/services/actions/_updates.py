@@ -339,7 +339,7 @@ def record_update(
     audited = ("rag", "status", "due_date", "latest_commentary", "path_to_green", "next_steps")
     record_changes(
         session,
-        actor=session.get(Person, actor.person_id),
+        actor=actor,
         entity="action",
         entity_id=action.id,
         entity_label=action.reference,
@@ -424,7 +424,7 @@ def create_action(session: Session, *, actor: Actor, fields: ActionFields) -> Ac
     session.flush()
     record_change(
         session,
-        actor=session.get(Person, actor.person_id),
+        actor=actor,
         entity="action",
         entity_id=action.id,
         entity_label=action.reference,
@@ -462,7 +462,7 @@ def edit_action(
     _guarded_update(session, action, seen_version, values)
     record_changes(
         session,
-        actor=session.get(Person, actor.person_id),
+        actor=actor,
         entity="action",
         entity_id=action.id,
         entity_label=values["reference"],
@@ -486,7 +486,7 @@ def reassign_action(
     _guarded_update(session, action, seen_version, {"owner_id": owner_id})
     record_change(
         session,
-        actor=session.get(Person, actor.person_id),
+        actor=actor,
         entity="action",
         entity_id=action.id,
         entity_label=action.reference,

@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from tracker.db import on_failed_unit_of_work, session_scope
-from tracker.models import AuditLog, Person
-from tracker.permissions import PermissionDenied
+from tracker.models import AuditLog
+from tracker.permissions import Actor, PermissionDenied
 from tracker.services.audit._chain import append_audit_row
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def _text(value: Any) -> str | None:
 def record_change(
     session: Session,
     *,
-    actor: Person | None,
+    actor: Actor,
     entity: str,
     entity_id: int | None,
     field: str,
@@ -47,17 +47,20 @@ def record_change(
     new: Any,
     entity_label: str | None = None,
     reason: str | None = None,
-    actor_label: str | None = None,
 ) -> None:
-    """Add one audit row (in the caller's transaction) if the value really changed."""
+    """Add one audit row (in the caller's transaction) if the value really changed.
+
+    ``actor`` is whoever acts, a person or an operator (``Actor.for_operator``), as the caller
+    already holds it: the row names their person id and e-mail, or the operator's name.
+    """
     old_text, new_text = _text(old), _text(new)
     if old_text == new_text:
         return
     append_audit_row(
         session,
         AuditLog(
-            actor_id=actor.id if actor else None,
-            actor_label=actor_label or (actor.email if actor else "system"),
+            actor_id=actor.person_id,
+            actor_label=actor.audit_label[:320],
             entity=entity,
             entity_id=entity_id,
             entity_label=entity_label,
@@ -72,13 +75,12 @@ def record_change(
 def record_changes(
     session: Session,
     *,
-    actor: Person | None,
+    actor: Actor,
     entity: str,
     entity_id: int | None,
     changes: Mapping[str, tuple[Any, Any]],
     entity_label: str | None = None,
     reason: str | None = None,
-    actor_label: str | None = None,
 ) -> None:
     """Audit several fields of one entity: ``changes`` maps field -> (old, new)."""
     for field, (old, new) in changes.items():
@@ -92,15 +94,13 @@ def record_changes(
             new=new,
             entity_label=entity_label,
             reason=reason,
-            actor_label=actor_label,
         )
 
 
 def record_event(
     session: Session,
     *,
-    actor_id: int | None,
-    actor_label: str,
+    actor: Actor,
     entity: str,
     field: str,
     entity_id: int | None = None,
@@ -112,8 +112,8 @@ def record_event(
     append_audit_row(
         session,
         AuditLog(
-            actor_id=actor_id,
-            actor_label=actor_label[:320],
+            actor_id=actor.person_id,
+            actor_label=actor.audit_label[:320],
             entity=entity,
             entity_id=entity_id,
             entity_label=None if entity_label is None else entity_label[:200],
@@ -132,8 +132,7 @@ def _record_refusal(engine: Engine, error: BaseException) -> None:
         with session_scope(engine, write=True) as session:
             record_event(
                 session,
-                actor_id=error.actor.person_id,
-                actor_label=error.actor.email,
+                actor=error.actor,
                 entity="operation",
                 entity_label=error.operation,
                 field="operation refused",

@@ -29,9 +29,12 @@ from tracker.models import (
     PersonRole,
     Workstream,
 )
+from tracker.permissions import Actor
 from tracker.services.audit import record_change
 
 ACTOR_LABEL = "governance.yaml"
+# Loading the file is the operator's doing (``tracker init``), audited under the file's name.
+GOVERNANCE_FILE_ACTOR = Actor.for_operator(ACTOR_LABEL)
 
 
 @dataclass
@@ -66,8 +69,7 @@ def _apply(
             if not created:
                 record_change(
                     session,
-                    actor=None,
-                    actor_label=ACTOR_LABEL,
+                    actor=GOVERNANCE_FILE_ACTOR,
                     entity=entity,
                     entity_id=row.id,
                     entity_label=label,
@@ -82,8 +84,7 @@ def _apply(
         session.flush()
         record_change(
             session,
-            actor=None,
-            actor_label=ACTOR_LABEL,
+            actor=GOVERNANCE_FILE_ACTOR,
             entity=entity,
             entity_id=row.id,
             entity_label=label,
@@ -189,8 +190,7 @@ def _audit_role(
 ) -> None:
     record_change(
         session,
-        actor=None,
-        actor_label=ACTOR_LABEL,
+        actor=GOVERNANCE_FILE_ACTOR,
         entity="person",
         entity_id=person.id,
         entity_label=person.email,

@@ -35,7 +35,6 @@ from tracker.models import (
     MeasureAction,
     MeasureUnit,
     MeasureValue,
-    Person,
     Rag,
     SuccessMeasure,
 )
@@ -69,10 +68,6 @@ class CleanValue:
     period_label: str | None
     value: float | None
     note: str | None
-
-
-def _person(session: Session, actor: Actor) -> Person | None:
-    return session.get(Person, actor.person_id)
 
 
 def _require_owner_or_admin(actor: Actor, measure: SuccessMeasure, operation: Operation) -> None:
@@ -226,7 +221,7 @@ def store_value(
     suffix = f" for {clean.period_end.isoformat()}"
     record_changes(
         session,
-        actor=_person(session, actor),
+        actor=actor,
         entity=AUDIT_ENTITY,
         entity_id=measure.id,
         entity_label=measure.reference,
@@ -291,7 +286,7 @@ def _guarded_update(
     unit = values.get("unit", measure.unit)
     record_changes(
         session,
-        actor=_person(session, actor),
+        actor=actor,
         entity=AUDIT_ENTITY,
         entity_id=measure.id,
         entity_label=measure.reference,
@@ -540,7 +535,7 @@ def link_actions(
         raise _conflict(session, measure)
     record_change(
         session,
-        actor=_person(session, actor),
+        actor=actor,
         entity=AUDIT_ENTITY,
         entity_id=measure.id,
         entity_label=measure.reference,

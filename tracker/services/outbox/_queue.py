@@ -143,16 +143,15 @@ class OutboxEntry:
     sent_at: datetime | None
 
 
-def _check_may_manage(actor: Actor | None, what: str) -> None:
-    # ``actor=None`` is the operator at the command line, who has the database anyway.
-    if actor is not None:
-        require(actor, Operation.MANAGE_MAIL, what=what)
+def _check_may_manage(actor: Actor, what: str) -> None:
+    # The operator at the command line (``Actor.for_operator``) passes: they hold the database.
+    require(actor, Operation.MANAGE_MAIL, what=what)
 
 
 def list_outbox(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     state: str | None = None,
     rule: str | None = None,
     search: str | None = None,
@@ -249,7 +248,7 @@ def summarise_pending(session: Session, *, now: datetime) -> PendingSummary:
     )
 
 
-def read_message_text(session: Session, *, actor: Actor | None, message_id: int) -> str:
+def read_message_text(session: Session, *, actor: Actor, message_id: int) -> str:
     """The plain-text body of one message, for an administrator checking what was sent."""
     _check_may_manage(actor, "the mail outbox")
     text = session.execute(
@@ -266,7 +265,7 @@ def read_message_text(session: Session, *, actor: Actor | None, message_id: int)
 def retry_failed(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     now: datetime,
     ids: Sequence[int] = (),
     all_failed: bool = False,
@@ -303,12 +302,10 @@ def retry_failed(
         )
         .values(state=OutboxState.PENDING.value, attempts=0, next_attempt_at=now, claimed_by=None)
     )
-    who = session.get(Person, actor.person_id) if actor else None
     for message_id in chosen:
         record_change(
             session,
-            actor=who,
-            actor_label=None if actor else "command line",
+            actor=actor,
             entity="outbox_message",
             entity_id=message_id,
             field="state",

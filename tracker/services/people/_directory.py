@@ -85,8 +85,9 @@ def actor_for_email(session: Session, email: str) -> Actor:
     return build_actor(session, person)
 
 
-def actor_by_id(session: Session, person_id: int) -> Actor:
-    person = session.get(Person, person_id)
+def actor_by_id(session: Session, person_id: int | None) -> Actor:
+    """The person with this id, read afresh; an actor without one (an operator) is no person."""
+    person = None if person_id is None else session.get(Person, person_id)
     if person is None:
         raise UnknownPerson(str(person_id))
     return build_actor(session, person)
@@ -179,7 +180,7 @@ def add_person(
     assert person.id is not None
     record_change(
         session,
-        actor=_person(session, actor),
+        actor=actor,
         entity="person",
         entity_id=person.id,
         entity_label=address,
@@ -191,7 +192,7 @@ def add_person(
         session.add(PersonRole(person_id=person.id, role=role))
         record_change(
             session,
-            actor=_person(session, actor),
+            actor=actor,
             entity="person",
             entity_id=person.id,
             entity_label=address,
@@ -207,10 +208,6 @@ def _check_roles(roles: frozenset[str]) -> None:
     unknown = sorted(roles - known)
     if unknown:
         raise PersonError("roles", f"unknown role(s): {', '.join(unknown)}")
-
-
-def _person(session: Session, actor: Actor) -> Person | None:
-    return session.get(Person, actor.person_id)
 
 
 def set_roles(session: Session, *, actor: Actor, person_id: int, roles: frozenset[str]) -> None:
@@ -231,13 +228,12 @@ def set_roles(session: Session, *, actor: Actor, person_id: int, roles: frozense
     # A list: table models are not hashable.
     held = list(session.exec(select(PersonRole).where(PersonRole.person_id == person_id)).all())
     held_names = {r.role for r in held}
-    me = _person(session, actor)
     for row in held:
         if row.role not in roles:
             session.delete(row)
             record_change(
                 session,
-                actor=me,
+                actor=actor,
                 entity="person",
                 entity_id=person_id,
                 entity_label=person.email,
@@ -249,7 +245,7 @@ def set_roles(session: Session, *, actor: Actor, person_id: int, roles: frozense
         session.add(PersonRole(person_id=person_id, role=role))
         record_change(
             session,
-            actor=me,
+            actor=actor,
             entity="person",
             entity_id=person_id,
             entity_label=person.email,
@@ -267,27 +263,28 @@ def set_active(session: Session, *, actor: Actor, person_id: int, active: bool) 
         raise UnknownPerson(str(person_id))
     if person_id == actor.person_id and not active:
         raise PersonError("active", "you cannot deactivate yourself")
-    _change_active(session, person, active, actor=_person(session, actor), actor_label=None)
+    _change_active(session, person, active, actor=actor)
 
 
-def set_active_as_operator(session: Session, *, email: str, active: bool, operator: str) -> bool:
-    """``tracker people activate/deactivate``: True if the person's status changed."""
+def set_active_as_operator(session: Session, *, email: str, active: bool, operator: Actor) -> bool:
+    """``tracker people activate/deactivate`` (by e-mail): True if the person's status changed.
+
+    ``operator`` is normally ``Actor.for_operator(...)``; anyone else needs to manage people.
+    """
+    require(operator, Operation.MANAGE_PEOPLE)
     person = find_person_by_email(session, email)
     if person is None:
         raise UnknownPerson(email)
     changed = person.active != active
-    _change_active(session, person, active, actor=None, actor_label=operator)
+    _change_active(session, person, active, actor=operator)
     return changed
 
 
-def _change_active(
-    session: Session, person: Person, active: bool, *, actor: Person | None, actor_label: str | None
-) -> None:
+def _change_active(session: Session, person: Person, active: bool, *, actor: Actor) -> None:
     assert person.id is not None
     record_change(
         session,
         actor=actor,
-        actor_label=actor_label,
         entity="person",
         entity_id=person.id,
         entity_label=person.email,

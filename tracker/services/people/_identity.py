@@ -83,8 +83,7 @@ def _refuse(
 ) -> SignInOutcome:
     record_event(
         session,
-        actor_id=None,
-        actor_label=identity.label,
+        actor=Actor.unrecognised(identity.label),
         entity="person" if person else "sign-in",
         entity_id=person.id if person else None,
         entity_label=person.email if person else identity.label,
@@ -99,8 +98,7 @@ def _signed_in(session: Session, person: Person, identity: EntraIdentity) -> Sig
     session.add(person)
     record_event(
         session,
-        actor_id=person.id,
-        actor_label=person.email,
+        actor=build_actor(session, person),
         entity="person",
         entity_id=person.id,
         entity_label=person.email,
@@ -158,7 +156,7 @@ def sign_in(session: Session, *, identity: EntraIdentity, tenant_id: str) -> Sig
     person.entra_tenant_id, person.entra_object_id = identity.tenant_id, identity.object_id
     record_change(
         session,
-        actor=person,
+        actor=build_actor(session, person),
         entity="person",
         entity_id=person.id,
         entity_label=person.email,
@@ -196,7 +194,7 @@ def unbind_identity(session: Session, *, actor: Actor, person_id: int) -> None:
     session.add(person)
     record_change(
         session,
-        actor=session.get(Person, actor.person_id),
+        actor=actor,
         entity="person",
         entity_id=person.id,
         entity_label=person.email,

@@ -29,7 +29,7 @@ from tracker.services.register import ActionFilter
 def download_export(
     session: Session,
     *,
-    person_id: int,
+    person_id: int | None,
     today: date,
     fmt: ExportFormat,
     filters: ActionFilter | None,
@@ -49,14 +49,13 @@ def download_export(
     )
 
 
-def download_paper(session: Session, *, person_id: int, paper_id: int) -> PaperFile:
+def download_paper(session: Session, *, person_id: int | None, paper_id: int) -> PaperFile:
     """A stored paper's file, if the person may still view papers; audited."""
     actor = actor_by_id(session, person_id)
     paper = get_paper_file(session, actor=actor, paper_id=paper_id)
     record_event(
         session,
-        actor_id=actor.person_id,
-        actor_label=actor.email,
+        actor=actor,
         entity="paper",
         entity_id=paper_id,
         entity_label=paper.filename,

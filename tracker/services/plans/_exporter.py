@@ -228,8 +228,7 @@ def _audited(session: Session, actor: Actor, file: ExportFile) -> ExportFile:
     """Record who took which export (in the caller's transaction, so use a write session)."""
     record_event(
         session,
-        actor_id=actor.person_id,
-        actor_label=actor.email,
+        actor=actor,
         entity="export",
         entity_label=file.filename,
         field="exported",

@@ -94,8 +94,7 @@ def write_plans(
     now: datetime,
 ) -> None:
     """Write every plan (in the caller's transaction); the session is flushed, not committed."""
-    me = session.get(Person, actor.person_id)
-    person_ids = _create_people(session, me, people.values(), reason)
+    person_ids = _create_people(session, actor, people.values(), reason)
     batch = _Batch(actor=actor, reason=reason, source=source, now=now)
     new_rows: list[tuple[RowPlan, dict[str, Any]]] = []
     for plan in plans:
@@ -127,7 +126,7 @@ def _ids_by_reference(session: Session, references: list[str]) -> dict[str, int]
 
 
 def _create_people(
-    session: Session, me: Person | None, people: Iterable[PendingPerson], reason: str
+    session: Session, actor: Actor, people: Iterable[PendingPerson], reason: str
 ) -> dict[str, int]:
     created = [
         Person(name=p.name, email=p.email, organisation_id=p.organisation_id) for p in people
@@ -137,7 +136,7 @@ def _create_people(
     for person in created:
         record_change(
             session,
-            actor=me,
+            actor=actor,
             entity="person",
             entity_id=person.id,
             entity_label=person.email,
