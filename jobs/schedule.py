@@ -2,10 +2,10 @@
 
 ``build_job_specs`` is the single definition of what runs when. The scheduler process adds
 exactly these jobs; the Reminders page calls ``next_runs`` on the same specs to show the coming
-runs without starting a scheduler. Every trigger is a cron trigger in Europe/London time, built
-and checked when the specs are built: none may fire between 01:00 and 03:00 local time, the
-nightly maintenance window, which also holds both daylight-saving changes (a job there could
-run twice or not at all on those nights).
+runs without starting a scheduler. Every trigger is a cron trigger in the partnership's time
+zone (governance.yaml ``partnership.timezone``), built and checked when the specs are built:
+none may fire between 01:00 and 03:00 local time, the nightly maintenance window, which also
+holds the daylight-saving changes (a job there could run twice or not at all on those nights).
 
 * ``dispatch-outbox``: every minute (except 01:00-03:00), sends what is queued and due.
 * ``reminders``: Monday to Friday at ``update_cycle.send_time``, runs the four cycle rules.
@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
@@ -27,7 +28,7 @@ from apscheduler.triggers.cron import CronTrigger
 from tracker.errors import ConfigurationError
 from tracker.governance import GovernanceConfig
 
-TIMEZONE = "Europe/London"
+TIMEZONE = "Europe/London"  # the default zone, when no governance file says otherwise
 LONDON = ZoneInfo(TIMEZONE)
 MAINTENANCE_START, MAINTENANCE_END = time(1), time(3)
 OUTSIDE_MAINTENANCE_HOURS = "0,3-23"
@@ -57,38 +58,40 @@ def _at(value: str) -> time:
     return time.fromisoformat(value)
 
 
-def in_maintenance_window(moment: datetime) -> bool:
-    local = moment.astimezone(LONDON).time()
+def in_maintenance_window(moment: datetime, zone: ZoneInfo = LONDON) -> bool:
+    local = moment.astimezone(zone).time()
     return MAINTENANCE_START <= local < MAINTENANCE_END
 
 
-def _check_outside_maintenance(job_id: str, trigger: BaseTrigger) -> None:
-    """Refuse a trigger that fires in 01:00-03:00 on any night of two fortnights that hold
-    the clock changes: the first fire time from 01:00 each night must be 03:00 or later."""
-    for first_day in (date(2026, 3, 22), date(2026, 10, 18)):
-        for offset in range(14):
-            night = datetime.combine(first_day + timedelta(days=offset), MAINTENANCE_START)
-            fire = trigger.get_next_fire_time(None, night.replace(tzinfo=LONDON))
-            if fire is not None and in_maintenance_window(fire):
-                raise ScheduleError(
-                    f"job {job_id} would run at {fire.astimezone(LONDON):%H:%M} local time; "
-                    "nothing may run between 01:00 and 03:00 (maintenance and clock changes)"
-                )
+def _check_outside_maintenance(job_id: str, trigger: BaseTrigger, zone: ZoneInfo) -> None:
+    """Refuse a trigger that fires in 01:00-03:00 local time on any night of a year (which
+    holds the zone's clock changes, wherever they fall): the first fire time from 01:00 each
+    night must be 03:00 or later."""
+    for offset in range(366):
+        night = datetime.combine(date(2026, 1, 1) + timedelta(days=offset), MAINTENANCE_START)
+        fire = trigger.get_next_fire_time(None, night.replace(tzinfo=zone))
+        if fire is not None and in_maintenance_window(fire, zone):
+            raise ScheduleError(
+                f"job {job_id} would run at {fire.astimezone(zone):%H:%M} local time; "
+                "nothing may run between 01:00 and 03:00 (maintenance and clock changes)"
+            )
 
 
-def _cron(job_id: str, **fields: str | int) -> CronTrigger:
-    trigger = CronTrigger(timezone=TIMEZONE, **fields)
-    _check_outside_maintenance(job_id, trigger)
+def _cron(job_id: str, zone: ZoneInfo, **fields: str | int) -> CronTrigger:
+    trigger = CronTrigger(timezone=zone, **fields)
+    _check_outside_maintenance(job_id, trigger, zone)
     return trigger
 
 
-def dispatch_trigger() -> CronTrigger:
+@lru_cache(maxsize=8)
+def dispatch_trigger(zone: ZoneInfo = LONDON) -> CronTrigger:
     """Every minute, except 01:00-03:00: the dispatcher, and the scheduler's heartbeat."""
-    return _cron(DISPATCH_JOB, minute="*", hour=OUTSIDE_MAINTENANCE_HOURS)
+    return _cron(DISPATCH_JOB, zone, minute="*", hour=OUTSIDE_MAINTENANCE_HOURS)
 
 
 def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
-    """The jobs the scheduler runs, from the governance file in force."""
+    """The jobs the scheduler runs, from the governance file in force, in its time zone."""
+    zone = governance.partnership.zone
     cycle = governance.update_cycle
     reminders = cycle.reminders
     specs = [
@@ -96,7 +99,7 @@ def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
             id=DISPATCH_JOB,
             name="Send queued e-mail",
             func="jobs.tasks:dispatch_outbox_job",
-            trigger=dispatch_trigger(),
+            trigger=dispatch_trigger(zone),
             misfire_grace_time=50,
             catch_up=False,
         ),
@@ -104,7 +107,7 @@ def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
             id=RELOAD_JOB,
             name="Reload the schedule if governance.yaml changed",
             func="jobs.scheduler:reload_schedule_job",
-            trigger=_cron(RELOAD_JOB, minute="*/5", hour=OUTSIDE_MAINTENANCE_HOURS),
+            trigger=_cron(RELOAD_JOB, zone, minute="*/5", hour=OUTSIDE_MAINTENANCE_HOURS),
             misfire_grace_time=240,
             catch_up=False,
         ),
@@ -112,7 +115,7 @@ def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
             id=AUDIT_JOB,
             name="Verify the audit trail's hash chain",
             func="jobs.tasks:audit_verify_job",
-            trigger=_cron(AUDIT_JOB, hour=3, minute=30),
+            trigger=_cron(AUDIT_JOB, zone, hour=3, minute=30),
             misfire_grace_time=6 * 3600,
             catch_up=False,
         ),
@@ -131,7 +134,7 @@ def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
                 name="Update requests, chasers, escalations and paper-ready notices",
                 func="jobs.tasks:reminders_job",
                 trigger=_cron(
-                    REMINDERS_JOB, day_of_week="mon-fri", hour=send.hour, minute=send.minute
+                    REMINDERS_JOB, zone, day_of_week="mon-fri", hour=send.hour, minute=send.minute
                 ),
                 misfire_grace_time=4 * 3600,
                 catch_up=True,
@@ -146,7 +149,7 @@ def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
                 name="Weekly digest to executives",
                 func="jobs.tasks:weekly_digest_job",
                 trigger=_cron(
-                    DIGEST_JOB, day_of_week=digest.day_of_week, hour=at.hour, minute=at.minute
+                    DIGEST_JOB, zone, day_of_week=digest.day_of_week, hour=at.hour, minute=at.minute
                 ),
                 misfire_grace_time=4 * 3600,
                 catch_up=True,
@@ -190,9 +193,9 @@ def previous_run(
         latest, moment = fire, fire + timedelta(seconds=1)
 
 
-def first_moment_outside_maintenance(moment: datetime) -> datetime:
+def first_moment_outside_maintenance(moment: datetime, zone: ZoneInfo = LONDON) -> datetime:
     """``moment``, or 03:00 local time that night if it falls in the maintenance window."""
-    if not in_maintenance_window(moment):
+    if not in_maintenance_window(moment, zone):
         return moment
-    local = moment.astimezone(LONDON)
-    return datetime.combine(local.date(), MAINTENANCE_END, tzinfo=LONDON)
+    local = moment.astimezone(zone)
+    return datetime.combine(local.date(), MAINTENANCE_END, tzinfo=zone)

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -31,8 +32,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from jobs.schedule import (
+    LONDON,
     RELOAD_JOB,
-    TIMEZONE,
     JobSpec,
     build_job_specs,
     first_moment_outside_maintenance,
@@ -72,9 +73,11 @@ def _signature(path: Path) -> tuple[float, int] | None:
     return stat.st_mtime, stat.st_size
 
 
-def create_scheduler(scheduler_class: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
+def create_scheduler(
+    scheduler_class: type[BaseScheduler] = BlockingScheduler, *, zone: ZoneInfo = LONDON
+) -> BaseScheduler:
     return scheduler_class(
-        timezone=TIMEZONE,
+        timezone=zone,
         executors={"default": ThreadPoolExecutor(max_workers=4)},
         job_defaults={"coalesce": True, "max_instances": 1},
     )
@@ -123,13 +126,14 @@ def schedule_catch_up(
     scheduler: BaseScheduler, specs: Sequence[JobSpec], context: JobContext, *, now: datetime
 ) -> list[str]:
     """Run each missed job once, now (or at 03:00 if now is in the maintenance window)."""
-    when = first_moment_outside_maintenance(now)
+    zone = context.zone()
+    when = first_moment_outside_maintenance(now, zone)
     caught_up = []
     for spec in missed_jobs(specs, context, now=now):
         log.info("catching up %s, missed while no scheduler ran; running at %s", spec.id, when)
         scheduler.add_job(
             spec.func,
-            trigger=DateTrigger(run_date=when, timezone=TIMEZONE),
+            trigger=DateTrigger(run_date=when, timezone=zone),
             id=spec.id + CATCH_UP_SUFFIX,
             name=f"{spec.name} (catch-up)",
             kwargs={"context": context},
@@ -195,7 +199,7 @@ def prepare_scheduler(
             started_at=clock(),
             clock=clock,
         )
-        scheduler = create_scheduler(scheduler_class)
+        scheduler = create_scheduler(scheduler_class, zone=governance.partnership.zone)
         context.stop = lambda: scheduler.shutdown(wait=False)
         state = ScheduleState(settings.governance_file, _signature(settings.governance_file))
         declare_jobs(scheduler, specs, context, state)

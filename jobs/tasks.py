@@ -10,11 +10,13 @@ recorded, and the scheduler carries on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -41,7 +43,6 @@ from tracker.services.outbox import Clock, utc_now
 from tracker.services.reminders import CYCLE_RULES, RuleName, queue_due_reminders, send_queued_mail
 
 log = logging.getLogger("jobs")
-_DISPATCH_TRIGGER = dispatch_trigger()
 
 
 @dataclass
@@ -57,12 +58,21 @@ class JobContext:
     clock: Clock = utc_now
     # Called when the scheduler must stop (its lock was taken over); set by the scheduler.
     stop: Callable[[], None] = field(default=lambda: None)
+    last_zone: ZoneInfo = LONDON
 
     def governance(self) -> GovernanceConfig:
         return current_governance(self.settings.governance_file)
 
+    def zone(self) -> ZoneInfo:
+        """The partnership's time zone (governance.yaml ``partnership.timezone``); while the
+        file cannot be read, the last zone read from it, so queued mail still goes."""
+        with contextlib.suppress(GovernanceError):
+            self.last_zone = self.governance().partnership.zone
+        return self.last_zone
+
     def today(self) -> date:
-        return self.clock().astimezone(LONDON).date()
+        """Today in the partnership's time zone."""
+        return self.clock().astimezone(self.governance().partnership.zone).date()
 
 
 def _record(
@@ -136,7 +146,8 @@ def _heartbeat(context: JobContext) -> bool:
         context.stop()
         return False
     now = context.clock()
-    next_beat = _DISPATCH_TRIGGER.get_next_fire_time(None, now + timedelta(seconds=1))
+    trigger = dispatch_trigger(context.zone())
+    next_beat = trigger.get_next_fire_time(None, now + timedelta(seconds=1))
     expires_at = (next_beat or now) + HEARTBEAT_MARGIN
     with session_scope(context.engine, write=True) as session:
         record_heartbeat(

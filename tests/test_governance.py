@@ -114,6 +114,15 @@ BAD_FILES = {
         _replace('send_time: "07:30"', 'send_time: "02:15"'),
         r"update_cycle\.send_time: no reminders between 01:00 and 03:00",
     ),
+    "unknown time zone": (
+        _replace("  timezone: Europe/London\n", "  timezone: Europe/Lancashire\n"),
+        r"partnership\.timezone: unknown time zone 'Europe/Lancashire': use an IANA name .*"
+        r"\(line \d+\)",
+    ),
+    "time zone given as an offset": (
+        _replace("  timezone: Europe/London\n", "  timezone: GMT+1:00\n"),
+        r"partnership\.timezone: unknown time zone 'GMT\+1:00'",
+    ),
     "unknown workstream lead": (
         _replace("lead: send.data@example.org", "lead: nobody@example.org"),
         r"workstreams\[0\]\.lead: unknown person 'nobody@example.org'",

@@ -22,6 +22,7 @@ import icalendar
 from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr
 
+from tracker import clock
 from tracker.errors import ConfigurationError
 
 __all__ = [
@@ -393,7 +394,7 @@ def render_ics(
     if not _DOMAIN_PATTERN.fullmatch(domain):
         raise CalendarError(f"calendar domain {domain!r} must be a host name like example.org")
     if stamp is None:
-        stamp = datetime.now(UTC)
+        stamp = clock.now()
     elif stamp.tzinfo is None:
         raise CalendarError("calendar stamp must be timezone-aware")
     stamp = stamp.astimezone(UTC).replace(microsecond=0)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
@@ -66,6 +67,23 @@ class PartnershipConfig(_Strict):
     contact_name: str = "the SEND programme office"
     contact_email: EmailStr
     timezone: str = "Europe/London"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        # Every time the tracker shows, and every schedule it keeps, is in this zone.
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: use an IANA name such as Europe/London"
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The partnership's time zone: the one every time is shown and scheduled in."""
+        return ZoneInfo(self.timezone)
 
 
 class OrganisationConfig(_Strict):

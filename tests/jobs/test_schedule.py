@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -83,9 +84,9 @@ def test_no_job_fires_in_the_maintenance_window_across_a_clock_change(
 
 def test_a_trigger_inside_the_maintenance_window_is_refused_when_built() -> None:
     with pytest.raises(ScheduleError, match="between 01:00 and 03:00"):
-        _cron("nightly", hour=2, minute=15)
+        _cron("nightly", LONDON, hour=2, minute=15)
     with pytest.raises(ScheduleError):
-        _cron("every-minute", minute="*")
+        _cron("every-minute", LONDON, minute="*")
 
 
 def test_disabled_rules_remove_their_jobs_and_a_new_send_time_moves_the_job(
@@ -123,3 +124,18 @@ def test_a_catch_up_in_the_maintenance_window_waits_until_three() -> None:
     )
     noon = datetime(2026, 2, 9, 12, tzinfo=LONDON)
     assert first_moment_outside_maintenance(noon) == noon
+
+
+def test_the_schedule_keeps_the_partnerships_time_zone_from_governance_yaml(
+    governance: GovernanceConfig,
+) -> None:
+    new_york = ZoneInfo("America/New_York")
+    partnership = governance.partnership.model_copy(update={"timezone": "America/New_York"})
+    specs = build_job_specs(governance.model_copy(update={"partnership": partnership}))
+    reminders = next(spec for spec in specs if spec.id == REMINDERS_JOB)
+
+    # Monday 9 February 2026, 12:00 UTC is 07:00 in New York: the reminders are still to come.
+    (run,) = next_runs([reminders], now=datetime(2026, 2, 9, 12, 0, tzinfo=UTC))
+
+    assert run.at.astimezone(new_york).replace(tzinfo=None) == datetime(2026, 2, 9, 7, 30)
+    assert run.at.astimezone(UTC) == datetime(2026, 2, 9, 12, 30, tzinfo=UTC)

@@ -7,11 +7,10 @@ the administrator's People page shows beside the scheduler's daily run.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import typer
 from sqlalchemy.exc import OperationalError
 
+from tracker import clock
 from tracker.commands import app
 from tracker.commands.common import cli_session, fail, load_settings
 from tracker.services.audit import verify_audit_chain
@@ -25,12 +24,12 @@ app.add_typer(audit_app, name="audit")
 def verify() -> None:
     """Check each audit row against its hash and the row before; exit 1 naming the first bad."""
     settings = load_settings()
-    started = datetime.now(UTC)
+    started = clock.now()
     try:
         with cli_session(settings) as session:
             report = verify_audit_chain(session)
         with cli_session(settings, write=True) as session:
-            record_chain_check(session, report, started_at=started, finished_at=datetime.now(UTC))
+            record_chain_check(session, report, started_at=started, finished_at=clock.now())
     except OperationalError as exc:
         fail(f"cannot read the database (has `tracker init` been run?): {exc.orig}")
     if not report.ok:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
+from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import ValidationError
@@ -25,9 +26,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session
 
+from tracker import clock
 from tracker.config import Settings
 from tracker.db import get_engine, mask_secrets_in, mask_url, session_scope
 from tracker.errors import Conflict, NotAllowed, NotFound, TrackerError
+from tracker.governance import GovernanceError, current_governance
 from tracker.permissions import Actor
 from tracker.safety.production import (
     SecretsFileError,
@@ -147,9 +150,24 @@ def cli_session(settings: Settings, *, write: bool = False) -> Iterator[Session]
         yield session
 
 
+def partnership_zone(settings: Settings | None = None) -> ZoneInfo:
+    """The partnership's time zone from governance.yaml (the default zone if the file cannot
+    be read: the command that needs the file reports that itself)."""
+    try:
+        config = current_governance((settings or load_settings()).governance_file)
+    except GovernanceError:
+        return clock.DEFAULT_ZONE
+    return config.partnership.zone
+
+
+def cli_today(settings: Settings | None = None) -> date:
+    """Today in the partnership's time zone (or ``TRACKER_TODAY``), not the server's."""
+    return clock.today(partnership_zone(settings))
+
+
 def parse_day(value: str | None, *, option: str) -> date:
     if value is None:
-        return date.today()
+        return cli_today()
     try:
         return date.fromisoformat(value)
     except ValueError:

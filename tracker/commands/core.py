@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from tracker.commands import app
 from tracker.commands.common import (
     cli_session,
+    cli_today,
     database_failure,
     engine_for,
     fail,
@@ -81,7 +81,7 @@ def _build_demo(seed: int) -> None:
                 session,
                 governance=governance,
                 governance_file=settings.governance_file,
-                today=date.today(),
+                today=cli_today(settings),
                 seed=seed,
             )
     except DemoRefused as exc:

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
-from zoneinfo import ZoneInfo
 
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from tracker import clock
 from tracker.commands import app
 from tracker.commands.common import (
     cli_session,
+    cli_today,
     describe_database_error,
     echo_table,
     engine_for,
     fail,
     load_settings,
     operator,
+    partnership_zone,
 )
 from tracker.config import Settings
 from tracker.errors import TrackerError
@@ -47,7 +49,6 @@ outbox_app = typer.Typer(help="Inspect, send or retry queued e-mail.", no_args_i
 app.add_typer(outbox_app, name="outbox")
 
 DB_ERRORS = (OperationalError, ProgrammingError)
-LONDON = ZoneInfo("Europe/London")
 LISTED_ERROR = 40  # characters of the last error in `outbox list`; --json has it whole
 EXPLAINED_ERROR = 160
 
@@ -64,14 +65,9 @@ def _governance(settings: Settings) -> GovernanceConfig:
         fail(str(exc))
 
 
-def _london_today() -> date:
-    # Reminders fall due by the partnership's calendar day, not the server's (often UTC).
-    return datetime.now(LONDON).date()
-
-
 def _day(value: str | None, option: str) -> date:
     if value is None:
-        return _london_today()
+        return cli_today()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -172,7 +168,7 @@ def remind(
                 governance=governance,
                 app_url=settings.app_url,
                 today=today,
-                now=datetime.now(UTC),
+                now=clock.now(),
                 rules=ALL_RULES,
             )
             plan = queued.plan
@@ -208,15 +204,16 @@ def _send(settings: Settings, governance: GovernanceConfig) -> None:
 
 def _explain_waiting(settings: Settings) -> None:
     """Say why nothing went although messages wait: they are held until a retry time."""
-    now = datetime.now(UTC)
+    now = clock.now()
+    zone = partnership_zone(settings)
     with cli_session(settings) as session:
         summary = summarise_pending(session, now=now)
     if not summary.pending:
         return
     line = f"{summary.pending} message{'' if summary.pending == 1 else 's'} pending"
     if summary.next_attempt_at is not None:
-        local = summary.next_attempt_at.astimezone(LONDON)
-        same_day = local.date() == now.astimezone(LONDON).date()
+        local = summary.next_attempt_at.astimezone(zone)
+        same_day = local.date() == now.astimezone(zone).date()
         line += f", waiting to retry until {local:%H:%M}" + (
             "" if same_day else f" on {local:%d/%m/%Y}"
         )
@@ -303,7 +300,7 @@ def outbox_retry(
             retried = retry_failed(
                 session,
                 actor=operator("tracker outbox retry"),
-                now=datetime.now(UTC),
+                now=clock.now(),
                 ids=ids or (),
                 all_failed=all_failed,
             )
@@ -331,7 +328,7 @@ def scheduler(
     settings = load_settings()
     governance = _governance(settings)
     if show_next:
-        runs = next_runs(build_job_specs(governance), now=datetime.now(UTC), per_job=2)
+        runs = next_runs(build_job_specs(governance), now=clock.now(), per_job=2)
         echo_table(["next run", "job"], [[f"{r.at:%a %d %b %Y %H:%M %Z}", r.name] for r in runs])
         return
     logging.basicConfig(

@@ -16,12 +16,12 @@ import streamlit as st
 
 from jobs.schedule import (
     DISPATCH_JOB,
-    LONDON,
     RELOAD_JOB,
     REMINDERS_JOB,
     build_job_specs,
     next_runs,
 )
+from tracker import clock
 from tracker.db import session_scope
 from tracker.permissions import Actor, Operation, PermissionDenied, require
 from tracker.services.operations import list_job_runs, read_scheduler_status
@@ -57,14 +57,13 @@ FLASH_KEY = "reminders.flash"
 
 def _now() -> datetime:
     """Now on the app's day (``today()`` may be pinned for a demonstration)."""
-    clock = datetime.now(LONDON).time()
-    return datetime.combine(today(), clock, tzinfo=LONDON)
+    return clock.local_now(governance().partnership.zone)
 
 
 def _show_scheduler() -> date:
     """The scheduler's heartbeat and next runs; returns the day of the next reminder run."""
     with session_scope(engine()) as session:
-        status = read_scheduler_status(session, now=datetime.now(LONDON))
+        status = read_scheduler_status(session, now=clock.now())
     if status is None or not status.alive:
         st.warning(
             "No scheduler is running, so no reminders or queued e-mail are being sent. "
@@ -193,7 +192,7 @@ def _retry(actor: Actor, *, ids: list[int] | None) -> None:
         retried = retry_failed(
             session,
             actor=actor,
-            now=datetime.now(LONDON),
+            now=clock.now(),
             ids=ids or (),
             all_failed=ids is None,
         )

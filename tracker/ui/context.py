@@ -10,12 +10,12 @@ a stale URL. ``TRACKER_TODAY=YYYY-MM-DD`` pins the date for demonstrations and t
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import streamlit as st
 from sqlalchemy import Engine
 
+from tracker import clock
 from tracker.config import Settings
 from tracker.db import make_engine
 from tracker.errors import NotAllowed
@@ -23,7 +23,7 @@ from tracker.governance import GovernanceConfig, current_governance
 from tracker.permissions import Actor
 
 ACTOR_KEY = "tracker.actor"
-TODAY_ENV = "TRACKER_TODAY"
+TODAY_ENV = clock.TODAY_ENV
 
 
 class NotSignedIn(NotAllowed):
@@ -46,14 +46,8 @@ def engine() -> Engine:
 
 
 def today() -> date:
-    """Today's date, or the date pinned by ``TRACKER_TODAY``."""
-    pinned = os.environ.get(TODAY_ENV, "").strip()
-    if pinned:
-        try:
-            return date.fromisoformat(pinned)
-        except ValueError:
-            raise ValueError(f"{TODAY_ENV}={pinned!r} is not a date (YYYY-MM-DD)") from None
-    return date.today()
+    """Today's date in the partnership's time zone, or the date pinned by ``TRACKER_TODAY``."""
+    return clock.today(governance().partnership.zone)
 
 
 def governance() -> GovernanceConfig:

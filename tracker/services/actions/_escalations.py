@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from tracker import clock
 from tracker.errors import InvalidInput
 from tracker.governance import GovernanceConfig
 from tracker.models import Action, Escalation, GovernanceBody, Meeting, Person, Role
@@ -228,7 +229,7 @@ def escalate_action(
         to_body_id=target.id or 0,
         reason=text,
         raised_by_id=actor.person_id,
-        raised_at=now or datetime.now(UTC),
+        raised_at=now or clock.now(),
     )
     session.add(escalation)
     record_change(
@@ -327,7 +328,7 @@ def resolve_escalation(
         raise EscalationError("Record the board's decision to close the escalation")
     escalation = session.get(Escalation, escalation_id)
     assert escalation is not None
-    escalation.resolved_at = now or datetime.now(UTC)
+    escalation.resolved_at = now or clock.now()
     escalation.resolved_by_id = actor.person_id
     escalation.resolution = text
     session.add(escalation)

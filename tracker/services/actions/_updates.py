@@ -11,12 +11,13 @@ showed, the row is updated only ``WHERE version = seen``, and a stale save raise
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from tracker import clock
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.formatting import format_days, format_moment
 from tracker.models import Action, ActionStatus, ActionUpdate, Person, Rag, Workstream
@@ -299,7 +300,7 @@ def record_update(
         require(actor, Operation.MANAGE_ACTIONS, what=action.reference)
     if action.version != seen_version:
         raise _conflict(session, action.id or 0)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     # ``today`` is the app's day (pinned in demonstrations), so the rules agree with the page.
     clean = validate_update(
         form,

@@ -14,13 +14,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from tracker import clock
 from tracker.measure_rules import (
     RATING_MODES,
     check_value,
@@ -147,7 +148,7 @@ def enter_value(
         value=value,
         note=note,
         period_label=period_label,
-        today=today or date.today(),
+        today=today or clock.today(),
     )
     return store_value(
         session,
@@ -177,7 +178,7 @@ def store_value(
     its file name as the reason instead.
     """
     assert measure.id is not None
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     existing = session.exec(
         select(MeasureValue).where(
             MeasureValue.measure_id == measure.id, MeasureValue.period_end == clean.period_end

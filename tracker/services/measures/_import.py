@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 
 from sqlmodel import Session, col, select
 
+from tracker import clock
 from tracker.measure_rules import parse_number
 from tracker.models import MeasureValue, SuccessMeasure
 from tracker.permissions import Actor, Operation, can
@@ -383,7 +384,7 @@ def import_measure_values(
     result (``ok`` False) with nothing written.
     """
     sheet = read_value_sheet(source, filename=filename)
-    checker = _RowChecker(session, actor=actor, sheet=sheet, today=today or date.today())
+    checker = _RowChecker(session, actor=actor, sheet=sheet, today=today or clock.today())
     checked = []
     for number, row in sheet.rows:
         if (result := checker.check(number, row)) is not None:

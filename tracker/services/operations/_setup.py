@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from tracker import clock
 from tracker.governance import GovernanceError, load_governance
 from tracker.models import GovernanceBody, Meeting, OutboxMessage, OutboxState, Person
 from tracker.permissions import Actor, Operation, require
@@ -296,7 +297,7 @@ def queue_test_email(
 ) -> int:
     """Queue a test e-mail to the administrator; returns its outbox id."""
     require(actor, Operation.MANAGE_MAIL, what="a test e-mail")
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     text = (
         f"This is a test e-mail from the SEND Action Tracker, sent by {mail_transport} at "
         f"{now:%H:%M UTC on %-d %B %Y}.\n\nIf you can read it, reminders will reach people too."

@@ -40,12 +40,13 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, or_, select, update
 from sqlmodel import Session, col
 
+from tracker import clock
 from tracker.db import session_scope
 from tracker.mail.message import HeaderInjectionError, OutgoingMessage
 from tracker.mail.protocol import MailTransport, SendResult, TransportUnavailable
@@ -57,7 +58,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 @dataclass(frozen=True)

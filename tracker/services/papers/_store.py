@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from tracker import clock
 from tracker.governance import GovernanceConfig
 from tracker.models import (
     Action,
@@ -202,7 +203,7 @@ def preview_paper(
         governance=governance,
         board=find_paper_board(session, governance=governance, ref=board_ref),
         meeting_date=meeting_date,
-        now=now or datetime.now(UTC),
+        now=now or clock.now(),
     )
 
 
@@ -289,7 +290,7 @@ def generate_paper(
     transaction."""
     board = find_paper_board(session, governance=governance, ref=board_ref)
     _require_generate(session, actor, board)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     template = load_board_template(governance_file, board)
     gathered = _gather(
         session, governance=governance, board=board, meeting_date=meeting_date, now=now

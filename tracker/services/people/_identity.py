@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
+from tracker import clock
 from tracker.models import AuditLog, Person
 from tracker.permissions import Actor, Operation, require
 from tracker.services.audit import record_change, record_event
@@ -94,7 +94,7 @@ def _refuse(
 
 
 def _signed_in(session: Session, person: Person, identity: EntraIdentity) -> SignInOutcome:
-    person.last_seen_at = datetime.now(UTC)
+    person.last_seen_at = clock.now()
     session.add(person)
     record_event(
         session,

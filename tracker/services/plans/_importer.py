@@ -34,7 +34,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any, BinaryIO, Literal
@@ -42,6 +42,7 @@ from typing import Any, BinaryIO, Literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.errors import Conflict
 from tracker.models import Action
 from tracker.permissions import Actor, Operation, require
@@ -181,7 +182,7 @@ def import_plan(
     Row problems come back in the report.
     """
     require(actor, Operation.IMPORT_PLAN, what="import action plans")
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     sheet = read_plan(source, filename=filename)
     actions = _load_actions(session, lock=commit)
     planner = Planner(

@@ -10,10 +10,9 @@ person typed is shown as text, never as markdown or HTML.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import streamlit as st
 
+from tracker import clock
 from tracker.db import session_scope
 from tracker.permissions import Actor
 from tracker.services.actions import (
@@ -106,7 +105,7 @@ def _escalate_form(actor: Actor, reference: str, target: str) -> None:
             reference=reference,
             reason=reason or "",
             governance=governance(),
-            now=datetime.now(UTC),
+            now=clock.now(),
         )
     if outcome.failed:
         return
