@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from tracker import clock
 from tracker.db import make_engine
 from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
@@ -29,6 +30,13 @@ GOVERNANCE_FILE = ROOT / "governance.yaml"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ENV = "TRACKER_TEST_DATABASE_URL"
+
+
+@pytest.fixture(autouse=True)
+def _partnership_zone_restored() -> Iterator[None]:
+    """A test that loads a governance file in another time zone leaves the default behind."""
+    yield
+    clock.use_partnership_zone(clock.DEFAULT_ZONE)
 
 
 def postgres_server_url() -> str | None:

@@ -11,12 +11,14 @@ print ``None``.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from tracker.clock import partnership_zone
+
 MISSING = "—"
-DEFAULT_ZONE = "Europe/London"
+DEFAULT_ZONE = "Europe/London"  # until a governance file says otherwise (tracker.clock)
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
     "January",
@@ -98,23 +100,31 @@ def format_long_date(day: date) -> str:
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def local_time(moment: datetime, zone: str = DEFAULT_ZONE) -> datetime:
-    """``moment`` in the partnership's zone; a naive value (never stored by the app) is UTC."""
+def local_time(moment: datetime, zone: str | tzinfo | None = None) -> datetime:
+    """``moment`` in ``zone``, by default the partnership's (governance.yaml
+    ``partnership.timezone``); a naive value (never stored by the app) is UTC."""
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(ZoneInfo(zone))
+    if zone is None:
+        zone = partnership_zone()
+    return aware.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
 
 
 def format_moment(
-    moment: datetime | None, zone: str = DEFAULT_ZONE, *, missing: str = MISSING
+    moment: datetime | None, zone: str | tzinfo | None = None, *, missing: str = MISSING
 ) -> str:
-    """``28 Nov 2026 14:03`` in the partnership's local time (GMT, or BST in summer)."""
+    """``28 Nov 2026 14:03`` in the partnership's local time (in London GMT, or BST in summer)."""
     if moment is None:
         return missing
     local = local_time(moment, zone)
     return f"{format_date(local)} {local:%H:%M}"
 
 
-def format_timestamp(moment: datetime, zone: str | None = None) -> str:
+def format_time_of_day(moment: datetime, zone: str | tzinfo | None = None) -> str:
+    """``14:03``, the clock time of ``moment`` in the partnership's zone."""
+    return f"{local_time(moment, zone):%H:%M}"
+
+
+def format_timestamp(moment: datetime, zone: str | tzinfo | None = None) -> str:
     """``12 June 2026 at 14:03``; converted to ``zone`` when one is given."""
     local = local_time(moment, zone) if zone else moment
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year} at {local:%H:%M}"

@@ -27,6 +27,7 @@ from tracker.calendar import (
     expand_meeting_dates,
     list_non_working_days,
 )
+from tracker.clock import use_partnership_zone
 from tracker.errors import ConfigurationError
 from tracker.models import Role, Tier
 from tracker.safety.yaml_limits import MAX_YAML_BYTES, find_yaml_limit_problem
@@ -391,7 +392,10 @@ def load_governance(path: Path) -> GovernanceConfig:
         raise GovernanceError(str(path), ["file not found"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise GovernanceError(str(path), [f"cannot be read: {exc}"]) from None
-    return parse_governance(text, source=str(path))
+    config = parse_governance(text, source=str(path))
+    # The file in force sets the zone every time is shown in (see tracker.clock).
+    use_partnership_zone(config.partnership.zone)
+    return config
 
 
 # --- whole-file checks ----------------------------------------------------------------------
@@ -537,4 +541,5 @@ def current_governance(path: Path) -> GovernanceConfig:
     if cached is None or cached[0] != mtime:
         cached = (mtime, load_governance(resolved))
         _CACHE[resolved] = cached
+    use_partnership_zone(cached[1].partnership.zone)
     return cached[1]

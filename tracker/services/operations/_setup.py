@@ -20,6 +20,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker import clock
+from tracker.clock import partnership_zone
+from tracker.formatting import format_timestamp
 from tracker.governance import GovernanceError, load_governance
 from tracker.models import GovernanceBody, Meeting, OutboxMessage, OutboxState, Person
 from tracker.permissions import Actor, Operation, require
@@ -300,7 +302,8 @@ def queue_test_email(
     now = now or clock.now()
     text = (
         f"This is a test e-mail from the SEND Action Tracker, sent by {mail_transport} at "
-        f"{now:%H:%M UTC on %-d %B %Y}.\n\nIf you can read it, reminders will reach people too."
+        f"{format_timestamp(now, partnership_zone())} ({partnership_zone().key} time).\n\n"
+        "If you can read it, reminders will reach people too."
     )
     message = NewMessage(
         dedupe_key=f"{TEST_RULE}|{actor.person_id}|{now.isoformat()}",

@@ -12,14 +12,17 @@ formula. The result is plain bytes with a file name; the caller saves or offers 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
+from tracker.clock import partnership_zone
 from tracker.errors import InvalidInput
+from tracker.formatting import format_time_of_day, local_time
 from tracker.governance import GovernanceConfig
 from tracker.models import (
     Action,
@@ -58,7 +61,7 @@ HISTORY_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("Ref", "text", 8),
     ColumnSpec("Action", "text", 45),
     ColumnSpec("Update Date", "date", 12),
-    ColumnSpec("Time (UTC)", "text", 10),
+    ColumnSpec("Time", "text", 10),  # named after the partnership's zone when exported
     ColumnSpec("RAG", "rag", 9),
     ColumnSpec("Status", "text", 13),
     ColumnSpec("Commentary", "text", 60),
@@ -262,7 +265,17 @@ def _history_query() -> Select[Any]:
     )
 
 
-def _history_rows(session: Session, query: Select[Any]) -> Iterator[tuple[object, ...]]:
+def history_columns(zone: ZoneInfo) -> tuple[ColumnSpec, ...]:
+    """The history's columns, its time column named after the zone its times are in."""
+    return tuple(
+        replace(c, header=f"Time ({zone.key})") if c.header == "Time" else c
+        for c in HISTORY_COLUMNS
+    )
+
+
+def _history_rows(
+    session: Session, query: Select[Any], zone: ZoneInfo
+) -> Iterator[tuple[object, ...]]:
     for values in session.execute(
         query.order_by(col(ActionUpdate.created_at), col(ActionUpdate.id))
     ):
@@ -271,8 +284,8 @@ def _history_rows(session: Session, query: Select[Any]) -> Iterator[tuple[object
         yield (
             reference,
             title,
-            at.date(),
-            f"{at:%H:%M}",
+            local_time(at, zone).date(),
+            format_time_of_day(at, zone),
             rag,
             STATUS_LABELS.get(status, status),
             commentary,
@@ -308,10 +321,12 @@ def export_history(
         today=today,
         default_cycle_days=default_cycle_days,
     )
+    # Times in the partnership's zone, the one the app shows them in.
+    zone = governance.partnership.zone if governance is not None else partnership_zone()
     sheet = SheetSpec(
         title="Update history",
-        columns=HISTORY_COLUMNS,
-        rows=list(_history_rows(session, query)),
+        columns=history_columns(zone),
+        rows=list(_history_rows(session, query, zone)),
         rag_colours=key.colours,
         rag_labels=key.labels,
     )
