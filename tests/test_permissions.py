@@ -35,6 +35,8 @@ WHO = {
     "a partner representative": _person(Role.PARTNER),
     "someone who owns actions but holds no role": _person(owns_actions=True),
     "an inactive administrator": _person(Role.ADMINISTRATOR, active=False),
+    "the operator at the command line": Actor.for_operator("operator alice (tracker paper)"),
+    "someone refused at sign-in": Actor.unrecognised("alice@elsewhere.example"),
 }
 # What they try, as (operation, is_owner, is_workstream_lead).
 DOES = {
@@ -112,6 +114,10 @@ RULES = [
     ("someone who owns actions but holds no role", "updates an action they own", MAY),
     # Access taken away is taken away from everything.
     *(("an inactive administrator", does, MAY_NOT) for does in DOES),
+    # Whoever runs the command line holds the database already: they may do everything.
+    *(("the operator at the command line", does, MAY) for does in DOES),
+    # Someone the tracker does not know may do nothing at all.
+    *(("someone refused at sign-in", does, MAY_NOT) for does in DOES),
 ]
 
 
