@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.scale_data import fill_database
 from tracker.db import make_engine, session_scope
 from tracker.governance import load_governance
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 from tracker.services.people import actor_for_email
 from tracker.services.plans import ImportReport, export_history, export_register, import_plan
@@ -156,7 +157,7 @@ def run_export(url: str, *, history: bool, fmt: str) -> tuple[int, int]:
 
 def bench_export(url: str, rows: int, updates: int, results: list[tuple[str, float, str]]) -> None:
     engine = make_engine(url)
-    initialise_database(engine, governance_file=GOVERNANCE_FILE)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=seed_strategy)
     report = fill_database(engine, actions=rows, updates=updates, until=NOW.date())
     engine.dispose()
     print(f"  filled: {report.actions} actions, {report.updates} updates", flush=True)

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.scale_data import fill_database
 from tracker.db import make_engine, session_scope
 from tracker.models import Action, ActionUpdate
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +81,7 @@ def prepare_database(path: Path, *, actions: int, updates: int) -> str:
             if have >= actions and have_updates >= updates:
                 return url
         started = time.perf_counter()
-        initialise_database(engine, governance_file=GOVERNANCE)
+        initialise_database(engine, governance_file=GOVERNANCE, seed=seed_strategy)
         report = fill_database(engine, actions=actions, updates=updates, until=TODAY)
         print(
             f"built {report.actions} actions, {report.updates} updates, {report.people} people "

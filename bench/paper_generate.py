@@ -32,6 +32,8 @@ from tracker.db import make_engine, session_scope
 from tracker.governance import load_governance
 from tracker.papers.boards import find_paper_board, list_board_meetings
 from tracker.papers.gather import gather_board_paper
+from tracker.permissions import Actor
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 from tracker.services.papers import generate_paper
 
@@ -48,7 +50,7 @@ def _peak_mb() -> float:
 def run(url: str, *, actions: int, updates: int) -> None:
     engine = make_engine(url)
     started = time.perf_counter()
-    initialise_database(engine, governance_file=GOVERNANCE)
+    initialise_database(engine, governance_file=GOVERNANCE, seed=seed_strategy)
     report = fill_database(engine, actions=actions, updates=updates, until=UNTIL)
     print(
         f"{report.actions} actions, {report.updates} updates "
@@ -77,7 +79,7 @@ def run(url: str, *, actions: int, updates: int) -> None:
                 start = time.perf_counter()
                 info = generate_paper(
                     session,
-                    actor=None,
+                    actor=Actor.for_operator("operator (bench)"),
                     governance=config,
                     governance_file=GOVERNANCE,
                     board_ref=board.key,

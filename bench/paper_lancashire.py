@@ -31,6 +31,8 @@ from tracker.papers.gather import gather_board_paper
 from tracker.papers.pdf import LibreOfficeConverter, PdfUnavailable
 from tracker.papers.word import charts
 from tracker.papers.word.render import render_board_paper_bytes
+from tracker.permissions import Actor
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 from tracker.services.papers import generate_paper, get_paper_file
 
@@ -50,7 +52,7 @@ def _best(runs: int, step: Callable[[], object]) -> float:
 
 def run(url: str, *, runs: int, updates: int) -> None:
     engine = make_engine(url)
-    initialise_database(engine, governance_file=GOVERNANCE)
+    initialise_database(engine, governance_file=GOVERNANCE, seed=seed_strategy)
     report = fill_database(engine, actions=0, updates=updates, people=12, until=UNTIL)
     config = load_governance(GOVERNANCE)
     with session_scope(engine) as session:
@@ -68,7 +70,7 @@ def run(url: str, *, runs: int, updates: int) -> None:
         with session_scope(engine, write=True) as session:
             info = generate_paper(
                 session,
-                actor=None,
+                actor=Actor.for_operator("operator (bench)"),
                 governance=config,
                 governance_file=GOVERNANCE,
                 board_ref="SIB",
@@ -85,7 +87,9 @@ def run(url: str, *, runs: int, updates: int) -> None:
         gathered = gather_board_paper(
             session, governance=config, board=board, meeting=meeting, now=NOW
         )
-        docx = get_paper_file(session, actor=None, paper_id=paper_id).content
+        docx = get_paper_file(
+            session, actor=Actor.for_operator("operator (bench)"), paper_id=paper_id
+        ).content
     rendered = _best(runs, lambda: render_board_paper_bytes(gathered.paper))
     paper = gathered.paper
     drawn = sum(1 for line in paper.measures if line.series) + 2

@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 
 from bench.scale_data import fill_database
 from tracker.db import make_engine, session_scope
+from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 from tracker.services.register import (
     count_by_rag,
@@ -54,7 +55,7 @@ def _median_ms(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 def run(url: str, label: str, *, actions: int, updates: int, repeat: int) -> None:
     engine = make_engine(url)
     started = time.perf_counter()
-    initialise_database(engine, governance_file=GOVERNANCE)
+    initialise_database(engine, governance_file=GOVERNANCE, seed=seed_strategy)
     report = fill_database(engine, actions=actions, updates=updates, until=TODAY)
     print(
         f"\n{label}: {report.actions} actions, {report.updates} updates "

@@ -31,6 +31,7 @@ from tests.fakes.graph_server import FakeGraphServer  # noqa: E402
 from tracker.db import make_engine, session_scope  # noqa: E402
 from tracker.governance import load_governance  # noqa: E402
 from tracker.mail.graph import GraphTransport  # noqa: E402
+from tracker.seed import seed_strategy  # noqa: E402
 from tracker.services.operations import initialise_database  # noqa: E402
 from tracker.services.outbox import (  # noqa: E402
     DispatchPolicy,
@@ -58,7 +59,7 @@ def bench_planning(url: str, *, actions: int, people: int, updates: int) -> bool
     engine = make_engine(url)
     governance = load_governance(GOVERNANCE)
     started = time.perf_counter()
-    initialise_database(engine, governance_file=GOVERNANCE)
+    initialise_database(engine, governance_file=GOVERNANCE, seed=seed_strategy)
     report = fill_database(
         engine, actions=actions, updates=updates, people=people, until=date(2026, 1, 9)
     )
@@ -93,7 +94,7 @@ def bench_planning(url: str, *, actions: int, people: int, updates: int) -> bool
 
 def bench_dispatch(url: str, *, count: int) -> bool:
     engine = make_engine(url)
-    initialise_database(engine, governance_file=GOVERNANCE)
+    initialise_database(engine, governance_file=GOVERNANCE, seed=seed_strategy)
     with session_scope(engine, write=True) as session:
         enqueue_messages(
             session,
