@@ -19,7 +19,7 @@ from tracker import clock
 from tracker.config import Settings
 from tracker.db import make_engine
 from tracker.errors import NotAllowed
-from tracker.governance import GovernanceConfig, current_governance
+from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.permissions import Actor
 
 ACTOR_KEY = "tracker.actor"
@@ -47,7 +47,11 @@ def engine() -> Engine:
 
 def today() -> date:
     """Today's date in the partnership's time zone, or the date pinned by ``TRACKER_TODAY``."""
-    return clock.today(governance().partnership.zone)
+    try:
+        zone = governance().partnership.zone
+    except GovernanceError:  # the page reports the broken file; the day is still the day
+        zone = clock.DEFAULT_ZONE
+    return clock.today(zone)
 
 
 def governance() -> GovernanceConfig:
