@@ -28,7 +28,8 @@ SURFACES = {
         resolve_escalation TEXT_LIMIT TITLE_LIMIT UpdateForm validate_update ValidationFailed
         withdraw_action WorkItem Worklist CONFIRMED PLANNING_FIELD TO_CONFIRM UnconfirmedAction
         confirm_planning count_confirmed list_unconfirmed_actions list_all_open_escalations
-        ActionMismatch match_reference picker_references
+        ActionMismatch match_reference picker_references ActionPage load_action_page
+        LinkedAction MyActions load_my_actions
     """,
     "audit": """
         record_change record_changes AuditChainBroken append_audit_rows ChainReport

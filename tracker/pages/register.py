@@ -1,10 +1,9 @@
-"""The action register, filtered and searched, fifty actions to a page; and each action's page.
+"""The action register, filtered and searched, fifty actions to a page.
 
-With ``?action=P2.3`` in the URL the page shows that action (facts, update form for those who
-may update it, history, audit trail, administration). Otherwise it lists the register, filtered
-by priority, workstream, body, owner, organisation, RAG, overdue and not updated, plus a search
-of reference, title and commentary. Choosing a row opens its action page. Administrators can
-add an action here.
+The register is filtered by priority, workstream, body, owner, organisation, RAG, overdue and
+not updated, plus a search of reference, title and commentary. Choosing a row opens the
+action's own page (``/action?action=P2.3``); an older link to ``/register?action=P2.3`` is
+forwarded there. Administrators can add an action here.
 """
 
 from __future__ import annotations
@@ -19,10 +18,10 @@ from tracker.rules import STATUS_LABELS
 from tracker.services.actions import Choice, Choices, list_choices
 from tracker.services.register import ActionFilter, RegisterOrder, RegisterPage, list_register_page
 from tracker.ui.action import admin as action_admin
-from tracker.ui.action.page import show_action_page
 from tracker.ui.components import show_actions_table
 from tracker.ui.context import current_actor, cycle_days, engine, governance, today
 from tracker.ui.downloads import show_register_downloads
+from tracker.ui.navigation import page_file
 
 PAGE_SIZE = 50
 RAG_FILTERS = {
@@ -123,8 +122,7 @@ def _show_pager(page: RegisterPage) -> None:
 
 
 def _open_action(reference: str) -> None:
-    st.query_params["action"] = reference
-    st.rerun()
+    st.switch_page(page_file("action"), query_params={"action": reference})
 
 
 def _show_open_by_reference() -> None:
@@ -182,11 +180,10 @@ def show_register(actor: Actor) -> None:
 
 def main() -> None:
     actor = current_actor()
-    reference = st.query_params.get("action")
+    reference = (st.query_params.get("action") or "").strip().upper()
     if reference:
-        show_action_page(actor, reference.strip().upper())
-    else:
-        show_register(actor)
+        _open_action(reference)  # the address the action page had before it had its own
+    show_register(actor)
 
 
 main()
