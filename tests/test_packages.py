@@ -83,7 +83,8 @@ SURFACES = {
         HistoryEntry list_actions list_not_updated_actions list_overdue_actions
         list_overdue_exceptions list_red_exceptions list_register_page load_cycle_starts
         month_ends RagSummary RegisterOrder RegisterPage summarise_headline summarise_rag
-        track_rag_over_time TREND_KEYS TrendPoint worded_audit_trail
+        track_rag_over_time TREND_KEYS TrendPoint worded_audit_trail Choice Choices
+        list_choices load_register_page RegisterScreen
     """,
     "reminders": """
         action_link ALL_RULES BoardCycle build_mail_context CYCLE_RULES MailContext MAX_LINES

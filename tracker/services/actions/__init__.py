@@ -19,13 +19,7 @@ from tracker.services.actions._escalations import (
     may_resolve,
     resolve_escalation,
 )
-from tracker.services.actions._lookups import (
-    ActionDetail,
-    Choice,
-    Choices,
-    get_action_detail,
-    list_choices,
-)
+from tracker.services.actions._lookups import ActionDetail, get_action_detail
 from tracker.services.actions._page import ActionPage, load_action_page
 from tracker.services.actions._planning import (
     CONFIRMED,
@@ -64,6 +58,7 @@ from tracker.services.actions._worklist import (
     match_reference,
     picker_references,
 )
+from tracker.services.register import Choice, Choices, list_choices
 
 __all__ = [
     "CONFIRMED",

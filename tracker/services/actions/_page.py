@@ -14,18 +14,15 @@ from sqlalchemy import Engine
 
 from tracker.db import session_scope
 from tracker.permissions import Actor, Operation, can
-from tracker.services.actions._lookups import (
-    ActionDetail,
-    Choices,
-    get_action_detail,
-    list_choices,
-)
+from tracker.services.actions._lookups import ActionDetail, get_action_detail
 from tracker.services.actions._updates import get_action, may_update
 from tracker.services.register import (
     DEFAULT_CYCLE_DAYS,
     AuditEntry,
+    Choices,
     HistoryEntry,
     action_history,
+    list_choices,
     worded_audit_trail,
 )
 
