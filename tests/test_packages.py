@@ -64,7 +64,7 @@ SURFACES = {
     "papers": """
         check_paper_settings generate_paper get_paper_file list_boards list_own_boards
         list_papers may_generate MEDIA_TYPE preview_paper read_inputs_version StoredPaperInfo
-        PaperFile get_paper_pdf pdf_filename GeneratedPaper
+        PaperFile get_paper_pdf pdf_filename GeneratedPaper PapersPage load_papers_page
     """,
     "people": """
         actor_by_id actor_for_email add_person build_actor list_people
