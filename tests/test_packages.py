@@ -28,7 +28,8 @@ SURFACES = {
         resolve_escalation TEXT_LIMIT TITLE_LIMIT UpdateForm validate_update ValidationFailed
         withdraw_action WorkItem Worklist CONFIRMED PLANNING_FIELD TO_CONFIRM UnconfirmedAction
         confirm_planning count_confirmed list_unconfirmed_actions list_all_open_escalations
-        ActionMismatch match_reference picker_references
+        ActionMismatch match_reference picker_references ActionPage load_action_page
+        LinkedAction MyActions load_my_actions
     """,
     "audit": """
         record_change record_changes AuditChainBroken append_audit_rows ChainReport
@@ -63,7 +64,7 @@ SURFACES = {
     "papers": """
         check_paper_settings generate_paper get_paper_file list_boards list_own_boards
         list_papers may_generate MEDIA_TYPE preview_paper read_inputs_version StoredPaperInfo
-        PaperFile get_paper_pdf pdf_filename GeneratedPaper
+        PaperFile get_paper_pdf pdf_filename GeneratedPaper PapersPage load_papers_page
     """,
     "people": """
         actor_by_id actor_for_email add_person build_actor list_people
@@ -82,7 +83,8 @@ SURFACES = {
         HistoryEntry list_actions list_not_updated_actions list_overdue_actions
         list_overdue_exceptions list_red_exceptions list_register_page load_cycle_starts
         month_ends RagSummary RegisterOrder RegisterPage summarise_headline summarise_rag
-        track_rag_over_time TREND_KEYS TrendPoint worded_audit_trail
+        track_rag_over_time TREND_KEYS TrendPoint worded_audit_trail Choice Choices
+        list_choices load_register_page RegisterScreen
     """,
     "reminders": """
         action_link ALL_RULES BoardCycle build_mail_context CYCLE_RULES MailContext MAX_LINES

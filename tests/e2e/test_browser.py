@@ -158,3 +158,33 @@ def test_secretary_generates_and_downloads_a_paper(new_page, tracker_app: Runnin
     with zipfile.ZipFile(target) as docx:
         assert "word/document.xml" in docx.namelist()
         assert b"SEND Improvement Board" in docx.read("word/document.xml")
+
+
+def test_the_menus_action_register_leads_from_an_action_back_to_the_list(
+    new_page, tracker_app: RunningApp
+) -> None:
+    from playwright.sync_api import expect
+
+    executive = new_page()
+    sign_in(executive, tracker_app, EXECUTIVE_SUB, path="/action?action=P2.3")
+    executive.goto(tracker_app.url + "/action?action=P2.3")
+    wait_for_app(executive)
+    expect(executive.get_by_role("heading", name=re.compile(r"^P2\.3:"))).to_be_visible()
+    expect(executive).to_have_title(re.compile(r"^P2\.3 · SEND tracker$"))
+    screenshot(executive, "05-action-page")
+
+    menu = executive.locator('[data-testid="stSidebarNav"]')
+    expect(menu.get_by_role("link", name="Action", exact=True)).to_have_count(0)  # hidden page
+    menu.get_by_role("link", name="Action register").click()
+    wait_for_app(executive)
+    expect(executive.get_by_role("heading", name="Action register")).to_be_visible()
+    expect(executive.get_by_text(re.compile(r"^42 actions match"))).to_be_visible()
+    assert "action=" not in executive.url
+    expect(executive).to_have_title("Action register · SEND tracker")
+    screenshot(executive, "06-back-on-the-register")
+
+    # An older link to the register with an action in it still opens the action's page.
+    executive.goto(tracker_app.url + "/register?action=P2.4")
+    wait_for_app(executive)
+    expect(executive.get_by_role("heading", name=re.compile(r"^P2\.4:"))).to_be_visible()
+    assert "/action?action=P2.4" in executive.url

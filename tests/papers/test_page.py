@@ -214,7 +214,7 @@ def test_a_broken_template_is_shown_as_an_error(
 
 
 def test_an_owner_escalates_from_the_action_page(open_page: OpenPage, db: Engine) -> None:
-    at = open_page(HEAD_OF_SEND, page="register", action="P2.3")
+    at = open_page(HEAD_OF_SEND, page="action", action="P2.3")
     no_exception(at)
 
     at.text_area(key="escalation.reason.P2.3").input("EP vacancies need funding.")
@@ -233,13 +233,13 @@ def test_an_owner_escalates_from_the_action_page(open_page: OpenPage, db: Engine
 def test_the_receiving_secretary_closes_an_escalation_from_the_action_page(
     open_page: OpenPage, db: Engine
 ) -> None:
-    at = open_page(HEAD_OF_SEND, page="register", action="P2.3")
+    at = open_page(HEAD_OF_SEND, page="action", action="P2.3")
     at.text_area(key="escalation.reason.P2.3").input("EP vacancies need funding.")
     button(at, "Escalate to the SEND Transformation Board").click().run()
     with session_scope(db) as session:
         escalation_id = list_action_escalations(session, reference="P2.3")[0].id
 
-    at = open_page(SECRETARY_STB, page="register", action="P2.3")
+    at = open_page(SECRETARY_STB, page="action", action="P2.3")
     at.text_area(key=f"escalation.decision.{escalation_id}").input("Agency cover funded.")
     button(at, "Close the escalation to the SEND Transformation Board").click().run()
 

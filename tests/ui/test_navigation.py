@@ -31,6 +31,7 @@ EXPECTED = {
     "administrator": ALL_TITLES,
     "executive": [
         "Action register",
+        "Action",
         "Executive overview",
         "Success measures",
         "Board papers",
@@ -38,6 +39,7 @@ EXPECTED = {
     ],
     "secretary": [
         "Action register",
+        "Action",
         "Executive overview",
         "Success measures",
         "Board papers",
@@ -46,6 +48,7 @@ EXPECTED = {
     "workstream_lead": [
         "My actions",
         "Action register",
+        "Action",
         "Executive overview",
         "Success measures",
         "Governance",
@@ -53,11 +56,18 @@ EXPECTED = {
     "action_owner": [
         "My actions",
         "Action register",
+        "Action",
         "Executive overview",
         "Success measures",
         "Governance",
     ],
-    "partner": ["Action register", "Executive overview", "Success measures", "Governance"],
+    "partner": [
+        "Action register",
+        "Action",
+        "Executive overview",
+        "Success measures",
+        "Governance",
+    ],
 }
 ADMIN_ONLY = [spec for spec in PAGES if spec.section == "Administration"]
 

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from tests.factories import ADMIN, EXECUTIVE, HEAD_OF_SEND, PARTNER, add_update
-from tests.ui.conftest import OpenApp
+from tests.ui.conftest import OpenApp, page_path
 from tests.ui.support import button, errors, no_exception, shown, titles
 from tracker.db import session_scope
 from tracker.models import Action, AuditLog, Person
@@ -91,7 +91,7 @@ def test_partner_reads_the_action_page_without_audit_or_forms(open_app: OpenApp)
 
 
 def test_owner_updates_from_the_action_page(open_app: OpenApp, db: Engine) -> None:
-    at = open_app(HEAD_OF_SEND, page="register", action="P2.3")
+    at = open_app(HEAD_OF_SEND, page="action", action="P2.3")
     assert at.tabs[0].label == "Record an update"
     at.radio(key="upd.P2.3.rag").set_value("green")
     at.text_area(key="upd.P2.3.commentary").input("Posts filled.")
@@ -132,7 +132,7 @@ def test_create_reports_a_duplicate_reference(open_app: OpenApp) -> None:
 
 
 def test_administrator_edits_reassigns_and_withdraws(open_app: OpenApp, db: Engine) -> None:
-    at = open_app(ADMIN, page="register", action="P1.4")
+    at = open_app(ADMIN, page="action", action="P1.4")
     at.text_input(key="admin.P1.4.edit.title").input("Provide early help and support (revised).")
     at.text_input(key="admin.P1.4.edit.reason").input("Board agreed new wording.")
     button(at, "Save changes").click().run()
@@ -166,7 +166,7 @@ def test_administrator_edits_reassigns_and_withdraws(open_app: OpenApp, db: Engi
 
 
 def test_administrators_stale_edit_is_refused_and_named(open_app: OpenApp, db: Engine) -> None:
-    at = open_app(ADMIN, page="register", action="P2.3")
+    at = open_app(ADMIN, page="action", action="P2.3")
     at.text_input(key="admin.P2.3.edit.title").input("A title typed over a stale copy.")
     add_update(db, "P2.3", rag="amber", commentary="Owner saved meanwhile.")
     button(at, "Save changes").click().run()
@@ -199,8 +199,39 @@ def test_selecting_a_row_opens_its_page(open_app: OpenApp) -> None:
     at.run()
     no_exception(at)
     assert at.query_params["action"] == "P1.3"
+    assert at.subheader[0].value.startswith("P1.3:")
+    assert titles(at) == []  # the action's own page, not the register list
+
+
+def test_back_to_the_register_from_an_action_page(open_app: OpenApp) -> None:
+    at = open_app(EXECUTIVE, page="action", action="P1.3")
     button(at, "Back to the register").click().run()
+    no_exception(at)
     assert "action" not in at.query_params
+    assert titles(at) == ["Action register"]
+
+
+def test_the_menus_action_register_goes_back_to_the_list(open_app: OpenApp) -> None:
+    at = open_app(EXECUTIVE, page="action", action="P1.3")
+    assert at.subheader[0].value.startswith("P1.3:")
+    at.query_params.clear()  # the menu's link is /register, with no query string
+    at.switch_page(page_path("register.py")).run()
+    no_exception(at)
+    assert titles(at) == ["Action register"]
+    assert at.dataframe(key="reg.table") is not None
+
+
+def test_an_old_register_link_to_an_action_opens_its_page(open_app: OpenApp) -> None:
+    at = open_app(PARTNER, page="register", action="p2.3")
+    no_exception(at)
+    assert titles(at) == []
+    assert at.subheader[0].value.startswith("P2.3:")
+    assert at.query_params["action"] == "P2.3"
+
+
+def test_the_action_page_without_a_reference_shows_the_register(open_app: OpenApp) -> None:
+    at = open_app(PARTNER, page="action")
+    no_exception(at)
     assert titles(at) == ["Action register"]
 
 
@@ -224,7 +255,7 @@ def test_every_date_field_on_an_action_page_accepts_any_plausible_year(
 ) -> None:
     # Streamlit's default (ten years either side of today) silently ignores a typed 1990 or
     # 2099; the service, not the widget, refuses an implausible date, by name.
-    at = open_app(ADMIN, page="register", action="P2.3")
+    at = open_app(ADMIN, page="action", action="P2.3")
     no_exception(at)
     fields = list(at.date_input)
     assert len(fields) >= 3  # revised due date, start date, due date

@@ -3,30 +3,28 @@
 Overdue actions and those whose update is due this cycle come first. Choosing an action (from
 the list, the table, or a reminder e-mail's link ``?action=P2.3``) opens its update form with
 the last update carried forward. The chosen reference is kept in the URL so the page can be
-bookmarked or shared.
+bookmarked or shared. A submitted update is saved first; then the page loads its one view
+model (``load_my_actions``) and draws it once, so the list and the picker show the new rating.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from tracker.db import session_scope
 from tracker.models import Role
 from tracker.permissions import Actor, Operation, can
 from tracker.rules import rag_label
 from tracker.services.actions import (
     ActionDetail,
-    ActionNotFound,
+    LinkedAction,
+    MyActions,
     WorkItem,
     Worklist,
-    get_action,
-    get_action_detail,
-    list_my_actions,
+    load_my_actions,
     match_reference,
-    may_update,
     picker_references,
 )
-from tracker.ui.action.update_form import show_update_form
+from tracker.ui.action.update_form import save_if_submitted, show_update_form
 from tracker.ui.action.views import show_action_facts, show_action_heading, show_latest_position
 from tracker.ui.components import escape_markdown, show_actions_table
 from tracker.ui.context import current_actor, cycle_days, engine, governance, today
@@ -47,20 +45,6 @@ def _label(item: WorkItem) -> str:
     title = row.title if len(row.title) <= 70 else row.title[:69] + "…"
     parts = [row.reference, rag_label(row.rag), *flags[:2], title]
     return " · ".join(parts)
-
-
-def _load_outside_action(actor: Actor, reference: str) -> ActionDetail | None:
-    """A deep-linked action that is not on the list: shown if the actor may update it anyway.
-
-    Raises ``ActionNotFound`` when no action has this reference.
-    """
-    with session_scope(engine()) as session:
-        action = get_action(session, reference)
-        if not may_update(session, actor, action):
-            return None
-        return get_action_detail(
-            session, reference=reference, today=today(), default_cycle_days=cycle_days()
-        )
 
 
 def _show_summary(worklist: Worklist) -> None:
@@ -137,18 +121,6 @@ def _choose(worklist: Worklist, picked_in_table: str | None) -> str:
     return str(chosen)
 
 
-def _open_form(actor: Actor, reference: str) -> None:
-    with session_scope(engine()) as session:
-        try:
-            detail = get_action_detail(
-                session, reference=reference, today=today(), default_cycle_days=cycle_days()
-            )
-        except ActionNotFound as exc:
-            st.error(str(exc))
-            return
-    _show_form(actor, detail)
-
-
 def _show_form(actor: Actor, detail: ActionDetail) -> None:
     with st.container(border=True):
         show_action_heading(detail)
@@ -158,23 +130,25 @@ def _show_form(actor: Actor, detail: ActionDetail) -> None:
         show_update_form(detail, actor=actor, config=governance())
 
 
-def _show_outside(actor: Actor, linked: str) -> bool:
+def _show_outside(actor: Actor, linked: LinkedAction) -> bool:
     """Open a deep-linked action that is not on the list, if the actor may update it."""
-    try:
-        detail = _load_outside_action(actor, linked)
-    except ActionNotFound:
-        st.warning(f"No action {escape_markdown(linked)} exists. Check the reference in the link.")
-        return False
-    if detail is None:
+    if not linked.exists:
         st.warning(
-            f"{escape_markdown(linked)} is not one of your actions, so it cannot be updated here."
+            f"No action {escape_markdown(linked.reference)} exists. "
+            "Check the reference in the link."
+        )
+        return False
+    if linked.detail is None:
+        st.warning(
+            f"{escape_markdown(linked.reference)} is not one of your actions, so it cannot be "
+            "updated here."
         )
         return False
     st.info("This action is not on your list, but your role lets you update it.")
     if st.button("Back to my list", icon=":material/arrow_back:"):
         del st.query_params["action"]
         st.rerun()
-    _show_form(actor, detail)
+    _show_form(actor, linked.detail)
     return True
 
 
@@ -189,21 +163,25 @@ def _show_nothing_to_do(actor: Actor) -> None:
         )
 
 
+def _load(actor: Actor) -> MyActions:
+    save_if_submitted(actor)  # before reading, so the page shows the update just saved
+    linked = (st.query_params.get("action") or "").strip() or None
+    return load_my_actions(
+        engine(), actor=actor, today=today(), linked=linked, default_cycle_days=cycle_days()
+    )
+
+
 def main() -> None:
     actor = current_actor()
     st.title("My actions", anchor=False)
-    with session_scope(engine()) as session:
-        worklist = list_my_actions(
-            session, actor=actor, today=today(), default_cycle_days=cycle_days()
-        )
+    screen = _load(actor)
+    worklist = screen.worklist
     if worklist.workstreams:
         names = ", ".join(escape_markdown(w) for w in worklist.workstreams)
         st.caption(f"Actions you own, and every action in the workstreams you lead: {names}.")
     else:
         st.caption("The actions you own.")
-    linked = st.query_params.get("action")
-    on_list = {i.row.reference for i in worklist.items}
-    if linked and linked not in on_list and _show_outside(actor, linked):
+    if screen.linked is not None and _show_outside(actor, screen.linked):
         return
     if not worklist.items:
         _show_nothing_to_do(actor)
@@ -213,7 +191,7 @@ def main() -> None:
     chosen = _choose(worklist, picked)
     if st.query_params.get("action") != chosen:
         st.query_params["action"] = chosen
-    _open_form(actor, chosen)
+    _show_form(actor, screen.details[chosen])
 
 
 main()

@@ -4,7 +4,9 @@ Choose the board and the meeting (by default the board's next meeting on or afte
 preview of what the paper will say (counts, movement since the last paper, the exceptions and
 the escalations, the summary and recommendations as written), generate it with one click, and
 download it or any earlier version. Every figure comes from the same gathered paper the Word
-document is rendered from, so the preview and the paper cannot disagree.
+document is rendered from, so the preview and the paper cannot disagree. The choices are read
+from this session's state first, so one service call (``load_papers_page``) reads the boards,
+the meeting, the permission and the stored papers together before the page is drawn.
 """
 
 from __future__ import annotations
@@ -17,24 +19,16 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from tracker.db import session_scope
-from tracker.papers.boards import (
-    BoardMeeting,
-    PaperBoard,
-    PaperError,
-    list_board_meetings,
-    next_meeting_on_or_after,
-)
+from tracker.papers.boards import BoardMeeting, PaperBoard, PaperError
 from tracker.papers.pdf import PDF_MEDIA_TYPE, LibreOfficeConverter
 from tracker.permissions import Actor, Operation, can
 from tracker.services.papers import (
     MEDIA_TYPE,
+    PapersPage,
     StoredPaperInfo,
     generate_paper,
     get_paper_pdf,
-    list_boards,
-    list_own_boards,
-    list_papers,
-    may_generate,
+    load_papers_page,
     pdf_filename,
 )
 from tracker.services.plans import download_paper
@@ -45,6 +39,8 @@ from tracker.ui.paper_preview import load_preview, show_preview
 
 FLASH_KEY = "papers.flash"
 BOARD_OWNER_KEY = "papers.board_chosen_for"
+BOARD_KEY = "papers.board"
+MEETING_PREFIX = "papers.meeting."
 
 
 def _now() -> datetime:
@@ -62,35 +58,40 @@ def _meeting_label(meetings: dict[date, BoardMeeting]) -> Callable[[date], str]:
     return label
 
 
-def _choose(boards: list[PaperBoard], own: list[str]) -> tuple[PaperBoard, BoardMeeting] | None:
-    """The board (by default the first the actor is secretary or chair of) and the meeting."""
-    by_key = {board.key: board for board in boards}
+def _draw_choices(screen: PapersPage) -> None:
+    """The board and meeting pickers, drawn from the view model (which already applied them)."""
+    by_key = {board.key: board for board in screen.boards}
     keys = list(by_key)
     left, right = st.columns(2)
-    key = left.selectbox(
+    default = screen.default_board
+    left.selectbox(
         "Board",
         keys,
-        index=keys.index(own[0]) if own else 0,
+        index=keys.index(default) if default in keys else 0,
         format_func=lambda k: by_key[k].label,
-        key="papers.board",
+        key=BOARD_KEY,
     )
-    board = by_key[key]
-    with session_scope(engine()) as session:
-        meetings = {m.meeting_date: m for m in list_board_meetings(session, body_id=board.body_id)}
-    if not meetings:
-        st.info(f"The {escape_markdown(board.name)} has no meetings in governance.yaml.")
-        return None
+    board, meeting = screen.board, screen.meeting
+    if board is None or meeting is None:
+        return
+    meetings = {m.meeting_date: m for m in screen.meetings}
     dates = list(meetings)
-    default = next_meeting_on_or_after(list(meetings.values()), today())
-    index = dates.index(default.meeting_date) if default else len(dates) - 1
-    day = right.selectbox(
+    right.selectbox(
         "Meeting",
         dates,
-        index=index,
+        index=dates.index(meeting.meeting_date),
         format_func=_meeting_label(meetings),
-        key=f"papers.meeting.{board.key}",
+        key=f"{MEETING_PREFIX}{board.key}",
     )
-    return board, meetings[day]
+
+
+def _chosen_meetings() -> dict[str, date]:
+    """The meeting chosen for each board so far in this session, by board key."""
+    return {
+        str(key).removeprefix(MEETING_PREFIX): value
+        for key, value in st.session_state.items()
+        if str(key).startswith(MEETING_PREFIX) and isinstance(value, date)
+    }
 
 
 def _deferred_download(bound: Engine, actor: Actor, paper_id: int) -> Callable[[], bytes]:
@@ -116,9 +117,8 @@ def _deferred_pdf(bound: Engine, actor: Actor, paper_id: int) -> Callable[[], by
     return read
 
 
-def _show_versions(actor: Actor, board: PaperBoard, meeting: BoardMeeting) -> None:
-    with session_scope(engine()) as session:
-        papers = list_papers(session, actor=actor, board_key=board.key)
+def _show_versions(actor: Actor, screen: PapersPage, meeting: BoardMeeting) -> None:
+    papers = list(screen.papers)
     this_meeting = [p for p in papers if p.meeting_date == meeting.meeting_date]
     earlier = [p for p in papers if p.meeting_date != meeting.meeting_date]
     st.subheader("Stored papers")
@@ -182,12 +182,12 @@ def _generate(actor: Actor, board: PaperBoard, meeting: BoardMeeting) -> None:
     st.rerun()
 
 
-def _show_generate(actor: Actor, board: PaperBoard, meeting: BoardMeeting) -> None:
+def _show_generate(
+    actor: Actor, board: PaperBoard, meeting: BoardMeeting, *, allowed: bool
+) -> None:
     """The Generate button, for the board's secretary or chair and for administrators."""
     if not can(actor, Operation.GENERATE_PAPER):
         return
-    with session_scope(engine()) as session:
-        allowed = may_generate(session, actor=actor, board=board)
     if not allowed:
         st.caption(
             f"Only the {escape_markdown(board.name)}'s secretary or chair, or an administrator, "
@@ -206,27 +206,40 @@ def main() -> None:
     if not can(actor, Operation.VIEW_PAPERS):
         st.error("Board papers are for secretaries, executives and administrators.")
         return
-    with session_scope(engine()) as session:
-        boards = list_boards(session, governance=governance())
-        own = list_own_boards(session, actor=actor, boards=boards)
-    if not boards:
-        st.info("No body has a paper: section in governance.yaml, so there are no papers.")
-        return
     if st.session_state.get(BOARD_OWNER_KEY) != actor.person_id:
         # Another person's choice (developer mode switches person) never stands for theirs.
-        st.session_state.pop("papers.board", None)
+        st.session_state.pop(BOARD_KEY, None)
         st.session_state[BOARD_OWNER_KEY] = actor.person_id
-    chosen = _choose(boards, own)
-    if chosen is None:
+    wanted = st.session_state.get(BOARD_KEY)
+    screen = load_papers_page(
+        engine(),
+        actor=actor,
+        governance=governance(),
+        today=today(),
+        board_key=wanted if isinstance(wanted, str) else None,
+        meeting_dates=_chosen_meetings(),
+    )
+    if screen.board is None:
+        st.info("No body has a paper: section in governance.yaml, so there are no papers.")
         return
-    board, meeting = chosen
+    _draw_choices(screen)
+    board, meeting = screen.board, screen.meeting
+    if meeting is None:
+        st.info(f"The {escape_markdown(board.name)} has no meetings in governance.yaml.")
+        return
     message = st.session_state.pop(FLASH_KEY, None)
     if message:
         st.success(escape_markdown(message))
-    _show_generate(actor, board, meeting)
-    _show_versions(actor, board, meeting)
+    _show_generate(actor, board, meeting, allowed=screen.may_generate)
+    _show_versions(actor, screen, meeting)
     try:
-        preview = load_preview(actor, board.key, meeting.meeting_date, _now())
+        preview = load_preview(
+            actor,
+            board.key,
+            meeting.meeting_date,
+            _now(),
+            inputs_version=screen.inputs_version,
+        )
     except PaperError as exc:
         st.error(escape_markdown(str(exc)))
         return

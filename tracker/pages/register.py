@@ -1,28 +1,36 @@
-"""The action register, filtered and searched, fifty actions to a page; and each action's page.
+"""The action register, filtered and searched, fifty actions to a page.
 
-With ``?action=P2.3`` in the URL the page shows that action (facts, update form for those who
-may update it, history, audit trail, administration). Otherwise it lists the register, filtered
-by priority, workstream, body, owner, organisation, RAG, overdue and not updated, plus a search
-of reference, title and commentary. Choosing a row opens its action page. Administrators can
-add an action here.
+The register is filtered by priority, workstream, body, owner, organisation, RAG, overdue and
+not updated, plus a search of reference, title and commentary. Choosing a row opens the
+action's own page (``/action?action=P2.3``); an older link to ``/register?action=P2.3`` is
+forwarded there. Administrators can add an action here.
+
+The filters are read from this session's state before anything is drawn, so the page asks one
+service call (``load_register_page``) for the choices and the rows together and draws once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import astuple
 
 import streamlit as st
 
-from tracker.db import session_scope
 from tracker.permissions import Actor, Operation, can
 from tracker.rules import STATUS_LABELS
-from tracker.services.actions import Choice, Choices, list_choices
-from tracker.services.register import ActionFilter, RegisterOrder, RegisterPage, list_register_page
+from tracker.services.register import (
+    ActionFilter,
+    Choice,
+    Choices,
+    RegisterOrder,
+    RegisterPage,
+    load_register_page,
+)
 from tracker.ui.action import admin as action_admin
-from tracker.ui.action.page import show_action_page
 from tracker.ui.components import show_actions_table
 from tracker.ui.context import current_actor, cycle_days, engine, governance, today
 from tracker.ui.downloads import show_register_downloads
+from tracker.ui.navigation import page_file
 
 PAGE_SIZE = 50
 RAG_FILTERS = {
@@ -42,66 +50,82 @@ ORDERS: dict[str, str] = {
 ANY = "Any"
 
 
-def _pick(label: str, choices: list[Choice], key: str) -> int | None:
+def _state_id(key: str) -> int | None:
+    value = st.session_state.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _state_code(key: str, codes: Collection[str]) -> str | None:
+    value = st.session_state.get(key)
+    return value if isinstance(value, str) and value in codes else None
+
+
+def _wanted() -> tuple[ActionFilter, RegisterOrder]:
+    """The filters and order as the widgets hold them (set in this rerun or earlier), read
+    before the widgets are drawn so the page can load its data first."""
+    search = st.session_state.get("reg.search")
+    filters = ActionFilter(
+        priority=_state_id("reg.priority"),
+        workstream_id=_state_id("reg.workstream"),
+        body_id=_state_id("reg.body"),
+        owner_id=_state_id("reg.owner"),
+        organisation_id=_state_id("reg.organisation"),
+        rag=_state_code("reg.rag", RAG_FILTERS),
+        status=_state_code("reg.status", STATUS_LABELS),
+        overdue=bool(st.session_state.get("reg.overdue")),
+        not_updated=bool(st.session_state.get("reg.not_updated")),
+        search=search if isinstance(search, str) and search else None,
+    )
+    order = _state_code("reg.order", ORDERS) or "reference"
+    return filters, order  # type: ignore[return-value]
+
+
+def _pick(label: str, choices: list[Choice], key: str) -> None:
     options: list[int | None] = [None, *[c.id for c in choices]]
     labels = {c.id: c.label for c in choices}
-    value = st.selectbox(
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = None  # a choice no longer offered: the search left it out
+    st.selectbox(
         label, options, key=key, format_func=lambda i: ANY if i is None else labels.get(i, str(i))
     )
-    return value if isinstance(value, int) else None
 
 
-def _filters(choices: Choices) -> tuple[ActionFilter, RegisterOrder]:
+def _draw_filters(choices: Choices) -> None:
     with st.container(border=True):
-        search = st.text_input(
+        st.text_input(
             "Search reference, title or commentary", key="reg.search", placeholder="e.g. EHCP"
         )
         first = st.columns(4)
         with first[0]:
-            priority = _pick("Priority", choices.priorities, "reg.priority")
+            _pick("Priority", choices.priorities, "reg.priority")
         with first[1]:
-            workstream = _pick("Workstream", choices.workstreams, "reg.workstream")
+            _pick("Workstream", choices.workstreams, "reg.workstream")
         with first[2]:
-            body = _pick("Overseen by", choices.bodies, "reg.body")
+            _pick("Overseen by", choices.bodies, "reg.body")
         with first[3]:
-            organisation = _pick("Lead organisation", choices.organisations, "reg.organisation")
+            _pick("Lead organisation", choices.organisations, "reg.organisation")
         second = st.columns(4)
         with second[0]:
-            owner = _pick("Owner", choices.owners, "reg.owner")
+            _pick("Owner", choices.owners, "reg.owner")
         with second[1]:
-            rag = st.selectbox(
+            st.selectbox(
                 "RAG",
                 [None, *RAG_FILTERS],
                 key="reg.rag",
                 format_func=lambda code: ANY if code is None else RAG_FILTERS[code],
             )
         with second[2]:
-            status = st.selectbox(
+            st.selectbox(
                 "Status",
                 [None, *STATUS_LABELS],
                 key="reg.status",
                 format_func=lambda code: ANY if code is None else STATUS_LABELS[code],
             )
         with second[3]:
-            order = st.selectbox(
-                "Order by", list(ORDERS), key="reg.order", format_func=lambda o: ORDERS[o]
-            )
+            st.selectbox("Order by", list(ORDERS), key="reg.order", format_func=lambda o: ORDERS[o])
         toggles = st.columns(2)
-        overdue = toggles[0].toggle("Overdue only", key="reg.overdue")
-        not_updated = toggles[1].toggle("Not updated this cycle only", key="reg.not_updated")
-    filters = ActionFilter(
-        priority=priority,
-        workstream_id=workstream,
-        body_id=body,
-        owner_id=owner,
-        organisation_id=organisation,
-        rag=rag,
-        status=status,
-        overdue=overdue,
-        not_updated=not_updated,
-        search=search or None,
-    )
-    return filters, order  # type: ignore[return-value]
+        toggles[0].toggle("Overdue only", key="reg.overdue")
+        toggles[1].toggle("Not updated this cycle only", key="reg.not_updated")
 
 
 def _requested_page(filters: ActionFilter, order: str) -> int:
@@ -123,8 +147,7 @@ def _show_pager(page: RegisterPage) -> None:
 
 
 def _open_action(reference: str) -> None:
-    st.query_params["action"] = reference
-    st.rerun()
+    st.switch_page(page_file("action"), query_params={"action": reference})
 
 
 def _show_open_by_reference() -> None:
@@ -147,22 +170,21 @@ def _show_create(actor: Actor, choices: Choices) -> None:
 def show_register(actor: Actor) -> None:
     st.title("Action register", anchor=False)
     action_admin.show_flash()
-    with session_scope(engine()) as session:
-        choices = list_choices(session)
-    if can(actor, Operation.MANAGE_ACTIONS):
-        _show_create(actor, choices)
-    filters, order = _filters(choices)
+    filters, order = _wanted()
     requested = _requested_page(filters, order)
-    with session_scope(engine()) as session:
-        page = list_register_page(
-            session,
-            today=today(),
-            filters=filters,
-            order=order,
-            offset=(requested - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE,
-            default_cycle_days=cycle_days(),
-        )
+    screen = load_register_page(
+        engine(),
+        today=today(),
+        filters=filters,
+        order=order,
+        offset=(requested - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        default_cycle_days=cycle_days(),
+    )
+    if can(actor, Operation.MANAGE_ACTIONS):
+        _show_create(actor, screen.choices)
+    _draw_filters(screen.choices)
+    page = screen.page
     shown_to = page.offset + len(page.rows)
     st.markdown(
         f"**{page.total} action{'s' if page.total != 1 else ''} match**"
@@ -177,16 +199,15 @@ def show_register(actor: Actor) -> None:
         st.info("No action matches these filters.")
     _show_pager(page)
     _show_open_by_reference()
-    show_register_downloads(filters)
+    show_register_downloads(screen.filters)
 
 
 def main() -> None:
     actor = current_actor()
-    reference = st.query_params.get("action")
+    reference = (st.query_params.get("action") or "").strip().upper()
     if reference:
-        show_action_page(actor, reference.strip().upper())
-    else:
-        show_register(actor)
+        _open_action(reference)  # the address the action page had before it had its own
+    show_register(actor)
 
 
 main()

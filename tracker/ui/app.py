@@ -34,7 +34,7 @@ from tracker.ui.context import (
     set_current_actor,
     settings,
 )
-from tracker.ui.navigation import PageSpec, pages_for
+from tracker.ui.navigation import TAB_SUFFIX, PageSpec, pages_for
 from tracker.ui.setup_state import administrator_landing, show_demo_banner
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 os.umask(0o077)
 LANDING_PATH = "home"
 REDIRECTED_KEY = "tracker.redirected"
-TAB_SUFFIX = "SEND tracker"
 
 
 def _streamlit_secrets() -> dict[str, Any]:
@@ -90,15 +89,16 @@ def landing_path(actor: Actor) -> str:
 
 def _default_page(actor: Actor, specs: list[PageSpec]) -> PageSpec:
     wanted = landing_path(actor)
-    return next((spec for spec in specs if spec.url_path == wanted), specs[0])
+    listed = [spec for spec in specs if not spec.hidden]
+    return next((spec for spec in listed if spec.url_path == wanted), listed[0])
 
 
 def _page_for_action(actor: Actor, specs: list[PageSpec], reference: str) -> PageSpec | None:
     """The page that can open a deep-linked action for this person.
 
     My actions if they may update it (owner, workstream lead, administrator), else the
-    register's action page, which shows any action read-only (and says so if it does not
-    exist). ``None`` when neither page is theirs.
+    action's own page, which shows any action read-only (and says so if it does not exist).
+    ``None`` when neither page is theirs.
     """
     by_path = {spec.url_path: spec for spec in specs}
     with session_scope(engine()) as session:
@@ -110,7 +110,7 @@ def _page_for_action(actor: Actor, specs: list[PageSpec], reference: str) -> Pag
             updatable = may_update(session, actor, action)
     if updatable and "my-actions" in by_path:
         return by_path["my-actions"]
-    return by_path.get("register") or by_path.get("my-actions")
+    return by_path.get("action") or by_path.get("my-actions")
 
 
 def _asked_for_another_page() -> bool:
@@ -175,7 +175,13 @@ def _build_navigation(actor: Actor) -> dict[str, list[st.Page]] | None:
         return None
     sections: dict[str, list[st.Page]] = {}
     for spec in specs:
-        page = st.Page(str(spec.path), title=spec.title, icon=spec.icon, url_path=spec.url_path)
+        page = st.Page(
+            str(spec.path),
+            title=spec.title,
+            icon=spec.icon,
+            url_path=spec.url_path,
+            visibility="hidden" if spec.hidden else "visible",
+        )
         sections.setdefault(spec.section, []).append(page)
     first_section = next(iter(sections))
     sections[first_section].insert(0, _landing(actor, specs))

@@ -1,7 +1,9 @@
 """The pages of the app and which people may see each, in one table.
 
 The entry script builds ``st.navigation`` from ``pages_for(actor)``: a page the actor may not
-use is omitted, not hidden. The services still check every read and write themselves.
+use is omitted, not hidden. A ``hidden`` page (one action's page) has its own address but no
+menu entry, so the menu's "Action register" always leads back to the list. The services still
+check every read and write themselves.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from tracker.permissions import Actor, Operation, can
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+TAB_SUFFIX = "SEND tracker"  # every browser tab is "<page> · SEND tracker"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class PageSpec:
     icon: str
     section: str
     allowed: Callable[[Actor], bool]
+    hidden: bool = False  # reachable by its address, not listed in the menu
 
     @property
     def path(self) -> Path:
@@ -49,6 +53,15 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/table_rows:",
         "Work",
         _op(Operation.VIEW_PROGRESS),
+    ),
+    PageSpec(
+        "action",
+        "action.py",
+        "Action",
+        ":material/article:",
+        "Work",
+        _op(Operation.VIEW_PROGRESS),
+        hidden=True,
     ),
     PageSpec(
         "overview",
@@ -118,7 +131,7 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def pages_for(actor: Actor) -> list[PageSpec]:
-    """The pages ``actor`` may use, in menu order."""
+    """The pages ``actor`` may use, in menu order (hidden ones included)."""
     return [page for page in PAGES if page.allowed(actor)]
 
 

@@ -85,10 +85,22 @@ def _cached_preview(
     return trim_paper(gathered.paper)
 
 
-def load_preview(actor: Actor, board_key: str, meeting_date: date, now: datetime) -> PaperPreview:
-    """The preview, gathered again only when something it is gathered from has changed."""
-    with session_scope(engine()) as session:
-        version = read_inputs_version(session)
+def load_preview(
+    actor: Actor,
+    board_key: str,
+    meeting_date: date,
+    now: datetime,
+    *,
+    inputs_version: tuple[int, ...] | None = None,
+) -> PaperPreview:
+    """The preview, gathered again only when something it is gathered from has changed.
+
+    ``inputs_version`` is ``read_inputs_version`` as the page's view model read it (else it is
+    read here)."""
+    version = inputs_version
+    if version is None:
+        with session_scope(engine()) as session:
+            version = read_inputs_version(session)
     config_version = hash(governance().model_dump_json())
     return _cached_preview(
         settings().database_url,

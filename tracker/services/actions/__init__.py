@@ -3,7 +3,8 @@
 ``record_update`` validates and writes an owner's update with optimistic concurrency; the admin
 functions create, edit, reassign and withdraw actions; escalations send an action to the next
 board up and let that board close it; ``list_my_actions`` is a person's worklist, most urgent
-first; ``get_action_detail`` and ``list_choices`` are the reads the action screens need.
+first; ``get_action_detail`` and ``list_choices`` are the reads the action screens need, and
+``load_action_page`` and ``load_my_actions`` their screens' view models (one session each).
 """
 
 from tracker.services.actions._escalations import (
@@ -18,13 +19,8 @@ from tracker.services.actions._escalations import (
     may_resolve,
     resolve_escalation,
 )
-from tracker.services.actions._lookups import (
-    ActionDetail,
-    Choice,
-    Choices,
-    get_action_detail,
-    list_choices,
-)
+from tracker.services.actions._lookups import ActionDetail, get_action_detail
+from tracker.services.actions._page import ActionPage, load_action_page
 from tracker.services.actions._planning import (
     CONFIRMED,
     PLANNING_FIELD,
@@ -53,12 +49,16 @@ from tracker.services.actions._updates import (
     withdraw_action,
 )
 from tracker.services.actions._worklist import (
+    LinkedAction,
+    MyActions,
     WorkItem,
     Worklist,
     list_my_actions,
+    load_my_actions,
     match_reference,
     picker_references,
 )
+from tracker.services.register import Choice, Choices, list_choices
 
 __all__ = [
     "CONFIRMED",
@@ -70,11 +70,14 @@ __all__ = [
     "ActionFields",
     "ActionMismatch",
     "ActionNotFound",
+    "ActionPage",
     "Choice",
     "Choices",
     "ConflictError",
     "EscalationError",
     "EscalationRow",
+    "LinkedAction",
+    "MyActions",
     "UnconfirmedAction",
     "UpdateForm",
     "ValidationFailed",
@@ -94,6 +97,8 @@ __all__ = [
     "list_my_actions",
     "list_open_escalations",
     "list_unconfirmed_actions",
+    "load_action_page",
+    "load_my_actions",
     "match_reference",
     "may_escalate",
     "may_resolve",

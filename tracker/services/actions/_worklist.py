@@ -1,5 +1,7 @@
 """A person's own work: the actions they own and, for workstream leads, their workstreams' actions.
 
+``load_my_actions`` is the My actions screen's view model: the list, every listed action's
+detail for the update form, and a deep-linked action that is not on the list, in one session.
 The list comes back most urgent first, the order an owner should work through it: overdue
 (longest first), then those whose update is due this cycle, then the rest in reference order.
 Closed actions (complete or withdrawn) are listed last, so a recent completion is still there
@@ -8,15 +10,19 @@ to correct. Each row says why it is on the list (owner, workstream lead, or both
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_
+from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
+from tracker.db import session_scope
 from tracker.models import Action, Workstream
 from tracker.permissions import Actor
 from tracker.rules import is_closed, reference_sort_key
+from tracker.services.actions._lookups import ActionDetail, details_for_rows, get_action_detail
+from tracker.services.actions._updates import ActionNotFound, get_action, may_update
 from tracker.services.register import DEFAULT_CYCLE_DAYS, ActionRow, fetch_rows, load_cycle_starts
 
 
@@ -107,3 +113,57 @@ def match_reference(typed: str, references: list[str]) -> str | None:
     """The reference on the list that ``typed`` names exactly (any case, spaces ignored)."""
     wanted = "".join(typed.split()).upper()
     return next((ref for ref in references if ref.upper() == wanted), None)
+
+
+@dataclass(frozen=True)
+class LinkedAction:
+    """A deep-linked action (``?action=P2.3``) that is not on the person's list."""
+
+    reference: str
+    exists: bool
+    detail: ActionDetail | None  # set only when the person may update it all the same
+
+
+@dataclass(frozen=True)
+class MyActions:
+    """Everything the My actions screen shows."""
+
+    worklist: Worklist
+    details: Mapping[str, ActionDetail]  # each listed action's detail, by reference
+    linked: LinkedAction | None
+
+
+def load_my_actions(
+    engine: Engine,
+    *,
+    actor: Actor,
+    today: date,
+    linked: str | None = None,
+    default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+) -> MyActions:
+    """The actor's worklist with each action's detail, and the action ``linked`` names when it
+    is not on the list, in one session."""
+    with session_scope(engine) as session:
+        worklist = list_my_actions(
+            session, actor=actor, today=today, default_cycle_days=default_cycle_days
+        )
+        details = details_for_rows(session, [item.row for item in worklist.items])
+        outside = None
+        if linked and linked not in details:
+            outside = _linked_action(session, actor, linked, today, default_cycle_days)
+    return MyActions(worklist=worklist, details=details, linked=outside)
+
+
+def _linked_action(
+    session: Session, actor: Actor, reference: str, today: date, default_cycle_days: int
+) -> LinkedAction:
+    try:
+        action = get_action(session, reference)
+    except ActionNotFound:
+        return LinkedAction(reference=reference, exists=False, detail=None)
+    if not may_update(session, actor, action):
+        return LinkedAction(reference=reference, exists=True, detail=None)
+    detail = get_action_detail(
+        session, reference=action.reference, today=today, default_cycle_days=default_cycle_days
+    )
+    return LinkedAction(reference=reference, exists=True, detail=detail)

@@ -1,9 +1,11 @@
 """Board papers as the app and the command line use them: preview, generate, list, download.
 
 Generating a paper gathers it (``tracker.papers``), renders it and stores the ``.docx`` with the
-snapshot of every action it reported, in one transaction.
+snapshot of every action it reported, in one transaction. ``load_papers_page`` is the Board
+papers screen's view model (boards, meeting, stored papers, in one session).
 """
 
+from tracker.services.papers._screen import PapersPage, load_papers_page
 from tracker.services.papers._store import (
     MEDIA_TYPE,
     GeneratedPaper,
@@ -26,6 +28,7 @@ __all__ = [
     "MEDIA_TYPE",
     "GeneratedPaper",
     "PaperFile",
+    "PapersPage",
     "StoredPaperInfo",
     "check_paper_settings",
     "generate_paper",
@@ -34,6 +37,7 @@ __all__ = [
     "list_boards",
     "list_own_boards",
     "list_papers",
+    "load_papers_page",
     "may_generate",
     "pdf_filename",
     "preview_paper",

@@ -3,10 +3,13 @@
 The row types (``ActionRow``, ``ActionFilter``, ``CycleStarts``) sit below the one query;
 ``list_actions`` loads every matching action with its flags (for papers and exports);
 ``list_register_page`` fetches one screen of rows with every filter in SQL; the overview's
-headline figures, exception lists and RAG trend; an action's update history and audit trail.
+headline figures, exception lists and RAG trend; an action's update history and audit trail;
+``list_choices`` (what filters and forms offer) and ``load_register_page``, the register
+screen's view model (choices and one page of rows, in one session).
 """
 
 from tracker.services.register._audit_words import worded_audit_trail
+from tracker.services.register._choices import Choice, Choices, list_choices
 from tracker.services.register._overview import (
     TREND_KEYS,
     Exceptions,
@@ -44,6 +47,7 @@ from tracker.services.register._rows import (
     ActionRow,
     load_cycle_starts,
 )
+from tracker.services.register._screen import RegisterScreen, load_register_page
 
 __all__ = [
     "DEFAULT_CYCLE_DAYS",
@@ -51,12 +55,15 @@ __all__ = [
     "ActionFilter",
     "ActionRow",
     "AuditEntry",
+    "Choice",
+    "Choices",
     "Exceptions",
     "Headline",
     "HistoryEntry",
     "RagSummary",
     "RegisterOrder",
     "RegisterPage",
+    "RegisterScreen",
     "TrendPoint",
     "action_history",
     "audit_trail",
@@ -65,12 +72,14 @@ __all__ = [
     "filter_conditions",
     "history_version",
     "list_actions",
+    "list_choices",
     "list_not_updated_actions",
     "list_overdue_actions",
     "list_overdue_exceptions",
     "list_red_exceptions",
     "list_register_page",
     "load_cycle_starts",
+    "load_register_page",
     "month_ends",
     "summarise_headline",
     "summarise_rag",

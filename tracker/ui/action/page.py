@@ -1,29 +1,21 @@
-"""One action's page in the register: its facts, the update form, history, audit trail, admin.
+"""One action's page: its facts, the update form, history, audit trail and administration.
 
-Opened by ``?action=P2.3`` on the register. What appears depends on the actor: the update form
-only for those who may update it (its owner, its workstream lead, administrators), the audit
-trail only for staff roles, the edit, reassign and withdraw forms only for administrators. The
-services check each of these again when anything is saved.
+Drawn by ``tracker/pages/action.py`` (``/action?action=P2.3``) from one ``ActionPage`` view
+model. What appears depends on the actor: the update form only for those who may update it
+(its owner, its workstream lead, administrators), the audit trail only for staff roles, the
+edit, reassign and withdraw forms only for administrators. The services check each of these
+again when anything is saved.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from tracker.db import session_scope
-from tracker.permissions import Actor, Operation, can
-from tracker.services.actions import (
-    ActionDetail,
-    ActionNotFound,
-    get_action,
-    get_action_detail,
-    list_choices,
-    may_update,
-)
-from tracker.services.register import action_history, worded_audit_trail
+from tracker.permissions import Actor
+from tracker.services.actions import ActionPage
 from tracker.ui.action import admin as action_admin
 from tracker.ui.action.escalation import show_escalation_panel
-from tracker.ui.action.update_form import FLASH_KEY, show_update_form
+from tracker.ui.action.update_form import show_update_form
 from tracker.ui.action.views import (
     show_action_facts,
     show_action_heading,
@@ -31,82 +23,50 @@ from tracker.ui.action.views import (
     show_history,
     show_latest_position,
 )
-from tracker.ui.components import escape_markdown
-from tracker.ui.context import cycle_days, engine, governance, today
+from tracker.ui.context import governance
 
 
-def _load(actor: Actor, reference: str) -> tuple[ActionDetail, bool] | None:
-    with session_scope(engine()) as session:
-        try:
-            action = get_action(session, reference)
-        except ActionNotFound:
-            return None
-        updatable = may_update(session, actor, action)
-        detail = get_action_detail(
-            session, reference=reference, today=today(), default_cycle_days=cycle_days()
-        )
-    return detail, updatable
-
-
-def _back_to_register() -> None:
-    st.query_params.clear()
-
-
-def show_action_page(actor: Actor, reference: str) -> None:
-    st.button("Back to the register", icon=":material/arrow_back:", on_click=_back_to_register)
-    loaded = _load(actor, reference)
-    if loaded is None:
-        st.error(f"No action {escape_markdown(reference)} exists. Check the reference.")
-        return
-    detail, updatable = loaded
-    if st.session_state.get(FLASH_KEY):
-        # The page's own update was just saved: the admin forms start from the new version.
-        action_admin.forget_seen_version(detail.row.reference)
+def show_action_page(actor: Actor, page: ActionPage) -> None:
+    detail = page.detail
     action_admin.show_flash()
     show_action_heading(detail)
     show_action_facts(detail)
     show_latest_position(detail)
     tabs = ["History", "Escalation"]
-    if updatable:
+    if page.may_update:
         tabs.insert(0, "Record an update")
-    if can(actor, Operation.VIEW_AUDIT):
+    if page.audit is not None:
         tabs.append("Audit trail")
-    if can(actor, Operation.MANAGE_ACTIONS):
+    if page.choices is not None:
         tabs.append("Administration")
     panes = dict(zip(tabs, st.tabs(tabs), strict=True))
     if "Record an update" in panes:
         with panes["Record an update"]:
             show_update_form(detail, actor=actor, config=governance())
     with panes["History"]:
-        _show_history(detail)
+        _show_history(page)
     with panes["Escalation"]:
         show_escalation_panel(detail.row.reference)
     if "Audit trail" in panes:
         with panes["Audit trail"]:
-            _show_audit(detail, actor)
+            st.caption("Every change to this action: who, when, from what, to what.")
+            show_audit(list(page.audit or ()))
     if "Administration" in panes:
         with panes["Administration"]:
-            _show_admin(actor, detail)
+            _show_admin(actor, page)
 
 
-def _show_history(detail: ActionDetail) -> None:
-    with session_scope(engine()) as session:
-        entries = action_history(session, reference=detail.row.reference)
+def _show_history(page: ActionPage) -> None:
+    entries = list(page.history)
     count = f"{len(entries)} update{'' if len(entries) == 1 else 's'}"
     st.caption(f"{count}, newest first. The history is kept for good as evidence.")
     show_history(entries, governance())
 
 
-def _show_audit(detail: ActionDetail, actor: Actor) -> None:
-    with session_scope(engine()) as session:
-        entries = worded_audit_trail(session, actor=actor, entity="action", entity_id=detail.row.id)
-    st.caption("Every change to this action: who, when, from what, to what.")
-    show_audit(entries)
-
-
-def _show_admin(actor: Actor, detail: ActionDetail) -> None:
-    with session_scope(engine()) as session:
-        choices = list_choices(session)
+def _show_admin(actor: Actor, page: ActionPage) -> None:
+    detail, choices = page.detail, page.choices
+    if choices is None:
+        return
     ref = detail.row.reference
     st.markdown("**Edit details**")
     saved = action_admin.show_edit_action(actor, detail, choices)

@@ -6,6 +6,10 @@ nothing is lost when a save fails: validation messages appear under the field th
 and a stale save (someone else saved the action after this form was loaded) says who and when
 and offers "Reload latest", which takes the newest version as the base of the next save while
 leaving every typed field as it was, with the other person's update shown alongside to compare.
+
+Saving is done before the page reads anything: the form's button only marks the form as
+submitted, and the page calls ``save_if_submitted`` first, then loads its view model once, so
+the page is drawn a single time with the saved update in it (its labels and flags included).
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ OWNER_STATUSES = (
     ActionStatus.COMPLETE.value,
 )
 FLASH_KEY = "upd.flash"
+PENDING_KEY = "upd.pending"
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,10 @@ class FormKeys:
     @property
     def reloaded(self) -> str:
         return f"upd.{self.reference}.reloaded"
+
+    @property
+    def message(self) -> str:
+        return f"upd.{self.reference}.message"
 
 
 def _carry_forward(keys: FormKeys, detail: ActionDetail) -> None:
@@ -255,7 +264,8 @@ def _typed(keys: FormKeys) -> UpdateForm:
 
 
 def _save(keys: FormKeys, actor: Actor) -> str | None:
-    """Store the typed update; None on success, else the message to show above the form."""
+    """Store the typed update; "" on success, None on a stale save (the conflict is kept in
+    state), else the message to show above the form."""
     with showing_errors(show=False) as outcome, session_scope(engine(), write=True) as session:
         record_update(
             session,
@@ -279,8 +289,34 @@ def _save(keys: FormKeys, actor: Actor) -> str | None:
     return str(error)
 
 
+def _mark_submitted(reference: str) -> None:
+    """The Save button's callback: the page saves at the start of this rerun."""
+    st.session_state[PENDING_KEY] = reference
+
+
+def save_if_submitted(actor: Actor) -> str | None:
+    """Save the update form submitted in this rerun, if any, before the page loads its data.
+
+    Returns the reference whose update was stored (None when nothing was saved); a refusal is
+    kept in this session's state and shown with the form.
+    """
+    reference = st.session_state.pop(PENDING_KEY, None)
+    if not isinstance(reference, str):
+        return None
+    keys = FormKeys(reference)
+    if keys.version not in st.session_state or keys.action_id not in st.session_state:
+        return None  # the form was not drawn from this session's state: nothing to save
+    outcome = _save(keys, actor)
+    if outcome == "":
+        _saved(keys)
+        return reference
+    if outcome:
+        st.session_state[keys.message] = outcome
+    return None
+
+
 def show_update_form(detail: ActionDetail, *, actor: Actor, config: GovernanceConfig) -> None:
-    """The update form for one action, with its messages; saves through ``record_update``."""
+    """The update form for one action, with its messages; ``save_if_submitted`` saves it."""
     keys = FormKeys(detail.row.reference)
     if _needs_carry_forward(keys):
         _carry_forward(keys, detail)
@@ -288,8 +324,10 @@ def show_update_form(detail: ActionDetail, *, actor: Actor, config: GovernanceCo
     if flash:
         st.success(flash, icon=":material/check_circle:")
     messages = st.container()
-    conflict_shown = bool(st.session_state.get(keys.conflict))
     with messages:
+        message = st.session_state.pop(keys.message, None)
+        if message:
+            st.error(message)
         _show_conflict(keys)
     if detail.last_update:
         who = escape_markdown(detail.last_update.by or "unknown")
@@ -307,16 +345,13 @@ def show_update_form(detail: ActionDetail, *, actor: Actor, config: GovernanceCo
         )
     with st.form(keys.form, enter_to_submit=False):
         slots = _form_fields(keys, detail, config)
-        submitted = st.form_submit_button("Save update", type="primary", icon=":material/save:")
-    if submitted:
-        outcome = _save(keys, actor)
-        if outcome == "":
-            _saved(keys)
-        elif outcome:
-            messages.error(outcome)
-        elif not conflict_shown:
-            with messages:
-                _show_conflict(keys)
+        st.form_submit_button(
+            "Save update",
+            type="primary",
+            icon=":material/save:",
+            on_click=_mark_submitted,
+            args=(keys.reference,),
+        )
     for name, message in (st.session_state.get(keys.errors) or {}).items():
         target = slots.get(name)
         if target is not None:
@@ -333,4 +368,3 @@ def _saved(keys: FormKeys) -> None:
     )
     for key in (keys.version, keys.action_id, keys.errors, keys.conflict, keys.reloaded):
         st.session_state.pop(key, None)
-    st.rerun()
