@@ -39,7 +39,7 @@ SURFACES = {
         render_calendar_file sync_governance SyncReport UnknownBoard
     """,
     "measures": """
-        count_by_rating enter_value EnteredValue filter_summaries get_measure_detail
+        LABEL_LIMIT count_by_rating enter_value EnteredValue filter_summaries get_measure_detail
         get_measure_summary import_measure_values link_actions list_context_figures
         list_measure_summaries list_red_measures may_edit_measure may_enter_values
         may_import_values may_link_actions MeasureDetail MeasureImport MeasureNotFound
