@@ -83,6 +83,7 @@ SURFACES = {
         list_overdue_exceptions list_red_exceptions list_register_page load_cycle_starts
         month_ends RagSummary RegisterOrder RegisterPage summarise_headline summarise_rag
         track_rag_over_time TREND_KEYS TrendPoint worded_audit_trail
+        load_overview Overview OVERVIEW_LIMIT
     """,
     "reminders": """
         action_link ALL_RULES BoardCycle build_mail_context CYCLE_RULES MailContext MAX_LINES

@@ -44,9 +44,11 @@ from tracker.services.register._rows import (
     ActionRow,
     load_cycle_starts,
 )
+from tracker.services.register._view import OVERVIEW_LIMIT, Overview, load_overview
 
 __all__ = [
     "DEFAULT_CYCLE_DAYS",
+    "OVERVIEW_LIMIT",
     "TREND_KEYS",
     "ActionFilter",
     "ActionRow",
@@ -54,6 +56,7 @@ __all__ = [
     "Exceptions",
     "Headline",
     "HistoryEntry",
+    "Overview",
     "RagSummary",
     "RegisterOrder",
     "RegisterPage",
@@ -71,6 +74,7 @@ __all__ = [
     "list_red_exceptions",
     "list_register_page",
     "load_cycle_starts",
+    "load_overview",
     "month_ends",
     "summarise_headline",
     "summarise_rag",
