@@ -40,7 +40,7 @@ SURFACES = {
         render_calendar_file sync_governance SyncReport UnknownBoard
     """,
     "measures": """
-        count_by_rating enter_value EnteredValue filter_summaries get_measure_detail
+        LABEL_LIMIT count_by_rating enter_value EnteredValue filter_summaries get_measure_detail
         get_measure_summary import_measure_values link_actions list_context_figures
         list_measure_summaries list_red_measures may_edit_measure may_enter_values
         may_import_values may_link_actions MeasureDetail MeasureImport MeasureNotFound
@@ -85,6 +85,7 @@ SURFACES = {
         month_ends RagSummary RegisterOrder RegisterPage summarise_headline summarise_rag
         track_rag_over_time TREND_KEYS TrendPoint worded_audit_trail Choice Choices
         list_choices load_register_page RegisterScreen
+        load_overview Overview OVERVIEW_LIMIT
     """,
     "reminders": """
         action_link ALL_RULES BoardCycle build_mail_context CYCLE_RULES MailContext MAX_LINES

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import GOVERNANCE_FILE, ROOT
 from tests.factories import ADMIN, EXECUTIVE, HEAD_OF_SEND, PARTNER
 from tests.measures.conftest import M23, TODAY, enter, set_m23_targets
-from tests.ui.support import errors
+from tests.ui.support import element_after, errors, plain
 from tracker.db import session_scope
 from tracker.services.measures import get_measure_summary
 
@@ -125,7 +125,9 @@ def test_the_owner_enters_a_value_through_the_form(open_page: Any, sqlite_engine
     app.date_input(key="value.M2.3.period").set_value(date(2025, 12, 31))
     app.text_input(key="value.M2.3.value").input("150")
     button(app, "Save value").click().run()
-    assert errors(app) == ["Value: a percentage must be between 0 and 100"]
+    # Under the field it is about, not at the top of the page.
+    assert errors(app) == ["a percentage must be between 0 and 100"]
+    assert plain(element_after(app, key="value.M2.3.value").value) == errors(app)[0]
 
     app.text_input(key="value.M2.3.value").input("41.5%")
     app.text_area(key="value.M2.3.note").input("December return")
@@ -145,9 +147,8 @@ def test_the_owner_sets_targets_through_the_form(open_page: Any, sqlite_engine: 
     app.text_input(key="targets.M2.3.target").input("20")
     app.date_input(key="targets.M2.3.tdate").set_value(date(2026, 8, 31))
     button(app, "Save targets").click().run()
-    assert errors(app) == [
-        "Target value: with 'higher is better' the target should be above the baseline (30%)"
-    ]
+    assert errors(app) == ["with 'higher is better' the target should be above the baseline (30%)"]
+    assert plain(element_after(app, key="targets.M2.3.target").value) == errors(app)[0]
 
     app.text_input(key="targets.M2.3.target").input("60")
     button(app, "Save targets").click().run()
@@ -208,7 +209,8 @@ def test_commentary_names_who_entered_it_and_a_correction_needs_a_reason(
     app.date_input(key="value.M2.3.period").set_value(date(2025, 10, 31))
     app.text_input(key="value.M2.3.value").input("29")
     button(app, "Save value").click().run()
-    assert errors(app) == ["Reason: 31/10/2025 already has 28%: say why you are correcting it"]
+    assert errors(app) == ["31/10/2025 already has 28%: say why you are correcting it"]
+    assert plain(element_after(app, key="value.M2.3.reason").value) == errors(app)[0]
     app.text_input(key="value.M2.3.reason").input("Late returns")
     button(app, "Save value").click().run()
     assert [s.value for s in app.success] == ["M2.3: value for 31 Oct 2025 corrected."]

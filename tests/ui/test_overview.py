@@ -34,7 +34,9 @@ def test_headline_figures(open_app: OpenApp, db: Engine) -> None:
     assert titles(at) == ["Executive overview"]
     metrics = _metrics(at)
     assert metrics["Actions"] == "42"
-    assert metrics["On track, of rated"] == "50% (2 of 4 rated)"  # Green and Blue
+    assert metrics["On track, of rated"] == "50%"  # Green and Blue, of the rated
+    (on_track,) = [m for m in at.metric if m.label == "On track, of rated"]
+    assert on_track.delta == "2 of 4 rated actions"
     assert metrics["Red"] == "1"
     # The four just updated count as updated this cycle; the other 38 (all open) do not.
     assert metrics["Not updated"] == "38"

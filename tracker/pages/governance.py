@@ -17,7 +17,7 @@ from tracker.services.governance import BoardCalendar, list_board_calendars, lis
 from tracker.ui.calendar_download import show_calendar_download
 from tracker.ui.components import escape_markdown
 from tracker.ui.context import engine, governance, today
-from tracker.ui.widgets.diagram import TIER_LABELS, build_governance_dot
+from tracker.ui.widgets.diagram import TIER_LABELS, build_governance_dot, diagram_legend
 
 
 def _reporting_lines(config: GovernanceConfig) -> pd.DataFrame:
@@ -37,18 +37,30 @@ def _reporting_lines(config: GovernanceConfig) -> pd.DataFrame:
     )
 
 
+WHOLE = ""  # the "Centre on" choice drawing every body
+
+
 def _show_structure(config: GovernanceConfig) -> None:
     st.subheader("Bodies and reporting lines", anchor=False)
-    with_workstreams = st.toggle("Show the workstreams on the diagram", key="gov.workstreams")
+    left, right = st.columns(2, vertical_alignment="bottom")
+    names = {b.key: b.name for b in config.bodies}
+    focus = right.selectbox(
+        "Centre on",
+        [WHOLE, *names],
+        key="gov.focus",
+        format_func=lambda k: "The whole structure" if k == WHOLE else names[k],
+        help="One body with the bodies above it and those reporting to it: a diagram small "
+        "enough to read on a phone. The diagram's full-screen button enlarges any view.",
+    )
+    with_workstreams = left.toggle("Show the workstreams on the diagram", key="gov.workstreams")
+    centre = focus or None
     st.graphviz_chart(
-        build_governance_dot(config, include_workstreams=with_workstreams),
+        build_governance_dot(config, include_workstreams=with_workstreams, focus=centre),
         width="stretch",
-        alt="Diagram of the partnership's governance bodies and who reports to whom",
+        alt="Diagram of the partnership's governance bodies and who reports to whom"
+        + (f", centred on the {names[focus]}" if centre else ""),
     )
-    st.caption(
-        "Solid arrow: reports to. Dashed arrow: also reports to. "
-        "Dotted arrow: a workstream reporting to its board. Each box names its tier."
-    )
+    st.caption(" ".join(diagram_legend(config, include_workstreams=with_workstreams, focus=centre)))
     with st.expander("Reporting lines as a table"):
         st.dataframe(_reporting_lines(config), hide_index=True, width="stretch")
 

@@ -14,19 +14,18 @@ import pandas as pd
 import streamlit as st
 
 from tracker.db import session_scope
-from tracker.formatting import MISSING, format_date, format_days, plural
-from tracker.measure_rules import format_value
-from tracker.services.actions import Choice, EscalationRow, list_all_open_escalations, list_choices
-from tracker.services.measures import list_red_measures
-from tracker.services.register import (
-    Exceptions,
-    Headline,
-    RagSummary,
-    list_overdue_exceptions,
-    list_red_exceptions,
-    summarise_headline,
-    summarise_rag,
+from tracker.formatting import (
+    MISSING,
+    format_date,
+    format_days,
+    format_number,
+    format_percent,
+    plural,
 )
+from tracker.measure_rules import format_value
+from tracker.services.actions import EscalationRow, list_all_open_escalations
+from tracker.services.measures import list_red_measures
+from tracker.services.register import Exceptions, Headline, Overview, load_overview
 from tracker.ui.components import (
     format_day,
     rag_label_from_config,
@@ -39,16 +38,27 @@ from tracker.ui.navigation import page_file
 from tracker.ui.shared_data import load_rag_trend
 from tracker.ui.widgets.charts import rag_bars, rag_frame, rag_trend, trend_frame
 
-LIMIT = 25
+# Narrow first columns, so a phone (390 px) shows reference, RAG, due date and the start of the
+# title without scrolling sideways; the rest of each row scrolls within the table.
+NARROW: dict[str, Any] = {
+    "Ref": st.column_config.TextColumn("Ref", width=56, pinned=True),
+    "RAG": st.column_config.TextColumn("RAG", width=64),
+    "Due": st.column_config.DateColumn("Due", format="D MMM YYYY", width=96),
+}
 
 
 def _show_headline(headline: Headline) -> None:
     columns = st.columns(5)
     columns[0].metric("Actions", headline.actions, help="In the plan, withdrawn actions left out.")
     share = headline.on_track_share
+    # The share large, its counts under it: "52% (22 of 42 rated)" whole does not fit a fifth
+    # of the page and was cut to "52% (22 …".
     columns[1].metric(
         "On track, of rated",
-        share.describe(),
+        format_percent(share.percent),
+        delta=f"{format_number(share.on_track)} of {plural(share.rated, 'rated action')}",
+        delta_color="off",
+        delta_arrow="off",
         help="Rated Green or Blue, as a share of the actions rated so far.",
     )
     columns[2].metric("Overdue", headline.overdue, help="Past the due date and not complete.")
@@ -102,10 +112,10 @@ def _show_overdue(overdue: Exceptions) -> None:
     frame = pd.DataFrame(
         {
             "Ref": [r.reference for r in overdue.rows],
-            "Overdue": [format_days(r.flags.days_overdue) for r in overdue.rows],
-            "Due": [r.due_date for r in overdue.rows],
             "RAG": [rag_label_from_config(config, r.rag) for r in overdue.rows],
+            "Due": [r.due_date for r in overdue.rows],
             "Action": [r.title for r in overdue.rows],
+            "Overdue": [format_days(r.flags.days_overdue) for r in overdue.rows],
             "Owner": [r.owner or "" for r in overdue.rows],
         }
     )
@@ -113,7 +123,7 @@ def _show_overdue(overdue: Exceptions) -> None:
         style_rag(frame, config),
         "overview.overdue",
         [r.reference for r in overdue.rows],
-        Due=st.column_config.DateColumn(format="D MMM YYYY"),
+        **NARROW,
         Action=st.column_config.TextColumn(width="large"),
     )
     if overdue.total > len(overdue.rows):
@@ -126,6 +136,7 @@ def _show_overdue(overdue: Exceptions) -> None:
 
 
 def _show_red(red: Exceptions) -> None:
+    config = governance()
     st.subheader("Red actions", anchor=False)
     if not red.rows:
         st.success("No open action is rated Red.")
@@ -134,6 +145,8 @@ def _show_red(red: Exceptions) -> None:
     frame = pd.DataFrame(
         {
             "Ref": [r.reference for r in red.rows],
+            "RAG": [rag_label_from_config(config, r.rag) for r in red.rows],
+            "Due": [r.due_date for r in red.rows],
             "Action": [r.title for r in red.rows],
             "Owner": [r.owner or "" for r in red.rows],
             "Commentary": [r.commentary or "" for r in red.rows],
@@ -142,10 +155,11 @@ def _show_red(red: Exceptions) -> None:
         }
     )
     _show_table(
-        frame,
+        style_rag(frame, config),
         "overview.red",
         [r.reference for r in red.rows],
-        Action=st.column_config.TextColumn(width="medium"),
+        **NARROW,
+        Action=st.column_config.TextColumn(width="large"),
         Commentary=st.column_config.TextColumn(width="large"),
         **{"Path to green": st.column_config.TextColumn(width="large")},
     )
@@ -184,27 +198,13 @@ def _show_red_measures() -> None:
         st.switch_page(page_file("measures"), query_params={"measure": picked})
 
 
-def _short_priority_names(summaries: list[RagSummary], choices: list[Choice]) -> list[RagSummary]:
-    """'Priority 2: Identifying needs' rather than the priority's full sentence, for the chart."""
-    short = {f"Priority {c.id}:": c.label for c in choices}
-    renamed = []
-    for summary in summaries:
-        prefix = summary.group.split(":", 1)[0] + ":"
-        renamed.append(RagSummary(group=short.get(prefix, summary.group), counts=summary.counts))
-    return renamed
-
-
-def _show_breakdowns() -> None:
+def _show_breakdowns(view: Overview) -> None:
     config = governance()
-    with session_scope(engine()) as session:
-        priorities = list_choices(session).priorities
-        by_priority = _short_priority_names(summarise_rag(session, by="priority"), priorities)
-        by_workstream = summarise_rag(session, by="workstream")
     st.subheader("RAG by priority and by workstream", anchor=False)
     tabs = st.tabs(["By priority", "By workstream"])
     for tab, title, summaries in (
-        (tabs[0], "RAG by priority", by_priority),
-        (tabs[1], "RAG by workstream", by_workstream),
+        (tabs[0], "RAG by priority", view.by_priority),
+        (tabs[1], "RAG by workstream", view.by_workstream),
     ):
         with tab:
             st.altair_chart(
@@ -264,21 +264,15 @@ def _show_escalations(rows: list[EscalationRow]) -> None:
 def main() -> None:
     st.title("Executive overview", anchor=False)
     st.caption(f"As at {format_day(today())}.")
+    view = load_overview(engine(), today=today(), default_cycle_days=cycle_days())
     with session_scope(engine()) as session:
-        headline = summarise_headline(session, today=today(), default_cycle_days=cycle_days())
-        overdue = list_overdue_exceptions(
-            session, today=today(), limit=LIMIT, default_cycle_days=cycle_days()
-        )
-        red = list_red_exceptions(
-            session, today=today(), limit=LIMIT, default_cycle_days=cycle_days()
-        )
         escalations = list_all_open_escalations(session)
-    _show_headline(headline)
+    _show_headline(view.headline)
     _show_escalations(escalations)
-    _show_overdue(overdue)
-    _show_red(red)
+    _show_overdue(view.overdue)
+    _show_red(view.red)
     _show_red_measures()
-    _show_breakdowns()
+    _show_breakdowns(view)
     _show_trend()
     with st.expander("RAG key"):
         show_rag_key(governance())

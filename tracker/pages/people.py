@@ -34,9 +34,11 @@ from tracker.ui.auth import role_words
 from tracker.ui.components import escape_markdown, format_moment
 from tracker.ui.context import current_actor, engine
 from tracker.ui.errors import showing_errors
+from tracker.ui.widgets.fields import forget_offered, is_gone, kept_select, short_text
 
 ROLE_LABELS = {role.value: role.value.replace("_", " ").capitalize() for role in Role}
 FLASH_KEY = "people.flash"
+TEXT_LIMIT = 200  # what the people service keeps of a name or job title
 
 
 def _write(
@@ -90,19 +92,18 @@ def _show_add(actor: Actor) -> None:
     org_labels = {o.id: o.label for o in organisations}
     with st.form("people.add", clear_on_submit=False, enter_to_submit=False):
         slots: dict[str, DeltaGenerator] = {}
-        name = st.text_input("Full name", key="people.add.name")
+        name = short_text("Full name", key="people.add.name", limit=TEXT_LIMIT)
         slots["name"] = st.empty()
         email = st.text_input(
             "E-mail address", key="people.add.email", placeholder="name@example.org"
         )
         slots["email"] = st.empty()
-        organisation = st.selectbox(
-            "Organisation",
-            [None, *org_labels],
-            key="people.add.organisation",
-            format_func=lambda i: "— none —" if i is None else org_labels[i],
-        )
-        job_title = st.text_input("Job title", key="people.add.job_title")
+        # Kept: an organisation deactivated while this form is open stays chosen and is refused
+        # under the field, rather than the person being added with no organisation.
+        organisation = kept_select("Organisation", org_labels, key="people.add.organisation")
+        slots["organisation_id"] = st.empty()
+        job_title = short_text("Job title", key="people.add.job_title", limit=TEXT_LIMIT)
+        slots["job_title"] = st.empty()
         roles = st.multiselect(
             "Roles", list(ROLE_LABELS), key="people.add.roles", format_func=ROLE_LABELS.__getitem__
         )
@@ -111,7 +112,13 @@ def _show_add(actor: Actor) -> None:
             "Add person", type="primary", icon=":material/person_add:"
         )
         slots["_"] = st.empty()
-    if submitted and _write(
+    if submitted and is_gone(organisation, org_labels):
+        slots["organisation_id"].error(
+            "The organisation chosen is no longer in the list (it was deactivated): choose "
+            "another, or none.",
+            icon=":material/error:",
+        )
+    elif submitted and _write(
         lambda s: add_person(
             s,
             actor=actor,
@@ -126,6 +133,7 @@ def _show_add(actor: Actor) -> None:
     ):
         for key in ("name", "email", "job_title", "roles", "organisation"):
             st.session_state.pop(f"people.add.{key}", None)
+        forget_offered("people.add.organisation")
         st.rerun()
 
 

@@ -10,12 +10,13 @@ made after someone else's is refused rather than silently overwriting it.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from tracker.db import session_scope
+from tracker.formatting import format_number
 from tracker.measure_rules import (
     RATING_MODES,
     direction_label,
@@ -25,8 +26,9 @@ from tracker.measure_rules import (
 )
 from tracker.models import Direction, MeasureUnit, Rag
 from tracker.rules import rag_label
-from tracker.services.actions import ValidationFailed
+from tracker.services.actions import TEXT_LIMIT, ValidationFailed
 from tracker.services.measures import (
+    LABEL_LIMIT,
     MeasureDetail,
     MeasureImport,
     MeasureSummary,
@@ -40,9 +42,9 @@ from tracker.services.register import ActionFilter, list_actions
 from tracker.ui.components import format_day
 from tracker.ui.context import current_actor, engine
 from tracker.ui.errors import show_error, showing_errors
+from tracker.ui.widgets.fields import date_field, long_text, short_text
 
 FLASH_KEY = "measures.flash"
-UK_DATE = "DD/MM/YYYY"  # what people in England type and read
 
 
 def flash(message: str) -> None:
@@ -67,35 +69,44 @@ def _last_month_end(day: date) -> date:
 
 def value_form(summary: MeasureSummary, as_of: date) -> None:
     ref = summary.reference
+    slots: dict[str, DeltaGenerator] = {}
     with st.form(f"value.{ref}", clear_on_submit=False):
         st.markdown("#### Enter or correct a value")
-        period_end = st.date_input(
-            "Period end",
-            value=_last_month_end(as_of),
-            max_value=as_of,
-            key=f"value.{ref}.period",
-            format=UK_DATE,
+        # Any date is accepted here: the service refuses a period not yet ended, by name.
+        period_end = date_field(
+            "Period end", value=_last_month_end(as_of), key=f"value.{ref}.period"
         )
-        label = st.text_input("Period label (optional)", key=f"value.{ref}.label", max_chars=40)
+        slots["period_end"] = st.empty()
+        label = short_text("Period label (optional)", key=f"value.{ref}.label", limit=LABEL_LIMIT)
+        slots["period_label"] = st.empty()
         hint = "e.g. 35 for 35%" if summary.unit == MeasureUnit.PERCENTAGE.value else "a number"
         label_text = f"Value ({unit_label(summary.unit).lower()})"
         if summary.unit == MeasureUnit.NARRATIVE.value:
             hint, label_text = "a narrative measure needs only a note", "Value (optional)"
         text = st.text_input(label_text, key=f"value.{ref}.value", help=hint)
-        note = st.text_area("Note", key=f"value.{ref}.note", help="What lies behind the figure")
-        reason = st.text_input(
+        slots["value"] = st.empty()
+        note = long_text(
+            "Note", key=f"value.{ref}.note", limit=TEXT_LIMIT, help="What lies behind the figure"
+        )
+        slots["note"] = st.empty()
+        reason = short_text(
             "Reason for correction",
             key=f"value.{ref}.reason",
+            limit=TEXT_LIMIT,
             help="Needed when the period already has a value: say why it is corrected",
         )
+        slots["reason"] = st.empty()
         if not st.form_submit_button("Save value", type="primary"):
             return
     errors: dict[str, str] = {}
     number = _number(text, summary.unit, "value", errors)
     if errors:
-        show_error(ValidationFailed(errors))
+        show_error(ValidationFailed(errors), field_slots=slots)
         return
-    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+    with (
+        showing_errors(field_slots=slots) as outcome,
+        session_scope(engine(), write=True) as session,
+    ):
         result = enter_value(
             session,
             actor=current_actor(),
@@ -115,17 +126,26 @@ def value_form(summary: MeasureSummary, as_of: date) -> None:
     flash(f"{ref}: value for {format_day(result.period_end)} {verb}.")
 
 
-def _optional_date(where: Any, label: str, value: date | None, key: str) -> date | None:
-    chosen = where.date_input(
-        label, value=value, key=key, help="Leave empty if not known", format=UK_DATE
-    )
+def _optional_date(where: DeltaGenerator, label: str, value: date | None, key: str) -> date | None:
+    with where:
+        chosen = date_field(label, value=value, key=key, help="Leave empty if not known")
     return chosen if isinstance(chosen, date) else None
+
+
+def _tolerance(text: str, errors: dict[str, str]) -> float | None:
+    """The tolerance as typed ("10", "12.5%"); what is not a number is refused under the field."""
+    try:
+        return parse_number(text.strip() or "0", MeasureUnit.PERCENTAGE.value)
+    except ValueError as error:
+        errors["tolerance_pct"] = f"{text.strip()!r} {error}"
+        return None
 
 
 def targets_form(summary: MeasureSummary) -> None:
     ref, unit = summary.reference, summary.unit
     seen_key = f"targets.{ref}.seen"
     seen = int(st.session_state.get(seen_key, summary.version))
+    slots: dict[str, DeltaGenerator] = {}
     with st.form(f"targets.{ref}"):
         st.markdown("#### Baseline, target and tolerance")
         left, right = st.columns(2)
@@ -134,24 +154,30 @@ def targets_form(summary: MeasureSummary) -> None:
             value=format_value(summary.baseline_value, unit, missing=""),
             key=f"targets.{ref}.baseline",
         )
+        slots["baseline_value"] = left.empty()
         baseline_date = _optional_date(
             left, "Baseline date", summary.baseline_date, f"targets.{ref}.bdate"
         )
+        slots["baseline_date"] = left.empty()
         target = right.text_input(
             "Target value",
             value=format_value(summary.target_value, unit, missing=""),
             key=f"targets.{ref}.target",
         )
+        slots["target_value"] = right.empty()
         target_date = _optional_date(
             right, "Target date", summary.target_date, f"targets.{ref}.tdate"
         )
-        tolerance = st.number_input(
+        slots["target_date"] = right.empty()
+        # Typed, not a number_input: that widget ignores a value outside its range while still
+        # showing it, so 150 would silently save the old tolerance.
+        tolerance_text = st.text_input(
             "Tolerance (% of the distance from baseline to target)",
-            min_value=0.0,
-            max_value=100.0,
-            value=float(summary.tolerance_pct),
+            value=format_number(summary.tolerance_pct),
             key=f"targets.{ref}.tolerance",
+            help="A percentage from 0 to 100",
         )
+        slots["tolerance_pct"] = st.empty()
         directions = [d.value for d in Direction]
         direction = st.selectbox(
             "Direction",
@@ -160,6 +186,7 @@ def targets_form(summary: MeasureSummary) -> None:
             format_func=direction_label,
             key=f"targets.{ref}.direction",
         )
+        slots["direction"] = st.empty()
         units = [u.value for u in MeasureUnit]
         new_unit = st.selectbox(
             "Unit",
@@ -168,6 +195,7 @@ def targets_form(summary: MeasureSummary) -> None:
             format_func=unit_label,
             key=f"targets.{ref}.unit",
         )
+        slots["unit"] = st.empty()
         mode = st.radio(
             "Rated by",
             RATING_MODES,
@@ -178,10 +206,16 @@ def targets_form(summary: MeasureSummary) -> None:
             ),
             key=f"targets.{ref}.mode",
         )
-        note = st.text_area(
-            "Baseline note", value=summary.baseline_note or "", key=f"targets.{ref}.note"
+        slots["rating_mode"] = st.empty()
+        note = long_text(
+            "Baseline note",
+            value=summary.baseline_note or "",
+            key=f"targets.{ref}.note",
+            limit=TEXT_LIMIT,
         )
-        reason = st.text_input("Reason for the change", key=f"targets.{ref}.reason")
+        slots["baseline_note"] = st.empty()
+        reason = short_text("Reason for the change", key=f"targets.{ref}.reason", limit=TEXT_LIMIT)
+        slots["reason"] = st.empty()
         submitted = st.form_submit_button("Save targets")
     st.session_state[seen_key] = summary.version
     if not submitted:
@@ -189,10 +223,14 @@ def targets_form(summary: MeasureSummary) -> None:
     errors: dict[str, str] = {}
     baseline_value = _number(baseline.rstrip("%"), new_unit, "baseline_value", errors)
     target_value = _number(target.rstrip("%"), new_unit, "target_value", errors)
+    tolerance = _tolerance(tolerance_text, errors)
     if errors:
-        show_error(ValidationFailed(errors))
+        show_error(ValidationFailed(errors), field_slots=slots)
         return
-    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+    with (
+        showing_errors(field_slots=slots) as outcome,
+        session_scope(engine(), write=True) as session,
+    ):
         set_targets(
             session,
             actor=current_actor(),
@@ -231,8 +269,11 @@ def narrative_form(detail: MeasureDetail) -> None:
             format_func=rag_label,
             key=f"narrative.{ref}.rag",
         )
-        commentary = st.text_area(
-            "Commentary", value=detail.narrative_commentary or "", key=f"narrative.{ref}.text"
+        commentary = long_text(
+            "Commentary",
+            value=detail.narrative_commentary or "",
+            key=f"narrative.{ref}.text",
+            limit=TEXT_LIMIT,
         )
         submitted = st.form_submit_button("Save judgement")
     st.session_state[seen_key] = s.version

@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tracker import clock
-from tracker.errors import InvalidInput
+from tracker.errors import Conflict, InvalidInput
 from tracker.governance import GovernanceConfig
 from tracker.models import Action, Escalation, GovernanceBody, Meeting, Person, Role
 from tracker.permissions import Actor, Operation, PermissionDenied
@@ -39,7 +39,17 @@ CASCADE_LEVELS = ("action", "workstream", "strategic")
 
 
 class EscalationError(InvalidInput):
-    """An escalation cannot be raised or closed; the message says why."""
+    """An escalation cannot be raised or closed; the message says why (and, with ``field``, it
+    is shown under that form field: ``reason`` or ``resolution``)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        if field is not None:
+            self.fields = {field: message}
+
+
+class EscalationTargetChanged(Conflict):
+    """The body the action would go to is not the one the person was shown; nothing recorded."""
 
 
 @dataclass(frozen=True)
@@ -211,18 +221,30 @@ def escalate_action(
     reason: str,
     governance: GovernanceConfig | None = None,
     now: datetime | None = None,
+    expected_target: str | None = None,
 ) -> EscalationRow:
-    """Escalate ``reference`` to the next board up with ``reason``; recorded and audited."""
+    """Escalate ``reference`` to the next board up with ``reason``; recorded and audited.
+
+    ``expected_target`` is the body's name the form showed: if the action would now go to
+    another body, nothing is recorded (EscalationTargetChanged), so an escalation never lands
+    on a board the person did not choose."""
     action = get_action(session, reference)
     require_on(session, actor, action, Operation.ESCALATE_ACTION)
     try:
         text = clean_text(reason, max_length=REASON_LIMIT)
     except ValueError as exc:
-        raise EscalationError(f"The reason {exc}") from None
+        raise EscalationError(f"The reason {exc}", field="reason") from None
     if not text:
-        raise EscalationError("Say why the action is being escalated: the board will read it")
+        raise EscalationError(
+            "Say why the action is being escalated: the board will read it", field="reason"
+        )
     current = _current_body(session, action)
     target = find_escalation_target(session, reference=reference, governance=governance)
+    if expected_target is not None and target.name != expected_target:
+        raise EscalationTargetChanged(
+            f"{action.reference} now escalates to the {target.name}, not the {expected_target}: "
+            "the governance structure changed. Your reason is kept: check it and send it again."
+        )
     escalation = Escalation(
         action_id=action.id or 0,
         from_body_id=current.id if current is not None else None,
@@ -323,9 +345,11 @@ def resolve_escalation(
     try:
         text = clean_text(resolution, max_length=REASON_LIMIT)
     except ValueError as exc:
-        raise EscalationError(f"The decision {exc}") from None
+        raise EscalationError(f"The decision {exc}", field="resolution") from None
     if not text:
-        raise EscalationError("Record the board's decision to close the escalation")
+        raise EscalationError(
+            "Record the board's decision to close the escalation", field="resolution"
+        )
     escalation = session.get(Escalation, escalation_id)
     assert escalation is not None
     escalation.resolved_at = now or clock.now()

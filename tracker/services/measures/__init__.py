@@ -7,6 +7,7 @@ values all or nothing.
 """
 
 from tracker.services.measures._changes import (
+    LABEL_LIMIT,
     EnteredValue,
     enter_value,
     link_actions,
@@ -34,6 +35,7 @@ from tracker.services.measures._summaries import (
 )
 
 __all__ = [
+    "LABEL_LIMIT",
     "NOT_RATED",
     "EnteredValue",
     "MeasureDetail",

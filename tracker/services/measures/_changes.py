@@ -91,6 +91,15 @@ def _clean_text_field(
         return None
 
 
+def _clean_reason(reason: str | None) -> str | None:
+    """The reason for a change, or ValidationFailed on ``reason`` saying how much to cut."""
+    errors: dict[str, str] = {}
+    clean = _clean_text_field(errors, "reason", reason, TEXT_LIMIT)
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
 def validate_value(
     *,
     unit: str,
@@ -231,7 +240,7 @@ def store_value(
             "note" + suffix: old[1:2] + new[1:2],
             "period label" + suffix: old[2:3] + new[2:3],
         },
-        reason=clean_text(reason, max_length=TEXT_LIMIT),
+        reason=_clean_reason(reason),
     )
     return result
 
@@ -446,7 +455,7 @@ def set_targets(
         measure=measure,
         seen_version=seen_version,
         values=values,
-        reason=clean_text(reason, max_length=TEXT_LIMIT),
+        reason=_clean_reason(reason),
     )
     return measure
 

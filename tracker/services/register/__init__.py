@@ -48,9 +48,11 @@ from tracker.services.register._rows import (
     load_cycle_starts,
 )
 from tracker.services.register._screen import RegisterScreen, load_register_page
+from tracker.services.register._view import OVERVIEW_LIMIT, Overview, load_overview
 
 __all__ = [
     "DEFAULT_CYCLE_DAYS",
+    "OVERVIEW_LIMIT",
     "TREND_KEYS",
     "ActionFilter",
     "ActionRow",
@@ -60,6 +62,7 @@ __all__ = [
     "Exceptions",
     "Headline",
     "HistoryEntry",
+    "Overview",
     "RagSummary",
     "RegisterOrder",
     "RegisterPage",
@@ -80,6 +83,7 @@ __all__ = [
     "list_register_page",
     "load_cycle_starts",
     "load_register_page",
+    "load_overview",
     "month_ends",
     "summarise_headline",
     "summarise_rag",

@@ -24,6 +24,8 @@ from tracker.services.outbox import NewMessage
 from tracker.services.reminders._rules import PlannedReminder, ReminderLine, ReminderSection
 
 MAX_LINES = 50
+# The words the executive overview puts over the same figure, "33% (1 of 3 rated)".
+ON_TRACK_LABEL = "On track (Green or Blue), of the actions rated"
 NOTE_LIMIT = 300  # characters of commentary or path to green shown per action in a digest
 _CELL = "padding:4px 8px;border:1px solid #BFBFBF;text-align:left;vertical-align:top"
 
@@ -97,6 +99,8 @@ def _subject_and_intro(reminder: PlannedReminder) -> tuple[str, list[str]]:
             if overdue or red
             else "No action is overdue or rated Red this week."
         ]
+        if reminder.on_track is not None:
+            intro.append(f"{ON_TRACK_LABEL}: {reminder.on_track.describe()}.")
         return subject, intro
     assert cycle is not None, f"{reminder.rule} reminders belong to a board meeting"
     board, meeting, deadline = cycle.board, _day(cycle.meeting), _day(cycle.paper_deadline)

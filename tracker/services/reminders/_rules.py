@@ -39,7 +39,8 @@ from sqlmodel import Session
 
 from tracker.calendar import add_working_days, working_days_before
 from tracker.governance import ReminderRule, RemindersConfig
-from tracker.rules import days_overdue, is_not_updated
+from tracker.models import ActionStatus
+from tracker.rules import OnTrack, days_overdue, is_not_updated, on_track_share
 from tracker.services.outbox import make_dedupe_key
 from tracker.services.reminders._facts import (
     ActionFact,
@@ -97,6 +98,7 @@ class PlannedReminder:
     sections: tuple[ReminderSection, ...]
     cycle: BoardCycle | None = None
     total_actions: int = 0  # paper ready: how many actions the board's paper covers
+    on_track: OnTrack | None = None  # weekly digest: the overview's "on track, of rated"
 
     @property
     def action_count(self) -> int:
@@ -351,6 +353,7 @@ def plan_weekly_digests(
         ReminderSection(RED_NOT_OVERDUE, tuple(red)),
     )
     year, week, _ = today.isocalendar()
+    share = digest_on_track(facts)
     planned = []
     for person_id in facts.executives:
         person = _recipient(facts, person_id, notes, "weekly digest")
@@ -364,9 +367,20 @@ def plan_weekly_digests(
                 recipient_email=person.email,
                 recipient_name=person.name,
                 sections=sections,
+                on_track=share,
             )
         )
     return planned
+
+
+def digest_on_track(facts: ReminderFacts) -> OnTrack:
+    """The overview's "on track" (the one rule): Green or Blue of the rated actions, withdrawn
+    actions left out, so the digest and the overview, papers and ``tracker status`` agree."""
+    counts: dict[str, int] = defaultdict(int)
+    for action in facts.actions:
+        if action.status != ActionStatus.WITHDRAWN.value and action.rag:
+            counts[action.rag] += 1
+    return on_track_share(counts)
 
 
 _Planner = Callable[..., list[PlannedReminder]]

@@ -19,6 +19,7 @@ from streamlit.delta_generator import DeltaGenerator
 from tracker.db import session_scope
 from tracker.permissions import Actor
 from tracker.services.actions import (
+    TITLE_LIMIT,
     ActionDetail,
     ActionFields,
     Choice,
@@ -31,25 +32,29 @@ from tracker.services.actions import (
 from tracker.ui.components import escape_markdown
 from tracker.ui.context import engine
 from tracker.ui.errors import showing_errors
-from tracker.ui.widgets.fields import date_field
+from tracker.ui.widgets.fields import date_field, kept_select, short_text
 
 FLASH_KEY = "admin.flash"
 
 
 def _select_id(
-    label: str, choices: list[Choice], *, key: str, current: int | None, optional: bool = True
+    label: str,
+    choices: list[Choice],
+    *,
+    key: str,
+    current: int | None,
+    current_label: str | None = None,
+    optional: bool = True,
 ) -> int | None:
-    ids: list[int | None] = [c.id for c in choices]
-    labels = {c.id: c.label for c in choices}
-    if optional:
-        ids = [None, *ids]
-    index = ids.index(current) if current in ids else 0
-    value = st.selectbox(
+    """A choice of id that keeps the stored one even when it is no longer offered (a workstream
+    or body made inactive), so saving the form never clears it to "none" unasked."""
+    value = kept_select(
         label,
-        ids,
-        index=index,
+        {c.id: c.label for c in choices},
         key=key,
-        format_func=lambda i: labels.get(i, "— none —") if i is not None else "— none —",
+        current=current,
+        current_label=current_label,
+        optional=optional,
     )
     return value if isinstance(value, int) else None
 
@@ -79,9 +84,11 @@ def _fields_form(prefix: str, choices: Choices, detail: ActionDetail | None) -> 
         key=f"{prefix}.reference",
         placeholder="P2.13",
     )
-    title = top[1].text_input(
-        "Title", value=row.title if row else "", key=f"{prefix}.title", max_chars=1000
-    )
+    with top[1]:
+        # No widget limit (it would drop a longer paste whole): the service refuses, by name.
+        title = short_text(
+            "Title", value=row.title if row else "", key=f"{prefix}.title", limit=TITLE_LIMIT
+        )
     description = st.text_area(
         "Description",
         value=(detail.description if detail else None) or "",
@@ -104,12 +111,14 @@ def _fields_form(prefix: str, choices: Choices, detail: ActionDetail | None) -> 
             choices.workstreams,
             key=f"{prefix}.workstream",
             current=row.workstream_id if row else None,
+            current_label=row.workstream if row else None,
         )
         body = _select_id(
             "Overseen by",
             choices.bodies,
             key=f"{prefix}.body",
             current=row.body_id if row else None,
+            current_label=row.body if row else None,
         )
     with right:
         organisation = _select_id(
@@ -117,6 +126,7 @@ def _fields_form(prefix: str, choices: Choices, detail: ActionDetail | None) -> 
             choices.organisations,
             key=f"{prefix}.organisation",
             current=detail.lead_organisation_id if detail else None,
+            current_label=row.lead_organisation if row else None,
         )
         # 1900-2199, so a typed date outside Streamlit's default ten years is never ignored.
         start = date_field(
@@ -207,6 +217,7 @@ def show_reassign_action(actor: Actor, detail: ActionDetail, choices: Choices) -
             choices.people,
             key=f"admin.{ref}.owner",
             current=detail.row.owner_id,
+            current_label=detail.row.owner,
             optional=False,
         )
         submitted = st.form_submit_button("Reassign", icon=":material/person_edit:")

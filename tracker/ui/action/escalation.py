@@ -16,6 +16,7 @@ from tracker import clock
 from tracker.db import session_scope
 from tracker.permissions import Actor
 from tracker.services.actions import (
+    TEXT_LIMIT,
     ActionNotFound,
     EscalationError,
     EscalationRow,
@@ -30,6 +31,7 @@ from tracker.services.actions import (
 from tracker.ui.components import escape_markdown, format_moment
 from tracker.ui.context import current_actor, engine, governance
 from tracker.ui.errors import showing_errors
+from tracker.ui.widgets.fields import long_text
 
 FLASH_KEY = "escalation.flash"
 
@@ -74,14 +76,19 @@ def _show_row(row: EscalationRow) -> None:
 
 def _close_form(actor: Actor, row: EscalationRow) -> None:
     with st.form(f"escalation.close.{row.id}"):
-        decision = st.text_area(
+        decision = long_text(
             "The board's decision",
             key=f"escalation.decision.{row.id}",
+            limit=TEXT_LIMIT,
             help="Recorded on the action and in its audit trail.",
         )
+        slots = {"resolution": st.empty()}
         if not st.form_submit_button(f"Close the escalation to the {row.to_body}"):
             return
-    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+    with (
+        showing_errors(field_slots=slots) as outcome,
+        session_scope(engine(), write=True) as session,
+    ):
         resolve_escalation(session, actor=actor, escalation_id=row.id, resolution=decision or "")
     if outcome.failed:
         return
@@ -90,15 +97,32 @@ def _close_form(actor: Actor, row: EscalationRow) -> None:
 
 
 def _escalate_form(actor: Actor, reference: str, target: str) -> None:
+    # The board the person was shown when they pressed the button is the one of the run that
+    # drew the form (the run before this one): kept here, it binds the save to that board.
+    shown_key = f"escalation.shown_target.{reference}"
+    shown = str(st.session_state.get(shown_key, target))
+    st.session_state[shown_key] = target
     with st.form(f"escalation.raise.{reference}"):
-        reason = st.text_area(
+        # The key names the action, not the board: a reason typed survives the target changing.
+        reason = long_text(
             f"Why should the {target} look at {reference}?",
             key=f"escalation.reason.{reference}",
+            limit=TEXT_LIMIT,
             help="The board reads this in its paper under Escalations.",
         )
-        if not st.form_submit_button(f"Escalate to the {target}", type="primary"):
+        slots = {"reason": st.empty()}
+        # A key, not the label, identifies the button: a press is never lost because the
+        # label changed with the target; the service then refuses the board not shown.
+        if not st.form_submit_button(
+            f"Escalate to the {target}", type="primary", key=f"escalation.send.{reference}"
+        ):
             return
-    with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+    with (
+        showing_errors(field_slots=slots) as outcome,
+        session_scope(engine(), write=True) as session,
+    ):
+        # Bound to the board named on the button pressed: if the structure changed since the form
+        # was drawn, the service refuses and the form now names the new board, reason kept.
         escalate_action(
             session,
             actor=actor,
@@ -106,6 +130,7 @@ def _escalate_form(actor: Actor, reference: str, target: str) -> None:
             reason=reason or "",
             governance=governance(),
             now=clock.now(),
+            expected_target=shown,
         )
     if outcome.failed:
         return

@@ -44,16 +44,51 @@ def rag_frame(summaries: Sequence[RagSummary], config: GovernanceConfig) -> pd.D
     return pd.DataFrame(rows, columns=["Group", "Position", "RAG", "Order", "Actions"])
 
 
+# The longest name drawn above a bar: about 290 px at 12 px, inside a phone's 358 px chart.
+LABEL_CHARACTERS = 44
+
+
+def short_label(name: str, limit: int = LABEL_CHARACTERS) -> str:
+    """``name`` cut at a word to fit ``limit`` characters, with an ellipsis when cut."""
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return f"{cut}…"
+
+
 def rag_bars(summaries: Sequence[RagSummary], config: GovernanceConfig) -> alt.Chart:
-    """Horizontal stacked bars, one per group, in the order the groups were given."""
+    """Horizontal stacked bars, one per group, in the order the groups were given; each group's
+    name (shortened to fit a phone; whole in the tooltip and the table) sits above its bar."""
     labels, colours = _scale(config)
     frame = rag_frame(summaries, config)
-    groups = [s.group for s in summaries]
+    frame["Label"] = frame["Group"].map(short_label)
+    groups = [short_label(s.group) for s in summaries]
     chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("Group:N", sort=groups, title=None, axis=alt.Axis(labelLimit=320)),
+            # Each group's name sits above its bar, from the left edge, rather than beside it:
+            # long names ("Priority 4: Working together, ...") then fit a phone's width
+            # without squeezing the bars to nothing.
+            y=alt.Y(
+                "Label:N",
+                sort=groups,
+                title=None,
+                scale=alt.Scale(paddingInner=0.55, paddingOuter=0.3),
+                axis=alt.Axis(
+                    labelAlign="left",
+                    labelBaseline="bottom",
+                    labelPadding=0,
+                    labelOffset=-13,
+                    labelLimit=1000,
+                    labelFontSize=12,
+                    ticks=False,
+                    domain=False,
+                    minExtent=0,
+                    maxExtent=0,
+                    offset=0,
+                ),
+            ),
             x=alt.X("sum(Actions):Q", title="Actions", stack="zero"),
             color=alt.Color(
                 "RAG:N",
@@ -67,7 +102,7 @@ def rag_bars(summaries: Sequence[RagSummary], config: GovernanceConfig) -> alt.C
                 alt.Tooltip("Actions:Q"),
             ],
         )
-        .properties(height=alt.Step(34))
+        .properties(height=alt.Step(46))
     )
     return cast(alt.Chart, chart)
 
