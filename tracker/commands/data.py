@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from tracker.commands import app
 from tracker.commands.common import cli_session, database_failure, fail, load_settings, parse_day
 from tracker.config import Settings
+from tracker.formatting import plural
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.models import Person, PersonRole, Role
 from tracker.permissions import Actor
@@ -87,13 +88,14 @@ def _echo_sheets(report: ImportReport) -> None:
             typer.echo(f"{sheet.rows_read} rows read, {sheet.actions_found} actions found")
         return
     typer.echo(
-        f"{report.filename}: {len(report.sheets)} sheets read, {len(report.skipped_sheets)} skipped"
+        f"{report.filename}: {plural(len(report.sheets), 'sheet')} read, "
+        f"{len(report.skipped_sheets)} skipped"
     )
     for sheet in report.sheets:
         named = f", priority {sheet.priority} from its name" if sheet.priority else ""
         typer.echo(
             f"  '{sheet.name}' (header on row {sheet.header_row}{named}): {sheet.rows_read} rows "
-            f"read, {sheet.actions_found} actions found, {sheet.problems} problems"
+            f"read, {sheet.actions_found} actions found, {plural(sheet.problems, 'problem')}"
         )
     if report.skipped_sheets:
         typer.echo("Sheets skipped:")
@@ -135,7 +137,7 @@ def _echo_report(report: ImportReport) -> None:
             where = f", {person.organisation}" if person.organisation else ""
             typer.echo(f"  {person.name} <{person.email}>{where} (first on row {person.row})")
     _echo_by_sheet("Problems", report.problems)
-    _echo_by_sheet("Read as", report.notes)
+    _echo_by_sheet("How cells were read", report.notes)
 
 
 def _places(places: tuple[tuple[str, int], ...]) -> str:
@@ -143,7 +145,8 @@ def _places(places: tuple[tuple[str, int], ...]) -> str:
     for sheet, row in places:
         by_sheet.setdefault(sheet, []).append(str(row))
     return "; ".join(
-        (f"'{sheet}' rows " if sheet else "") + ", ".join(rows) for sheet, rows in by_sheet.items()
+        (f"'{sheet}' {'row' if len(rows) == 1 else 'rows'} " if sheet else "") + ", ".join(rows)
+        for sheet, rows in by_sheet.items()
     )
 
 

@@ -63,7 +63,7 @@ def _quarter(number: int, first: str, second: str) -> DueDate:
         raise CellError("not a financial year: write it as 2025/26")
     month, next_year = _QUARTER_END[number]
     day = _month_end(start + 1 if next_year else start, month)
-    return DueDate(day, f"end of Q{number} {start}/{str(start + 1)[-2:]} (the financial year)")
+    return DueDate(day, f"end of Q{number} of the financial year {start}/{str(start + 1)[-2:]}")
 
 
 def _words(text: str) -> str:

@@ -651,7 +651,7 @@ def read_plan(
             columns["rag"] = columns.pop("status")
         readable.append((table, columns))
     if not readable:
-        if len(book.tables) == 1:
+        if len(book.tables) == 1 and not book.skipped:
             _check_required_columns(dict(book.tables[0].columns), filename)
         reasons = "; ".join(f"'{s.name}': {s.reason}" for s in skipped)
         raise SpreadsheetError(f"no sheet of {filename} holds an action plan: {reasons}")

@@ -260,13 +260,16 @@ def import_plan(
     planner = Planner(
         lookups=load_lookups(session), actions=actions, columns=sheet.column_map, now=now
     )
-    kept = {id(row) for row in sheet.kept_rows}
-    for row in sheet.rows:
-        planner.plan(row)
-    for row in sheet.invalid_rows:
-        if id(row) in kept:
-            # Its only problems keep a stored value ("TBC" as the due date): planned, and
-            # written when rows with problems are skipped.
+    taken = {id(row) for row in (*sheet.rows, *sheet.kept_rows)}
+    sheet_order = {summary.name: index for index, summary in enumerate(sheet.sheets)}
+    in_order = sorted(
+        (*sheet.rows, *sheet.invalid_rows),
+        key=lambda row: (sheet_order.get(row.sheet or "", 0), row.row),
+    )
+    for row in in_order:
+        if id(row) in taken:
+            # A row whose only problems keep a stored value ("TBC" as the due date) is
+            # planned too, and written when rows with problems are skipped.
             planner.plan(row)
         else:
             planner.check_names(row)
