@@ -167,6 +167,7 @@ class PlanSheet:
     skipped: tuple[SkippedSheet, ...] = ()
     # What a colour, a merged cell or a date that was not a plain date was read as.
     notes: tuple[RowError, ...] = ()
+    workbook_sheets: tuple[str, ...] = ()  # every sheet of the file, in order
 
     @property
     def is_valid(self) -> bool:
@@ -682,4 +683,5 @@ def read_plan(
         sheets=tuple(result.summary for result in results),
         skipped=tuple(skipped),
         notes=tuple(note for result in results for note in result.notes),
+        workbook_sheets=book.sheet_names,
     )

@@ -117,6 +117,7 @@ class ImportReport:
     sheets: tuple[SheetSummary, ...] = ()  # the sheets read, in workbook order
     skipped_sheets: tuple[SkippedSheet, ...] = ()  # the sheets not read, and why
     notes: tuple[RowError, ...] = ()  # what colours and non-plain dates were read as
+    workbook_sheets: tuple[str, ...] = ()  # every sheet of the file, for choosing among them
 
     @property
     def ok(self) -> bool:
@@ -322,6 +323,7 @@ def import_plan(
         sheets=sheet.sheets,
         skipped_sheets=sheet.skipped,
         notes=sheet.notes,
+        workbook_sheets=sheet.workbook_sheets,
     )
 
 
