@@ -13,7 +13,7 @@ from __future__ import annotations
 import colorsys
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from defusedxml import ElementTree
@@ -132,6 +132,10 @@ class RagColours:
 
     colours: Mapping[str, tuple[str, ...]]
     tolerance: float = DEFAULT_TOLERANCE
+    # Colour -> code already matched: a plan uses a handful of fills over thousands of rows.
+    _matched: dict[str, str | None] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
 
 DEFAULT_RAG_COLOURS = RagColours(DEFAULT_RAG_FILLS)
@@ -211,6 +215,15 @@ def _distance(first: str, second: str) -> float:
 
 def match_rag(rgb: str, table: RagColours) -> str | None:
     """The RAG code whose table colour is nearest ``rgb``, or None beyond the tolerance."""
+    if rgb in table._matched:
+        return table._matched[rgb]
+    code = _nearest(rgb, table)
+    if len(table._matched) < 4096:
+        table._matched[rgb] = code
+    return code
+
+
+def _nearest(rgb: str, table: RagColours) -> str | None:
     red, green, blue = (int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4))
     _, light, saturation = colorsys.rgb_to_hls(red, green, blue)
     if saturation < NEUTRAL_SATURATION or light > NEUTRAL_LIGHTNESS:

@@ -514,11 +514,12 @@ class _SheetResult:
     summary: SheetSummary
 
 
-def _beside_priority(table: Table, mapped: set[int], number: int, cells: Row) -> int | None:
+def _beside_priority(table: Table, beside: frozenset[int], number: int, cells: Row) -> int | None:
     """A priority merged down an unmapped column beside the rows ("Priority 2" over 5-12)."""
-    for index, value in enumerate(cells):
-        if index not in mapped and (number, index) in table.merged and isinstance(value, str):
-            found = priority_named(value)
+    for index in beside:
+        if (number, index) in table.merged and index < len(cells):
+            value = cells[index]
+            found = priority_named(value) if isinstance(value, str) else None
             if found is not None:
                 return found
     return None
@@ -535,6 +536,7 @@ def _read_sheet(
     sheet_priority = priority_named(table.sheet_name)
     fill_spot = _fill_column(table, columns)
     mapped = {index for index, _ in columns.values()}
+    beside = frozenset(column for _, column in table.merged if column not in mapped)
     result = _SheetResult(
         [],
         [],
@@ -560,7 +562,9 @@ def _read_sheet(
         if all(index >= len(cells) or is_blank(cells[index]) for index in mapped):
             continue
         rows_read += 1
-        priority = _beside_priority(table, mapped, number, cells) or heading_priority
+        priority = (
+            _beside_priority(table, beside, number, cells) if beside else None
+        ) or heading_priority
         fill = None
         if fill_spot is not None and (number, fill_spot[0]) in table.fills:
             fill = (fill_spot[1], table.fills[(number, fill_spot[0])])
