@@ -288,10 +288,13 @@ def _show_import(actor: Actor) -> None:
         kind, message = flash
         (st.success if kind == "success" else st.error)(escape_markdown(message))
     st.markdown(
-        "Upload the plan as **.xlsx** or **.csv**. The header row may sit below a title; "
-        "columns such as Ref, Action, Lead Officer, Lead Officer Email, Target Date, RAG and "
-        "Latest Update are recognised. Actions are matched by reference and updated in place; "
-        "blank cells leave what is stored as it is. Nothing is written until you import."
+        "Upload the plan as **.xlsx** or **.csv**. Every sheet whose header row names plan "
+        "columns is read (a cover, key or instructions sheet is skipped), and the header row "
+        "may sit below a title; columns such as Ref or No., Action, Lead Officer, Lead Officer "
+        "Email, Target Date, RAG and Latest Update are recognised. A RAG left blank is read "
+        "from the cell's fill colour; due dates may be months (March 2026) or financial "
+        "quarters (Q3 2025/26). Actions are matched by reference and updated in place; blank "
+        "cells leave what is stored as it is. Nothing is written until you import."
     )
     generation = st.session_state.get(UPLOAD_GENERATION_KEY, 0)
     upload = st.file_uploader(
