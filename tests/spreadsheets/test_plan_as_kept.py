@@ -268,3 +268,26 @@ def test_no_sheet_holding_a_plan_lists_each_sheet_and_why() -> None:
     book = _book(("Cover", [["Plan"]]), ("Owners", [["Action", "Lead Officer"], ["Do", "Me"]]))
     with pytest.raises(SpreadsheetError, match=r"'Cover': no header row.*'Owners': no reference"):
         read_plan(_bytes(book), filename="plan.xlsx")
+
+
+def test_a_due_date_excel_shows_as_a_month_means_the_months_end() -> None:
+    book = _book(
+        (
+            "Plan",
+            [
+                ["Ref", "Action", "Start", "Due"],
+                ["P1.1", "Typed Mar-26", date(2026, 1, 1), date(2026, 3, 1)],
+                ["P1.2", "A real day", date(2026, 1, 1), date(2026, 3, 1)],
+            ],
+        )
+    )
+    book["Plan"]["D2"].number_format = "mmm-yy"
+    book["Plan"]["C2"].number_format = "mmm-yy"  # a start date keeps its day
+    plan = read_plan(_bytes(book), filename="plan.xlsx")
+    assert [(r.start_date, r.due_date) for r in plan.rows] == [
+        (date(2026, 1, 1), date(2026, 3, 31)),
+        (date(2026, 1, 1), date(2026, 3, 1)),
+    ]
+    assert [(n.row, n.value, n.message) for n in plan.notes] == [
+        (2, "Mar-26", "read as 31 Mar 2026 (end of March 2026)")
+    ]

@@ -361,7 +361,10 @@ def _read_workbook_sheets(data: bytes, *, filename: str, wanted: Sequence[str]) 
                 continue
             header_row = hit[0]
             coloured = colour_columns(head[header_row - 1])
-            rows, fills = _rows_and_fills(sheet, coloured, theme, filename)
+            due = map_columns(head[header_row - 1])[0].get("due_date")
+            rows, fills = _rows_and_fills(
+                sheet, coloured, theme, filename, due_column=None if due is None else due[0]
+            )
             merged = _apply_merges(_merge_ranges(book, sheet), rows, fills)
             found.append(_SheetRead(index, sheet.title, header_row, rows, fills, merged))
     finally:
@@ -392,10 +395,16 @@ def _with_extras(table: Table, read: _SheetRead) -> Table:
 
 
 def _rows_and_fills(
-    sheet: ReadOnlyWorksheet, coloured: frozenset[int], theme: Sequence[str], filename: str
+    sheet: ReadOnlyWorksheet,
+    coloured: frozenset[int],
+    theme: Sequence[str],
+    filename: str,
+    *,
+    due_column: int | None = None,
 ) -> tuple[list[Row], dict[tuple[int, int], str]]:
     """The sheet's rows (at most MAX_SHEET_ROWS) and the fill colours of ``coloured`` columns,
-    resolved once per distinct fill."""
+    resolved once per distinct fill. A due date Excel shows as a month only ("Mar-26", typed
+    so and stored as the 1st) is read as the text shown, which means the month's end."""
     cells_by_row: Iterator[tuple[Any, ...]] = sheet.iter_rows(  # type: ignore[misc]
         max_row=EXCEL_MAX_ROWS, max_col=MAX_COLUMNS
     )
@@ -404,6 +413,10 @@ def _rows_and_fills(
     resolved: dict[int, str | None] = {}
     for number, cells in enumerate(cells_by_row, start=1):
         row = tuple(_plain_value(cell) for cell in cells)
+        if due_column is not None and due_column < len(row):
+            shown = _month_only(cells[due_column], row[due_column])
+            if shown is not None:
+                row = (*row[:due_column], shown, *row[due_column + 1 :])
         if number > MAX_SHEET_ROWS:
             if not all(is_blank(value) for value in row):
                 raise SpreadsheetError(
@@ -422,6 +435,25 @@ def _rows_and_fills(
             if colour is not None:
                 fills[(number, column)] = colour
     return rows, fills
+
+
+_QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]')
+_MONTH_ABBREVIATIONS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun")
+_MONTH_ABBREVIATIONS += ("Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _month_only(cell: Any, value: CellValue) -> str | None:
+    """A date cell whose number format shows no day ("mmm-yy", "mmmm yyyy"), as Excel shows
+    it ("Mar-26", "March 2026"); None for any other cell."""
+    if not isinstance(value, date):
+        return None
+    shape = _QUOTED_OR_BRACKETED.sub("", str(getattr(cell, "number_format", "") or "")).lower()
+    if "d" in shape or "m" not in shape or "y" not in shape or "h" in shape or "s" in shape:
+        return None
+    month = _MONTH_ABBREVIATIONS[value.month - 1]
+    if "yyyy" in shape:
+        return f"{month} {value.year}"
+    return f"{month}-{value.year % 100:02d}"
 
 
 _MERGE_CELL = re.compile(
