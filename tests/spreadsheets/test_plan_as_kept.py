@@ -291,3 +291,10 @@ def test_a_due_date_excel_shows_as_a_month_means_the_months_end() -> None:
     assert [(n.row, n.value, n.message) for n in plan.notes] == [
         (2, "Mar-26", "read as 31 Mar 2026 (end of March 2026)")
     ]
+
+
+def test_a_sheet_named_for_one_priority_never_overrides_a_reference_naming_another() -> None:
+    book = _book(("P1 actions", [["Ref", "Action"], ["P2.3", "Named"], ["4", "Bare"]]))
+    plan = read_plan(_bytes(book), filename="plan.xlsx")
+    assert [(row.reference, row.priority) for row in plan.rows] == [("P2.3", 2), ("P1.4", 1)]
+    assert plan.errors == ()

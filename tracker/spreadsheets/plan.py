@@ -358,7 +358,8 @@ def _check_row(
     context = context or _RowContext()
     read = checker.read
     priority = read("priority", parse_priority)
-    if priority is None and "priority" not in checker.failed:
+    from_context = priority is None and "priority" not in checker.failed
+    if from_context:
         priority = context.priority
     has_priority = "priority" in checker.columns or priority is not None
     reference = read(
@@ -367,11 +368,12 @@ def _check_row(
     if reference is None and "reference" not in checker.failed:
         checker.fail("reference", "reference missing")
     reference_priority = int(reference[1:].split(".")[0]) if reference else None
-    if priority is not None and reference_priority is not None and priority != reference_priority:
-        if "priority" in checker.columns and not is_blank(checker.raw("priority")):
-            checker.fail("priority", f"does not match reference {reference}")
-        else:
-            checker.fail("reference", f"is not an action of priority {priority} (this sheet's)")
+    if from_context:
+        # A sheet's name or heading only completes a bare number ("3" -> P2.3): a reference
+        # that names its priority ("P3.1", "3.1") says which it is.
+        priority = reference_priority or priority
+    elif priority is not None and reference_priority is not None and priority != reference_priority:
+        checker.fail("priority", f"does not match reference {reference}")
     title = read("title", parse_text)
     if title is None and "title" not in checker.failed:
         checker.fail("title", "action missing")
