@@ -75,7 +75,7 @@ SURFACES = {
     "plans": """
         export_filename export_history export_register ExportError ExportFile ExportFormat
         FORMATS HISTORY_STEM import_plan ImportConflict ImportReport MEDIA_TYPES PlannedAction
-        RagKey REGISTER_STEM download_export download_paper
+        RagKey REGISTER_STEM download_export download_paper RowError
     """,
     "register": """
         action_history ActionFilter ActionRow audit_trail AuditEntry count_by_rag

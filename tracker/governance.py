@@ -165,6 +165,38 @@ class RagConfig(_Strict):
         return value.upper()
 
 
+def _hex_colours(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    for value in values:
+        if not HEX_COLOUR.match(value):
+            raise ValueError(f"colours must look like #RRGGBB, not {value!r}")
+    return [value.upper() for value in values]
+
+
+class RagFillColoursConfig(_Strict):
+    """How the plan import reads a RAG rating from a cell's fill colour when no words are
+    typed: the nearest listed colour within ``tolerance`` (a "redmean" RGB distance, 0 to
+    about 765). A code left out keeps the importer's defaults (Excel's standard and theme
+    colours and tints); white, greys and black are never a rating."""
+
+    tolerance: float = Field(default=70, ge=0, le=765)
+    blue: list[str] | None = None
+    green: list[str] | None = None
+    amber: list[str] | None = None
+    red: list[str] | None = None
+
+    @field_validator("blue", "green", "amber", "red")
+    @classmethod
+    def _colours(cls, value: list[str] | None) -> list[str] | None:
+        return _hex_colours(value)
+
+    def listed(self) -> dict[str, list[str]]:
+        """RAG code -> the colours this file lists for it (codes it leaves out are absent)."""
+        lists = {"blue": self.blue, "green": self.green, "amber": self.amber, "red": self.red}
+        return {code: colours for code, colours in lists.items() if colours is not None}
+
+
 class ReminderRule(_Strict):
     enabled: bool = True
     working_days_before_deadline: int = Field(default=2, ge=0, le=30)
@@ -211,6 +243,7 @@ class GovernanceConfig(_Strict):
     bodies: list[BodyConfig] = Field(min_length=1)
     workstreams: list[WorkstreamConfig] = Field(default_factory=list)
     rag: list[RagConfig] = Field(min_length=4, max_length=4)
+    rag_fill_colours: RagFillColoursConfig = RagFillColoursConfig()
     update_cycle: UpdateCycleConfig = UpdateCycleConfig()
 
     # --- lookups used by the loader, the services and the papers ----------------------------

@@ -30,6 +30,9 @@ MESSY_PROBLEMS = {
     12: "Priority Workstream",  # 'EHCP Improvment'
 }
 MESSY_VALID = {"P1.1": 6, "P2.3": 13, "P2.4": 14, "P3.1": 15}
+# Rows whose only problem is a due date naming no day ("TBC"): taken when problems are
+# skipped, the action keeping its current due date.
+MESSY_KEPT = {"P1.2": 7}
 
 
 def messy_rows() -> list[tuple[object, ...]]:

@@ -50,9 +50,7 @@ def test_problems_are_listed_with_row_column_and_value_and_exit_1(
     result = runner.invoke(app, ["import", str(messy)], env=env)
     assert result.exit_code == 1
     assert "Columns ignored: Notes" in result.output
-    assert "Row 7, Due: not a date (use dd/mm/yyyy, 3 March 2026 or 2026-03-03) ('TBC')" in (
-        result.output
-    )
+    assert "Row 7, Due: not a date: it names no day; give the day it is due" in (result.output)
     assert "Row 12, Priority Workstream: unknown workstream: did you mean 'EHCP Improvement'? " in (
         result.output
     )
@@ -69,9 +67,10 @@ def test_commit_with_problems_writes_nothing_and_skip_invalid_writes_the_rest(
     assert count_rows(unseeded_engine) == before
     partial = runner.invoke(app, ["import", str(messy), "--commit", "--skip-invalid"], env=env)
     assert partial.exit_code == 0, partial.output
-    assert "Imported: 4 created" in partial.output
-    assert "Skipped rows with problems: 7, 8, 9, 10, 11, 12" in partial.output
-    assert count_rows(unseeded_engine)["action"] == 4
+    assert "Imported: 5 created" in partial.output
+    assert "Skipped rows with problems: 8, 9, 10, 11, 12" in partial.output
+    assert "Imported keeping the current due date (it named no day): 7" in partial.output
+    assert count_rows(unseeded_engine)["action"] == 5
 
 
 def test_json_report(env: dict[str, str]) -> None:

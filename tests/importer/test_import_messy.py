@@ -6,7 +6,13 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from tests.importer.conftest import run_import
-from tests.importer.sheets import MESSY_PROBLEMS, MESSY_VALID, NEW_OWNER, messy_workbook
+from tests.importer.sheets import (
+    MESSY_KEPT,
+    MESSY_PROBLEMS,
+    MESSY_VALID,
+    NEW_OWNER,
+    messy_workbook,
+)
 from tracker.db import session_scope
 from tracker.models import Action, ActionUpdate, Person
 from tracker.services.operations import count_rows
@@ -27,10 +33,13 @@ def test_every_problem_is_reported_with_row_column_and_value(engine: Engine) -> 
     assert "formula" in by_row[11].message and by_row[11].value.startswith("=CONCATENATE")
     assert by_row[12].value == "EHCP Improvment"
     assert "did you mean 'EHCP Improvement'" in by_row[12].message
-    assert {a.reference: a.row for a in report.actions} == MESSY_VALID
+    assert {a.reference: a.row for a in report.actions} == MESSY_VALID | MESSY_KEPT
     assert str(by_row[7]) == (
-        "Row 7, Due: not a date (use dd/mm/yyyy, 3 March 2026 or 2026-03-03) ('TBC')"
+        "Row 7, Due: not a date: it names no day; give the day it is due (31/03/2026, March "
+        "2026 or Q4 2025/26); skipping problems, the action keeps its due date 31 Mar 2026 "
+        "('TBC')"
     )
+    assert report.kept_places == (("", 7),)
 
 
 def test_short_codes_emoji_and_loose_names_are_read(engine: Engine) -> None:
@@ -59,11 +68,15 @@ def test_a_file_with_problems_writes_nothing_even_when_committed(engine: Engine)
 
 def test_skip_invalid_commits_the_valid_rows_only(engine: Engine) -> None:
     before = count_rows(engine)
+    with session_scope(engine) as session:
+        due_before = session.exec(select(Action).where(Action.reference == "P1.2")).one().due_date
+        assert due_before is not None
     report = run_import(engine, messy_workbook(), filename=MESSY, commit=True, skip_invalid=True)
     assert report.committed
     assert report.problem_rows == tuple(sorted(MESSY_PROBLEMS))
     after = count_rows(engine)
-    assert after["action_update"] == before["action_update"] + len(MESSY_VALID)
+    taken = MESSY_VALID | MESSY_KEPT
+    assert after["action_update"] == before["action_update"] + len(taken)
     assert after["person"] == before["person"] + 1
     assert after["action"] == before["action"]
     with session_scope(engine) as session:
@@ -72,10 +85,10 @@ def test_skip_invalid_commits_the_valid_rows_only(engine: Engine) -> None:
             .join(ActionUpdate, col(ActionUpdate.action_id) == col(Action.id))
             .order_by(col(Action.reference))
         ).all()
-        assert updated == sorted(MESSY_VALID)
+        assert updated == sorted(taken)
         untouched = session.exec(
             select(Action.version).where(
-                col(Action.reference).in_(["P1.2", "P1.3", "P1.4", "P2.1", "P2.2"])
+                col(Action.reference).in_(["P1.3", "P1.4", "P2.1", "P2.2"])
             )
         ).all()
         assert set(untouched) == {1}
@@ -83,3 +96,6 @@ def test_skip_invalid_commits_the_valid_rows_only(engine: Engine) -> None:
         owner = session.get(Person, p24.owner_id)
         assert owner is not None and (owner.email, owner.name) == (NEW_OWNER, "New Owner")
         assert (p24.rag, p24.latest_commentary) == ("red", "Off track: no analyst")
+        # 'TBC' as its due date: P1.2's rating is taken, its due date kept as it was.
+        p12 = session.exec(select(Action).where(Action.reference == "P1.2")).one()
+        assert (p12.rag, p12.due_date) == ("amber", due_before)

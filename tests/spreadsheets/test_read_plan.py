@@ -247,7 +247,8 @@ def test_messy_sheet_reports_each_problem_with_row_column_and_value(messy: PlanS
     assert "not a RAG rating" in messages[(14, "BRAG")]
     assert "not a status" in messages[(14, "Progress Status")]
     assert str(messy.errors[0]) == (
-        "Row 5, Due: not a date (use dd/mm/yyyy, 3 March 2026 or 2026-03-03) ('TBC')"
+        "Row 5, Due: not a date: it names no day; give the day it is due (31/03/2026, "
+        "March 2026 or Q4 2025/26) ('TBC')"
     )
 
 

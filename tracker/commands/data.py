@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from tracker.commands import app
 from tracker.commands.common import cli_session, database_failure, fail, load_settings, parse_day
 from tracker.config import Settings
+from tracker.formatting import plural
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.models import Person, PersonRole, Role
 from tracker.permissions import Actor
@@ -30,6 +31,7 @@ from tracker.services.plans import (
     FORMATS,
     ImportReport,
     PlannedAction,
+    RowError,
     export_history,
     export_register,
     import_plan,
@@ -77,15 +79,52 @@ def _echo_actions(heading: str, actions: tuple[PlannedAction, ...]) -> None:
                 typer.echo(f"      {change.field}: {_short(change.old)} -> {_short(change.new)}")
 
 
+def _echo_sheets(report: ImportReport) -> None:
+    if len(report.sheets) <= 1 and not report.skipped_sheets:
+        typer.echo(
+            f"{report.filename}: sheet '{report.sheet_name}', header on row {report.header_row}"
+        )
+        for sheet in report.sheets:
+            typer.echo(f"{sheet.rows_read} rows read, {sheet.actions_found} actions found")
+        return
+    typer.echo(
+        f"{report.filename}: {plural(len(report.sheets), 'sheet')} read, "
+        f"{len(report.skipped_sheets)} skipped"
+    )
+    for sheet in report.sheets:
+        named = f", priority {sheet.priority} from its name" if sheet.priority else ""
+        typer.echo(
+            f"  '{sheet.name}' (header on row {sheet.header_row}{named}): {sheet.rows_read} rows "
+            f"read, {sheet.actions_found} actions found, {plural(sheet.problems, 'problem')}"
+        )
+    if report.skipped_sheets:
+        typer.echo("Sheets skipped:")
+        for skipped in report.skipped_sheets:
+            typer.echo(f"  '{skipped.name}': {skipped.reason}")
+
+
+def _echo_by_sheet(heading: str, items: tuple[RowError, ...]) -> None:
+    if not items:
+        return
+    typer.echo(f"\n{heading} ({len(items)}):")
+    sheet: str | None = None
+    for item in items:
+        if item.sheet and item.sheet != sheet:
+            sheet = item.sheet
+            typer.echo(f"  Sheet '{sheet}':")
+        indent = "    " if item.sheet else "  "
+        typer.echo(f"{indent}{item.describe(with_sheet=False)}")
+
+
 def _echo_report(report: ImportReport) -> None:
-    typer.echo(f"{report.filename}: sheet '{report.sheet_name}', header on row {report.header_row}")
+    _echo_sheets(report)
     if report.ignored_columns:
         typer.echo(f"Columns ignored: {', '.join(report.ignored_columns)}")
-    total = len(report.actions) + len(report.problem_rows)
+    total = len(report.actions) + len(report.refused_places)
     typer.echo(
         f"{total} actions: {len(report.created)} to create, {len(report.updated)} to update, "
         f"{len(report.unchanged)} unchanged; {len(report.problems)} problems"
-        + (f" in {len(report.problem_rows)} rows" if report.problems else "")
+        + (f" in {len(report.problem_places)} rows" if report.problems else "")
     )
     _echo_actions("To create", report.created)
     _echo_actions("To update", report.updated)
@@ -97,10 +136,18 @@ def _echo_report(report: ImportReport) -> None:
         for person in report.people:
             where = f", {person.organisation}" if person.organisation else ""
             typer.echo(f"  {person.name} <{person.email}>{where} (first on row {person.row})")
-    if report.problems:
-        typer.echo(f"\nProblems ({len(report.problems)}):")
-        for problem in report.problems:
-            typer.echo(f"  {problem}")
+    _echo_by_sheet("Problems", report.problems)
+    _echo_by_sheet("How cells were read", report.notes)
+
+
+def _places(places: tuple[tuple[str, int], ...]) -> str:
+    by_sheet: dict[str, list[str]] = {}
+    for sheet, row in places:
+        by_sheet.setdefault(sheet, []).append(str(row))
+    return "; ".join(
+        (f"'{sheet}' {'row' if len(rows) == 1 else 'rows'} " if sheet else "") + ", ".join(rows)
+        for sheet, rows in by_sheet.items()
+    )
 
 
 def _echo_outcome(report: ImportReport, *, commit: bool) -> None:
@@ -109,9 +156,13 @@ def _echo_outcome(report: ImportReport, *, commit: bool) -> None:
             f"\nImported: {len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged, {len(report.people)} people added."
         )
-        if report.problem_rows:
-            rows = ", ".join(str(n) for n in report.problem_rows)
-            typer.echo(f"Skipped rows with problems: {rows}")
+        if report.refused_places:
+            typer.echo(f"Skipped rows with problems: {_places(report.refused_places)}")
+        if report.kept_places:
+            typer.echo(
+                "Imported keeping the current due date (it named no day): "
+                + _places(report.kept_places)
+            )
     elif commit:
         typer.echo(
             "\nNothing was written: fix the problems above, or add --skip-invalid to import "
@@ -129,10 +180,15 @@ def import_command(
         bool, typer.Option("--skip-invalid", help="with --commit, write the valid rows")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    sheet: Annotated[
+        list[str] | None,
+        typer.Option("--sheet", help="read only this sheet (repeat for more; default: all)"),
+    ] = None,
     acting_as: ActingAs = None,
 ) -> None:
     """Import an action plan spreadsheet: a dry run unless --commit."""
     settings = load_settings()
+    governance = _governance(settings)
     if not file.is_file():
         fail(f"{file}: no such file")
     try:
@@ -147,6 +203,8 @@ def import_command(
                 filename=file.name,
                 commit=commit,
                 skip_invalid=skip_invalid,
+                sheets=tuple(sheet or ()),
+                governance=governance,
             )
     except OperationalError as error:
         database_failure(error, settings, doing="use the database (has `tracker init` been run?)")

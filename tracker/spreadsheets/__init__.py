@@ -5,8 +5,9 @@ and row-level errors; ``write_xlsx`` and ``write_csv`` produce formatted, formul
 The importer and exporter services build on this surface.
 """
 
-from tracker.spreadsheets.plan import PlanRow, PlanSheet, RowError, read_plan
-from tracker.spreadsheets.reader import MAX_BYTES, SpreadsheetError
+from tracker.spreadsheets.colours import DEFAULT_RAG_COLOURS, RagColours
+from tracker.spreadsheets.plan import PlanRow, PlanSheet, RowError, SheetSummary, read_plan
+from tracker.spreadsheets.reader import MAX_BYTES, SkippedSheet, SpreadsheetError
 from tracker.spreadsheets.writer import (
     REGISTER_COLUMNS,
     ColumnSpec,
@@ -18,13 +19,17 @@ from tracker.spreadsheets.writer import (
 )
 
 __all__ = [
+    "DEFAULT_RAG_COLOURS",
     "MAX_BYTES",
     "REGISTER_COLUMNS",
     "ColumnSpec",
     "PlanRow",
     "PlanSheet",
+    "RagColours",
     "RowError",
     "SheetSpec",
+    "SheetSummary",
+    "SkippedSheet",
     "SpreadsheetError",
     "build_register_sheet",
     "read_plan",

@@ -11,8 +11,8 @@ what the values mean for an action plan is :mod:`tracker.spreadsheets.plan`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from tracker.errors import InvalidInput
@@ -27,7 +27,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     field: tuple(words.split("|"))
     for field, words in {
         "reference": "Ref|Ref No|Reference|Reference Number|Action Ref|Action No|Action Number"
-        "|ID|Action ID",
+        "|ID|Action ID|No|Number|Ref.",
         "priority": "Priority|Priority No|Priority Number",
         "title": "Action|What we will do|Action Description|Description",
         "owner_name": "Lead Officer|Action Owner|Owner|Lead|Responsible Officer",
@@ -36,7 +36,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "workstream": "Workstream|Priority Workstream",
         "body": "Governance Board|Board|Governance|Overseeing Body|Reports To",
         "start_date": "Start Date|Start",
-        "due_date": "Target Date|Due|Due Date|Deadline|Completion Date",
+        "due_date": "Target Date|Due|Due Date|Deadline|Completion Date|Target Completion Date"
+        "|Completion|Timescale|Timescales|By When",
         "status": "Status|Progress Status",
         "rag": "RAG|BRAG|RAG Status|BRAG Status|Rating",
         "commentary": "Latest Update|Commentary|Progress|Update|Comments",
@@ -52,7 +53,7 @@ MONTHS = {
     **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)},
     "sept": 9,
 }
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DMY = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _D_MONTH_Y = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})", re.IGNORECASE)
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+(?:\.0+)?")
@@ -84,6 +85,11 @@ class Table:
     columns: dict[str, tuple[int, str]]  # canonical field -> (0-based column index, header)
     ignored_columns: tuple[str, ...]
     rows: tuple[tuple[int, Row], ...]  # (1-based sheet row, cells)
+    # (1-based sheet row, 0-based column) -> fill colour "RRGGBB", for the columns that may
+    # hold a RAG rating as a colour (see colour_columns); empty for CSV.
+    fills: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    # Cells whose value was copied down from the top of a merged range.
+    merged: frozenset[tuple[int, int]] = frozenset()
 
 
 def is_blank(value: CellValue) -> bool:
@@ -118,6 +124,19 @@ def map_columns(header: Row) -> tuple[dict[str, tuple[int, str]], tuple[str, ...
         else:
             columns[field] = (index, text)
     return columns, tuple(ignored)
+
+
+_COLOUR_HEADER_WORDS = ("rag", "brag", "status", "progress", "rating")
+
+
+def colour_columns(header: Row) -> frozenset[int]:
+    """The columns whose fill colour may be a RAG rating: RAG, status or progress columns."""
+    found: set[int] = set()
+    for index, value in enumerate(header):
+        text = normalise_header(header_text(value))
+        if text and any(word in text for word in _COLOUR_HEADER_WORDS):
+            found.add(index)
+    return frozenset(found)
 
 
 def header_text(value: CellValue) -> str:
@@ -207,7 +226,7 @@ def parse_date(value: CellValue) -> date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise CellError(f"a number, not a date ({DATE_HINT})")
     if match := _DMY.fullmatch(text):
-        day, month, year = (int(part) for part in match.groups())
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
     elif match := _ISO.fullmatch(text):
         year, month, day = (int(part) for part in match.groups())
     elif (match := _D_MONTH_Y.fullmatch(text)) and match[2].lower() in MONTHS:

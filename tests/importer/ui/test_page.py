@@ -16,7 +16,8 @@ from sqlmodel import select
 from tests.conftest import GOVERNANCE_FILE
 from tests.factories import ADMIN, actor, add_update
 from tests.importer.conftest import SAMPLE
-from tests.importer.sheets import MESSY_PROBLEMS, MESSY_VALID, messy_workbook
+from tests.importer.plan_workbooks import acceptance_workbook
+from tests.importer.sheets import MESSY_KEPT, MESSY_PROBLEMS, MESSY_VALID, messy_workbook
 from tests.ui.support import button, errors, no_exception, shown
 from tracker.db import session_scope
 from tracker.governance import load_governance
@@ -95,14 +96,17 @@ def test_problems_are_a_table_and_only_skipping_them_allows_an_import(
     no_exception(at)
     problems = _table(at, "Row", "Column", "Value", "Problem")
     assert dict(zip(problems["Row"], problems["Column"], strict=True)) == MESSY_PROBLEMS
-    assert button(at, f"Import {len(MESSY_VALID)} actions").disabled
+    # The row whose due date is "TBC" is imported too when problems are skipped, keeping
+    # the action's due date.
+    taken = len(MESSY_VALID | MESSY_KEPT)
+    assert button(at, f"Import {taken} actions").disabled
     before = count_rows(db)
     at.checkbox[0].check()
     at = at.run()
-    at = button(at, f"Import {len(MESSY_VALID)} actions").click().run()
+    at = button(at, f"Import {taken} actions").click().run()
     no_exception(at)
     after = count_rows(db)
-    assert after["action_update"] == before["action_update"] + len(MESSY_VALID)
+    assert after["action_update"] == before["action_update"] + taken
 
 
 def test_a_change_made_after_the_dry_run_stops_the_import(open_app: Any, db: Engine) -> None:
@@ -155,3 +159,27 @@ def test_download_files_are_made_on_click_without_a_streamlit_session(db: Engine
     assert register and {row["Ref"][:3] for row in register} == {"P2."}
     history = list(csv.DictReader(io.StringIO(made["history"].decode("utf-8-sig"))))
     assert [(row["Ref"], row["Commentary"]) for row in history] == [("P2.3", "'=1+1")]
+
+
+def test_a_workbook_of_many_sheets_shows_each_sheet_and_can_be_narrowed(open_app: Any) -> None:
+    at = _upload(open_app(ADMIN, page=PAGE), "delivery-plan.xlsx", acceptance_workbook())
+    no_exception(at)
+    read = _table(at, "Sheet", "Header row", "Rows read", "Actions found", "Problems")
+    assert list(read["Sheet"]) == ["Priority 1", "Meeting needs", "Preparation"]
+    assert list(read["Actions found"]) == [6, 4, 3]
+    skipped = _table(at, "Sheet skipped", "Why")
+    assert list(skipped["Sheet skipped"]) == ["Cover", "Key", "Instructions"]
+    problems = _table(at, "Sheet", "Row", "Column", "Value", "Problem")
+    assert ("Priority 1", 9, "#7030A0") in set(
+        zip(problems["Sheet"], problems["Row"], problems["Value"], strict=True)
+    )
+    notes = _table(at, "Sheet", "Row", "Column", "Value", "Read as")
+    assert ("Meeting needs", 3, "Mar-26", "read as 31 Mar 2026 (end of March 2026)") in set(
+        zip(notes["Sheet"], notes["Row"], notes["Value"], notes["Read as"], strict=True)
+    )
+    at.multiselect[0].set_value(["Preparation"])
+    at = at.run()
+    no_exception(at)
+    assert _metrics(at)["To create"] == "0" and _metrics(at)["To update"] == "3"
+    captions = [re.sub(r"\\(.)", r"\1", d.value) for d in at.caption]
+    assert "delivery-plan.xlsx: 1 sheet read, 5 skipped." in captions

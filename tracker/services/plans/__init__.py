@@ -25,6 +25,7 @@ from tracker.services.plans._importer import (
     PlannedAction,
     import_plan,
 )
+from tracker.spreadsheets import RowError
 
 __all__ = [
     "FORMATS",
@@ -38,6 +39,7 @@ __all__ = [
     "ImportReport",
     "PlannedAction",
     "RagKey",
+    "RowError",
     "download_export",
     "download_paper",
     "export_filename",

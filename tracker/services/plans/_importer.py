@@ -14,7 +14,12 @@ Rules a person relies on:
 * A dry run (the default) writes nothing and says what would be created, updated (field by
   field) and left alone, and lists every problem with its row, column and value.
 * ``commit=True`` writes everything in the caller's transaction, or nothing if any row has a
-  problem; ``skip_invalid=True`` writes the valid rows and lists the rest.
+  problem; ``skip_invalid=True`` writes the valid rows and lists the rest. A row whose only
+  problem is a due date that names no day ("TBC", "Ongoing", "Spring term 2026") is written
+  then too, keeping the action's current due date (the dry run shows it among the actions).
+* A workbook is read sheet by sheet: every sheet whose header maps (or those named), each
+  summarised; the report says which sheets were skipped and why, and what each fill colour
+  and each due date that was not a plain date was read as.
 * A blank cell, or a column the sheet does not have, leaves the stored value as it is: a sheet
   that only lists owners cannot wipe out dates or ratings.
 * A change of RAG, status or commentary is recorded as an update (``source="import"``) in the
@@ -32,8 +37,8 @@ nothing, if anyone changed one of the actions after the dry run was shown.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 from types import MappingProxyType
@@ -44,12 +49,21 @@ from sqlmodel import Session, select
 
 from tracker import clock
 from tracker.errors import Conflict
+from tracker.formatting import format_date
+from tracker.governance import GovernanceConfig
 from tracker.models import Action
 from tracker.permissions import Actor, Operation, require
 from tracker.services.plans._lookups import load_lookups
 from tracker.services.plans._planner import Planner, RowPlan
 from tracker.services.plans._writer import write_plans
-from tracker.spreadsheets import RowError, read_plan
+from tracker.spreadsheets import (
+    DEFAULT_RAG_COLOURS,
+    RagColours,
+    RowError,
+    SheetSummary,
+    SkippedSheet,
+    read_plan,
+)
 
 IMPORT_SOURCE = "import"
 Outcome = Literal["create", "update", "unchanged"]
@@ -76,6 +90,7 @@ class PlannedAction:
     outcome: Outcome
     changes: tuple[FieldChange, ...] = ()
     records_update: bool = False  # a RAG/status/commentary change goes into the history
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,10 @@ class ImportReport:
     problems: tuple[RowError, ...]
     committed: bool
     versions: Mapping[str, int] = field(default_factory=dict)  # reference -> version seen
+    sheets: tuple[SheetSummary, ...] = ()  # the sheets read, in workbook order
+    skipped_sheets: tuple[SkippedSheet, ...] = ()  # the sheets not read, and why
+    notes: tuple[RowError, ...] = ()  # what colours and non-plain dates were read as
+    workbook_sheets: tuple[str, ...] = ()  # every sheet of the file, for choosing among them
 
     @property
     def ok(self) -> bool:
@@ -124,6 +143,26 @@ class ImportReport:
     def problem_rows(self) -> tuple[int, ...]:
         return tuple(sorted({problem.row for problem in self.problems}))
 
+    @property
+    def problem_places(self) -> tuple[tuple[str, int], ...]:
+        """(sheet, row) of every row with a problem, in workbook order."""
+        order = {sheet.name: index for index, sheet in enumerate(self.sheets)}
+        places = {(problem.sheet or "", problem.row) for problem in self.problems}
+        return tuple(sorted(places, key=lambda place: (order.get(place[0], 0), place[1])))
+
+    @property
+    def refused_places(self) -> tuple[tuple[str, int], ...]:
+        """(sheet, row) of the rows left out when rows with problems are skipped."""
+        taken = {(action.sheet or "", action.row) for action in self.actions}
+        return tuple(place for place in self.problem_places if place not in taken)
+
+    @property
+    def kept_places(self) -> tuple[tuple[str, int], ...]:
+        """(sheet, row) of rows taken, with problems that only keep a stored value (due
+        date "TBC"), when rows with problems are skipped."""
+        taken = {(action.sheet or "", action.row) for action in self.actions}
+        return tuple(place for place in self.problem_places if place in taken)
+
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (``tracker import --json``)."""
         return {
@@ -133,8 +172,30 @@ class ImportReport:
             "columns": dict(self.column_map),
             "ignored_columns": list(self.ignored_columns),
             "committed": self.committed,
+            "sheets": [
+                {
+                    "name": sheet.name,
+                    "header_row": sheet.header_row,
+                    "rows_read": sheet.rows_read,
+                    "actions_found": sheet.actions_found,
+                    "problems": sheet.problems,
+                    "priority_from_name": sheet.priority,
+                }
+                for sheet in self.sheets
+            ],
+            "skipped_sheets": [{"name": s.name, "reason": s.reason} for s in self.skipped_sheets],
+            "notes": [
+                {
+                    "sheet": n.sheet,
+                    "row": n.row,
+                    "column": n.column,
+                    "value": n.value,
+                    "note": n.message,
+                }
+                for n in self.notes
+            ],
             "counts": {
-                "rows": len(self.actions) + len(self.problem_rows),
+                "rows": len(self.actions) + len(self.refused_places),
                 "create": len(self.created),
                 "update": len(self.updated),
                 "unchanged": len(self.unchanged),
@@ -143,6 +204,7 @@ class ImportReport:
             },
             "actions": [
                 {
+                    "sheet": a.sheet,
                     "row": a.row,
                     "reference": a.reference,
                     "title": a.title,
@@ -157,7 +219,14 @@ class ImportReport:
                 for p in self.people
             ],
             "problems": [
-                {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+                {
+                    "sheet": p.sheet,
+                    "row": p.row,
+                    "column": p.column,
+                    "value": p.value,
+                    "message": p.message,
+                    "keeps_stored": p.keeps_stored,
+                }
                 for p in self.problems
             ],
         }
@@ -173,26 +242,46 @@ def import_plan(
     skip_invalid: bool = False,
     expected_versions: Mapping[str, int] | None = None,
     now: datetime | None = None,
+    sheets: Sequence[str] = (),
+    governance: GovernanceConfig | None = None,
 ) -> ImportReport:
     """Check a plan file against the database; with ``commit``, write it (see module doc).
 
     Raises PermissionDenied unless ``actor`` may import plans (dry runs included),
     SpreadsheetError when the file as a whole cannot be read, and ImportConflict when the
     actions changed after the dry run whose ``versions`` are passed as ``expected_versions``.
-    Row problems come back in the report.
+    Row problems come back in the report. ``sheets`` restricts a workbook to the sheets
+    named; ``governance`` gives the RAG fill colour table (the defaults without it).
     """
     require(actor, Operation.IMPORT_PLAN, what="import action plans")
     now = now or clock.now()
-    sheet = read_plan(source, filename=filename)
+    sheet = read_plan(
+        source, filename=filename, sheets=sheets, rag_colours=rag_colours_of(governance)
+    )
     actions = _load_actions(session, lock=commit)
     planner = Planner(
         lookups=load_lookups(session), actions=actions, columns=sheet.column_map, now=now
     )
-    for row in sheet.rows:
-        planner.plan(row)
-    for row in sheet.invalid_rows:
-        planner.check_names(row)
-    problems = tuple(sorted((*sheet.errors, *planner.errors), key=lambda p: p.row))
+    taken = {id(row) for row in (*sheet.rows, *sheet.kept_rows)}
+    sheet_order = {summary.name: index for index, summary in enumerate(sheet.sheets)}
+    in_order = sorted(
+        (*sheet.rows, *sheet.invalid_rows),
+        key=lambda row: (sheet_order.get(row.sheet or "", 0), row.row),
+    )
+    for row in in_order:
+        if id(row) in taken:
+            # A row whose only problems keep a stored value ("TBC" as the due date) is
+            # planned too, and written when rows with problems are skipped.
+            planner.plan(row)
+        else:
+            planner.check_names(row)
+    order = {summary.name: index for index, summary in enumerate(sheet.sheets)}
+    problems = tuple(
+        sorted(
+            (*_with_kept_dates(sheet.errors, planner.plans), *planner.errors),
+            key=lambda p: (order.get(p.sheet or "", 0), p.row),
+        )
+    )
     versions = {
         plan.action.reference: plan.action.version
         for plan in planner.plans
@@ -232,7 +321,41 @@ def import_plan(
         problems=problems,
         committed=write,
         versions=MappingProxyType(versions),
+        sheets=sheet.sheets,
+        skipped_sheets=sheet.skipped,
+        notes=sheet.notes,
+        workbook_sheets=sheet.workbook_sheets,
     )
+
+
+def _with_kept_dates(problems: Sequence[RowError], plans: Sequence[RowPlan]) -> list[RowError]:
+    """Problems that keep a stored due date, saying which date is kept when rows with
+    problems are skipped (for the rows that are planned)."""
+    planned = {(plan.row.sheet, plan.row.row): plan for plan in plans}
+    shown: list[RowError] = []
+    for problem in problems:
+        plan = planned.get((problem.sheet, problem.row))
+        if problem.keeps_stored and plan is not None:
+            if plan.action is None:
+                kept = "the action is created without a due date"
+            elif plan.action.due_date is None:
+                kept = "the action keeps having no due date"
+            else:
+                kept = f"the action keeps its due date {format_date(plan.action.due_date)}"
+            problem = replace(problem, message=f"{problem.message}; skipping problems, {kept}")
+        shown.append(problem)
+    return shown
+
+
+def rag_colours_of(governance: GovernanceConfig | None) -> RagColours:
+    """The fill colour table: governance.yaml's lists, the defaults for codes it leaves out."""
+    if governance is None:
+        return DEFAULT_RAG_COLOURS
+    table = governance.rag_fill_colours
+    colours = dict(DEFAULT_RAG_COLOURS.colours)
+    for code, listed in table.listed().items():
+        colours[code] = tuple(colour.removeprefix("#") for colour in listed)
+    return RagColours(colours, table.tolerance)
 
 
 def _base_name(filename: str) -> str:
@@ -283,4 +406,5 @@ def _planned(plan: RowPlan) -> PlannedAction:
         outcome=outcome,
         changes=changes,
         records_update=plan.update is not None,
+        sheet=plan.row.sheet,
     )

@@ -100,7 +100,9 @@ class _RowCheck:
         if isinstance(shown, date):
             shown = f"{shown:%d/%m/%Y}"
         text = None if shown is None else str(shown)
-        self.errors.append(RowError(self.row.row, self.columns.get(row_field), text, message))
+        self.errors.append(
+            RowError(self.row.row, self.columns.get(row_field), text, message, self.row.sheet)
+        )
 
 
 def name_from_email(email: str) -> str:
