@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tracker.calendar import (
     CalendarError,
@@ -146,6 +154,66 @@ class RagConfig(_Strict):
         return value.upper()
 
 
+class RiskBandConfig(_Strict):
+    """One band of risk scores (likelihood x impact), e.g. 10-15 "High"."""
+
+    name: str = Field(min_length=1, max_length=40)
+    low: int = Field(ge=1, le=25)
+    high: int = Field(ge=1, le=25)
+    colour: str
+
+    @field_validator("colour")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not HEX_COLOUR.match(value):
+            raise ValueError(f"colour must look like #RRGGBB, not {value!r}")
+        return value.upper()
+
+
+def _default_bands() -> list[RiskBandConfig]:
+    return [
+        RiskBandConfig(name="Low", low=1, high=4, colour="#70AD47"),
+        RiskBandConfig(name="Moderate", low=5, high=9, colour="#FFC000"),
+        RiskBandConfig(name="High", low=10, high=15, colour="#ED7D31"),
+        RiskBandConfig(name="Very high", low=16, high=25, colour="#C00000"),
+    ]
+
+
+class RiskScaleConfig(_Strict):
+    """The 5 x 5 risk scale: the words for likelihood 1-5 and impact 1-5, and the score bands.
+
+    The bands must cover every score from 1 to 25 once, in order.
+    """
+
+    likelihood: list[str] = Field(
+        default_factory=lambda: ["Rare", "Unlikely", "Possible", "Likely", "Almost certain"],
+        min_length=5,
+        max_length=5,
+    )
+    impact: list[str] = Field(
+        default_factory=lambda: ["Negligible", "Minor", "Moderate", "Major", "Severe"],
+        min_length=5,
+        max_length=5,
+    )
+    bands: list[RiskBandConfig] = Field(default_factory=_default_bands, min_length=1)
+    # A new risk is reviewed this often unless it says otherwise.
+    default_review_days: int = Field(default=30, ge=1, le=366)
+
+    @model_validator(mode="after")
+    def _bands_cover_1_to_25(self) -> RiskScaleConfig:
+        expected = 1
+        for band in self.bands:
+            if band.low != expected or band.high < band.low:
+                raise ValueError(
+                    f"risk bands must run from 1 to 25 without gaps or overlaps: band "
+                    f"{band.name!r} ({band.low}-{band.high}) should start at {expected}"
+                )
+            expected = band.high + 1
+        if expected != 26:
+            raise ValueError(f"risk bands must end at 25, not {expected - 1}")
+        return self
+
+
 class ReminderRule(_Strict):
     enabled: bool = True
     working_days_before_deadline: int = Field(default=2, ge=0, le=30)
@@ -192,6 +260,7 @@ class GovernanceConfig(_Strict):
     bodies: list[BodyConfig] = Field(min_length=1)
     workstreams: list[WorkstreamConfig] = Field(default_factory=list)
     rag: list[RagConfig] = Field(min_length=4, max_length=4)
+    risks: RiskScaleConfig = RiskScaleConfig()
     update_cycle: UpdateCycleConfig = UpdateCycleConfig()
 
     # --- lookups used by the loader, the services and the papers ----------------------------

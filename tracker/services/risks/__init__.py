@@ -1,0 +1,57 @@
+"""The risk register: what could stop delivery, how likely, how bad, and what is being done.
+
+Risks are scored likelihood x impact on governance.yaml's 5 x 5 scale (``tracker.risk_rules``
+holds the pure rules: bands, heat map, movement, review dates). ``_write`` adds, rescores and
+closes risks and their mitigations (each checked whole, audited, every scoring kept as the
+risk's history); ``_read`` gives screens, papers and the command line plain rows.
+"""
+
+from tracker.services.risks._read import (
+    MitigationRow,
+    RiskDetail,
+    RiskFilter,
+    RiskReviewRow,
+    RiskRow,
+    list_risks,
+    open_mitigations,
+    risk_detail,
+    scores_at,
+)
+from tracker.services.risks._write import (
+    NewRisk,
+    Rescore,
+    RiskClosed,
+    RiskInvalid,
+    RiskNotFound,
+    add_mitigation,
+    add_risk,
+    close_risk,
+    get_risk,
+    may_score,
+    score_risk,
+    set_mitigation_done,
+)
+
+__all__ = [
+    "MitigationRow",
+    "NewRisk",
+    "Rescore",
+    "RiskClosed",
+    "RiskDetail",
+    "RiskFilter",
+    "RiskInvalid",
+    "RiskNotFound",
+    "RiskReviewRow",
+    "RiskRow",
+    "add_mitigation",
+    "add_risk",
+    "close_risk",
+    "get_risk",
+    "list_risks",
+    "may_score",
+    "open_mitigations",
+    "risk_detail",
+    "score_risk",
+    "scores_at",
+    "set_mitigation_done",
+]
