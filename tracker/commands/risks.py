@@ -167,7 +167,7 @@ def add_command(
     )
     with cli_session(settings, write=True) as session:
         risk = add_risk(
-            session, actor=_operator(), form=form, scale=governance.risks, today=_today()
+            session, actor=_operator(), form=form, governance=governance, today=_today()
         )
         reference = risk.reference
     typer.echo(

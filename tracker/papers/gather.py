@@ -56,10 +56,12 @@ from tracker.papers.movement import Baseline, Tracked, compare_positions
 from tracker.papers.narrative import write_executive_summary, write_recommendations
 from tracker.papers.text import format_date
 from tracker.papers.trends import read_measure_series, read_rag_history
+from tracker.risk_rules import band_for, movement_words
 from tracker.rules import CLOSED_STATUSES, days_overdue, priority_label, rating_inconsistency
 from tracker.services.actions import list_open_escalations
 from tracker.services.measures import list_measure_summaries
 from tracker.services.register import ActionRow, list_actions
+from tracker.services.risks import open_mitigations, risks_overseen, scores_at
 
 UNASSIGNED_WORKSTREAM = "Not assigned to a workstream"
 NO_BODY = "No overseeing body"
@@ -116,6 +118,11 @@ def gather_board_paper(
     lines = _choose_lines(counted, config.level, baseline, movement, as_at, due_until)
     escalations = _escalations(session, board, now, ZoneInfo(zone))
     measures = _measures(session, as_at) if model.MEASURES in sections else ()
+    risks = (
+        _risks(session, governance, board, as_at, moment=min(now, cutoff), previous=previous)
+        if model.RISKS in sections
+        else model.RiskPicture()
+    )
     groups, group_of = _groups(session, config.level)
     summary_rows = summarise_groups(
         counted,
@@ -174,6 +181,7 @@ def gather_board_paper(
         due_before_next=lines.due_next,
         escalations=escalations,
         measures=measures,
+        risks=risks,
         actions=tuple(t.line for t in tracked),
         rag_history=rag_history,
         sections=sections,
@@ -345,6 +353,70 @@ def _escalations(
             raised_on=e.raised_at.astimezone(zone).date(),
         )
         for e in list_open_escalations(session, to_body_id=board.body_id, raised_before=now)
+    )
+
+
+def _risks(
+    session: Session,
+    governance: GovernanceConfig,
+    board: PaperBoard,
+    as_at: date,
+    *,
+    moment: datetime,
+    previous: BoardMeeting | None,
+) -> model.RiskPicture:
+    """The open risks of the board and the bodies below it, scored as at ``moment``, with the
+    movement since the board's previous paper deadline."""
+    scale = governance.risks
+    # Like its actions: a board with scope "all" reports every risk, else its own and below.
+    everything = board.config.scope == "all"
+    rows = risks_overseen(
+        session,
+        body_ids=None if everything else _body_and_below(session, board.body_id),
+        scale=scale,
+        today=as_at,
+    )
+    ids = [r.id for r in rows]
+    now_scores = scores_at(session, ids, moment)
+    before = (
+        scores_at(
+            session, ids, deadline_cutoff(previous.paper_deadline, governance.partnership.timezone)
+        )
+        if previous
+        else {}
+    )
+    mitigations = open_mitigations(session, ids)
+    lines = []
+    for row in rows:
+        if row.id not in now_scores:
+            continue  # first scored after this paper's moment
+        likelihood, impact = now_scores[row.id]
+        value = likelihood * impact
+        band = band_for(value, scale.bands)
+        earlier = before.get(row.id)
+        lines.append(
+            model.RiskLine(
+                reference=row.reference,
+                title=row.title,
+                owner=row.owner,
+                likelihood=likelihood,
+                impact=impact,
+                score=value,
+                band=band.name,
+                band_colour=band.colour,
+                movement=movement_words(earlier[0] * earlier[1] if earlier else None, value),
+                target_score=row.target_score,
+                mitigations=tuple(m.description for m in mitigations.get(row.id, [])),
+                actions=row.actions,
+                review_overdue=row.review_overdue,
+            )
+        )
+    lines.sort(key=lambda line: -line.score)
+    return model.RiskPicture(
+        lines=tuple(lines),
+        likelihood_words=tuple(scale.likelihood),
+        impact_words=tuple(scale.impact),
+        bands=tuple(model.RiskBand(b.name, b.low, b.high, b.colour) for b in scale.bands),
     )
 
 

@@ -27,7 +27,7 @@ from tracker.papers.text import (
     format_measure_value,
     format_status,
 )
-from tracker.papers.word import chart_sections, charts
+from tracker.papers.word import chart_sections, charts, risks
 from tracker.papers.word.docxml import (
     CellValue,
     Column,
@@ -55,6 +55,7 @@ _TITLES = {
     model.DUE_NEXT: "Actions due before the next meeting",
     model.ESCALATIONS: "Escalations",
     model.MEASURES: "Success measures",
+    model.RISKS: "Risks",
     model.ACTION_DETAIL: "Action detail",
     model.APPENDIX_REGISTER: "Appendix A: Full action register",
 }
@@ -458,4 +459,5 @@ SECTION_WRITERS: dict[str, SectionWriter] = {
     model.DUE_NEXT: write_due_next,
     model.ESCALATIONS: write_escalations,
     model.MEASURES: write_measures,
+    model.RISKS: risks.write_risks,
 }

@@ -15,6 +15,7 @@ from tracker.services.risks._read import (
     list_risks,
     open_mitigations,
     risk_detail,
+    risks_overseen,
     scores_at,
 )
 from tracker.services.risks._write import (
@@ -51,6 +52,7 @@ __all__ = [
     "may_score",
     "open_mitigations",
     "risk_detail",
+    "risks_overseen",
     "score_risk",
     "scores_at",
     "set_mitigation_done",

@@ -9,7 +9,7 @@ it stood at a moment (for movement since the last paper).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -266,17 +266,35 @@ def open_mitigations(session: Session, risk_ids: Iterable[int]) -> dict[int, lis
     return found
 
 
-def scores_at(session: Session, risk_ids: Iterable[int], moment: datetime) -> dict[int, int]:
-    """Each risk's score as it stood at ``moment`` (its latest scoring before then); a risk
-    first scored later is absent."""
+def scores_at(
+    session: Session, risk_ids: Iterable[int], moment: datetime
+) -> dict[int, tuple[int, int]]:
+    """Each risk's (likelihood, impact) as it stood at ``moment`` (its latest scoring before
+    then); a risk first scored later is absent."""
     ids = list(risk_ids)
     if not ids:
         return {}
-    found: dict[int, int] = {}
+    found: dict[int, tuple[int, int]] = {}
     for review in session.exec(
         select(RiskReview)
         .where(col(RiskReview.risk_id).in_(ids), col(RiskReview.created_at) <= moment)
         .order_by(col(RiskReview.created_at), col(RiskReview.id))
     ).all():
-        found[review.risk_id] = score(review.likelihood, review.impact)
+        found[review.risk_id] = (review.likelihood, review.impact)
     return found
+
+
+def risks_overseen(
+    session: Session,
+    *,
+    body_ids: Collection[int] | None,
+    scale: RiskScaleConfig,
+    today: date,
+) -> list[RiskRow]:
+    """The open risks overseen by any of ``body_ids`` (every open risk when None), highest
+    score first: what a board's paper reports, whoever generates it."""
+    query = select(Risk).where(Risk.status == RiskStatus.OPEN.value)
+    if body_ids is not None:
+        query = query.where(col(Risk.body_id).in_(list(body_ids)))
+    rows = _rows(session, session.exec(query).all(), scale, today)
+    return sorted(rows, key=lambda r: (-r.score, reference_sort_key(r.reference)))

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from tracker.errors import Conflict, InvalidInput, NotFound
-from tracker.governance import RiskScaleConfig
+from tracker.governance import GovernanceConfig, RiskScaleConfig
 from tracker.models import (
     Action,
     GovernanceBody,
@@ -136,10 +136,15 @@ def _require_score(actor: Actor, risk: Risk) -> None:
 
 
 def add_risk(
-    session: Session, *, actor: Actor, form: NewRisk, scale: RiskScaleConfig, today: date
+    session: Session, *, actor: Actor, form: NewRisk, governance: GovernanceConfig, today: date
 ) -> Risk:
-    """Add a risk (and its first scoring, links and mitigations) or refuse it whole."""
+    """Add a risk (and its first scoring, links and mitigations) or refuse it whole.
+
+    With no board named, the risk is overseen by the body overseeing the first action it
+    threatens, else by the board whose paper is at strategic level (the Improvement Board).
+    """
     require(actor, Operation.MANAGE_RISKS, what="risks")
+    scale = governance.risks
     problems = _Problems()
     title = _text(problems, "title", form.title, TITLE_LIMIT)
     if title is None and "title" not in problems.found:
@@ -164,7 +169,10 @@ def add_risk(
 
     priorities = _priorities(session, problems, form.priorities)
     actions = _actions(session, problems, form.actions)
-    body = _body(session, problems, form.body, actions)
+    strategic = next(
+        (b.key for b in governance.bodies if b.paper and b.paper.level == "strategic"), None
+    )
+    body = _body(session, problems, form.body or None, actions, default_key=strategic)
     mitigations = []
     for i, text in enumerate(form.mitigations, start=1):
         cleaned = _text(problems, "mitigation", text, MITIGATION_LIMIT)
@@ -256,9 +264,15 @@ def _actions(session: Session, problems: _Problems, references: Sequence[str]) -
 
 
 def _body(
-    session: Session, problems: _Problems, name: str | None, actions: Sequence[Action]
+    session: Session,
+    problems: _Problems,
+    name: str | None,
+    actions: Sequence[Action],
+    *,
+    default_key: str | None,
 ) -> GovernanceBody | None:
-    """The board named, else the body overseeing the first action threatened, else the top."""
+    """The board named, else the body overseeing the first action threatened, else the
+    default (the strategic board), else the top of the reporting lines."""
     if name and name.strip():
         wanted = name.strip().casefold()
         for body in session.exec(select(GovernanceBody).where(col(GovernanceBody.active))).all():
@@ -269,6 +283,12 @@ def _body(
     for action in actions:
         if action.body_id is not None:
             return session.get(GovernanceBody, action.body_id)
+    if default_key:
+        found = session.exec(
+            select(GovernanceBody).where(GovernanceBody.key == default_key)
+        ).first()
+        if found is not None:
+            return found
     return session.exec(
         select(GovernanceBody)
         .where(col(GovernanceBody.reports_to_id).is_(None), col(GovernanceBody.active))
