@@ -21,7 +21,7 @@ MAX_MODULES_PER_FOLDER = 15
 
 SURFACES = {
     "risks": """
-        MitigationRow NewRisk Rescore RiskClosed RiskDetail RiskFilter RiskInvalid RiskNotFound RiskReviewRow RiskRow add_mitigation add_risk close_risk get_risk list_risks may_score open_mitigations risk_detail risks_overseen score_risk scores_at set_mitigation_done
+        MITIGATION_LIMIT TEXT_LIMIT TITLE_LIMIT MitigationRow NewRisk Rescore RiskChoices RiskClosed RiskDetail RisksPage load_risks_page risk_choices RiskFilter RiskInvalid RiskNotFound RiskReviewRow RiskRow add_mitigation add_risk close_risk get_risk list_risks may_score open_mitigations risk_detail risks_overseen score_risk scores_at set_mitigation_done
     """,
     "actions": """
         ActionDetail ActionFields ActionNotFound Choice Choices ConflictError create_action

@@ -33,6 +33,7 @@ EXPECTED = {
         "Action register",
         "Executive overview",
         "Success measures",
+        "Risks",
         "Board papers",
         "Governance",
     ],
@@ -40,6 +41,7 @@ EXPECTED = {
         "Action register",
         "Executive overview",
         "Success measures",
+        "Risks",
         "Board papers",
         "Governance",
     ],
@@ -48,6 +50,7 @@ EXPECTED = {
         "Action register",
         "Executive overview",
         "Success measures",
+        "Risks",
         "Governance",
     ],
     "action_owner": [
@@ -55,9 +58,10 @@ EXPECTED = {
         "Action register",
         "Executive overview",
         "Success measures",
+        "Risks",
         "Governance",
     ],
-    "partner": ["Action register", "Executive overview", "Success measures", "Governance"],
+    "partner": ["Action register", "Executive overview", "Success measures", "Risks", "Governance"],
 }
 ADMIN_ONLY = [spec for spec in PAGES if spec.section == "Administration"]
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from tracker.governance import RiskScaleConfig
+from tracker.governance import GovernanceConfig, RiskScaleConfig
 from tracker.models import (
     Action,
     GovernanceBody,
@@ -29,9 +29,9 @@ from tracker.models import (
     RiskStatus,
     Role,
 )
-from tracker.permissions import Actor, Operation, require
+from tracker.permissions import Actor, Operation, can, require
 from tracker.risk_rules import band_for, is_review_overdue, score
-from tracker.rules import reference_sort_key
+from tracker.rules import priority_label, reference_sort_key
 from tracker.services.risks._write import get_risk, may_score
 
 
@@ -99,7 +99,7 @@ class RiskFilter:
     status: str | None = RiskStatus.OPEN.value  # None: open and closed
     band: str | None = None
     owner_email: str | None = None
-    body_ids: frozenset[int] | None = None
+    body_name: str | None = None  # the overseeing body, by name
     action_reference: str | None = None
     review_overdue_only: bool = False
 
@@ -123,12 +123,12 @@ def list_risks(
         query = query.where(Risk.status == where.status)
     if not _sees_all(actor):
         query = query.where(col(Risk.shareable))
-    if where.body_ids is not None:
-        query = query.where(col(Risk.body_id).in_(where.body_ids))
     risks = list(session.exec(query).all())
     rows = _rows(session, risks, scale, today)
     if where.band:
         rows = [r for r in rows if r.band == where.band]
+    if where.body_name:
+        rows = [r for r in rows if r.body == where.body_name]
     if where.owner_email:
         rows = [r for r in rows if r.owner_email == where.owner_email.strip().lower()]
     if where.action_reference:
@@ -298,3 +298,68 @@ def risks_overseen(
         query = query.where(col(Risk.body_id).in_(list(body_ids)))
     rows = _rows(session, session.exec(query).all(), scale, today)
     return sorted(rows, key=lambda r: (-r.score, reference_sort_key(r.reference)))
+
+
+@dataclass(frozen=True)
+class RiskChoices:
+    """What the risk forms offer: active people by e-mail, priorities, actions and bodies."""
+
+    people: tuple[tuple[str, str], ...]  # (e-mail, "Name <e-mail>")
+    priorities: tuple[tuple[int, str], ...]  # (number, "Priority 2: ...")
+    actions: tuple[tuple[str, str], ...]  # (reference, "P2.3 title")
+    bodies: tuple[str, ...]  # names
+
+
+@dataclass(frozen=True)
+class RisksPage:
+    """Everything the Risks page shows, read in one session."""
+
+    rows: tuple[RiskRow, ...]
+    detail: RiskDetail | None
+    choices: RiskChoices | None  # None when the actor may not add risks
+    may_add: bool
+
+
+def risk_choices(session: Session) -> RiskChoices:
+    people = session.exec(
+        select(Person.email, Person.name).where(col(Person.active)).order_by(col(Person.name))
+    ).all()
+    priorities = session.exec(
+        select(Priority.number, Priority.title, Priority.short_title).order_by(col(Priority.number))
+    ).all()
+    actions = session.exec(select(Action.reference, Action.title)).all()
+    bodies = session.exec(
+        select(GovernanceBody.name)
+        .where(col(GovernanceBody.active))
+        .order_by(col(GovernanceBody.sort_order))
+    ).all()
+    return RiskChoices(
+        people=tuple((email, f"{name} <{email}>") for email, name in people),
+        priorities=tuple(
+            (number, priority_label(number, title, short)) for number, title, short in priorities
+        ),
+        actions=tuple(
+            (ref, f"{ref} {title}")
+            for ref, title in sorted(actions, key=lambda a: reference_sort_key(a[0]))
+        ),
+        bodies=tuple(bodies),
+    )
+
+
+def load_risks_page(
+    session: Session,
+    *,
+    actor: Actor,
+    governance: GovernanceConfig,
+    today: date,
+    where: RiskFilter,
+    reference: str | None,
+) -> RisksPage:
+    """The Risks page's view: the filtered register, the open risk's detail, the form choices."""
+    scale = governance.risks
+    rows = tuple(list_risks(session, actor=actor, scale=scale, today=today, where=where))
+    detail = None
+    if reference:
+        detail = risk_detail(session, actor=actor, reference=reference, scale=scale, today=today)
+    may_add = can(actor, Operation.MANAGE_RISKS)
+    return RisksPage(rows, detail, risk_choices(session) if may_add else None, may_add)

@@ -136,7 +136,13 @@ def _require_score(actor: Actor, risk: Risk) -> None:
 
 
 def add_risk(
-    session: Session, *, actor: Actor, form: NewRisk, governance: GovernanceConfig, today: date
+    session: Session,
+    *,
+    actor: Actor,
+    form: NewRisk,
+    governance: GovernanceConfig,
+    today: date,
+    now: datetime | None = None,
 ) -> Risk:
     """Add a risk (and its first scoring, links and mitigations) or refuse it whole.
 
@@ -200,6 +206,7 @@ def add_risk(
         next_review=next_review_after(today, review_days),
         shareable=form.shareable,
         sort_key=len(references) + 1,
+        created_at=now or utcnow(),
     )
     session.add(risk)
     session.flush()
@@ -217,6 +224,7 @@ def add_risk(
             impact=form.impact,
             commentary=commentary or "First assessment.",
             created_by_id=actor.person_id if _person(session, actor) else None,
+            created_at=now or utcnow(),
         )
     )
     person = _person(session, actor)
