@@ -167,7 +167,7 @@ def plan_risk_events(
         span = (last - first).days
         for n, (likelihood, impact) in enumerate(risk.scores):
             offset = span * n // max(1, len(risk.scores) - 1)
-            day = first + timedelta(days=offset - (rng.randint(0, 4) if 0 < n else 0))
+            day = first + timedelta(days=offset - (rng.randint(0, 4) if n > 0 else 0))
             if day >= today:
                 break
             moment = datetime.combine(day, time(10, rng.randint(0, 59)), tzinfo=UTC)
