@@ -21,7 +21,11 @@ MAX_MODULES_PER_FOLDER = 15
 
 SURFACES = {
     "risks": """
-        MITIGATION_LIMIT TEXT_LIMIT TITLE_LIMIT MitigationRow NewRisk Rescore RiskChoices RiskClosed RiskDetail RisksPage load_risks_page risk_choices RiskFilter RiskInvalid RiskNotFound RiskReviewRow RiskRow add_mitigation add_risk close_risk get_risk list_risks may_score open_mitigations risk_detail risks_overseen score_risk scores_at set_mitigation_done
+        add_mitigation add_risk close_risk get_risk list_risks load_risks_page may_score
+        MITIGATION_LIMIT MitigationRow NewRisk open_mitigations Rescore risk_choices
+        risk_detail RiskChoices RiskClosed RiskDetail RiskFilter RiskInvalid RiskNotFound
+        RiskReviewRow RiskRow risks_overseen RisksPage score_risk scores_at
+        set_mitigation_done TEXT_LIMIT TITLE_LIMIT
     """,
     "actions": """
         ActionDetail ActionFields ActionNotFound Choice Choices ConflictError create_action
