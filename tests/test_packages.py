@@ -46,6 +46,8 @@ SURFACES = {
         render_calendar_file sync_governance SyncReport UnknownBoard
     """,
     "measures": """
+        Comparator ComparatorSet NationalFileRefused NationalImport describe_comparators
+        import_national_figures latest_comparators
         count_by_rating enter_value EnteredValue filter_summaries get_measure_detail
         get_measure_summary import_measure_values link_actions list_context_figures
         list_measure_summaries list_red_measures may_edit_measure may_enter_values

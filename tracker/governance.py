@@ -214,6 +214,35 @@ class RiskScaleConfig(_Strict):
         return self
 
 
+class AreaConfig(_Strict):
+    """A local authority or region as the published statistics name it."""
+
+    code: str = Field(pattern=r"^E\d{8}$")  # the ONS code: E10000017, E12000002
+    name: str = Field(min_length=1, max_length=120)
+    old_code: str | None = Field(default=None, pattern=r"^\d{3}$")  # DfE's old LA code: 888
+
+
+class IndicatorMapping(_Strict):
+    """Which column of which published data set gives a success measure its comparators."""
+
+    measure: str = Field(min_length=1, max_length=20)  # M2.3
+    publication: str = Field(min_length=1, max_length=200)
+    dataset: str = Field(min_length=1, max_length=200)
+    indicator: str = Field(min_length=1, max_length=80)  # the CSV column
+    # Columns a row must match (e.g. breakdown: All EHC plans); time_identifier says the period.
+    filters: dict[str, str] = Field(default_factory=dict)
+
+
+class ComparatorsConfig(_Strict):
+    """National comparators from Explore Education Statistics (EES) open-data CSV files."""
+
+    local_authority: AreaConfig | None = None
+    region: AreaConfig | None = None
+    # Statistical neighbours: other local authorities shown beside the partnership's figure.
+    neighbours: list[AreaConfig] = Field(default_factory=list)
+    mappings: list[IndicatorMapping] = Field(default_factory=list)
+
+
 class ReminderRule(_Strict):
     enabled: bool = True
     working_days_before_deadline: int = Field(default=2, ge=0, le=30)
@@ -261,6 +290,7 @@ class GovernanceConfig(_Strict):
     workstreams: list[WorkstreamConfig] = Field(default_factory=list)
     rag: list[RagConfig] = Field(min_length=4, max_length=4)
     risks: RiskScaleConfig = RiskScaleConfig()
+    comparators: ComparatorsConfig = ComparatorsConfig()
     update_cycle: UpdateCycleConfig = UpdateCycleConfig()
 
     # --- lookups used by the loader, the services and the papers ----------------------------

@@ -312,6 +312,31 @@ class MeasureValue(SQLModel, table=True):
     )
 
 
+class MeasureComparator(SQLModel, table=True):
+    """A published figure to set beside a measure: England's, the region's or another local
+    authority's (or the partnership's own, as published) for one period, with its source."""
+
+    __tablename__ = "measure_comparator"
+    __table_args__ = (sa.UniqueConstraint("measure_id", "period_end", "area_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="success_measure.id", index=True)
+    period_end: date
+    period_label: str = Field(max_length=40)  # "2024", "2024-25", "2023/24"
+    area_kind: str = Field(max_length=20)  # national | regional | local | neighbour
+    area_code: str = Field(max_length=20)
+    area_name: str = Field(max_length=120)
+    value: float | None = None
+    # Why there is no figure, in EES's words ("x: not available", "c: confidential" ...).
+    missing_reason: str | None = Field(default=None, max_length=80)
+    publication: str = Field(max_length=200)
+    dataset: str = Field(max_length=200)
+    source_file: str = Field(max_length=260)
+    imported_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
 class MeasureAction(SQLModel, table=True):
     __tablename__ = "measure_action"
 

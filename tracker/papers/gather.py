@@ -25,7 +25,7 @@ Rendering never queries, so everything the renderer prints is in the returned va
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -59,7 +59,7 @@ from tracker.papers.trends import read_measure_series, read_rag_history
 from tracker.risk_rules import band_for, movement_words
 from tracker.rules import CLOSED_STATUSES, days_overdue, priority_label, rating_inconsistency
 from tracker.services.actions import list_open_escalations
-from tracker.services.measures import list_measure_summaries
+from tracker.services.measures import ComparatorSet, latest_comparators, list_measure_summaries
 from tracker.services.register import ActionRow, list_actions
 from tracker.services.risks import open_mitigations, risks_overseen, scores_at
 
@@ -423,22 +423,39 @@ def _risks(
 def _measures(session: Session, as_of: date) -> tuple[MeasureLine, ...]:
     summaries = list_measure_summaries(session, as_of=as_of)
     series = read_measure_series(session, measure_ids=[s.id for s in summaries], as_of=as_of)
+    published = latest_comparators(session, [s.id for s in summaries], as_of=as_of)
     return tuple(
-        MeasureLine(
-            reference=s.reference,
-            wording=s.wording,
-            unit=unit_suffix(s.unit),
-            baseline=s.baseline_value,
-            target=s.target_value,
-            latest=s.latest_value,
-            previous=s.previous_value,
-            latest_period=s.latest_period_label or format_date(s.latest_period, missing=""),
-            direction_of_travel=s.direction_of_travel,
-            rag=s.rag,
-            commentary=s.commentary or "",
-            series=series.get(s.id, ()),
+        _with_comparators(
+            MeasureLine(
+                reference=s.reference,
+                wording=s.wording,
+                unit=unit_suffix(s.unit),
+                baseline=s.baseline_value,
+                target=s.target_value,
+                latest=s.latest_value,
+                previous=s.previous_value,
+                latest_period=s.latest_period_label or format_date(s.latest_period, missing=""),
+                direction_of_travel=s.direction_of_travel,
+                rag=s.rag,
+                commentary=s.commentary or "",
+                series=series.get(s.id, ()),
+            ),
+            published.get(s.id),
         )
         for s in summaries
+    )
+
+
+def _with_comparators(line: MeasureLine, found: ComparatorSet | None) -> MeasureLine:
+    if found is None:
+        return line
+    england, region = found.figure("national"), found.figure("regional")
+    return replace(
+        line,
+        england=england.value if england else None,
+        region=region.value if region else None,
+        region_name=region.area_name if region else "",
+        comparator_period=found.period_label,
     )
 
 

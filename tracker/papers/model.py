@@ -267,6 +267,15 @@ class MeasureLine:
     rag: str | None = None
     commentary: str = ""
     series: tuple[MeasurePoint, ...] = ()  # values up to the paper's date, oldest first
+    # Published comparators (Explore Education Statistics) for ``comparator_period``.
+    england: float | None = None
+    region: float | None = None
+    region_name: str = ""
+    comparator_period: str = ""
+
+    @property
+    def has_comparators(self) -> bool:
+        return self.england is not None or self.region is not None
 
     def __post_init__(self) -> None:
         _check_direction(self.direction_of_travel, f"measure {self.reference!r}")
