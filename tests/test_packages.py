@@ -20,6 +20,13 @@ SERVICES = ROOT / "tracker" / "services"
 MAX_MODULES_PER_FOLDER = 15
 
 SURFACES = {
+    "risks": """
+        add_mitigation add_risk close_risk get_risk list_risks load_risks_page may_score
+        MITIGATION_LIMIT MitigationRow NewRisk open_mitigations Rescore risk_choices
+        risk_detail RiskChoices RiskClosed RiskDetail RiskFilter RiskInvalid RiskNotFound
+        RiskReviewRow RiskRow risks_overseen RisksPage score_risk scores_at
+        set_mitigation_done TEXT_LIMIT TITLE_LIMIT
+    """,
     "actions": """
         ActionDetail ActionFields ActionNotFound Choice Choices ConflictError create_action
         edit_action escalate_action EscalationError EscalationRow find_escalation_target
@@ -41,6 +48,8 @@ SURFACES = {
     """,
     "measures": """
         LABEL_LIMIT count_by_rating enter_value EnteredValue filter_summaries get_measure_detail
+        Comparator ComparatorSet NationalFileRefused NationalImport describe_comparators
+        import_national_figures latest_comparators
         get_measure_summary import_measure_values link_actions list_context_figures
         list_measure_summaries list_red_measures may_edit_measure may_enter_values
         may_import_values may_link_actions MeasureDetail MeasureImport MeasureNotFound

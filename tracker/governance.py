@@ -18,7 +18,15 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tracker.calendar import (
     CalendarError,
@@ -197,6 +205,95 @@ class RagFillColoursConfig(_Strict):
         return {code: colours for code, colours in lists.items() if colours is not None}
 
 
+class RiskBandConfig(_Strict):
+    """One band of risk scores (likelihood x impact), e.g. 10-15 "High"."""
+
+    name: str = Field(min_length=1, max_length=40)
+    low: int = Field(ge=1, le=25)
+    high: int = Field(ge=1, le=25)
+    colour: str
+
+    @field_validator("colour")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not HEX_COLOUR.match(value):
+            raise ValueError(f"colour must look like #RRGGBB, not {value!r}")
+        return value.upper()
+
+
+def _default_bands() -> list[RiskBandConfig]:
+    return [
+        RiskBandConfig(name="Low", low=1, high=4, colour="#70AD47"),
+        RiskBandConfig(name="Moderate", low=5, high=9, colour="#FFC000"),
+        RiskBandConfig(name="High", low=10, high=15, colour="#ED7D31"),
+        RiskBandConfig(name="Very high", low=16, high=25, colour="#C00000"),
+    ]
+
+
+class RiskScaleConfig(_Strict):
+    """The 5 x 5 risk scale: the words for likelihood 1-5 and impact 1-5, and the score bands.
+
+    The bands must cover every score from 1 to 25 once, in order.
+    """
+
+    likelihood: list[str] = Field(
+        default_factory=lambda: ["Rare", "Unlikely", "Possible", "Likely", "Almost certain"],
+        min_length=5,
+        max_length=5,
+    )
+    impact: list[str] = Field(
+        default_factory=lambda: ["Negligible", "Minor", "Moderate", "Major", "Severe"],
+        min_length=5,
+        max_length=5,
+    )
+    bands: list[RiskBandConfig] = Field(default_factory=_default_bands, min_length=1)
+    # A new risk is reviewed this often unless it says otherwise.
+    default_review_days: int = Field(default=30, ge=1, le=366)
+
+    @model_validator(mode="after")
+    def _bands_cover_1_to_25(self) -> RiskScaleConfig:
+        expected = 1
+        for band in self.bands:
+            if band.low != expected or band.high < band.low:
+                raise ValueError(
+                    f"risk bands must run from 1 to 25 without gaps or overlaps: band "
+                    f"{band.name!r} ({band.low}-{band.high}) should start at {expected}"
+                )
+            expected = band.high + 1
+        if expected != 26:
+            raise ValueError(f"risk bands must end at 25, not {expected - 1}")
+        return self
+
+
+class AreaConfig(_Strict):
+    """A local authority or region as the published statistics name it."""
+
+    code: str = Field(pattern=r"^E\d{8}$")  # the ONS code: E10000017, E12000002
+    name: str = Field(min_length=1, max_length=120)
+    old_code: str | None = Field(default=None, pattern=r"^\d{3}$")  # DfE's old LA code: 888
+
+
+class IndicatorMapping(_Strict):
+    """Which column of which published data set gives a success measure its comparators."""
+
+    measure: str = Field(min_length=1, max_length=20)  # M2.3
+    publication: str = Field(min_length=1, max_length=200)
+    dataset: str = Field(min_length=1, max_length=200)
+    indicator: str = Field(min_length=1, max_length=80)  # the CSV column
+    # Columns a row must match (e.g. breakdown: All EHC plans); time_identifier says the period.
+    filters: dict[str, str] = Field(default_factory=dict)
+
+
+class ComparatorsConfig(_Strict):
+    """National comparators from Explore Education Statistics (EES) open-data CSV files."""
+
+    local_authority: AreaConfig | None = None
+    region: AreaConfig | None = None
+    # Statistical neighbours: other local authorities shown beside the partnership's figure.
+    neighbours: list[AreaConfig] = Field(default_factory=list)
+    mappings: list[IndicatorMapping] = Field(default_factory=list)
+
+
 class ReminderRule(_Strict):
     enabled: bool = True
     working_days_before_deadline: int = Field(default=2, ge=0, le=30)
@@ -244,6 +341,8 @@ class GovernanceConfig(_Strict):
     workstreams: list[WorkstreamConfig] = Field(default_factory=list)
     rag: list[RagConfig] = Field(min_length=4, max_length=4)
     rag_fill_colours: RagFillColoursConfig = RagFillColoursConfig()
+    risks: RiskScaleConfig = RiskScaleConfig()
+    comparators: ComparatorsConfig = ComparatorsConfig()
     update_cycle: UpdateCycleConfig = UpdateCycleConfig()
 
     # --- lookups used by the loader, the services and the papers ----------------------------

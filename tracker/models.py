@@ -312,6 +312,31 @@ class MeasureValue(SQLModel, table=True):
     )
 
 
+class MeasureComparator(SQLModel, table=True):
+    """A published figure to set beside a measure: England's, the region's or another local
+    authority's (or the partnership's own, as published) for one period, with its source."""
+
+    __tablename__ = "measure_comparator"
+    __table_args__ = (sa.UniqueConstraint("measure_id", "period_end", "area_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="success_measure.id", index=True)
+    period_end: date
+    period_label: str = Field(max_length=40)  # "2024", "2024-25", "2023/24"
+    area_kind: str = Field(max_length=20)  # national | regional | local | neighbour
+    area_code: str = Field(max_length=20)
+    area_name: str = Field(max_length=120)
+    value: float | None = None
+    # Why there is no figure, in EES's words ("x: not available", "c: confidential" ...).
+    missing_reason: str | None = Field(default=None, max_length=80)
+    publication: str = Field(max_length=200)
+    dataset: str = Field(max_length=200)
+    source_file: str = Field(max_length=260)
+    imported_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
 class MeasureAction(SQLModel, table=True):
     __tablename__ = "measure_action"
 
@@ -364,6 +389,95 @@ class Escalation(SQLModel, table=True):
     )
     resolved_by_id: int | None = Field(default=None, foreign_key="person.id")
     resolution: str | None = None
+
+
+# --- risks ---------------------------------------------------------------------------------
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Risk(SQLModel, table=True):
+    """What could stop delivery: scored likelihood x impact (1-5 each) on governance's scale.
+
+    ``inherent_*`` is the score before mitigation (as first assessed), ``likelihood``/``impact``
+    the current (residual) score, ``target_score`` where the owner means to bring it. Every
+    rescoring is a ``RiskReview`` row: the evidence trail.
+    """
+
+    __tablename__ = "risk"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    title: str = Field(max_length=300)
+    description: str | None = None
+    owner_id: int = Field(foreign_key="person.id", index=True)
+    body_id: int | None = Field(default=None, foreign_key="governance_body.id", index=True)
+    inherent_likelihood: int
+    inherent_impact: int
+    likelihood: int
+    impact: int
+    target_score: int | None = None
+    review_days: int = 30
+    next_review: date = Field(index=True)
+    status: str = Field(default=RiskStatus.OPEN.value, max_length=10, index=True)
+    closed_reason: str | None = None
+    # Partners (and the public site) see only risks marked shareable.
+    shareable: bool = False
+    sort_key: int = 0
+    version: int = Field(default=1, nullable=False)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+class RiskPriority(SQLModel, table=True):
+    __tablename__ = "risk_priority"
+
+    risk_id: int = Field(foreign_key="risk.id", primary_key=True)
+    priority_id: int = Field(foreign_key="priority.id", primary_key=True)
+
+
+class RiskAction(SQLModel, table=True):
+    __tablename__ = "risk_action"
+
+    risk_id: int = Field(foreign_key="risk.id", primary_key=True)
+    action_id: int = Field(foreign_key="action.id", primary_key=True, index=True)
+
+
+class RiskReview(SQLModel, table=True):
+    """One scoring of a risk (the first assessment included), with the owner's commentary."""
+
+    __tablename__ = "risk_review"
+    __table_args__ = (sa.Index("ix_risk_review_risk_created", "risk_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    risk_id: int = Field(foreign_key="risk.id")
+    likelihood: int
+    impact: int
+    commentary: str
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+class RiskMitigation(SQLModel, table=True):
+    """What is being done about a risk: a small action with an owner and a due date."""
+
+    __tablename__ = "risk_mitigation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    risk_id: int = Field(foreign_key="risk.id", index=True)
+    description: str = Field(max_length=2000)
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    due_date: date | None = None
+    done: bool = False
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
 
 
 # --- board papers ---------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 The services call ``require`` before every read of a restricted view and every write, so a
 page that forgot to hide a button still cannot do harm. Administrators may do everything;
 an action's owner and its workstream lead may update it; secretaries and executives read
-everything; partners and forum representatives read progress only. An inactive person may do
+everything; partners and forum representatives read progress only (and only the risks marked
+shareable). A risk's owner and administrators score and edit a risk. An inactive person may do
 nothing at all.
 
 The command line and the scheduler act as an *operator* (``Actor.for_operator``): whoever runs
@@ -35,6 +36,9 @@ class Operation(StrEnum):
     EXPORT_PLAN = "export_plan"
     MANAGE_MAIL = "manage_mail"  # outbox, retries, reminder previews
     VIEW_MY_ACTIONS = "view_my_actions"
+    VIEW_RISKS = "view_risks"  # the risk register (partners: only risks marked shareable)
+    MANAGE_RISKS = "manage_risks"  # add a risk, reassign it, choose what partners may see
+    SCORE_RISK = "score_risk"  # rescore, add or complete mitigations, close: owner or admin
 
 
 class PermissionDenied(NotAllowed):
@@ -113,6 +117,9 @@ _BY_ROLE: dict[Operation, frozenset[str]] = {
     Operation.EXPORT_PLAN: frozenset({_A, _S, _E}),
     Operation.MANAGE_MAIL: frozenset({_A}),
     Operation.VIEW_MY_ACTIONS: frozenset({_A, _L, _O}),
+    Operation.VIEW_RISKS: _EVERYONE,
+    Operation.MANAGE_RISKS: frozenset({_A}),
+    Operation.SCORE_RISK: frozenset({_A}),
 }
 # Operations an owner (of the action or measure) or the action's workstream lead may also do.
 _BY_OWNERSHIP = frozenset(
@@ -121,6 +128,7 @@ _BY_OWNERSHIP = frozenset(
         Operation.ESCALATE_ACTION,
         Operation.EDIT_MEASURE,
         Operation.ENTER_MEASURE_VALUE,
+        Operation.SCORE_RISK,
     }
 )
 

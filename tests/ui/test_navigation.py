@@ -34,6 +34,7 @@ EXPECTED = {
         "Action",
         "Executive overview",
         "Success measures",
+        "Risks",
         "Board papers",
         "Governance",
     ],
@@ -42,6 +43,7 @@ EXPECTED = {
         "Action",
         "Executive overview",
         "Success measures",
+        "Risks",
         "Board papers",
         "Governance",
     ],
@@ -51,6 +53,7 @@ EXPECTED = {
         "Action",
         "Executive overview",
         "Success measures",
+        "Risks",
         "Governance",
     ],
     "action_owner": [
@@ -59,6 +62,7 @@ EXPECTED = {
         "Action",
         "Executive overview",
         "Success measures",
+        "Risks",
         "Governance",
     ],
     "partner": [
@@ -66,6 +70,7 @@ EXPECTED = {
         "Action",
         "Executive overview",
         "Success measures",
+        "Risks",
         "Governance",
     ],
 }

@@ -17,18 +17,28 @@ import typer
 from sqlmodel import Session
 
 from tracker.commands import app
-from tracker.commands.common import cli_session, echo_table, fail, load_settings, parse_day
+from tracker.commands.common import (
+    cli_session,
+    echo_table,
+    fail,
+    load_settings,
+    operator,
+    parse_day,
+)
+from tracker.governance import current_governance
 from tracker.measure_rules import format_value, parse_number, trend_arrow
 from tracker.permissions import Actor
 from tracker.rules import rag_label
 from tracker.services.actions import ValidationFailed
 from tracker.services.measures import (
     MeasureSummary,
+    describe_comparators,
     enter_value,
     filter_summaries,
     get_measure_detail,
     get_measure_summary,
     import_measure_values,
+    import_national_figures,
     list_measure_summaries,
     parse_period,
     set_targets,
@@ -130,6 +140,9 @@ def show_measure(reference: str, as_of: AsOf = None, as_json: AsJson = False) ->
         for v in detail.values
     ]
     echo_table(["Period", "Value", "Rating", "Entered by", "Note"], rows)
+    if detail.comparators is not None:
+        typer.echo(f"Comparators: {describe_comparators(detail.comparators, s.unit)}")
+        typer.echo(f"Source: {detail.comparators.dataset}")
 
 
 @measures_app.command("set-value")
@@ -256,3 +269,35 @@ def import_values(
     counts = ", ".join(f"{result.count(c)} {c}" for c in ("new", "correction", "unchanged"))
     verb = "stored" if result.committed else "would store (dry run; add --commit to store)"
     typer.echo(f"{file.name}: {len(result.rows)} rows: {counts}; {verb}")
+
+
+@measures_app.command("import-national")
+def import_national(
+    file: Annotated[Path, typer.Argument(help="an EES open-data CSV file", exists=False)],
+) -> None:
+    """Store England's, the region's and the local authorities' published figures beside the
+    measures governance.yaml maps (comparators), from an Explore Education Statistics CSV."""
+    settings = load_settings()
+    config = current_governance(settings.governance_file).comparators
+    try:
+        stream = file.open("rb")
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}")
+    with stream, cli_session(settings, write=True) as session:
+        report = import_national_figures(
+            session,
+            stream=stream,
+            source=file.name,
+            config=config,
+            actor=operator("tracker measures import-national"),
+        )
+    typer.echo(
+        f"{file.name}: {report.rows_read:,} rows read; {report.stored} figures stored "
+        f"({report.replaced} replaced)."
+    )
+    for mapping in config.mappings:
+        periods = report.periods(mapping.measure)
+        typer.echo(
+            f"  {mapping.measure} ({mapping.indicator}): "
+            + (", ".join(periods) if periods else "no matching rows")
+        )

@@ -5,7 +5,8 @@ plan, then replays a year as the people in governance.yaml would have lived it, 
 and through the same services the app uses: owners record updates in each of their board's
 update windows (``record_update``), some actions go Amber or Red with a path to green, some
 move their due date with a reason, some complete; a few Red actions are escalated; success
-measures get targets and a value each period; each board's secretary generates and stores the
+measures get targets and a value each period; a register of risks is assessed and rescored
+through the year (``risks.py``); each board's secretary generates and stores the
 papers of its last two meetings, so the second shows movement since the first. Everything is
 drawn from a ``random.Random`` seeded with ``seed``: the same seed and ``today`` build the same
 database. A database that already holds real work is refused, and the result is marked as a
@@ -24,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from tracker.demo.commentary import Writer, topic_for
 from tracker.demo.measures import plan_measure_events
+from tracker.demo.risks import plan_risk_events
 from tracker.errors import OperationFailed
 from tracker.governance import GovernanceConfig
 from tracker.models import (
@@ -69,6 +71,7 @@ class DemoReport:
     escalations: int = 0
     papers: int = 0
     measure_values: int = 0
+    risk_scorings: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class _Counts:
     escalations: int = 0
     papers: int = 0
     measure_values: int = 0
+    risk_scorings: int = 0
 
 
 Event = tuple[datetime, int, Callable[[Session, datetime], None]]
@@ -128,13 +132,22 @@ def build_demo(
     _plan_updates(ctx)
     for moment, run in plan_measure_events(session, rng=ctx.rng, today=today, actor=admin):
         ctx.at(moment, _counting(ctx, "measure_values", run))
+    for moment, run in plan_risk_events(
+        session,
+        governance=governance,
+        rng=ctx.rng,
+        today=today,
+        actor=admin,
+        history_days=HISTORY_DAYS,
+    ):
+        ctx.at(moment, _counting(ctx, "risk_scorings", run))
     _plan_papers(ctx)
     for _moment, _n, run in sorted(ctx.events, key=lambda e: (e[0], e[1])):
         run(session, _moment)
     _mark_people_seen(ctx)
     mark_demo(session, seed=seed, built_on=today)
     c = ctx.counts
-    return DemoReport(False, c.updates, c.escalations, c.papers, c.measure_values)
+    return DemoReport(False, c.updates, c.escalations, c.papers, c.measure_values, c.risk_scorings)
 
 
 def _counting(

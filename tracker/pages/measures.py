@@ -26,14 +26,17 @@ from tracker.measure_rules import (
     unit_label,
 )
 from tracker.models import Direction, MeasureUnit, Rag
+from tracker.permissions import Operation, can
 from tracker.rules import priority_label, rag_label
 from tracker.services.measures import (
     NOT_RATED,
     MeasureDetail,
     MeasureSummary,
     count_by_rating,
+    describe_comparators,
     filter_summaries,
     get_measure_detail,
+    import_national_figures,
     list_context_figures,
     list_measure_summaries,
     may_edit_measure,
@@ -51,6 +54,7 @@ from tracker.ui.components import (
     style_rag,
 )
 from tracker.ui.context import current_actor, engine, governance, today
+from tracker.ui.errors import showing_errors
 from tracker.ui.measure_forms import (
     FLASH_KEY,
     import_form,
@@ -294,6 +298,52 @@ def show_facts(detail: MeasureDetail) -> None:
         st.markdown(f"**Commentary**{by}: {escape_markdown(s.commentary)}")
 
 
+def show_comparators(detail: MeasureDetail) -> None:
+    """England's, the region's and the local authorities' published figures for the measure."""
+    found = detail.comparators
+    if found is None:
+        return
+    unit = detail.summary.unit
+    st.markdown(
+        f"**Published comparators ({escape_markdown(found.period_label)}):** "
+        + escape_markdown(describe_comparators(found, unit))
+    )
+    st.caption(f"Source: {escape_markdown(found.dataset)}, Explore Education Statistics.")
+
+
+def national_import_form() -> None:
+    """Administrators load England, regional and local authority figures from an EES CSV."""
+    with st.expander("Load national comparators (Explore Education Statistics CSV)"):
+        st.caption(
+            "Download the data set's CSV from Explore Education Statistics and upload it as it "
+            "is. governance.yaml says which measure takes which column; the whole file is "
+            "checked first and nothing is stored if any mapped figure is wrong."
+        )
+        generation = int(st.session_state.get("measures.national.generation", 0))
+        upload = st.file_uploader(
+            "EES CSV file", type=["csv"], key=f"measures.national.{generation}"
+        )
+        if upload is None or not st.button("Import the comparators", key="measures.national.go"):
+            return
+        actor = current_actor()
+        with showing_errors() as outcome, session_scope(engine(), write=True) as session:
+            report = import_national_figures(
+                session,
+                stream=upload,
+                source=upload.name,
+                config=governance().comparators,
+                actor=actor,
+            )
+        if outcome.failed:
+            return
+        st.session_state["measures.national.generation"] = generation + 1
+        st.session_state[FLASH_KEY] = (
+            f"{upload.name}: {report.rows_read:,} rows read; {report.stored} published figures "
+            f"stored ({report.replaced} replaced)."
+        )
+        st.rerun()
+
+
 def show_values(detail: MeasureDetail) -> None:
     s = detail.summary
     chart = _chart(detail)
@@ -376,6 +426,7 @@ def show_measure(reference: str, as_of: date) -> None:
     show_facts(detail)
     if detail.summary.rating_mode == "narrative" and detail.narrative_commentary:
         st.markdown(f"**Judgement:** {escape_markdown(detail.narrative_commentary)}")
+    show_comparators(detail)
     show_values(detail)
     show_actions_and_audit(detail)
     summary = detail.summary
@@ -416,6 +467,8 @@ def main() -> None:
         show_list(summaries)
         if may_import_values(current_actor(), summaries):
             import_form(as_of)
+        if can(current_actor(), Operation.IMPORT_PLAN):
+            national_import_form()
     else:
         show_measure(current, as_of)
 

@@ -25,7 +25,7 @@ Rendering never queries, so everything the renderer prints is in the returned va
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -56,6 +56,7 @@ from tracker.papers.movement import Baseline, Tracked, compare_positions
 from tracker.papers.narrative import write_executive_summary, write_recommendations
 from tracker.papers.text import format_date
 from tracker.papers.trends import read_measure_series, read_rag_history
+from tracker.risk_rules import band_for, movement_words
 from tracker.rules import (
     CLOSED_STATUSES,
     body_and_below,
@@ -64,8 +65,9 @@ from tracker.rules import (
     rating_inconsistency,
 )
 from tracker.services.actions import list_open_escalations
-from tracker.services.measures import list_measure_summaries
+from tracker.services.measures import ComparatorSet, latest_comparators, list_measure_summaries
 from tracker.services.register import ActionRow, list_actions
+from tracker.services.risks import open_mitigations, risks_overseen, scores_at
 
 UNASSIGNED_WORKSTREAM = "Not assigned to a workstream"
 NO_BODY = "No overseeing body"
@@ -122,6 +124,11 @@ def gather_board_paper(
     lines = _choose_lines(counted, config.level, baseline, movement, as_at, due_until)
     escalations = _escalations(session, board, now, ZoneInfo(zone))
     measures = _measures(session, as_at) if model.MEASURES in sections else ()
+    risks = (
+        _risks(session, governance, board, as_at, moment=min(now, cutoff), previous=previous)
+        if model.RISKS in sections
+        else model.RiskPicture()
+    )
     groups, group_of = _groups(session, config.level)
     summary_rows = summarise_groups(
         counted,
@@ -180,6 +187,7 @@ def gather_board_paper(
         due_before_next=lines.due_next,
         escalations=escalations,
         measures=measures,
+        risks=risks,
         actions=tuple(t.line for t in tracked),
         rag_history=rag_history,
         sections=sections,
@@ -205,15 +213,20 @@ def _rows_in_scope(session: Session, board: PaperBoard, deadline: date) -> list[
     rows = list_actions(session, today=deadline)
     if board.config.scope == "all":
         return rows
+    bodies = _bodies_in_scope(session, board.body_id)
+    return [row for row in rows if row.body_id in bodies]
+
+
+def _bodies_in_scope(session: Session, body_id: int) -> set[int]:
+    """``body_id`` and every body whose reporting line leads up to it."""
     parents = {
-        body_id: parent
-        for body_id, parent in session.exec(
+        found: parent
+        for found, parent in session.exec(
             select(GovernanceBody.id, GovernanceBody.reports_to_id)
         ).all()
-        if body_id is not None
+        if found is not None
     }
-    bodies = body_and_below(board.body_id, parents=parents)
-    return [row for row in rows if row.body_id in bodies]
+    return body_and_below(body_id, parents=parents)
 
 
 def _local_day(moment: datetime | None, zone: str) -> date | None:
@@ -347,25 +360,106 @@ def _escalations(
     )
 
 
+def _risks(
+    session: Session,
+    governance: GovernanceConfig,
+    board: PaperBoard,
+    as_at: date,
+    *,
+    moment: datetime,
+    previous: BoardMeeting | None,
+) -> model.RiskPicture:
+    """The open risks of the board and the bodies below it, scored as at ``moment``, with the
+    movement since the board's previous paper deadline."""
+    scale = governance.risks
+    # Like its actions: a board with scope "all" reports every risk, else its own and below.
+    everything = board.config.scope == "all"
+    rows = risks_overseen(
+        session,
+        body_ids=None if everything else _bodies_in_scope(session, board.body_id),
+        scale=scale,
+        today=as_at,
+    )
+    ids = [r.id for r in rows]
+    now_scores = scores_at(session, ids, moment)
+    before = (
+        scores_at(
+            session, ids, deadline_cutoff(previous.paper_deadline, governance.partnership.timezone)
+        )
+        if previous
+        else {}
+    )
+    mitigations = open_mitigations(session, ids)
+    lines = []
+    for row in rows:
+        if row.id not in now_scores:
+            continue  # first scored after this paper's moment
+        likelihood, impact = now_scores[row.id]
+        value = likelihood * impact
+        band = band_for(value, scale.bands)
+        earlier = before.get(row.id)
+        lines.append(
+            model.RiskLine(
+                reference=row.reference,
+                title=row.title,
+                owner=row.owner,
+                likelihood=likelihood,
+                impact=impact,
+                score=value,
+                band=band.name,
+                band_colour=band.colour,
+                movement=movement_words(earlier[0] * earlier[1] if earlier else None, value),
+                target_score=row.target_score,
+                mitigations=tuple(m.description for m in mitigations.get(row.id, [])),
+                actions=row.actions,
+                review_overdue=row.review_overdue,
+            )
+        )
+    lines.sort(key=lambda line: -line.score)
+    return model.RiskPicture(
+        lines=tuple(lines),
+        likelihood_words=tuple(scale.likelihood),
+        impact_words=tuple(scale.impact),
+        bands=tuple(model.RiskBand(b.name, b.low, b.high, b.colour) for b in scale.bands),
+    )
+
+
 def _measures(session: Session, as_of: date) -> tuple[MeasureLine, ...]:
     summaries = list_measure_summaries(session, as_of=as_of)
     series = read_measure_series(session, measure_ids=[s.id for s in summaries], as_of=as_of)
+    published = latest_comparators(session, [s.id for s in summaries], as_of=as_of)
     return tuple(
-        MeasureLine(
-            reference=s.reference,
-            wording=s.wording,
-            unit=unit_suffix(s.unit),
-            baseline=s.baseline_value,
-            target=s.target_value,
-            latest=s.latest_value,
-            previous=s.previous_value,
-            latest_period=s.latest_period_label or format_date(s.latest_period, missing=""),
-            direction_of_travel=s.direction_of_travel,
-            rag=s.rag,
-            commentary=s.commentary or "",
-            series=series.get(s.id, ()),
+        _with_comparators(
+            MeasureLine(
+                reference=s.reference,
+                wording=s.wording,
+                unit=unit_suffix(s.unit),
+                baseline=s.baseline_value,
+                target=s.target_value,
+                latest=s.latest_value,
+                previous=s.previous_value,
+                latest_period=s.latest_period_label or format_date(s.latest_period, missing=""),
+                direction_of_travel=s.direction_of_travel,
+                rag=s.rag,
+                commentary=s.commentary or "",
+                series=series.get(s.id, ()),
+            ),
+            published.get(s.id),
         )
         for s in summaries
+    )
+
+
+def _with_comparators(line: MeasureLine, found: ComparatorSet | None) -> MeasureLine:
+    if found is None:
+        return line
+    england, region = found.figure("national"), found.figure("regional")
+    return replace(
+        line,
+        england=england.value if england else None,
+        region=region.value if region else None,
+        region_name=region.area_name if region else "",
+        comparator_period=found.period_label,
     )
 
 

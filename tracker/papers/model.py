@@ -42,6 +42,7 @@ COMPLETED = "completed"
 DUE_NEXT = "due_next"
 ESCALATIONS = "escalations"
 MEASURES = "measures"
+RISKS = "risks"
 ACTION_DETAIL = "action_detail"
 APPENDIX_REGISTER = "appendix_register"
 
@@ -57,6 +58,7 @@ ALL_SECTIONS: tuple[str, ...] = (
     DUE_NEXT,
     ESCALATIONS,
     MEASURES,
+    RISKS,
     ACTION_DETAIL,
     APPENDIX_REGISTER,
 )
@@ -78,6 +80,7 @@ DEFAULT_SECTIONS: dict[Level, tuple[str, ...]] = {
         COMPLETED,
         DUE_NEXT,
         ESCALATIONS,
+        RISKS,
         ACTION_DETAIL,
         APPENDIX_REGISTER,
     ),
@@ -92,6 +95,7 @@ DEFAULT_SECTIONS: dict[Level, tuple[str, ...]] = {
         COMPLETED,
         DUE_NEXT,
         ESCALATIONS,
+        RISKS,
     ),
     "strategic": (
         RECOMMENDATIONS,
@@ -101,6 +105,7 @@ DEFAULT_SECTIONS: dict[Level, tuple[str, ...]] = {
         EXCEPTIONS,
         MEASURES,
         ESCALATIONS,
+        RISKS,
     ),
 }
 
@@ -262,9 +267,66 @@ class MeasureLine:
     rag: str | None = None
     commentary: str = ""
     series: tuple[MeasurePoint, ...] = ()  # values up to the paper's date, oldest first
+    # Published comparators (Explore Education Statistics) for ``comparator_period``.
+    england: float | None = None
+    region: float | None = None
+    region_name: str = ""
+    comparator_period: str = ""
+
+    @property
+    def has_comparators(self) -> bool:
+        return self.england is not None or self.region is not None
 
     def __post_init__(self) -> None:
         _check_direction(self.direction_of_travel, f"measure {self.reference!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class RiskBand:
+    name: str
+    low: int
+    high: int
+    colour: str  # "#RRGGBB"
+
+
+@dataclass(frozen=True, slots=True)
+class RiskLine:
+    """One open risk as a paper prints it, with its movement since the board's last paper."""
+
+    reference: str
+    title: str
+    owner: str
+    likelihood: int
+    impact: int
+    score: int
+    band: str
+    band_colour: str  # "#RRGGBB"
+    movement: str  # "up from 15 to 20", "unchanged at 20", "new since the last paper"
+    target_score: int | None = None
+    mitigations: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    review_overdue: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RiskPicture:
+    """The open risks a board oversees (its own and those of the bodies below it)."""
+
+    lines: tuple[RiskLine, ...] = ()  # highest score first
+    likelihood_words: tuple[str, ...] = ()  # 1..5
+    impact_words: tuple[str, ...] = ()  # 1..5
+    bands: tuple[RiskBand, ...] = ()
+
+    @property
+    def heat_map(self) -> tuple[tuple[int, ...], ...]:
+        """Counts per cell: ``heat_map[likelihood - 1][impact - 1]``."""
+        grid = [[0] * 5 for _ in range(5)]
+        for line in self.lines:
+            grid[line.likelihood - 1][line.impact - 1] += 1
+        return tuple(tuple(row) for row in grid)
+
+    def band_of(self, score: int) -> RiskBand | None:
+        return next((b for b in self.bands if b.low <= score <= b.high), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +358,7 @@ class BoardPaper:
     due_before_next: tuple[ActionLine, ...] = ()
     escalations: tuple[EscalationLine, ...] = ()
     measures: tuple[MeasureLine, ...] = ()
+    risks: RiskPicture = field(default_factory=RiskPicture)
     actions: tuple[ActionLine, ...] = ()  # the full register in scope
     # The rating counts at the board's recent meetings, oldest first, ending with this paper's.
     rag_history: tuple[RagHistoryPoint, ...] = ()

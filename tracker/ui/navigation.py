@@ -80,6 +80,14 @@ PAGES: tuple[PageSpec, ...] = (
         _op(Operation.VIEW_PROGRESS),
     ),
     PageSpec(
+        "risks",
+        "risks.py",
+        "Risks",
+        ":material/warning:",
+        "Work",
+        _op(Operation.VIEW_RISKS),
+    ),
+    PageSpec(
         "papers",
         "papers.py",
         "Board papers",

@@ -1,6 +1,7 @@
 """Charts for board papers, drawn with matplotlib's Agg backend into PNG at print resolution.
 
-Three kinds: RAG by priority or workstream as stacked horizontal bars with each count printed on
+Four kinds: the 5 x 5 risk heat map (cells shaded by score band, each holding its count of
+risks); RAG by priority or workstream as stacked horizontal bars with each count printed on
 its segment; RAG over the board's recent meetings as stacked columns; and one small trend line per
 success measure against its target. Colours are the RAG key's own, and numbers on a coloured
 segment are black or white by WCAG contrast. Every chart comes with alt text that says in words
@@ -20,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import tracker.formatting as formatting
 import tracker.papers.model as model
 from tracker.papers.model import (
     MeasureLine,
@@ -226,3 +228,66 @@ def measure_trend_chart(line: MeasureLine, *, width_cm: float) -> Chart | None:
 
 def _period(point: MeasurePoint) -> str:
     return clean_text(point.label) or format_date(point.period_end)
+
+
+def describe_heat_map(picture: model.RiskPicture) -> str:
+    """The heat map in words, for its alt text: how many risks in each band, and the worst."""
+    if not picture.lines:
+        return "Risk heat map: no open risks."
+    by_band: dict[str, int] = {}
+    for line in picture.lines:
+        by_band[line.band] = by_band.get(line.band, 0) + 1
+    bands = ", ".join(
+        f"{by_band[b.name]} {b.name.lower()}" for b in reversed(picture.bands) if b.name in by_band
+    )
+    worst = picture.lines[0]
+    return (
+        f"Risk heat map of {formatting.plural(len(picture.lines), 'open risk')} by likelihood and "
+        f"impact: {bands}. Highest: {worst.reference} {worst.title}, score {worst.score} "
+        f"(likelihood {worst.likelihood}, impact {worst.impact})."
+    )
+
+
+def heat_map_chart(picture: model.RiskPicture, *, width_cm: float) -> Chart:
+    """Five rows of likelihood (5 at the top) by five columns of impact, shaded by band."""
+    figure, axes = _figure(width_cm, width_cm * 0.8)
+    for likelihood in range(1, 6):
+        for impact in range(1, 6):
+            band = picture.band_of(likelihood * impact)
+            colour = band.colour if band else "#FFFFFF"
+            axes.add_patch(
+                _rectangle(impact - 0.5, likelihood - 0.5, colour),
+            )
+            count = picture.heat_map[likelihood - 1][impact - 1]
+            if count:
+                axes.text(
+                    impact,
+                    likelihood,
+                    str(count),
+                    ha="center",
+                    va="center",
+                    fontsize=11,
+                    fontweight="bold",
+                    color="#" + contrast_colour(colour[1:]),
+                )
+    axes.set_xlim(0.5, 5.5)
+    axes.set_ylim(0.5, 5.5)
+    axes.set_xticks(range(1, 6))
+    axes.set_yticks(range(1, 6))
+    axes.set_xticklabels(
+        [f"{i}\n{_label_text(w)}" for i, w in enumerate(picture.impact_words, 1)], fontsize=6
+    )
+    axes.set_yticklabels(
+        [f"{_label_text(w)} {i}" for i, w in enumerate(picture.likelihood_words, 1)], fontsize=6
+    )
+    axes.set_xlabel("Impact", fontsize=8)
+    axes.set_ylabel("Likelihood", fontsize=8)
+    axes.set_aspect("equal")
+    _quietly(figure.tight_layout)
+    return Chart(_png(figure), describe_heat_map(picture), width_cm)
+
+
+def _rectangle(x: float, y: float, colour: str) -> Any:
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="white", linewidth=1.5)

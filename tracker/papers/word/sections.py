@@ -27,7 +27,7 @@ from tracker.papers.text import (
     format_measure_value,
     format_status,
 )
-from tracker.papers.word import chart_sections, charts
+from tracker.papers.word import chart_sections, charts, risks
 from tracker.papers.word.docxml import (
     CellValue,
     Column,
@@ -55,6 +55,7 @@ _TITLES = {
     model.DUE_NEXT: "Actions due before the next meeting",
     model.ESCALATIONS: "Escalations",
     model.MEASURES: "Success measures",
+    model.RISKS: "Risks",
     model.ACTION_DETAIL: "Action detail",
     model.APPENDIX_REGISTER: "Appendix A: Full action register",
 }
@@ -376,8 +377,8 @@ def write_measures(ctx: PaperContext) -> None:
     if not lines:
         ctx.say("No success measures are reported in this paper.")
         return
-    reported = [line for line in lines if line.latest is not None]
-    waiting = [line for line in lines if line.latest is None]
+    reported = [line for line in lines if line.latest is not None or line.has_comparators]
+    waiting = [line for line in lines if line.latest is None and not line.has_comparators]
     if reported:
         _measures_table(ctx, reported)
     if waiting:
@@ -399,25 +400,40 @@ def _measures_table(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> No
         Column("Direction of travel", "words"),
         Column("Rating", "fixed"),
     ]
+    compared = any(line.has_comparators for line in lines)
+    if compared:
+        # England's and the region's published figures, where any measure has them.
+        region = next((line.region_name for line in lines if line.region_name), "")
+        # The previous value gives way to them: the direction of travel still says how it moved.
+        columns[5:6] = [Column("England", "words"), Column(region or "Region", "words")]
     rows: list[list[CellValue]] = []
     for line in lines:
         latest = format_measure_value(line.latest, line.unit)
         if line.latest_period and line.latest is not None:
             latest = f"{latest} ({line.latest_period})"
         wording = f"{line.wording}\n{line.commentary}" if line.commentary else line.wording
-        rows.append(
-            [
-                line.reference,
-                wording,
-                format_measure_value(line.baseline, line.unit),
-                format_measure_value(line.target, line.unit),
-                latest,
-                format_measure_value(line.previous, line.unit),
-                format_direction(line.direction_of_travel),
-                ctx.palette.cell(line.rag),
+        row: list[CellValue] = [
+            line.reference,
+            wording,
+            format_measure_value(line.baseline, line.unit),
+            format_measure_value(line.target, line.unit),
+            latest,
+            format_measure_value(line.previous, line.unit),
+            format_direction(line.direction_of_travel),
+            ctx.palette.cell(line.rag),
+        ]
+        if compared:
+            period = f" ({line.comparator_period})" if line.comparator_period else ""
+            row[5:6] = [
+                _published(line.england, line.unit, period),
+                _published(line.region, line.unit, period),
             ]
-        )
+        rows.append(row)
     ctx.table(columns, rows)
+
+
+def _published(value: float | None, unit: str, period: str) -> str:
+    return format_measure_value(value, unit) + (period if value is not None else "")
 
 
 def owner_label(line: ActionLine) -> str:
@@ -458,4 +474,5 @@ SECTION_WRITERS: dict[str, SectionWriter] = {
     model.DUE_NEXT: write_due_next,
     model.ESCALATIONS: write_escalations,
     model.MEASURES: write_measures,
+    model.RISKS: risks.write_risks,
 }

@@ -3,7 +3,8 @@
 Summaries rate each measure against its target on a date (for the page, the overview and the
 papers); changes (values, corrections, targets, narrative ratings, linked actions) check
 permission, validate every field and audit; ``import_measure_values`` loads a spreadsheet of
-values all or nothing.
+values all or nothing; ``import_national_figures`` reads the England, regional and local
+authority comparators from an Explore Education Statistics CSV file, all or nothing.
 """
 
 from tracker.services.measures._changes import (
@@ -15,6 +16,15 @@ from tracker.services.measures._changes import (
     set_targets,
 )
 from tracker.services.measures._import import MeasureImport, import_measure_values, parse_period
+from tracker.services.measures._national import (
+    Comparator,
+    ComparatorSet,
+    NationalFileRefused,
+    NationalImport,
+    describe_comparators,
+    import_national_figures,
+    latest_comparators,
+)
 from tracker.services.measures._summaries import (
     NOT_RATED,
     MeasureDetail,
@@ -37,17 +47,24 @@ from tracker.services.measures._summaries import (
 __all__ = [
     "LABEL_LIMIT",
     "NOT_RATED",
+    "Comparator",
+    "ComparatorSet",
     "EnteredValue",
     "MeasureDetail",
     "MeasureImport",
     "MeasureNotFound",
     "MeasureSummary",
+    "NationalFileRefused",
+    "NationalImport",
     "count_by_rating",
+    "describe_comparators",
     "enter_value",
     "filter_summaries",
     "get_measure_detail",
     "get_measure_summary",
     "import_measure_values",
+    "import_national_figures",
+    "latest_comparators",
     "link_actions",
     "list_context_figures",
     "list_measure_summaries",

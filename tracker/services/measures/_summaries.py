@@ -43,6 +43,7 @@ from tracker.models import (
 )
 from tracker.permissions import Actor, Operation, can
 from tracker.rules import reference_sort_key
+from tracker.services.measures._national import ComparatorSet, latest_comparators
 from tracker.services.register import AuditEntry, audit_trail
 from tracker.strategy import load_strategy
 
@@ -141,6 +142,8 @@ class MeasureDetail:
     audit: tuple[AuditEntry, ...]  # newest first; empty unless the viewer may see audit trails
     # Who wrote the commentary shown (the owner or an administrator); None for the strategy's.
     commentary_by: str | None = None
+    # The published England, regional and local authority figures for the latest period.
+    comparators: ComparatorSet | None = None
 
 
 @dataclass(frozen=True)
@@ -390,6 +393,7 @@ def get_measure_detail(
         if viewer is not None and show_audit
         else (),
         commentary_by=_commentary_author(session, summary, measure, values),
+        comparators=latest_comparators(session, [summary.id], as_of=as_of).get(summary.id),
     )
 
 

@@ -1,0 +1,108 @@
+"""The Risks page as each role uses it: the register and heat map, adding a risk (refusals under
+the fields, nothing typed lost), a risk's page with its history, and rescoring by its owner."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import func, select
+
+from tests.factories import ADMIN, HEAD_OF_SEND, PARTNER, actor
+from tests.papers.scenario import governance
+from tests.ui.conftest import OpenApp
+from tests.ui.support import button, errors, no_exception, shown
+from tracker.db import session_scope
+from tracker.models import Risk
+from tracker.services.risks import NewRisk, add_risk
+
+
+def _add(db: Engine, title: str, *, shareable: bool = False, likelihood: int = 4) -> None:
+    with session_scope(db, write=True) as session:
+        add_risk(
+            session,
+            actor=actor(session, ADMIN),
+            form=NewRisk(
+                title, HEAD_OF_SEND, likelihood, 5, actions=("P2.3",), shareable=shareable
+            ),
+            governance=governance(),
+            today=date(2026, 10, 1),
+        )
+
+
+def _risk_count(db: Engine) -> int:
+    with session_scope(db) as session:
+        return session.exec(select(func.count()).select_from(Risk)).one()
+
+
+def test_the_register_lists_risks_highest_first_with_the_heat_map_in_words(
+    open_app: OpenApp, db: Engine
+) -> None:
+    _add(db, "Capital slippage", likelihood=2)
+    _add(db, "EP recruitment fails")
+    at = open_app(ADMIN, page="risks")
+    no_exception(at)
+    assert shown(at, "2 risks: 1 very high, 1 high.")
+    table = at.dataframe[0].value
+    assert list(table["Ref"]) == ["R2", "R1"]
+    assert list(table["Score"]) == ["20 Very high", "10 High"]
+    charts = [n for n in at.main if getattr(n, "type", "") == "vega_lite_chart"]
+    assert len(charts) == 1
+
+
+def test_partners_see_only_shareable_risks(open_app: OpenApp, db: Engine) -> None:
+    _add(db, "EP recruitment fails")
+    _add(db, "Parent confidence stays low", shareable=True)
+    at = open_app(PARTNER, page="risks")
+    no_exception(at)
+    assert list(at.dataframe[0].value["Ref"]) == ["R2"]
+    assert not any(e.label == "Add a risk" for e in at.expander)
+
+
+def test_adding_a_risk_opens_its_page(open_app: OpenApp, db: Engine) -> None:
+    at = open_app(ADMIN, page="risks")
+    at.text_input(key="risks.add.title").input("EP recruitment fails")
+    at.selectbox(key="risks.add.owner").set_value(HEAD_OF_SEND)
+    at.selectbox(key="risks.add.likelihood").set_value(4)
+    at.selectbox(key="risks.add.impact").set_value(5)
+    at.multiselect(key="risks.add.actions").set_value(["P2.3"])
+    at.text_area(key="risks.add.mitigations").input("Trainee EP scheme\nMarket supplement")
+    button(at, "Add the risk").click().run()
+    no_exception(at)
+    assert at.query_params["risk"] in ("R1", ["R1"])
+    assert any("Added R1: score 20" in s.value for s in at.success)
+    assert [h.value for h in at.header] == ["R1: EP recruitment fails"]
+    assert [c.label for c in at.checkbox] == [
+        "Done: Trainee EP scheme",
+        "Done: Market supplement",
+    ]
+
+
+def test_a_refused_risk_keeps_what_was_typed_and_says_what_to_fix(
+    open_app: OpenApp, db: Engine
+) -> None:
+    long_title = "EP recruitment " * 30  # 450 characters, over the 300 allowed
+    at = open_app(ADMIN, page="risks")
+    at.text_input(key="risks.add.title").input(long_title)
+    at.selectbox(key="risks.add.owner").set_value(HEAD_OF_SEND)
+    at.selectbox(key="risks.add.impact").set_value(5)
+    button(at, "Add the risk").click().run()
+    no_exception(at)
+    assert _risk_count(db) == 0
+    assert at.text_input(key="risks.add.title").value == long_title
+    problems = errors(at)
+    assert any("cut" in p and "300" in p for p in problems), problems
+    assert "required (1 to 5)" in problems  # likelihood was not chosen
+
+
+def test_the_owner_rescores_from_the_risks_page(open_app: OpenApp, db: Engine) -> None:
+    _add(db, "EP recruitment fails")
+    at = open_app(HEAD_OF_SEND, page="risks", risk="R1")
+    no_exception(at)
+    at.selectbox(key="risks.R1.likelihood").set_value(3)
+    at.text_area(key="risks.R1.commentary").input("Two trainee EPs started in September.")
+    button(at, "Save the score").click().run()
+    no_exception(at)
+    assert any("Saved the score of R1" in s.value for s in at.success)
+    assert shown(at, "15 High")
+    assert shown(at, "Two trainee EPs started in September.")
