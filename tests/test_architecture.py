@@ -21,7 +21,7 @@ FORBIDDEN = {
     },
     "tracker/demo": {"streamlit", "apscheduler", "msal", "tracker.pages", "tracker.ui", "jobs"},
     "tracker/models.py": {"streamlit", "tracker.services", "tracker.pages", "tracker.ui"},
-    "tracker/rules.py": {"streamlit", "sqlmodel", "sqlalchemy", "tracker.services"},
+    "tracker/rules": {"streamlit", "sqlmodel", "sqlalchemy", "tracker.services"},
     "tracker/permissions.py": {"streamlit", "tracker.services"},
     "tracker/papers": {"streamlit", "tracker.pages", "tracker.ui"},
     "jobs": {"streamlit", "tracker.pages", "tracker.ui"},

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tracker import formatting
-from tracker.measure_rules import format_value
 from tracker.papers.text import format_measure_value
 from tracker.papers.text import format_number as paper_number
+from tracker.rules.measures import format_value
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import GOVERNANCE_FILE
 from tracker.governance import GovernanceError, RiskScaleConfig, parse_governance
-from tracker.risk_rules import (
+from tracker.rules.risks import (
     band_for,
     heat_map,
     is_review_overdue,

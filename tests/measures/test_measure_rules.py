@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from tracker.measure_rules import (
+from tracker.rules.measures import (
     BASIS_NARRATIVE,
     BASIS_NO_TARGET,
     BASIS_NO_VALUES,

@@ -26,9 +26,9 @@ from tracker.commands.common import (
     parse_day,
 )
 from tracker.governance import current_governance
-from tracker.measure_rules import format_value, parse_number, trend_arrow
 from tracker.permissions import Actor
 from tracker.rules import rag_label
+from tracker.rules.measures import format_value, parse_number, trend_arrow
 from tracker.services.actions import ValidationFailed
 from tracker.services.measures import (
     MeasureSummary,

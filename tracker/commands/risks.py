@@ -21,7 +21,7 @@ from tracker.commands.common import cli_session, echo_table, load_settings, oper
 from tracker.formatting import format_date
 from tracker.governance import GovernanceConfig, current_governance
 from tracker.permissions import Actor
-from tracker.risk_rules import score_words
+from tracker.rules.risks import score_words
 from tracker.services.risks import (
     NewRisk,
     Rescore,

@@ -18,16 +18,16 @@ import pandas as pd
 import streamlit as st
 
 from tracker.db import session_scope
-from tracker.measure_rules import (
+from tracker.models import Direction, MeasureUnit, Rag
+from tracker.permissions import Operation, can
+from tracker.rules import priority_label, rag_label
+from tracker.rules.measures import (
     direction_label,
     format_number,
     format_value,
     trend_arrow,
     unit_label,
 )
-from tracker.models import Direction, MeasureUnit, Rag
-from tracker.permissions import Operation, can
-from tracker.rules import priority_label, rag_label
 from tracker.services.measures import (
     NOT_RATED,
     MeasureDetail,

@@ -22,7 +22,7 @@ from tracker.formatting import (
     format_percent,
     plural,
 )
-from tracker.measure_rules import format_value
+from tracker.rules.measures import format_value
 from tracker.services.actions import EscalationRow, list_all_open_escalations
 from tracker.services.measures import list_red_measures
 from tracker.services.register import Exceptions, Headline, Overview, load_overview

@@ -17,7 +17,7 @@ from tracker.db import session_scope
 from tracker.formatting import format_date, format_timestamp
 from tracker.models import RiskStatus
 from tracker.permissions import Actor
-from tracker.risk_rules import score_words
+from tracker.rules.risks import score_words
 from tracker.services.risks import RiskDetail, RiskFilter, RiskRow, load_risks_page
 from tracker.ui import risk_forms
 from tracker.ui.components import escape_markdown, selected_reference

@@ -34,7 +34,6 @@ from sqlmodel import Session, col, select
 
 import tracker.papers.model as model
 from tracker.governance import GovernanceConfig
-from tracker.measure_rules import unit_suffix
 from tracker.models import ActionStatus, GovernanceBody, Priority, Rag, StoredPaper, Workstream
 from tracker.papers.boards import (
     BoardMeeting,
@@ -56,7 +55,6 @@ from tracker.papers.movement import Baseline, Tracked, compare_positions
 from tracker.papers.narrative import write_executive_summary, write_recommendations
 from tracker.papers.text import format_date
 from tracker.papers.trends import read_measure_series, read_rag_history
-from tracker.risk_rules import band_for, movement_words
 from tracker.rules import (
     CLOSED_STATUSES,
     body_and_below,
@@ -64,6 +62,8 @@ from tracker.rules import (
     priority_label,
     rating_inconsistency,
 )
+from tracker.rules.measures import unit_suffix
+from tracker.rules.risks import band_for, movement_words
 from tracker.services.actions import list_open_escalations
 from tracker.services.measures import ComparatorSet, latest_comparators, list_measure_summaries
 from tracker.services.register import ActionRow, list_actions

@@ -17,15 +17,15 @@ from streamlit.delta_generator import DeltaGenerator
 
 from tracker.db import session_scope
 from tracker.formatting import format_number
-from tracker.measure_rules import (
+from tracker.models import Direction, MeasureUnit, Rag
+from tracker.rules import rag_label
+from tracker.rules.measures import (
     RATING_MODES,
     direction_label,
     format_value,
     parse_number,
     unit_label,
 )
-from tracker.models import Direction, MeasureUnit, Rag
-from tracker.rules import rag_label
 from tracker.services.actions import TEXT_LIMIT, ValidationFailed
 from tracker.services.measures import (
     LABEL_LIMIT,

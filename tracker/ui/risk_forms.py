@@ -17,7 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 from tracker.db import session_scope
 from tracker.governance import GovernanceConfig, RiskScaleConfig
 from tracker.permissions import Actor
-from tracker.risk_rules import score_words
+from tracker.rules.risks import score_words
 from tracker.services.risks import (
     MITIGATION_LIMIT,
     TEXT_LIMIT,

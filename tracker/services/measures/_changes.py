@@ -22,13 +22,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from tracker import clock
-from tracker.measure_rules import (
-    RATING_MODES,
-    check_value,
-    format_number,
-    format_value,
-    unit_label,
-)
 from tracker.models import (
     Action,
     AuditLog,
@@ -41,6 +34,13 @@ from tracker.models import (
 )
 from tracker.permissions import Actor, Operation, require
 from tracker.rules import clean_text, reference_sort_key
+from tracker.rules.measures import (
+    RATING_MODES,
+    check_value,
+    format_number,
+    format_value,
+    unit_label,
+)
 from tracker.services.actions import TEXT_LIMIT, ConflictError, ValidationFailed
 from tracker.services.audit import record_change, record_changes
 from tracker.services.measures._summaries import AUDIT_ENTITY, find_measure

@@ -26,9 +26,9 @@ from typing import Any, BinaryIO
 from sqlmodel import Session, col, select
 
 from tracker import clock
-from tracker.measure_rules import parse_number
 from tracker.models import MeasureValue, SuccessMeasure
 from tracker.permissions import Actor, Operation, can
+from tracker.rules.measures import parse_number
 from tracker.services.actions import ValidationFailed
 from tracker.services.measures._changes import CleanValue, store_value, validate_value
 from tracker.services.measures._summaries import normalise_reference

@@ -2,7 +2,7 @@
 
 ``list_measure_summaries`` answers "where does each measure stand on a date?" in three queries
 (measures, their latest two values via a window function, contributing actions) however many
-measures there are, and rates each with :mod:`tracker.measure_rules`. ``list_red_measures`` is
+measures there are, and rates each with :mod:`tracker.rules.measures`. ``list_red_measures`` is
 the exceptions list the executive overview and the Improvement Board paper show, each with the
 owner's commentary. ``get_measure_detail`` adds every value, who entered it, the contributing
 actions and (for staff) the audit trail. Changes to measures live in
@@ -21,16 +21,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.errors import NotFound
-from tracker.measure_rules import (
-    DirectionOfTravel,
-    Targets,
-    Trend,
-    direction_of_travel,
-    rate_measure,
-    rate_value,
-    trend,
-    uses_trajectory,
-)
 from tracker.models import (
     Action,
     AuditLog,
@@ -43,6 +33,16 @@ from tracker.models import (
 )
 from tracker.permissions import Actor, Operation, can
 from tracker.rules import reference_sort_key
+from tracker.rules.measures import (
+    DirectionOfTravel,
+    Targets,
+    Trend,
+    direction_of_travel,
+    rate_measure,
+    rate_value,
+    trend,
+    uses_trajectory,
+)
 from tracker.services.measures._national import ComparatorSet, latest_comparators
 from tracker.services.register import AuditEntry, audit_trail
 from tracker.strategy import load_strategy

@@ -1,6 +1,6 @@
 """The risk register: what could stop delivery, how likely, how bad, and what is being done.
 
-Risks are scored likelihood x impact on governance.yaml's 5 x 5 scale (``tracker.risk_rules``
+Risks are scored likelihood x impact on governance.yaml's 5 x 5 scale (``tracker.rules.risks``
 holds the pure rules: bands, heat map, movement, review dates). ``_write`` adds, rescores and
 closes risks and their mitigations (each checked whole, audited, every scoring kept as the
 risk's history); ``_read`` gives screens, papers and the command line plain rows.

@@ -30,8 +30,8 @@ from tracker.models import (
     Role,
 )
 from tracker.permissions import Actor, Operation, can, require
-from tracker.risk_rules import band_for, is_review_overdue, score
 from tracker.rules import priority_label, reference_sort_key
+from tracker.rules.risks import band_for, is_review_overdue, score
 from tracker.services.risks._write import get_risk, may_score
 
 

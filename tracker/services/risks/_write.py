@@ -31,8 +31,8 @@ from tracker.models import (
     utcnow,
 )
 from tracker.permissions import Actor, Operation, can, require
-from tracker.risk_rules import next_reference, next_review_after, scale_problem, score
 from tracker.rules import clean_text, too_long_message
+from tracker.rules.risks import next_reference, next_review_after, scale_problem, score
 from tracker.services.audit import record_change, record_changes
 
 TITLE_LIMIT = 300

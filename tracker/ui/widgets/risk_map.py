@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from tracker.governance import RiskScaleConfig
-from tracker.risk_rules import band_for, heat_map
+from tracker.rules.risks import band_for, heat_map
 from tracker.services.risks import RiskRow
 
 

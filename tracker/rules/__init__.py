@@ -5,6 +5,9 @@ and not complete or withdrawn), *not updated* (no update since the current cycle
 *rating inconsistent* (a rating that contradicts the facts, such as Green while overdue, or
 Blue while not complete). Every function takes ``today`` (or the cycle start) as an argument so
 tests can state the date rather than travel to it.
+
+The package holds the other pure rules beside these: ``tracker.rules.measures`` (success
+measures against target and trajectory) and ``tracker.rules.risks`` (the 5 x 5 risk scale).
 """
 
 from __future__ import annotations
