@@ -106,3 +106,16 @@ def test_the_owner_rescores_from_the_risks_page(open_app: OpenApp, db: Engine) -
     assert any("Saved the score of R1" in s.value for s in at.success)
     assert shown(at, "15 High")
     assert shown(at, "Two trainee EPs started in September.")
+
+
+def test_an_actions_page_lists_the_open_risks_that_threaten_it(
+    open_app: OpenApp, db: Engine
+) -> None:
+    _add(db, "EP recruitment fails")
+    at = open_app(ADMIN, page="action", action="P2.3")
+    no_exception(at)
+    assert "Risks (1)" in [t.label for t in at.tabs]
+    links = [n for n in at.main if getattr(n, "type", "") == "page_link"]
+    assert any("R1 (20 Very high): EP recruitment fails" in str(n.proto.label) for n in links)
+    other = open_app(ADMIN, page="action", action="P2.4")
+    assert "Risks (0)" in [t.label for t in other.tabs]

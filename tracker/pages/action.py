@@ -15,7 +15,7 @@ from tracker.ui.action import admin as action_admin
 from tracker.ui.action.page import show_action_page
 from tracker.ui.action.update_form import save_if_submitted
 from tracker.ui.components import escape_markdown
-from tracker.ui.context import current_actor, cycle_days, engine, today
+from tracker.ui.context import current_actor, cycle_days, engine, governance, today
 from tracker.ui.navigation import TAB_SUFFIX, page_file
 
 
@@ -41,6 +41,7 @@ def main() -> None:
             reference=reference,
             today=today(),
             default_cycle_days=cycle_days(),
+            risk_scale=governance().risks,
         )
     except ActionNotFound:
         st.set_page_config(page_title=f"Action not found · {TAB_SUFFIX}")

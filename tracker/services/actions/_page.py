@@ -2,7 +2,8 @@
 
 ``load_action_page`` gathers the action's register row and details, whether the person may
 update it, its update history, its worded audit trail (for those who may read audit trails)
-and the choices the administrators' forms offer (for administrators), as plain frozen data.
+the choices the administrators' forms offer (for administrators) and the open risks that
+threaten the action, as plain frozen data.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date
 from sqlalchemy import Engine
 
 from tracker.db import session_scope
+from tracker.governance import RiskScaleConfig
 from tracker.permissions import Actor, Operation, can
 from tracker.services.actions._lookups import ActionDetail, get_action_detail
 from tracker.services.actions._updates import get_action, may_update
@@ -25,6 +27,7 @@ from tracker.services.register import (
     list_choices,
     worded_audit_trail,
 )
+from tracker.services.risks import RiskFilter, RiskRow, list_risks
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class ActionPage:
     history: tuple[HistoryEntry, ...]  # newest first
     audit: tuple[AuditEntry, ...] | None  # None: this person may not read audit trails
     choices: Choices | None  # None: this person may not administer actions
+    # Open risks that threaten this action (as the person may see them), highest score first.
+    risks: tuple[RiskRow, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -49,8 +54,10 @@ def load_action_page(
     reference: str,
     today: date,
     default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+    risk_scale: RiskScaleConfig | None = None,
 ) -> ActionPage:
-    """The page of the action ``reference`` for ``actor``, or ``ActionNotFound``."""
+    """The page of the action ``reference`` for ``actor``, or ``ActionNotFound``; with
+    ``risk_scale`` (governance.yaml's), the open risks that threaten it."""
     with session_scope(engine) as session:
         action = get_action(session, reference)
         detail = get_action_detail(
@@ -67,4 +74,15 @@ def load_action_page(
             history=tuple(action_history(session, reference=action.reference)),
             audit=audit,
             choices=list_choices(session) if can(actor, Operation.MANAGE_ACTIONS) else None,
+            risks=tuple(
+                list_risks(
+                    session,
+                    actor=actor,
+                    scale=risk_scale,
+                    today=today,
+                    where=RiskFilter(action_reference=action.reference),
+                )
+            )
+            if risk_scale is not None and can(actor, Operation.VIEW_RISKS)
+            else (),
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tracker.formatting import format_date
 from tracker.permissions import Actor
 from tracker.services.actions import ActionPage
 from tracker.ui.action import admin as action_admin
@@ -23,7 +24,9 @@ from tracker.ui.action.views import (
     show_history,
     show_latest_position,
 )
+from tracker.ui.components import escape_markdown
 from tracker.ui.context import governance
+from tracker.ui.navigation import page_file
 
 
 def show_action_page(actor: Actor, page: ActionPage) -> None:
@@ -32,7 +35,7 @@ def show_action_page(actor: Actor, page: ActionPage) -> None:
     show_action_heading(detail)
     show_action_facts(detail)
     show_latest_position(detail)
-    tabs = ["History", "Escalation"]
+    tabs = ["History", "Escalation", f"Risks ({len(page.risks)})"]
     if page.may_update:
         tabs.insert(0, "Record an update")
     if page.audit is not None:
@@ -47,6 +50,8 @@ def show_action_page(actor: Actor, page: ActionPage) -> None:
         _show_history(page)
     with panes["Escalation"]:
         show_escalation_panel(detail.row.reference)
+    with panes[f"Risks ({len(page.risks)})"]:
+        _show_risks(page)
     if "Audit trail" in panes:
         with panes["Audit trail"]:
             st.caption("Every change to this action: who, when, from what, to what.")
@@ -54,6 +59,26 @@ def show_action_page(actor: Actor, page: ActionPage) -> None:
     if "Administration" in panes:
         with panes["Administration"]:
             _show_admin(actor, page)
+
+
+def _show_risks(page: ActionPage) -> None:
+    """The open risks that threaten this action, each linking to its page in the register."""
+    if not page.risks:
+        st.caption("No open risk in the risk register names this action.")
+        return
+    st.caption("Open risks that threaten this action, highest score first.")
+    for risk in page.risks:
+        overdue = " · review overdue" if risk.review_overdue else ""
+        st.page_link(
+            page_file("risks"),
+            label=f"{risk.reference} ({risk.score} {risk.band}): {risk.title}",
+            query_params={"risk": risk.reference},
+            icon=":material/warning:",
+        )
+        st.caption(
+            f"Owner {escape_markdown(risk.owner)} · next review "
+            f"{format_date(risk.next_review)}{overdue}"
+        )
 
 
 def _show_history(page: ActionPage) -> None:
