@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlmodel import func, select
 
-from tests.factories import ADMIN, HEAD_OF_SEND, PARTNER, actor
+from tests.factories import ADMIN, EXECUTIVE, HEAD_OF_SEND, PARTNER, actor
 from tests.papers.scenario import governance
 from tests.ui.conftest import OpenApp
 from tests.ui.support import button, errors, no_exception, shown
@@ -17,7 +17,14 @@ from tracker.models import Risk
 from tracker.services.risks import NewRisk, add_risk
 
 
-def _add(db: Engine, title: str, *, shareable: bool = False, likelihood: int = 4) -> None:
+def _add(
+    db: Engine,
+    title: str,
+    *,
+    shareable: bool = False,
+    likelihood: int = 4,
+    on: date = date(2026, 10, 1),
+) -> None:
     with session_scope(db, write=True) as session:
         add_risk(
             session,
@@ -26,7 +33,7 @@ def _add(db: Engine, title: str, *, shareable: bool = False, likelihood: int = 4
                 title, HEAD_OF_SEND, likelihood, 5, actions=("P2.3",), shareable=shareable
             ),
             governance=governance(),
-            today=date(2026, 10, 1),
+            today=on,
         )
 
 
@@ -119,3 +126,17 @@ def test_an_actions_page_lists_the_open_risks_that_threaten_it(
     assert any("R1 (20 Very high): EP recruitment fails" in str(n.proto.label) for n in links)
     other = open_app(ADMIN, page="action", action="P2.4")
     assert "Risks (0)" in [t.label for t in other.tabs]
+
+
+def test_the_overview_names_very_high_risks_and_risks_past_review(
+    open_app: OpenApp, db: Engine
+) -> None:
+    _add(db, "EP recruitment fails")  # 20: very high
+    _add(db, "Capital slippage", likelihood=2)  # 10: high, reviewed in time: not listed
+    _add(db, "Data quality", likelihood=1, on=date(2026, 8, 1))  # review due 31 Aug: late
+    at = open_app(EXECUTIVE, page="overview")  # as at 1 Oct 2026
+    no_exception(at)
+    assert shown(at, "1 very high risk; 1 risk past its review date.")
+    table = next(d.value for d in at.dataframe if "Risk" in d.value.columns)
+    assert list(table["Ref"]) == ["R1", "R3"]
+    assert list(table["Next review"]) == ["31 Oct 2026", "31 Aug 2026 (overdue)"]

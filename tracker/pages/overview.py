@@ -23,6 +23,7 @@ from tracker.formatting import (
     plural,
 )
 from tracker.rules.measures import format_value
+from tracker.rules.risks import top_band
 from tracker.services.actions import EscalationRow, list_all_open_escalations
 from tracker.services.measures import list_red_measures
 from tracker.services.register import Exceptions, Headline, Overview, load_overview
@@ -33,7 +34,7 @@ from tracker.ui.components import (
     show_rag_key,
     style_rag,
 )
-from tracker.ui.context import cycle_days, engine, governance, today
+from tracker.ui.context import current_actor, cycle_days, engine, governance, today
 from tracker.ui.navigation import page_file
 from tracker.ui.shared_data import load_rag_trend
 from tracker.ui.widgets.charts import rag_bars, rag_frame, rag_trend, trend_frame
@@ -261,10 +262,55 @@ def _show_escalations(rows: list[EscalationRow]) -> None:
     st.dataframe(frame, hide_index=True, width="stretch", key="overview.escalations")
 
 
+def _show_risks(view: Overview) -> None:
+    """Very high risks and risks past their review date, each opening its page."""
+    rows = view.risks
+    if not rows:
+        return
+    top = top_band(governance().risks)
+    st.subheader("Risks needing attention", anchor=False)
+    high = sum(1 for r in rows if r.score >= top.low)
+    late = sum(1 for r in rows if r.review_overdue)
+    st.caption(
+        f"{plural(high, f'{top.name.lower()} risk')}; "
+        f"{plural(late, 'risk')} past {'its' if late == 1 else 'their'} review date."
+    )
+    frame = pd.DataFrame(
+        {
+            "Ref": [r.reference for r in rows],
+            "Score": [f"{r.score} {r.band}" for r in rows],
+            "Risk": [r.title for r in rows],
+            "Next review": [
+                format_date(r.next_review) + (" (overdue)" if r.review_overdue else "")
+                for r in rows
+            ],
+            "Owner": [r.owner for r in rows],
+        }
+    )
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key="overview.risks",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={"Ref": st.column_config.TextColumn("Ref", width="small", pinned=True)},
+    )
+    picked = selected_reference(event, [r.reference for r in rows])
+    if picked:
+        st.switch_page(page_file("risks"), query_params={"risk": picked})
+
+
 def main() -> None:
     st.title("Executive overview", anchor=False)
     st.caption(f"As at {format_day(today())}.")
-    view = load_overview(engine(), today=today(), default_cycle_days=cycle_days())
+    view = load_overview(
+        engine(),
+        today=today(),
+        default_cycle_days=cycle_days(),
+        actor=current_actor(),
+        risk_scale=governance().risks,
+    )
     with session_scope(engine()) as session:
         escalations = list_all_open_escalations(session)
     _show_headline(view.headline)
@@ -272,6 +318,7 @@ def main() -> None:
     _show_overdue(view.overdue)
     _show_red(view.red)
     _show_red_measures()
+    _show_risks(view)
     _show_breakdowns(view)
     _show_trend()
     with st.expander("RAG key"):

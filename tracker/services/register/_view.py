@@ -1,9 +1,10 @@
 """The executive overview's figures in one call: ``load_overview`` reads them in one session.
 
 The page asks once per rerun and gets a frozen value: the headline, the overdue and Red
-exception lists (worst first, capped, with their full lengths) and the RAG counts by priority
-and by workstream. Each part is a handful of aggregate queries, so the cost does not grow with
-the number of actions (tests/ui/test_overview_cost.py caps the queries of a rerun).
+exception lists (worst first, capped, with their full lengths), the RAG counts by priority
+and by workstream, and the risks in the top band or past review. Each part is a handful of
+aggregate queries, so the cost does not grow with the number of actions
+(tests/ui/test_overview_cost.py caps the queries of a rerun).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from datetime import date
 from sqlalchemy import Engine
 
 from tracker.db import session_scope
+from tracker.governance import RiskScaleConfig
+from tracker.permissions import Actor, Operation, can
+from tracker.rules.risks import top_band
 from tracker.services.register._overview import (
     Exceptions,
     Headline,
@@ -23,6 +27,7 @@ from tracker.services.register._overview import (
 )
 from tracker.services.register._queries import RagSummary, summarise_rag
 from tracker.services.register._rows import DEFAULT_CYCLE_DAYS
+from tracker.services.risks import RiskRow, list_risks
 
 OVERVIEW_LIMIT = 25  # rows of each exception list shown; the rest are a click away
 
@@ -37,6 +42,9 @@ class Overview:
     red: Exceptions
     by_priority: tuple[RagSummary, ...]
     by_workstream: tuple[RagSummary, ...]
+    # Open risks in the top band or past their review date, highest score first (as the
+    # person may see them); empty when no risk scale is given.
+    risks: tuple[RiskRow, ...] = ()
 
 
 def load_overview(
@@ -45,9 +53,20 @@ def load_overview(
     today: date,
     default_cycle_days: int = DEFAULT_CYCLE_DAYS,
     limit: int = OVERVIEW_LIMIT,
+    actor: Actor | None = None,
+    risk_scale: RiskScaleConfig | None = None,
 ) -> Overview:
-    """The overview's register figures, read together in one session."""
+    """The overview's register figures, read together in one session; with ``actor`` and
+    ``risk_scale``, the risks that need the executives' attention too."""
     with session_scope(engine) as session:
+        risks: tuple[RiskRow, ...] = ()
+        if actor is not None and risk_scale is not None and can(actor, Operation.VIEW_RISKS):
+            top = top_band(risk_scale)
+            risks = tuple(
+                r
+                for r in list_risks(session, actor=actor, scale=risk_scale, today=today)
+                if r.score >= top.low or r.review_overdue
+            )
         return Overview(
             today=today,
             headline=summarise_headline(
@@ -61,4 +80,5 @@ def load_overview(
             ),
             by_priority=tuple(summarise_rag(session, by="priority")),
             by_workstream=tuple(summarise_rag(session, by="workstream")),
+            risks=risks,
         )
