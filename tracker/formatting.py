@@ -89,9 +89,13 @@ def format_days(count: int | None, *, missing: str = MISSING) -> str:
 
 
 def format_date(day: date | datetime | None, *, missing: str = MISSING) -> str:
-    """``17 Jun 2026``: UK order, short month, for tables and running text."""
+    """``17 Jun 2026``: UK order, short month, for tables and running text.
+
+    A stored moment (timezone-aware) is dated by the partnership's clock, not UTC's."""
     if day is None:
         return missing
+    if isinstance(day, datetime) and day.tzinfo is not None:
+        day = local_time(day)
     return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from tests.conftest import GOVERNANCE_FILE
-from tests.services.test_people_ownership import DCO, DCO_BLOCK
+from tests.services.people.test_people_ownership import DCO, DCO_BLOCK
 from tracker.cli import _register_commands
 from tracker.commands import app
 from tracker.db import make_engine

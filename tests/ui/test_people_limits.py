@@ -11,7 +11,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from tests.factories import ADMIN
-from tests.services.test_person_limits import address
+from tests.services.people.test_person_limits import address
 from tests.ui.conftest import OpenApp
 from tests.ui.support import button, element_after, no_exception
 from tracker.db import session_scope

@@ -34,3 +34,4 @@ def test_the_audit_trail_shows_times_in_the_partnerships_zone(
     assert "9 Feb 2026 22:30" in set(trails[0]["When"])
     history = at.dataframe[0].value
     assert list(history["When"]) == ["9 Feb 2026 22:30"]
+    assert "9 Feb 2026 by" in " ".join(m.value for m in at.markdown)  # "Last updated", local day

@@ -97,7 +97,10 @@ def actions_frame(rows: Sequence[ActionRow], config: GovernanceConfig) -> pd.Dat
             "Owner": [r.owner or "" for r in rows],
             "Workstream": [r.workstream or "" for r in rows],
             "Flags": [flag_text(r) for r in rows],
-            "Last updated": [r.last_updated_at.date() if r.last_updated_at else None for r in rows],
+            "Last updated": [
+                formatting.local_time(r.last_updated_at).date() if r.last_updated_at else None
+                for r in rows
+            ],
         }
     )
 

@@ -29,7 +29,7 @@ from tests.reminders.helpers import (
     parse_envelope,
     text_of,
 )
-from tests.reminders.test_rules import WINDOW_OPENS
+from tests.services.reminders.test_rules import WINDOW_OPENS
 from tracker.db import session_scope
 from tracker.governance import GovernanceConfig
 from tracker.mail.graph import GraphTransport

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from tests.mail.conftest import SmtpServer
 from tests.reminders.helpers import make_settings, outbox_rows, parse_envelope
-from tests.reminders.test_delivery import queue_window_opening, smtp
+from tests.services.reminders.test_delivery import queue_window_opening, smtp
 from tracker.db import make_engine
 from tracker.governance import GovernanceConfig
 from tracker.services.reminders import send_queued_mail

@@ -31,7 +31,7 @@ from sqlalchemy import Engine
 from tests.fakes.graph_server import FakeGraphServer, RecordedRequest, Response
 from tests.mail.conftest import RecordingHandler
 from tests.reminders.helpers import outbox_rows, parse_envelope
-from tests.reminders.test_delivery import smtp
+from tests.services.reminders.test_delivery import smtp
 from tracker.db import session_scope
 from tracker.mail.graph import GraphTransport
 from tracker.mail.protocol import MailTransport
