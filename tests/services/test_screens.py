@@ -36,10 +36,14 @@ def _actor(engine: Engine, email: str) -> Actor:
 def test_my_actions_carry_each_listed_actions_newest_update(engine: Engine) -> None:
     add_update(engine, "P2.3", rag="red", commentary="Older.", at=datetime(2026, 9, 1, tzinfo=UTC))
     add_update(engine, "P2.3", rag="amber", commentary="Newer.", by=ADMIN)
-    screen = load_my_actions(engine, actor=_actor(engine, HEAD_OF_SEND), today=TODAY)
+    screen = load_my_actions(
+        engine, actor=_actor(engine, HEAD_OF_SEND), today=TODAY, wanted=["P2.3", "P2.4", "P1.1"]
+    )
 
     listed = {item.row.reference for item in screen.worklist.items}
-    assert set(screen.details) == listed and "P2.3" in listed
+    assert {"P2.3", "P2.4"} <= listed and "P1.1" not in listed
+    # The details read are those wanted that are on the list, and the one opened by default.
+    assert set(screen.details) == {"P2.3", "P2.4", screen.worklist.first_to_update}
     detail = screen.details["P2.3"]
     assert detail.row.rag == "amber"
     assert detail.last_update is not None

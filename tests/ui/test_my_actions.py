@@ -259,3 +259,15 @@ def test_a_save_pressed_in_a_run_that_never_reached_the_page_is_not_made_later(
     no_exception(at)
     assert _updates(db, "P2.4") == []
     assert not at.success
+
+
+def test_choosing_a_row_in_the_table_opens_that_actions_form(open_app: OpenApp) -> None:
+    at = open_app(HEAD_OF_SEND)
+    refs = list(at.dataframe(key="my_actions.table").value["Ref"])
+    wanted = refs[2]
+    at.session_state["my_actions.table"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    at.run()
+    no_exception(at)
+    assert at.selectbox(key="my_actions.choice").value == wanted
+    assert at.subheader[0].value.startswith(f"{wanted}:")
+    assert at.radio(key=_field("rag", wanted)) is not None
