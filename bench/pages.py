@@ -57,7 +57,7 @@ CASES = (
         "My actions, deep link", "head.of.send@example.org", "my_actions.py", (("action", "P2.3"),)
     ),
     Case("Action register", "exec.director.education@example.org", "register.py"),
-    Case("Action page (P2.3)", "send.pmo@example.org", "register.py", (("action", "P2.3"),)),
+    Case("Action page (P2.3)", "send.pmo@example.org", "action.py", (("action", "P2.3"),)),
     Case("Executive overview", "exec.director.education@example.org", "overview.py"),
     Case("Success measures", "exec.director.education@example.org", "measures.py"),
     Case("Board papers", "improvement.board@example.org", "papers.py"),

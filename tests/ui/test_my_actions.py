@@ -243,3 +243,31 @@ def test_the_picker_shows_the_new_rating_straight_after_a_save(open_app: OpenApp
     label = next(o for o in picker.options if o.startswith("P5.1 "))
     assert label.startswith("P5.1 · Amber")
     assert picker.value == "P5.1"
+
+
+def test_a_save_pressed_in_a_run_that_never_reached_the_page_is_not_made_later(
+    open_app: OpenApp, db: Engine
+) -> None:
+    # The Save button's callback marks the form; if that run ended elsewhere (access taken
+    # away, another page), the mark must not turn into a save the next time the page opens.
+    at = open_app(HEAD_OF_SEND, action="P2.4")
+    # The form's values as a press of Save commits them, and the callback's mark.
+    at.session_state[_field("rag", "P2.4")] = "amber"
+    at.session_state[_field("commentary", "P2.4")] = "Typed, never saved."
+    at.session_state["upd.pending"] = "P2.4"
+    at.run()
+    no_exception(at)
+    assert _updates(db, "P2.4") == []
+    assert not at.success
+
+
+def test_choosing_a_row_in_the_table_opens_that_actions_form(open_app: OpenApp) -> None:
+    at = open_app(HEAD_OF_SEND)
+    refs = list(at.dataframe(key="my_actions.table").value["Ref"])
+    wanted = refs[2]
+    at.session_state["my_actions.table"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    at.run()
+    no_exception(at)
+    assert at.selectbox(key="my_actions.choice").value == wanted
+    assert at.subheader[0].value.startswith(f"{wanted}:")
+    assert at.radio(key=_field("rag", wanted)) is not None

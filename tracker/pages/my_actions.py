@@ -9,6 +9,8 @@ model (``load_my_actions``) and draws it once, so the list and the picker show t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from tracker.models import Role
@@ -36,6 +38,7 @@ APPLIED_KEY = "my_actions.table_applied"
 SHOW_ALL_KEY = "my_actions.show_all"
 NOT_LISTED_KEY = "my_actions.not_listed"
 PREVIOUS_KEY = "my_actions.previous"
+SHOWN_KEY = "my_actions.shown"  # the table's references as last drawn, for its selection
 TABLE_LIMIT = 50
 
 
@@ -63,6 +66,7 @@ def _table(worklist: Worklist) -> str | None:
     shown = items if show_all else items[:TABLE_LIMIT]
     if not show_all:
         st.caption(f"The {TABLE_LIMIT} most urgent of {len(items)} actions.")
+    st.session_state[SHOWN_KEY] = [i.row.reference for i in shown]
     return show_actions_table(
         [i.row for i in shown],
         governance(),
@@ -96,8 +100,7 @@ def _choose(worklist: Worklist, picked_in_table: str | None) -> str:
         if linked in references:
             st.session_state[CHOICE_KEY] = linked
         else:
-            first_due = next((i for i in worklist.items if i.needs_update), worklist.items[0])
-            st.session_state[CHOICE_KEY] = first_due.row.reference
+            st.session_state[CHOICE_KEY] = worklist.first_to_update
     # Labels are rebuilt from this run's worklist, so a save shows its new rating at once.
     chosen = st.selectbox(
         "Action to update",
@@ -163,18 +166,38 @@ def _show_nothing_to_do(actor: Actor) -> None:
         )
 
 
-def _load(actor: Actor) -> MyActions:
+def _table_pick() -> str | None:
+    """The row selected in the table, as the person saw it (the references last drawn)."""
+    event = st.session_state.get(TABLE_KEY)
+    selection = event.get("selection") if isinstance(event, Mapping) else None
+    rows = list(selection.get("rows") or []) if isinstance(selection, Mapping) else []
+    shown = st.session_state.get(SHOWN_KEY) or []
+    if rows and 0 <= int(rows[0]) < len(shown):
+        return str(shown[int(rows[0])])
+    return None
+
+
+def _load(actor: Actor) -> tuple[MyActions, str | None]:
     save_if_submitted(actor)  # before reading, so the page shows the update just saved
     linked = (st.query_params.get("action") or "").strip() or None
-    return load_my_actions(
-        engine(), actor=actor, today=today(), linked=linked, default_cycle_days=cycle_days()
+    picked = _table_pick()
+    choice = st.session_state.get(CHOICE_KEY)
+    wanted = [ref for ref in (picked, choice) if isinstance(ref, str)]
+    screen = load_my_actions(
+        engine(),
+        actor=actor,
+        today=today(),
+        wanted=wanted,
+        linked=linked,
+        default_cycle_days=cycle_days(),
     )
+    return screen, picked
 
 
 def main() -> None:
     actor = current_actor()
     st.title("My actions", anchor=False)
-    screen = _load(actor)
+    screen, picked = _load(actor)
     worklist = screen.worklist
     if worklist.workstreams:
         names = ", ".join(escape_markdown(w) for w in worklist.workstreams)
@@ -187,11 +210,15 @@ def main() -> None:
         _show_nothing_to_do(actor)
         return
     _show_summary(worklist)
-    picked = _table(worklist)
+    _table(worklist)
     chosen = _choose(worklist, picked)
     if st.query_params.get("action") != chosen:
         st.query_params["action"] = chosen
-    _show_form(actor, screen.details[chosen])
+    detail = screen.details.get(chosen)
+    if detail is None:  # not read with the list (it should always be): say so, lose nothing
+        st.warning(f"{escape_markdown(chosen)} could not be opened. Choose it again.")
+        return
+    _show_form(actor, detail)
 
 
 main()

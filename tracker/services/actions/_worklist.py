@@ -10,7 +10,7 @@ to correct. Each row says why it is on the list (owner, workstream lead, or both
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,6 +57,15 @@ class Worklist:
     @property
     def update_due(self) -> int:
         return sum(1 for i in self.items if i.row.flags.not_updated)
+
+    @property
+    def first_to_update(self) -> str | None:
+        """The action the screen opens when none is chosen: the most urgent needing an
+        update, else the first on the list."""
+        item = next((i for i in self.items if i.needs_update), None)
+        if item is None and self.items:
+            item = self.items[0]
+        return item.row.reference if item else None
 
 
 def _urgency(item: WorkItem) -> tuple[int, int, tuple[int, ...]]:
@@ -129,7 +138,7 @@ class MyActions:
     """Everything the My actions screen shows."""
 
     worklist: Worklist
-    details: Mapping[str, ActionDetail]  # each listed action's detail, by reference
+    details: Mapping[str, ActionDetail]  # the detail of each wanted listed action, by reference
     linked: LinkedAction | None
 
 
@@ -138,18 +147,23 @@ def load_my_actions(
     *,
     actor: Actor,
     today: date,
+    wanted: Sequence[str] = (),
     linked: str | None = None,
     default_cycle_days: int = DEFAULT_CYCLE_DAYS,
 ) -> MyActions:
-    """The actor's worklist with each action's detail, and the action ``linked`` names when it
-    is not on the list, in one session."""
+    """The actor's worklist; the detail (for the update form) of each listed action in
+    ``wanted``, of ``linked`` and of the one opened by default; and the action ``linked``
+    names when it is not on the list. One session, the same few statements however long the
+    list."""
     with session_scope(engine) as session:
         worklist = list_my_actions(
             session, actor=actor, today=today, default_cycle_days=default_cycle_days
         )
-        details = details_for_rows(session, [item.row for item in worklist.items])
+        rows = {item.row.reference: item.row for item in worklist.items}
+        picks = dict.fromkeys(r for r in (*wanted, linked, worklist.first_to_update) if r)
+        details = details_for_rows(session, [rows[r] for r in picks if r in rows])
         outside = None
-        if linked and linked not in details:
+        if linked and linked not in rows:
             outside = _linked_action(session, actor, linked, today, default_cycle_days)
     return MyActions(worklist=worklist, details=details, linked=outside)
 

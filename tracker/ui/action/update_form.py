@@ -96,6 +96,10 @@ class FormKeys:
     def message(self) -> str:
         return f"upd.{self.reference}.message"
 
+    @property
+    def save(self) -> str:
+        return f"upd.{self.reference}.save"
+
 
 def _carry_forward(keys: FormKeys, detail: ActionDetail) -> None:
     """Put the action's latest state into the form fields (before any widget is drawn)."""
@@ -304,6 +308,8 @@ def save_if_submitted(actor: Actor) -> str | None:
     if not isinstance(reference, str):
         return None
     keys = FormKeys(reference)
+    if st.session_state.get(keys.save) is not True:
+        return None  # pressed in an earlier run that never reached its page: not saved later
     if keys.version not in st.session_state or keys.action_id not in st.session_state:
         return None  # the form was not drawn from this session's state: nothing to save
     outcome = _save(keys, actor)
@@ -349,6 +355,7 @@ def show_update_form(detail: ActionDetail, *, actor: Actor, config: GovernanceCo
             "Save update",
             type="primary",
             icon=":material/save:",
+            key=keys.save,
             on_click=_mark_submitted,
             args=(keys.reference,),
         )

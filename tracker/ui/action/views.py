@@ -1,6 +1,6 @@
 """How one action is shown: its heading and facts, its update history and its audit trail.
 
-Used by My actions (above the update form) and by the action page of the register. Every piece
+Used by My actions (above the update form) and by the action's own page. Every piece
 of user text (titles, commentary, names) is escaped before it reaches markdown, or shown in a
 table cell, which Streamlit always renders as text.
 """
