@@ -49,6 +49,7 @@ def _run_import(
             commit=commit,
             skip_invalid=skip_invalid,
             expected_versions=expected.versions if expected else None,
+            expected_problem_rows=expected.problem_rows if expected else None,
         )
 
 
@@ -63,6 +64,9 @@ def _dry_run(actor: Actor, data: bytes, filename: str) -> ImportReport | None:
         report = _run_import(actor, data, filename)
     if outcome.failed:
         return None
+    # Agreeing to skip rows is for the problems listed, so a new file or a fresh check of the
+    # same one asks again rather than carrying the tick over to rows never seen.
+    st.session_state.pop(SKIP_KEY, None)
     st.session_state[REPORT_KEY] = (fingerprint, report)
     return report
 

@@ -155,3 +155,46 @@ def test_download_files_are_made_on_click_without_a_streamlit_session(db: Engine
     assert register and {row["Ref"][:3] for row in register} == {"P2."}
     history = list(csv.DictReader(io.StringIO(made["history"].decode("utf-8-sig"))))
     assert [(row["Ref"], row["Commentary"]) for row in history] == [("P2.3", "'=1+1")]
+
+
+def test_skipping_rows_is_agreed_again_for_each_fresh_check(open_app: Any, db: Engine) -> None:
+    """A tick to skip the rows listed does not carry over to rows the person never saw."""
+    at = _upload(open_app(ADMIN, page=PAGE), "messy.xlsx", messy_workbook())
+    at.checkbox[0].check()
+    at = at.run()
+    assert not button(at, f"Import {len(MESSY_VALID)} actions").disabled
+    # Someone updates P2.3 meanwhile: the commit is refused and the file is checked afresh.
+    add_update(db, "P2.3", rag="red", commentary="Changed while the admin looked")
+    before = count_rows(db)
+    at = button(at, f"Import {len(MESSY_VALID)} actions").click().run()
+    no_exception(at)
+    assert any("Nothing was imported" in e for e in _errors(at))
+    assert count_rows(db) == before
+    assert at.checkbox[0].value is False  # asked again, for the problems listed now
+    assert all(b.disabled for b in at.button if b.label.startswith("Import "))
+
+
+def test_rows_with_new_problems_are_not_skipped_without_being_seen(db: Engine) -> None:
+    from tests.importer.conftest import run_import
+    from tracker.services.plans._importer import ImportConflict
+
+    before = count_rows(db)
+    with pytest.raises(ImportConflict, match="now have problems the dry run did not show"):
+        run_import(
+            db,
+            messy_workbook(),
+            filename="messy.xlsx",
+            commit=True,
+            skip_invalid=True,
+            expected_problem_rows=(7, 8, 9, 10, 11),  # row 12 was not listed when agreed
+        )
+    assert count_rows(db) == before
+    report = run_import(
+        db,
+        messy_workbook(),
+        filename="messy.xlsx",
+        commit=True,
+        skip_invalid=True,
+        expected_problem_rows=tuple(sorted(MESSY_PROBLEMS)),
+    )
+    assert report.committed

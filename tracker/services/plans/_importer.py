@@ -32,7 +32,7 @@ nothing, if anyone changed one of the actions after the dry run was shown.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
@@ -171,6 +171,7 @@ def import_plan(
     commit: bool = False,
     skip_invalid: bool = False,
     expected_versions: Mapping[str, int] | None = None,
+    expected_problem_rows: Sequence[int] | None = None,
     now: datetime | None = None,
 ) -> ImportReport:
     """Check a plan file against the database; with ``commit``, write it (see module doc).
@@ -178,7 +179,9 @@ def import_plan(
     Raises PermissionDenied unless ``actor`` may import plans (dry runs included),
     SpreadsheetError when the file as a whole cannot be read, and ImportConflict when the
     actions changed after the dry run whose ``versions`` are passed as ``expected_versions``.
-    Row problems come back in the report.
+    With ``skip_invalid``, ``expected_problem_rows`` are the rows the person agreed to skip (the
+    dry run's): if other rows have problems now, nothing is written (ImportConflict), so no row
+    is left out that the person did not see listed. Row problems come back in the report.
     """
     require(actor, Operation.IMPORT_PLAN, what="import action plans")
     now = now or datetime.now(UTC)
@@ -199,6 +202,8 @@ def import_plan(
     }
     if commit and expected_versions is not None:
         _check_versions(versions, expected_versions)
+    if commit and skip_invalid and expected_problem_rows is not None:
+        _check_skipped_rows(problems, expected_problem_rows)
     write = commit and (not problems or skip_invalid)
     if write:
         reason = f"imported from {_base_name(filename)}"
@@ -259,6 +264,16 @@ def _check_versions(seen: Mapping[str, int], expected: Mapping[str, int]) -> Non
         raise ImportConflict(
             f"{shown} changed after the dry run was shown; nothing was written: "
             "check the file again and commit what it now says"
+        )
+
+
+def _check_skipped_rows(problems: Sequence[RowError], agreed: Sequence[int]) -> None:
+    new = sorted({p.row for p in problems} - set(agreed))
+    if new:
+        rows = ", ".join(str(row) for row in new[:10]) + (" ..." if len(new) > 10 else "")
+        raise ImportConflict(
+            f"row(s) {rows} now have problems the dry run did not show, so skipping them was "
+            "not agreed; nothing was written: read the problems again and choose"
         )
 
 
