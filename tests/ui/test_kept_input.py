@@ -19,7 +19,7 @@ from tests.factories import ADMIN, HEAD_OF_SEND
 from tests.ui.conftest import OpenApp
 from tests.ui.support import button, element_after, errors, no_exception, plain, shown
 from tracker.db import session_scope
-from tracker.models import GovernanceBody, MeasureValue, Organisation, Person
+from tracker.models import Action, GovernanceBody, MeasureValue, Organisation, Person, Workstream
 from tracker.services.actions import TEXT_LIMIT, list_action_escalations
 from tracker.services.measures import get_measure_summary
 
@@ -193,3 +193,31 @@ def test_an_escalation_never_lands_on_a_board_the_form_did_not_name(
     assert shown(at, "Escalate to the SEND Improvement Board")
     with session_scope(db) as session:
         assert list_action_escalations(session, reference="P2.3") == []
+
+
+# --- action administration ----------------------------------------------------------------
+
+
+def test_saving_an_action_keeps_a_workstream_no_longer_offered(
+    open_app: OpenApp, db: Engine
+) -> None:
+    with session_scope(db, write=True) as session:
+        action = session.exec(select(Action).where(Action.reference == "P2.3")).one()
+        workstream_id = action.workstream_id
+        assert workstream_id is not None
+        session.execute(
+            update(Workstream).where(col(Workstream.id) == workstream_id).values(active=False)
+        )
+    at = open_app(ADMIN, page="register", action="P2.3")
+    picker = at.selectbox(key="admin.P2.3.edit.workstream")
+    assert picker.value == workstream_id  # shown as it is stored, marked as no longer offered
+    assert "(no longer available)" in picker.format_func(workstream_id)
+    at.text_input(key="admin.P2.3.edit.title").input("Improve EHCP timeliness (revised).")
+    at.text_input(key="admin.P2.3.edit.reason").input("Board agreed new wording.")
+    button(at, "Save changes").click().run()
+
+    no_exception(at)
+    with session_scope(db) as session:
+        saved = session.exec(select(Action).where(Action.reference == "P2.3")).one()
+    assert saved.title == "Improve EHCP timeliness (revised)."
+    assert saved.workstream_id == workstream_id  # not cleared to "none" unasked

@@ -57,6 +57,7 @@ def _run_import(
             expected_versions=expected.versions if expected else None,
             sheets=sheets,
             governance=governance(),
+            expected_problem_rows=expected.problem_places if expected else None,
         )
 
 
@@ -73,6 +74,9 @@ def _dry_run(
         report = _run_import(actor, data, filename, sheets=sheets)
     if outcome.failed:
         return None
+    # Agreeing to skip rows is for the problems listed, so a new file or a fresh check of the
+    # same one asks again rather than carrying the tick over to rows never seen.
+    st.session_state.pop(SKIP_KEY, None)
     st.session_state[REPORT_KEY] = (fingerprint, report)
     return report
 

@@ -183,3 +183,48 @@ def test_a_workbook_of_many_sheets_shows_each_sheet_and_can_be_narrowed(open_app
     assert _metrics(at)["To create"] == "0" and _metrics(at)["To update"] == "3"
     captions = [re.sub(r"\\(.)", r"\1", d.value) for d in at.caption]
     assert "delivery-plan.xlsx: 1 sheet read, 5 skipped." in captions
+
+
+def test_skipping_rows_is_agreed_again_for_each_fresh_check(open_app: Any, db: Engine) -> None:
+    """A tick to skip the rows listed does not carry over to rows the person never saw."""
+    at = _upload(open_app(ADMIN, page=PAGE), "messy.xlsx", messy_workbook())
+    at.checkbox[0].check()
+    at = at.run()
+    assert not button(at, f"Import {len(MESSY_VALID)} actions").disabled
+    # Someone updates P2.3 meanwhile: the commit is refused and the file is checked afresh.
+    add_update(db, "P2.3", rag="red", commentary="Changed while the admin looked")
+    before = count_rows(db)
+    at = button(at, f"Import {len(MESSY_VALID)} actions").click().run()
+    no_exception(at)
+    assert any("Nothing was imported" in e for e in _errors(at))
+    assert count_rows(db) == before
+    assert at.checkbox[0].value is False  # asked again, for the problems listed now
+    assert all(b.disabled for b in at.button if b.label.startswith("Import "))
+
+
+def test_rows_with_new_problems_are_not_skipped_without_being_seen(db: Engine) -> None:
+    from tests.importer.conftest import run_import
+    from tracker.services.plans._importer import ImportConflict
+
+    before = count_rows(db)
+    seen = run_import(db, messy_workbook(), filename="messy.xlsx").problem_places
+    assert len(seen) > 1
+    with pytest.raises(ImportConflict, match="now have problems the dry run did not show"):
+        run_import(
+            db,
+            messy_workbook(),
+            filename="messy.xlsx",
+            commit=True,
+            skip_invalid=True,
+            expected_problem_rows=seen[:-1],  # the last was not listed when agreed
+        )
+    assert count_rows(db) == before
+    report = run_import(
+        db,
+        messy_workbook(),
+        filename="messy.xlsx",
+        commit=True,
+        skip_invalid=True,
+        expected_problem_rows=seen,
+    )
+    assert report.committed

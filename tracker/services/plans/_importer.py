@@ -241,6 +241,7 @@ def import_plan(
     commit: bool = False,
     skip_invalid: bool = False,
     expected_versions: Mapping[str, int] | None = None,
+    expected_problem_rows: Sequence[tuple[str, int]] | None = None,
     now: datetime | None = None,
     sheets: Sequence[str] = (),
     governance: GovernanceConfig | None = None,
@@ -252,6 +253,9 @@ def import_plan(
     actions changed after the dry run whose ``versions`` are passed as ``expected_versions``.
     Row problems come back in the report. ``sheets`` restricts a workbook to the sheets
     named; ``governance`` gives the RAG fill colour table (the defaults without it).
+    With ``skip_invalid``, ``expected_problem_rows`` are the (sheet, row) places the person
+    agreed to skip (the dry run's ``problem_places``): if other rows have problems now, nothing
+    is written (ImportConflict), so no row is left out that the person did not see listed.
     """
     require(actor, Operation.IMPORT_PLAN, what="import action plans")
     now = now or clock.now()
@@ -289,6 +293,8 @@ def import_plan(
     }
     if commit and expected_versions is not None:
         _check_versions(versions, expected_versions)
+    if commit and skip_invalid and expected_problem_rows is not None:
+        _check_skipped_rows(problems, expected_problem_rows)
     write = commit and (not problems or skip_invalid)
     if write:
         reason = f"imported from {_base_name(filename)}"
@@ -383,6 +389,17 @@ def _check_versions(seen: Mapping[str, int], expected: Mapping[str, int]) -> Non
         raise ImportConflict(
             f"{shown} changed after the dry run was shown; nothing was written: "
             "check the file again and commit what it now says"
+        )
+
+
+def _check_skipped_rows(problems: Sequence[RowError], agreed: Sequence[tuple[str, int]]) -> None:
+    new = sorted({(p.sheet or "", p.row) for p in problems} - set(agreed))
+    if new:
+        named = [f"{sheet} {row}" if sheet else str(row) for sheet, row in new[:10]]
+        rows = ", ".join(named) + (" ..." if len(new) > 10 else "")
+        raise ImportConflict(
+            f"row(s) {rows} now have problems the dry run did not show, so skipping them was "
+            "not agreed; nothing was written: read the problems again and choose"
         )
 
 
