@@ -97,6 +97,7 @@ RATIO_CHECK_FROM_BYTES = 1024 * 1024
 MAX_SHEET_ROWS = 20_000
 EXCEL_MAX_ROWS = 1_048_576
 MAX_COLUMNS = 60
+MAX_MERGED_RANGES = 50_000
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -498,6 +499,9 @@ def _apply_merges(
     first column: "Priority 2" merged over rows 5-12 applies to each of them. The value stays
     in one column, so a heading merged across the sheet is still one heading."""
     merged: set[tuple[int, int]] = set()
+    copies = 0  # cells a value is copied to: overlapping ranges must not multiply the work
+    if len(ranges) > MAX_MERGED_RANGES:
+        raise SpreadsheetError(f"a sheet has more than {MAX_MERGED_RANGES:,} merged ranges")
     for first_row, first_col, last_row, _ in ranges:
         column = first_col - 1
         if last_row <= first_row or column >= MAX_COLUMNS or first_row > len(rows):
@@ -506,6 +510,9 @@ def _apply_merges(
         value = top[column] if column < len(top) else None
         colour = fills.get((first_row, column))
         merged.add((first_row, column))
+        copies += max(min(last_row, len(rows)) - first_row, 0)
+        if copies > MAX_SHEET_ROWS * MAX_COLUMNS:
+            raise SpreadsheetError("a sheet has more merged cells than a plan could hold")
         for number in range(first_row + 1, min(last_row, len(rows)) + 1):
             cells = rows[number - 1]
             if value is not None and (column >= len(cells) or is_blank(cells[column])):
