@@ -35,13 +35,8 @@ from tracker.spreadsheets.cells import (
 )
 from tracker.spreadsheets.colours import DEFAULT_RAG_COLOURS, RagColours, match_rag
 from tracker.spreadsheets.dates import NotADate, describe, read_due_date
-from tracker.spreadsheets.reader import (
-    MAX_BYTES,
-    SkippedSheet,
-    SpreadsheetError,
-    no_header_error,
-    read_tables,
-)
+from tracker.spreadsheets.reader import MAX_BYTES, SpreadsheetError, no_header_error
+from tracker.spreadsheets.workbook import SkippedSheet, read_tables
 
 T = TypeVar("T")
 
