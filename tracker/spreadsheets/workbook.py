@@ -95,6 +95,8 @@ def read_tables(
     suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
     if suffix == ".csv" or suffix not in {".xlsx", ".xlsm"}:
         table = read_table(source, filename=filename, max_bytes=max_bytes)
+        if sheets:
+            raise SpreadsheetError(f"{filename} is a CSV file: it has no sheets to choose")
         return WorkbookTables((table,), (), (table.sheet_name,))
     data = read_source_bytes(source, filename=filename, max_bytes=max_bytes)
     return read_xlsx_tables(data, filename=filename, sheets=sheets)
