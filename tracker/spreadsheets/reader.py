@@ -366,3 +366,11 @@ def no_header_error(filename: str) -> SpreadsheetError:
         "Ref, Action, Lead Officer, Target Date, RAG in the first "
         f"{HEADER_SCAN_ROWS} rows"
     )
+
+
+# The names these helpers had before tracker.spreadsheets.workbook shared them, for callers
+# written against them.
+_caused_by = caused_by
+_has_formulas = has_formulas
+_plain_value = plain_value
+_sheet_rows = sheet_rows
