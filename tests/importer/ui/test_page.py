@@ -183,3 +183,12 @@ def test_a_workbook_of_many_sheets_shows_each_sheet_and_can_be_narrowed(open_app
     assert _metrics(at)["To create"] == "0" and _metrics(at)["To update"] == "3"
     captions = [re.sub(r"\\(.)", r"\1", d.value) for d in at.caption]
     assert "delivery-plan.xlsx: 1 sheet read, 5 skipped." in captions
+
+
+def test_another_file_after_a_choice_of_sheets_starts_afresh(open_app: Any) -> None:
+    at = _upload(open_app(ADMIN, page=PAGE), "delivery-plan.xlsx", acceptance_workbook())
+    at.multiselect[0].set_value(["Preparation"])
+    at = _upload(at.run(), SAMPLE.name, SAMPLE.read_bytes())
+    no_exception(at)
+    assert len(at.multiselect) == 0  # one sheet: nothing to choose
+    assert _metrics(at)["To update"] == "42"
