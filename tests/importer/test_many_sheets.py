@@ -9,6 +9,7 @@ its last day; every row it could not take is named with its sheet, row and text.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -126,3 +127,38 @@ def test_sheet_option_restricts_the_import(env: dict[str, str], workbook: Path) 
     assert cover.exit_code == 1
     assert "no action plan on the sheets chosen" in cover.output
     assert "'Cover': no header row" in cover.output
+
+
+def test_json_report_lists_sheets_skipped_sheets_and_how_cells_were_read(
+    env: dict[str, str], workbook: Path
+) -> None:
+    result = runner.invoke(app, ["import", str(workbook), "--json"], env=env)
+    data = json.loads(result.output)
+    assert [(s["name"], s["actions_found"]) for s in data["sheets"]] == [
+        ("Priority 1", 6),
+        ("Meeting needs", 4),
+        ("Preparation", 3),
+    ]
+    assert [s["name"] for s in data["skipped_sheets"]] == ["Cover", "Key", "Instructions"]
+    assert {
+        "sheet": "Meeting needs",
+        "row": 3,
+        "column": "Completion Date",
+        "value": "Mar-26",
+        "note": "read as 31 Mar 2026 (end of March 2026)",
+    } in data["notes"]
+    kept = [p for p in data["problems"] if p["keeps_stored"]]
+    assert [(p["sheet"], p["row"], p["value"]) for p in kept] == [
+        ("Priority 1", 8, "Spring term 2026"),
+        ("Meeting needs", 5, "Ongoing"),
+        ("Preparation", 3, "TBC"),
+        ("Preparation", 4, "n/a"),
+    ]
+
+
+def test_a_csv_file_has_no_sheets_to_choose(env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("Ref,Action\r\nP1.1,Do\r\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(path), "--sheet", "Plan"], env=env)
+    assert result.exit_code == 1
+    assert "plan.csv is a CSV file: it has no sheets to choose" in result.output

@@ -11,6 +11,7 @@ import pytest
 from openpyxl.styles import Color, PatternFill
 
 from tests.conftest import GOVERNANCE_FILE
+from tests.spreadsheets.workbooks import replace_in_part
 from tracker.governance import load_governance
 from tracker.services.plans._importer import rag_colours_of
 from tracker.spreadsheets import DEFAULT_RAG_COLOURS, SpreadsheetError, read_plan
@@ -298,3 +299,17 @@ def test_a_sheet_named_for_one_priority_never_overrides_a_reference_naming_anoth
     plan = read_plan(_bytes(book), filename="plan.xlsx")
     assert [(row.reference, row.priority) for row in plan.rows] == [("P2.3", 2), ("P1.4", 1)]
     assert plan.errors == ()
+
+
+def test_overlapping_merged_ranges_cannot_multiply_the_work() -> None:
+    book = _book(("Plan", [["Ref", "Action"], *[[f"P1.{n}", "Act"] for n in range(1, 501)]]))
+    data = _bytes(book)
+    ranges = "".join('<mergeCell ref="B2:B501"/>' for _ in range(2500))
+    data = replace_in_part(
+        data,
+        "xl/worksheets/sheet1.xml",
+        r"</sheetData>",
+        f'</sheetData><mergeCells count="2500">{ranges}</mergeCells>',
+    )
+    with pytest.raises(SpreadsheetError, match="more merged cells than a plan could hold"):
+        read_plan(data, filename="plan.xlsx")

@@ -215,7 +215,7 @@ def _show_report(report: ImportReport) -> None:
         )
 
 
-def _choose_sheets(report: ImportReport) -> tuple[str, ...] | None:
+def _choose_sheets(report: ImportReport, data: bytes) -> tuple[str, ...] | None:
     """A choice of sheets for a workbook with more than one; None keeps the default (all
     sheets whose header maps)."""
     if len(report.workbook_sheets) <= 1:
@@ -225,7 +225,8 @@ def _choose_sheets(report: ImportReport) -> tuple[str, ...] | None:
         "Sheets to import",
         options=list(report.workbook_sheets),
         default=read,
-        key=SHEETS_KEY,
+        # One choice per file: another upload starts from its own sheets.
+        key=f"{SHEETS_KEY}.{hashlib.sha256(data).hexdigest()[:16]}",
         help="Every sheet whose header row names plan columns is read; choose fewer here.",
     )
     if not chosen:
@@ -306,14 +307,13 @@ def _show_import(actor: Actor) -> None:
     )
     if upload is None:
         st.session_state.pop(REPORT_KEY, None)
-        st.session_state.pop(SHEETS_KEY, None)
         return
     data = upload.getvalue()
     report = _dry_run(actor, data, upload.name)
     if report is None:
         return
     sheets: tuple[str, ...] = ()
-    chosen = _choose_sheets(report)
+    chosen = _choose_sheets(report, data)
     if chosen == ():
         return
     if chosen is not None:

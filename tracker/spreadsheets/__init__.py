@@ -7,7 +7,8 @@ The importer and exporter services build on this surface.
 
 from tracker.spreadsheets.colours import DEFAULT_RAG_COLOURS, RagColours
 from tracker.spreadsheets.plan import PlanRow, PlanSheet, RowError, SheetSummary, read_plan
-from tracker.spreadsheets.reader import MAX_BYTES, SkippedSheet, SpreadsheetError
+from tracker.spreadsheets.reader import MAX_BYTES, SpreadsheetError
+from tracker.spreadsheets.workbook import SkippedSheet
 from tracker.spreadsheets.writer import (
     REGISTER_COLUMNS,
     ColumnSpec,

@@ -17,7 +17,7 @@ import os
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import PurePosixPath
@@ -40,7 +40,6 @@ from tracker.spreadsheets.cells import (
     Row,
     Table,
     build_table,
-    colour_columns,
     find_header_row,
     header_text,
     is_blank,
@@ -51,7 +50,6 @@ from tracker.spreadsheets.cells import (
     parse_whole_number,
     shown_value,
 )
-from tracker.spreadsheets.colours import fill_colour, theme_colours
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -65,28 +63,30 @@ __all__ = [
     "CellValue",
     "Row",
     "SheetRows",
-    "SkippedSheet",
     "SpreadsheetError",
     "Table",
-    "WorkbookTables",
     "build_table",
+    "caused_by",
     "check_zip_container",
     "find_header_row",
+    "has_formulas",
     "header_text",
     "is_blank",
     "map_columns",
+    "mark_uncalculated",
     "no_header_error",
     "normalise_header",
     "parse_date",
     "parse_text",
     "parse_whole_number",
+    "plain_value",
     "read_csv_table",
+    "read_safely",
     "read_source_bytes",
     "read_table",
-    "read_tables",
     "read_xlsx_sheet_rows",
     "read_xlsx_table",
-    "read_xlsx_tables",
+    "sheet_rows",
     "shown_value",
 ]
 
@@ -109,23 +109,6 @@ class SpreadsheetError(InvalidInput):
     """The file as a whole cannot be read as an action plan; the message says why."""
 
 
-@dataclass(frozen=True)
-class SkippedSheet:
-    """A sheet of the workbook that was not read, and why (a cover, a key, instructions)."""
-
-    name: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class WorkbookTables:
-    """Every plan table of a file (one per sheet whose header maps), and the sheets left out."""
-
-    tables: tuple[Table, ...]
-    skipped: tuple[SkippedSheet, ...] = ()
-    sheet_names: tuple[str, ...] = ()  # every sheet of the workbook, in order
-
-
 # --- opening files safely -----------------------------------------------------------------
 
 
@@ -141,23 +124,6 @@ def read_table(
     if suffix == ".csv":
         return read_csv_table(data, filename=filename)
     return read_xlsx_table(data, filename=filename)
-
-
-def read_tables(
-    source: str | os.PathLike[str] | bytes | BinaryIO,
-    *,
-    filename: str,
-    max_bytes: int,
-    sheets: Sequence[str] = (),
-) -> WorkbookTables:
-    """Every plan table of an ``.xlsx`` (each sheet whose header maps; only ``sheets`` when
-    given) with fill colours and merged cells, or the one table of a ``.csv``."""
-    suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
-    if suffix == ".csv" or suffix not in {".xlsx", ".xlsm"}:
-        table = read_table(source, filename=filename, max_bytes=max_bytes)
-        return WorkbookTables((table,), (), (table.sheet_name,))
-    data = read_source_bytes(source, filename=filename, max_bytes=max_bytes)
-    return read_xlsx_tables(data, filename=filename, sheets=sheets)
 
 
 def read_source_bytes(
@@ -225,7 +191,7 @@ def _check_member(member: zipfile.ZipInfo, *, not_workbook: str) -> None:
 
 def read_xlsx_table(data: bytes, *, filename: str) -> Table:
     """The plan table of a workbook: the sheet whose header matches best, read in full."""
-    return _read_safely(data, filename=filename, read=_read_workbook)
+    return read_safely(data, filename=filename, read=_read_workbook)
 
 
 @dataclass(frozen=True)
@@ -249,10 +215,10 @@ def read_xlsx_sheet_rows(
     def read(data: bytes, *, filename: str) -> list[SheetRows]:
         return _read_all_sheets(data, max_row=max_row, percentages=percentages)
 
-    return _read_safely(data, filename=filename, read=read)
+    return read_safely(data, filename=filename, read=read)
 
 
-def _read_safely(data: bytes, *, filename: str, read: Callable[..., _T]) -> _T:
+def read_safely(data: bytes, *, filename: str, read: Callable[..., _T]) -> _T:
     """Run ``read`` over a workbook that passed the container checks, turning whatever openpyxl
     raises on a malformed file into one message a person can act on."""
     if not openpyxl.DEFUSEDXML:
@@ -269,7 +235,7 @@ def _read_safely(data: bytes, *, filename: str, read: Callable[..., _T]) -> _T:
     except SpreadsheetError:
         raise
     except Exception as error:  # a malformed workbook can fail anywhere inside openpyxl
-        if _caused_by(error, DefusedXmlException):
+        if caused_by(error, DefusedXmlException):
             raise SpreadsheetError(
                 f"{filename} could not be read: it holds unsafe XML (entity or DTD tricks)"
             ) from error
@@ -288,17 +254,17 @@ def _read_all_sheets(data: bytes, *, max_row: int, percentages: bool) -> list[Sh
         read: list[SheetRows] = []
         for sheet in sheets:
             sheet.reset_dimensions()  # stale <dimension> tags truncate or inflate rows
-            rows = list(_sheet_rows(sheet, max_row=max_row, percentages=percentages))
+            rows = list(sheet_rows(sheet, max_row=max_row, percentages=percentages))
             read.append(SheetRows(title=sheet.title, rows=rows))
     finally:
         book.close()
-    if _has_formulas(data):
-        for index, sheet_rows in enumerate(read):
-            _mark_uncalculated(sheet_rows.rows, _find_formulas(data, sheet_index=index))
+    if has_formulas(data):
+        for index, found in enumerate(read):
+            mark_uncalculated(found.rows, _find_formulas(data, sheet_index=index))
     return read
 
 
-def _mark_uncalculated(rows: list[Row], formulas: dict[tuple[int, int], str]) -> None:
+def mark_uncalculated(rows: list[Row], formulas: dict[tuple[int, int], str]) -> None:
     """Replace the empty value of each formula cell never calculated with a CellProblem."""
     for (row_number, column), formula in formulas.items():
         if row_number > len(rows) or column >= len(rows[row_number - 1]):
@@ -309,7 +275,7 @@ def _mark_uncalculated(rows: list[Row], formulas: dict[tuple[int, int], str]) ->
             rows[row_number - 1] = (*cells[:column], problem, *cells[column + 1 :])
 
 
-def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+def caused_by(error: BaseException, kind: type[BaseException]) -> bool:
     seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, kind):
@@ -327,276 +293,22 @@ def _read_workbook(data: bytes, *, filename: str) -> Table:
         best: tuple[int, int, int] | None = None  # (score, sheet index, header row)
         for index, sheet in enumerate(sheets):
             sheet.reset_dimensions()  # stale <dimension> tags truncate or inflate rows
-            found = find_header_row(_sheet_rows(sheet, max_row=HEADER_SCAN_ROWS))
+            found = find_header_row(sheet_rows(sheet, max_row=HEADER_SCAN_ROWS))
             if found is not None and (best is None or found[1] > best[0]):
                 best = (found[1], index, found[0])
         if best is None:
             raise no_header_error(filename)
         _, sheet_index, header_row = best
-        rows = _keep_rows(_sheet_rows(sheets[sheet_index], max_row=EXCEL_MAX_ROWS), filename)
+        rows = _keep_rows(sheet_rows(sheets[sheet_index], max_row=EXCEL_MAX_ROWS), filename)
         sheet_name = sheets[sheet_index].title
     finally:
         book.close()
-    if _has_formulas(data):
-        _mark_uncalculated(rows, _find_formulas(data, sheet_index=sheet_index))
+    if has_formulas(data):
+        mark_uncalculated(rows, _find_formulas(data, sheet_index=sheet_index))
     return build_table(rows, sheet_name=sheet_name, header_row=header_row)
 
 
-def read_xlsx_tables(data: bytes, *, filename: str, sheets: Sequence[str] = ()) -> WorkbookTables:
-    """Every sheet of a workbook whose header row maps to plan columns (or only ``sheets``),
-    with the fill colours of its RAG, status and progress columns and its merged cells."""
-
-    def read(data: bytes, *, filename: str) -> WorkbookTables:
-        return _read_workbook_sheets(data, filename=filename, wanted=sheets)
-
-    return _read_safely(data, filename=filename, read=read)
-
-
-NO_HEADER_REASON = (
-    f"no header row naming plan columns (such as Ref and Action) in its first {HEADER_SCAN_ROWS} "
-    "rows"
-)
-
-
-@dataclass
-class _SheetRead:
-    index: int
-    title: str
-    header_row: int
-    rows: list[Row]
-    fills: dict[tuple[int, int], str]
-    merged: set[tuple[int, int]]
-
-
-def _chosen(names: Sequence[str], wanted: Sequence[str], filename: str) -> set[str]:
-    known = {name.casefold(): name for name in names}
-    missing = [name for name in wanted if name.strip().casefold() not in known]
-    if missing:
-        listed = ", ".join(f"'{name}'" for name in names)
-        raise SpreadsheetError(
-            f"{filename} has no sheet named "
-            + ", ".join(f"'{name}'" for name in missing)
-            + f": its sheets are {listed}"
-        )
-    return {known[name.strip().casefold()] for name in wanted}
-
-
-def _read_workbook_sheets(data: bytes, *, filename: str, wanted: Sequence[str]) -> WorkbookTables:
-    book = openpyxl.load_workbook(
-        io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-    )
-    found: list[_SheetRead] = []
-    skipped: list[SkippedSheet] = []
-    try:
-        sheets = [sheet for sheet in book.worksheets if isinstance(sheet, ReadOnlyWorksheet)]
-        names = tuple(sheet.title for sheet in sheets)
-        chosen = _chosen(names, wanted, filename) if wanted else None
-        theme = theme_colours(getattr(book, "loaded_theme", None))
-        for index, sheet in enumerate(sheets):
-            if chosen is not None and sheet.title not in chosen:
-                skipped.append(SkippedSheet(sheet.title, "not chosen"))
-                continue
-            if chosen is None and sheet.sheet_state != "visible":
-                skipped.append(SkippedSheet(sheet.title, "hidden in Excel (name it to read it)"))
-                continue
-            sheet.reset_dimensions()  # stale <dimension> tags truncate or inflate rows
-            head = list(_sheet_rows(sheet, max_row=HEADER_SCAN_ROWS))
-            hit = find_header_row(iter(head))
-            if hit is None:
-                skipped.append(SkippedSheet(sheet.title, NO_HEADER_REASON))
-                continue
-            header_row = hit[0]
-            coloured = colour_columns(head[header_row - 1])
-            due = map_columns(head[header_row - 1])[0].get("due_date")
-            rows, fills = _rows_and_fills(
-                sheet, coloured, theme, filename, due_column=None if due is None else due[0]
-            )
-            merged = _apply_merges(_merge_ranges(book, sheet), rows, fills)
-            found.append(_SheetRead(index, sheet.title, header_row, rows, fills, merged))
-    finally:
-        book.close()
-    if found and _has_formulas(data):
-        formulas = _find_formulas_in(data, [read.index for read in found])
-        for read in found:
-            _mark_formulas(read.rows, formulas.get(read.index, {}))
-    tables = tuple(
-        _with_extras(
-            build_table(read.rows, sheet_name=read.title, header_row=read.header_row), read
-        )
-        for read in found
-    )
-    return WorkbookTables(tables, tuple(skipped), names)
-
-
-def _with_extras(table: Table, read: _SheetRead) -> Table:
-    return Table(
-        table.sheet_name,
-        table.header_row,
-        table.columns,
-        table.ignored_columns,
-        table.rows,
-        fills=read.fills,
-        merged=frozenset(read.merged),
-    )
-
-
-def _rows_and_fills(
-    sheet: ReadOnlyWorksheet,
-    coloured: frozenset[int],
-    theme: Sequence[str],
-    filename: str,
-    *,
-    due_column: int | None = None,
-) -> tuple[list[Row], dict[tuple[int, int], str]]:
-    """The sheet's rows (at most MAX_SHEET_ROWS) and the fill colours of ``coloured`` columns,
-    resolved once per distinct fill. A due date Excel shows as a month only ("Mar-26", typed
-    so and stored as the 1st) is read as the text shown, which means the month's end."""
-    cells_by_row: Iterator[tuple[Any, ...]] = sheet.iter_rows(  # type: ignore[misc]
-        max_row=EXCEL_MAX_ROWS, max_col=MAX_COLUMNS
-    )
-    rows: list[Row] = []
-    fills: dict[tuple[int, int], str] = {}
-    resolved: dict[int, str | None] = {}
-    for number, cells in enumerate(cells_by_row, start=1):
-        row = tuple(_plain_value(cell) for cell in cells)
-        if due_column is not None and due_column < len(row):
-            shown = _month_only(cells[due_column], row[due_column])
-            if shown is not None:
-                row = (*row[:due_column], shown, *row[due_column + 1 :])
-        if number > MAX_SHEET_ROWS:
-            if not all(is_blank(value) for value in row):
-                raise SpreadsheetError(
-                    f"{filename} has more than {MAX_SHEET_ROWS} rows on sheet '{sheet.title}'"
-                )
-            continue
-        rows.append(row)
-        for column in coloured:
-            if column >= len(cells) or not getattr(cells[column], "has_style", False):
-                continue
-            fill = cells[column].fill
-            key = id(fill)
-            if key not in resolved:
-                resolved[key] = fill_colour(fill, theme)
-            colour = resolved[key]
-            if colour is not None:
-                fills[(number, column)] = colour
-    return rows, fills
-
-
-_QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]')
-_MONTH_ABBREVIATIONS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun")
-_MONTH_ABBREVIATIONS += ("Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _month_only(cell: Any, value: CellValue) -> str | None:
-    """A date cell whose number format shows no day ("mmm-yy", "mmmm yyyy"), as Excel shows
-    it ("Mar-26", "March 2026"); None for any other cell."""
-    if not isinstance(value, date):
-        return None
-    shape = _QUOTED_OR_BRACKETED.sub("", str(getattr(cell, "number_format", "") or "")).lower()
-    if "d" in shape or "m" not in shape or "y" not in shape or "h" in shape or "s" in shape:
-        return None
-    month = _MONTH_ABBREVIATIONS[value.month - 1]
-    if "yyyy" in shape:
-        return f"{month} {value.year}"
-    return f"{month}-{value.year % 100:02d}"
-
-
-_MERGE_CELL = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)\""
-)
-
-
-def _merge_ranges(book: Any, sheet: ReadOnlyWorksheet) -> list[tuple[int, int, int, int]]:
-    """(first row, first column, last row, last column), 1-based, of the sheet's merged ranges.
-
-    The read-only reader skips <mergeCells>, and loading the sheet in full would cost its
-    whole cell tree in memory: the sheet's XML is scanned as a byte stream instead.
-    """
-    from openpyxl.utils import column_index_from_string
-
-    path = getattr(sheet, "_worksheet_path", None)
-    archive = getattr(book, "_archive", None)
-    if not path or archive is None:
-        return []
-    ranges: list[tuple[int, int, int, int]] = []
-    with archive.open(path) as part:
-        tail = b""
-        while chunk := part.read(1024 * 1024):
-            text = tail + chunk
-            last_end = 0
-            for match in _MERGE_CELL.finditer(text):
-                first_col = column_index_from_string(match[1].decode())
-                last_col = column_index_from_string(match[3].decode())
-                ranges.append((int(match[2]), first_col, int(match[4]), last_col))
-                last_end = match.end()
-            # Keep an unfinished tag for the next chunk, never a tag already counted.
-            tail = text[max(last_end, len(text) - 200) :]
-    return ranges
-
-
-def _apply_merges(
-    ranges: list[tuple[int, int, int, int]],
-    rows: list[Row],
-    fills: dict[tuple[int, int], str],
-) -> set[tuple[int, int]]:
-    """Copy each merged range's value (and fill) down every row of the range, in the range's
-    first column: "Priority 2" merged over rows 5-12 applies to each of them. The value stays
-    in one column, so a heading merged across the sheet is still one heading."""
-    merged: set[tuple[int, int]] = set()
-    for first_row, first_col, last_row, _ in ranges:
-        column = first_col - 1
-        if last_row <= first_row or column >= MAX_COLUMNS or first_row > len(rows):
-            continue
-        top = rows[first_row - 1]
-        value = top[column] if column < len(top) else None
-        colour = fills.get((first_row, column))
-        merged.add((first_row, column))
-        for number in range(first_row + 1, min(last_row, len(rows)) + 1):
-            cells = rows[number - 1]
-            if value is not None and (column >= len(cells) or is_blank(cells[column])):
-                padded = cells + (None,) * (column + 1 - len(cells))
-                rows[number - 1] = (*padded[:column], value, *padded[column + 1 :])
-                merged.add((number, column))
-            if colour is not None:
-                fills.setdefault((number, column), colour)
-    return merged
-
-
-def _mark_formulas(rows: list[Row], formulas: dict[tuple[int, int], str]) -> None:
-    for (row_number, column), formula in formulas.items():
-        if row_number > len(rows):
-            continue
-        cells = rows[row_number - 1]
-        if column < len(cells) and cells[column] is None:
-            problem = CellProblem("formula without a calculated value", formula)
-            rows[row_number - 1] = (*cells[:column], problem, *cells[column + 1 :])
-
-
-def _find_formulas_in(data: bytes, indexes: list[int]) -> dict[int, dict[tuple[int, int], str]]:
-    """Formula cells of each sheet in ``indexes``: one more pass, formulas as written."""
-    book = openpyxl.load_workbook(
-        io.BytesIO(data), read_only=True, data_only=False, keep_links=False
-    )
-    try:
-        sheets = [sheet for sheet in book.worksheets if isinstance(sheet, ReadOnlyWorksheet)]
-        found: dict[int, dict[tuple[int, int], str]] = {}
-        for index in indexes:
-            sheets[index].reset_dimensions()
-            cells_found: dict[tuple[int, int], str] = {}
-            rows = sheets[index].iter_rows(max_row=MAX_SHEET_ROWS, max_col=MAX_COLUMNS)
-            for row_number, cells in enumerate(rows, start=1):
-                for column, cell in enumerate(cells):
-                    if cell.data_type == "f":
-                        value = str(getattr(cell.value, "text", cell.value))
-                        cells_found[(row_number, column)] = value
-            found[index] = cells_found
-        return found
-    finally:
-        book.close()
-
-
-def _sheet_rows(
+def sheet_rows(
     sheet: ReadOnlyWorksheet, *, max_row: int, percentages: bool = False
 ) -> Iterator[Row]:
     # The stubs give ReadOnlyWorksheet.iter_rows the signature of Worksheet's unbound method.
@@ -604,10 +316,10 @@ def _sheet_rows(
         max_row=max_row, max_col=MAX_COLUMNS
     )
     for cells in rows:
-        yield tuple(_plain_value(cell, percentages=percentages) for cell in cells)
+        yield tuple(plain_value(cell, percentages=percentages) for cell in cells)
 
 
-def _plain_value(cell: Any, *, percentages: bool = False) -> CellValue:
+def plain_value(cell: Any, *, percentages: bool = False) -> CellValue:
     value = cell.value
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if percentages and is_number and "%" in str(getattr(cell, "number_format", "") or ""):
@@ -637,7 +349,7 @@ def _keep_rows(rows: Iterator[Row], filename: str) -> list[Row]:
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
 
 
-def _has_formulas(data: bytes) -> bool:
+def has_formulas(data: bytes) -> bool:
     """Whether any XML part has a formula element; most plans have none, and then the
     second, formulas-as-written pass over the sheet can be skipped."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -721,3 +433,11 @@ def no_header_error(filename: str) -> SpreadsheetError:
         "Ref, Action, Lead Officer, Target Date, RAG in the first "
         f"{HEADER_SCAN_ROWS} rows"
     )
+
+
+# The names these helpers had before tracker.spreadsheets.workbook shared them, for callers
+# written against them.
+_caused_by = caused_by
+_has_formulas = has_formulas
+_plain_value = plain_value
+_sheet_rows = sheet_rows

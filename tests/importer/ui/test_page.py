@@ -228,3 +228,12 @@ def test_rows_with_new_problems_are_not_skipped_without_being_seen(db: Engine) -
         expected_problem_rows=seen,
     )
     assert report.committed
+
+
+def test_another_file_after_a_choice_of_sheets_starts_afresh(open_app: Any) -> None:
+    at = _upload(open_app(ADMIN, page=PAGE), "delivery-plan.xlsx", acceptance_workbook())
+    at.multiselect[0].set_value(["Preparation"])
+    at = _upload(at.run(), SAMPLE.name, SAMPLE.read_bytes())
+    no_exception(at)
+    assert len(at.multiselect) == 0  # one sheet: nothing to choose
+    assert _metrics(at)["To update"] == "42"
