@@ -59,6 +59,10 @@ DOES = {
     "exports the register": (Operation.EXPORT_PLAN, False, False),
     "retries failed e-mail": (Operation.MANAGE_MAIL, False, False),
     "opens My actions": (Operation.VIEW_MY_ACTIONS, False, False),
+    "reads the risk register": (Operation.VIEW_RISKS, False, False),
+    "adds a risk": (Operation.MANAGE_RISKS, False, False),
+    "rescores a risk they own": (Operation.SCORE_RISK, True, False),
+    "rescores someone else's risk": (Operation.SCORE_RISK, False, False),
 }
 MAY, MAY_NOT = True, False
 RULES = [
@@ -108,6 +112,20 @@ RULES = [
     ("a partner representative", "opens My actions", MAY_NOT),
     ("a partner representative", "updates someone else's action", MAY_NOT),
     ("a partner representative", "escalates someone else's action", MAY_NOT),
+    # Risk owners and administrators score risks; administrators add them; everyone reads the
+    # register (partners only the risks marked shareable, which the service filters).
+    ("an administrator", "adds a risk", MAY),
+    ("an administrator", "rescores someone else's risk", MAY),
+    ("a workstream lead", "rescores a risk they own", MAY),
+    ("a workstream lead", "rescores someone else's risk", MAY_NOT),
+    ("a workstream lead", "adds a risk", MAY_NOT),
+    ("an action owner", "rescores someone else's risk", MAY_NOT),
+    ("an executive", "reads the risk register", MAY),
+    ("an executive", "rescores someone else's risk", MAY_NOT),
+    ("a board secretary", "reads the risk register", MAY),
+    ("a board secretary", "adds a risk", MAY_NOT),
+    ("a partner representative", "reads the risk register", MAY),
+    ("a partner representative", "adds a risk", MAY_NOT),
     # Owning actions is enough for your own list, and for nothing more.
     ("someone who owns actions but holds no role", "opens My actions", MAY),
     ("someone who owns actions but holds no role", "reads progress", MAY_NOT),

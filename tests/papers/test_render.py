@@ -29,6 +29,7 @@ from tracker.papers.model import (
     MOVEMENT,
     OVERDUE,
     RECOMMENDATIONS,
+    RiskPicture,
 )
 
 EXPECTED_HEADINGS = {
@@ -43,6 +44,7 @@ EXPECTED_HEADINGS = {
         "Actions completed since the last meeting",
         "Actions due before the next meeting",
         "Escalations",
+        "Risks",
         "Action detail",
         "Appendix A: Full action register",
     ],
@@ -57,6 +59,7 @@ EXPECTED_HEADINGS = {
         "Actions completed since the last meeting",
         "Actions due before the next meeting",
         "Escalations",
+        "Risks",
     ],
     "strategic": [
         "Recommendations",
@@ -66,6 +69,7 @@ EXPECTED_HEADINGS = {
         "Exceptions: actions rated Red or overdue",
         "Success measures",
         "Escalations",
+        "Risks",
     ],
 }
 
@@ -282,6 +286,12 @@ EMPTY_CASES = [
         "No actions are due before the next meeting on Wednesday 15 July 2026.",
     ),
     ("escalations", (), "Escalations", "No matters have been escalated to this Board."),
+    (
+        "risks",
+        RiskPicture(),
+        "Risks",
+        "No open risks are recorded for this Board or the bodies reporting to it.",
+    ),
     (
         "exceptions",
         (),

@@ -158,7 +158,7 @@ def test_an_over_long_job_title_is_reported_under_its_field(open_app: OpenApp) -
 def test_an_over_long_escalation_reason_is_kept_and_refused_under_its_field(
     open_app: OpenApp, db: Engine
 ) -> None:
-    at = open_app(HEAD_OF_SEND, page="register", action="P2.3")
+    at = open_app(HEAD_OF_SEND, page="action", action="P2.3")
     reason = "The EP service cannot recruit. " * 400  # 12,400 characters
     at.text_area(key="escalation.reason.P2.3").input(reason)
     button(at, "Escalate to the SEND Transformation Board").click().run()
@@ -173,7 +173,7 @@ def test_an_over_long_escalation_reason_is_kept_and_refused_under_its_field(
 def test_an_escalation_never_lands_on_a_board_the_form_did_not_name(
     open_app: OpenApp, db: Engine
 ) -> None:
-    at = open_app(HEAD_OF_SEND, page="register", action="P2.3")
+    at = open_app(HEAD_OF_SEND, page="action", action="P2.3")
     at.text_area(key="escalation.reason.P2.3").input("EP vacancies need funding.")
     # Meanwhile the Operations Board is made to report straight to the Improvement Board.
     with session_scope(db, write=True) as session:
@@ -208,7 +208,7 @@ def test_saving_an_action_keeps_a_workstream_no_longer_offered(
         session.execute(
             update(Workstream).where(col(Workstream.id) == workstream_id).values(active=False)
         )
-    at = open_app(ADMIN, page="register", action="P2.3")
+    at = open_app(ADMIN, page="action", action="P2.3")
     picker = at.selectbox(key="admin.P2.3.edit.workstream")
     assert picker.value == workstream_id  # shown as it is stored, marked as no longer offered
     assert "(no longer available)" in picker.format_func(workstream_id)

@@ -64,6 +64,7 @@ HEADINGS = {
         "Exceptions: actions rated Red or overdue",
         "Success measures",
         "Escalations",
+        "Risks",
     ],
     "workstream": [
         "Recommendations",
@@ -76,6 +77,7 @@ HEADINGS = {
         "Actions completed since the last meeting",
         "Actions due before the next meeting",
         "Escalations",
+        "Risks",
     ],
 }
 HEADINGS["action"] = [
