@@ -124,7 +124,7 @@ def run_import(url: str, data: bytes, *, commit: bool) -> ImportReport:
 
 def bench_import(url: str, rows: int, results: list[tuple[str, float, str]]) -> None:
     engine = make_engine(url)
-    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=False)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=None)
     engine.dispose()
     plan = timed("build a 10,000-row workbook", lambda: build_plan(rows, seed=7), results)
     revised = build_plan(rows, seed=7, rag_shift=1)

@@ -124,7 +124,7 @@ def build_single(rows: int) -> bytes:
 def prepare_database(url: str) -> None:
     """Governance and the strategy's five priorities, no actions: a new partnership."""
     engine = make_engine(url)
-    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=False)
+    initialise_database(engine, governance_file=GOVERNANCE_FILE, seed=None)
     with session_scope(engine, write=True) as session:
         for item in load_strategy()["priorities"]:
             session.add(Priority(number=int(item["number"]), title=item["title"]))
