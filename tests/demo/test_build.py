@@ -17,7 +17,16 @@ from tests.factories import add_update
 from tracker.db import make_engine, session_scope
 from tracker.demo import DemoRefused, DemoReport, build_demo
 from tracker.governance import load_governance
-from tracker.models import Action, ActionUpdate, Escalation, MeasureValue, StoredPaper
+from tracker.models import (
+    Action,
+    ActionUpdate,
+    Escalation,
+    MeasureComparator,
+    MeasureValue,
+    Risk,
+    RiskReview,
+    StoredPaper,
+)
 from tracker.seed import seed_strategy
 from tracker.services.operations import initialise_database
 from tracker.services.operations._site import count_update_cycles, is_demo
@@ -183,3 +192,17 @@ def test_no_open_action_is_left_green_while_overdue(demo: Demo) -> None:
     with session_scope(engine) as session:
         overdue = list_overdue_actions(session, today=TODAY)
     assert overdue and [r.reference for r in overdue if r.rag == "green"] == []
+
+
+def test_the_demo_holds_a_risk_register_and_published_comparators(demo: Demo) -> None:
+    engine, report = demo
+    with session_scope(engine) as session:
+        risks = session.exec(select(Risk)).all()
+        reviews = session.exec(select(RiskReview)).all()
+        figures = session.exec(select(MeasureComparator)).all()
+    assert len(risks) >= 5 and report.risk_scorings == len(reviews) > len(risks)
+    moved = {r.risk_id for r in reviews if (r.likelihood, r.impact) != (5, 5)}
+    assert len(moved) >= 5  # scores move through the year
+    assert any(r.next_review < TODAY for r in risks)  # one risk's review has lapsed
+    assert {f.area_kind for f in figures} == {"national", "regional", "local", "neighbour"}
+    assert any(f.value is None and f.missing_reason == "c: confidential" for f in figures)

@@ -6,7 +6,8 @@ and through the same services the app uses: owners record updates in each of the
 update windows (``record_update``), some actions go Amber or Red with a path to green, some
 move their due date with a reason, some complete; a few Red actions are escalated; success
 measures get targets and a value each period; a register of risks is assessed and rescored
-through the year (``risks.py``); each board's secretary generates and stores the
+through the year (``risks.py``); England's, the region's and the neighbours' published figures
+sit beside the mapped measures (``comparators.py``); each board's secretary generates and stores the
 papers of its last two meetings, so the second shows movement since the first. Everything is
 drawn from a ``random.Random`` seeded with ``seed``: the same seed and ``today`` build the same
 database. A database that already holds real work is refused, and the result is marked as a
@@ -24,6 +25,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from tracker.demo.commentary import Writer, topic_for
+from tracker.demo.comparators import import_demo_comparators
 from tracker.demo.measures import plan_measure_events
 from tracker.demo.risks import plan_risk_events
 from tracker.errors import OperationFailed
@@ -145,6 +147,7 @@ def build_demo(
     for _moment, _n, run in sorted(ctx.events, key=lambda e: (e[0], e[1])):
         run(session, _moment)
     _mark_people_seen(ctx)
+    import_demo_comparators(session, governance=governance, rng=ctx.rng, today=today, actor=admin)
     mark_demo(session, seed=seed, built_on=today)
     c = ctx.counts
     return DemoReport(False, c.updates, c.escalations, c.papers, c.measure_values, c.risk_scorings)
