@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import GOVERNANCE_FILE
 from tracker.governance import GovernanceError, load_governance, parse_governance
-from tracker.safety.yaml_limits import MAX_ALIASES, find_yaml_limit_problem
+from tracker.safety.yaml_limits import MAX_ALIASES, find_duplicate_keys, find_yaml_limit_problem
 
 
 def billion_laughs(levels: int = 9, width: int = 9) -> str:
@@ -79,3 +79,24 @@ def test_the_alias_limit_is_exact() -> None:
 
 def test_the_shipped_governance_file_is_within_every_limit() -> None:
     assert find_yaml_limit_problem(GOVERNANCE_FILE.read_text(encoding="utf-8")) is None
+
+
+def test_a_section_written_twice_is_refused_naming_both_lines() -> None:
+    text = GOVERNANCE_FILE.read_text(encoding="utf-8")
+    block = text[text.index("# --- Risk scale") : text.index("# --- National comparators")]
+    doubled = text.replace("# --- National comparators", block + "# --- National comparators", 1)
+    with pytest.raises(GovernanceError) as refused:
+        parse_governance(doubled)
+    first = text[: text.index("\nrisks:")].count("\n") + 2
+    second = first + block.count("\n")
+    assert f"'risks' is written twice in the same section (lines {first} and {second})" in str(
+        refused.value
+    )
+
+
+def test_a_key_repeated_inside_a_list_item_is_refused() -> None:
+    assert find_duplicate_keys("people:\n  - email: a@x.org\n    email: b@x.org\n") == [
+        "'email' is written twice in the same section (lines 2 and 3); YAML would keep only "
+        "the second"
+    ]
+    assert find_duplicate_keys("a: 1\nb:\n  a: 2\n") == []  # the same key in another section

@@ -38,7 +38,11 @@ from tracker.calendar import (
 from tracker.clock import use_partnership_zone
 from tracker.errors import ConfigurationError
 from tracker.models import Role, Tier
-from tracker.safety.yaml_limits import MAX_YAML_BYTES, find_yaml_limit_problem
+from tracker.safety.yaml_limits import (
+    MAX_YAML_BYTES,
+    find_duplicate_keys,
+    find_yaml_limit_problem,
+)
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -490,6 +494,9 @@ def parse_governance(text: str, *, source: str = "governance.yaml") -> Governanc
         raise GovernanceError(source, _impossible_dates(text)) from None
     if not isinstance(data, dict):
         raise GovernanceError(source, ["the file must be a mapping of sections (partnership:, …)"])
+    duplicates = find_duplicate_keys(text)
+    if duplicates:
+        raise GovernanceError(source, duplicates)
     lines = _line_index(text)
     try:
         config = GovernanceConfig.model_validate(data)

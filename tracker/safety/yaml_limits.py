@@ -13,7 +13,13 @@ from __future__ import annotations
 
 import yaml
 
-__all__ = ["MAX_ALIASES", "MAX_EXPANDED_NODES", "MAX_YAML_BYTES", "find_yaml_limit_problem"]
+__all__ = [
+    "MAX_ALIASES",
+    "MAX_EXPANDED_NODES",
+    "MAX_YAML_BYTES",
+    "find_duplicate_keys",
+    "find_yaml_limit_problem",
+]
 
 # libyaml's parser where PyYAML was built with it (the wheels are): the same events, faster.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -88,3 +94,33 @@ def find_yaml_limit_problem(text: str) -> str | None:
             "the values out instead of nesting anchors"
         )
     return None
+
+
+def find_duplicate_keys(text: str) -> list[str]:
+    """Each key written twice in one mapping, with both lines. YAML keeps the last silently, so
+    a section pasted twice (or a person listed twice under one key) would otherwise lose the
+    first without a word. Text that is not valid YAML gives no findings (the parser says why)."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return []
+    found: list[str] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 1
+                    if key.value in first:
+                        found.append(
+                            f"{key.value!r} is written twice in the same section (lines "
+                            f"{first[key.value]} and {line}); YAML would keep only the second"
+                        )
+                    else:
+                        first[key.value] = line
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(found)
