@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +38,17 @@ def _partnership_zone_restored() -> Iterator[None]:
     """A test that loads a governance file in another time zone leaves the default behind."""
     yield
     clock.use_partnership_zone(clock.DEFAULT_ZONE)
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored() -> Iterator[None]:
+    """Streamlit's AppTest runs a page as ``__main__`` and can leave it there; a later test
+    that starts processes with ``spawn`` would then make each child re-run that temporary
+    script (and die before doing anything). Every test starts and ends with the real one."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 def postgres_server_url() -> str | None:
