@@ -129,6 +129,17 @@ def _wait_for(process: subprocess.Popen[bytes], needle: str, timeout: float = 60
     return seen.decode()
 
 
+def _stopped(process: subprocess.Popen[bytes], timeout: float = 120) -> str:
+    """Wait for a scheduler sent SIGTERM to stop; if it does not, kill it and fail saying what
+    it wrote (a job it was finishing), so a slow shutdown under load is told from a hang."""
+    try:
+        return process.communicate(timeout=timeout)[1].decode()
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stderr = process.communicate()[1].decode()
+        raise AssertionError(f"the scheduler did not stop within {timeout} s:\n{stderr}") from None
+
+
 def _start_scheduler(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([str(TRACKER), "scheduler"], env=env, stderr=subprocess.PIPE, bufsize=0)
 
@@ -173,7 +184,7 @@ def test_a_second_scheduler_process_exits_with_a_clear_message(
         assert "only one may run at a time" in second.stderr
     finally:
         first.send_signal(signal.SIGTERM)
-        output = first.communicate(timeout=60)[1].decode()
+        output = _stopped(first)
     assert first.returncode == 0, output
     assert "scheduler stopped" in output
     # The lock went with the process: a new scheduler starts.
@@ -182,5 +193,5 @@ def test_a_second_scheduler_process_exits_with_a_clear_message(
         _wait_for(third, "scheduler started")
     finally:
         third.send_signal(signal.SIGTERM)
-        third.communicate(timeout=60)
+        _stopped(third)
     assert third.returncode == 0
