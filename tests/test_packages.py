@@ -20,6 +20,7 @@ SERVICES = ROOT / "tracker" / "services"
 MAX_MODULES_PER_FOLDER = 15
 
 SURFACES = {
+    "evidence": "CHUNK_BYTES iter_content",
     "risks": """
         add_mitigation add_risk close_risk get_risk list_risks load_risks_page may_score
         MITIGATION_LIMIT MitigationRow NewRisk open_mitigations Rescore risk_choices

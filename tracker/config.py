@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     graph_sender: str | None = None
     mail_max_attempts: int = 8
 
+    # Evidence files: kept in the database (so backups carry them) unless a file store folder
+    # is named; each upload is refused above the size limit.
+    evidence_dir: Path | None = None
+    evidence_max_mb: int = 25
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.env != "production":

@@ -229,6 +229,13 @@ class Action(SQLModel, table=True):
     latest_commentary: str | None = None
     path_to_green: str | None = None
     next_steps: str | None = None
+    # What will be different for children, young people and families when this is delivered.
+    expected_impact: str | None = None
+    # The public progress site: the action appears only when published, under its plain title.
+    published: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.text("false")}, nullable=False
+    )
+    public_title: str | None = Field(default=None, max_length=1000)
     last_updated_at: datetime | None = Field(
         default=None, sa_column=sa.Column(UTCDateTime(), nullable=True, index=True)
     )
@@ -262,6 +269,22 @@ class ActionUpdate(SQLModel, table=True):
     evidence_url: str | None = Field(default=None, max_length=2000)
     # Why the owner kept a rating the system flags as inconsistent (Green while overdue).
     rating_reason: str | None = None
+    # Impact, reported apart from delivery: a word from governance.yaml's impact scale, the
+    # evidence of impact in words, and whose voice it reflects (families, children and young
+    # people, practitioners, data).
+    impact_rating: str | None = Field(default=None, max_length=40)
+    impact_evidence: str | None = None
+    impact_voices: list[str] = Field(
+        default_factory=list,
+        sa_column=sa.Column(sa.JSON, nullable=False, server_default=sa.text("'[]'")),
+    )
+    # A summary written for families, the only text of an update the public site may show;
+    # approved by a named role where governance.yaml's publishing section asks.
+    public_summary: str | None = None
+    public_approved_by_id: int | None = Field(default=None, foreign_key="person.id")
+    public_approved_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
@@ -309,6 +332,10 @@ class MeasureValue(SQLModel, table=True):
     entered_by_id: int | None = Field(default=None, foreign_key="person.id")
     entered_at: datetime = Field(
         default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    # The public progress site shows a value only when it is marked for publication.
+    published: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.text("false")}, nullable=False
     )
 
 
@@ -476,6 +503,127 @@ class RiskMitigation(SQLModel, table=True):
     due_date: date | None = None
     done: bool = False
     created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+# --- impact evidence, "you said, we did", stocktakes ----------------------------------------
+
+
+class EvidenceStorage(StrEnum):
+    DATABASE = "database"
+    FILES = "files"
+
+
+class Evidence(SQLModel, table=True):
+    """A file that proves what an action delivered or changed, attached to the action and
+    optionally to one of its updates. The bytes live in ``evidence_chunk`` rows (so backups
+    carry them) or, where the settings name a file store, in a file named by ``storage_key``.
+    Never deleted except by an administrator with a reason (audited); superseded otherwise."""
+
+    __tablename__ = "evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    update_id: int | None = Field(default=None, foreign_key="action_update.id", index=True)
+    filename: str = Field(max_length=255)  # cleaned: no folders, no control characters
+    content_type: str = Field(max_length=120)  # from the content, not the extension
+    kind: str = Field(max_length=20)  # pdf, docx, xlsx, pptx, png, jpeg, csv, eml, msg ...
+    size_bytes: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    sha256: str = Field(max_length=64, index=True)
+    note: str | None = None
+    storage: str = Field(default=EvidenceStorage.DATABASE.value, max_length=20)
+    storage_key: str | None = Field(default=None, max_length=300)
+    # Partners see evidence only when it is marked shareable.
+    shareable: bool = False
+    superseded_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    superseded_by_id: int | None = Field(default=None, foreign_key="person.id")
+    superseded_reason: str | None = None
+    added_by_id: int | None = Field(default=None, foreign_key="person.id")
+    added_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+class EvidenceChunk(SQLModel, table=True):
+    """One piece (at most 1 MiB) of an evidence file stored in the database, in order."""
+
+    __tablename__ = "evidence_chunk"
+
+    evidence_id: int = Field(foreign_key="evidence.id", primary_key=True)
+    seq: int = Field(primary_key=True)
+    data: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+
+
+class FeedbackStatus(StrEnum):
+    OPEN = "open"  # heard, nothing done yet
+    IN_PROGRESS = "in_progress"
+    DONE = "done"  # the partnership has acted ("we did")
+    CLOSED = "closed"  # closed without action, with the reason in we_did
+
+
+class Feedback(SQLModel, table=True):
+    """One "you said, we did" entry: what families, children and young people said (through
+    the Parent Carer Forum, POWAR, a survey, a complaint ...), what the partnership did and
+    the impact, linked to priorities and actions."""
+
+    __tablename__ = "feedback"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)  # YS1, YS2 ...
+    said: str  # "You said"
+    source: str = Field(max_length=120)  # who said it: Parent Carer Forum, POWAR, survey ...
+    heard_on: date | None = None
+    we_did: str | None = None  # "We did"
+    impact: str | None = None
+    status: str = Field(default=FeedbackStatus.OPEN.value, max_length=20, index=True)
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    # The public site shows an entry only when published (and approved where configured).
+    published: bool = False
+    approved_by_id: int | None = Field(default=None, foreign_key="person.id")
+    approved_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    version: int = Field(default=1, nullable=False)
+
+
+class FeedbackPriority(SQLModel, table=True):
+    __tablename__ = "feedback_priority"
+
+    feedback_id: int = Field(foreign_key="feedback.id", primary_key=True)
+    priority_id: int = Field(foreign_key="priority.id", primary_key=True)
+
+
+class FeedbackAction(SQLModel, table=True):
+    __tablename__ = "feedback_action"
+
+    feedback_id: int = Field(foreign_key="feedback.id", primary_key=True)
+    action_id: int = Field(foreign_key="action.id", primary_key=True, index=True)
+
+
+class Stocktake(SQLModel, table=True):
+    """A stocktake pack generated for DfE and NHS England advisers: its period, who made it
+    and the checksum of the zip. The next pack's period starts where the last one ended."""
+
+    __tablename__ = "stocktake"
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_from: date
+    period_to: date = Field(index=True)
+    filename: str = Field(max_length=300)
+    sha256: str = Field(max_length=64)
+    size_bytes: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    counts: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
+    generated_by_id: int | None = Field(default=None, foreign_key="person.id")
+    generated_at: datetime = Field(
         default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
     )
 
