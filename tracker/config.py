@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # is named; each upload is refused above the size limit.
     evidence_dir: Path | None = None
     evidence_max_mb: int = 25
+    # Stocktake packs generated on the Stocktake page are kept here (the command line writes
+    # wherever -o says).
+    stocktake_dir: Path = Path("stocktakes")
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -96,6 +96,14 @@ PAGES: tuple[PageSpec, ...] = (
         _op(Operation.VIEW_PAPERS),
     ),
     PageSpec(
+        "stocktake",
+        "stocktake.py",
+        "Stocktake",
+        ":material/inventory_2:",
+        "Boards",
+        _op(Operation.GENERATE_STOCKTAKE),
+    ),
+    PageSpec(
         "governance",
         "governance.py",
         "Governance",

@@ -34,7 +34,7 @@ def set_properties(document: Document, paper: BoardPaper) -> None:
     props.author = _property(paper.author)
     props.language = LANGUAGE
     props.keywords = "SEND; board paper"
-    _set_style_language(document)
+    set_style_language(document)
 
 
 def document_title(paper: BoardPaper) -> str:
@@ -48,7 +48,8 @@ def _property(value: str) -> str:
     return clean_text(value)[:PROPERTY_LIMIT]
 
 
-def _set_style_language(document: Document) -> None:
+def set_style_language(document: Document) -> None:
+    """en-GB as every style's default language (papers and the stocktake report alike)."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
