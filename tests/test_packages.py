@@ -21,6 +21,11 @@ MAX_MODULES_PER_FOLDER = 15
 
 SURFACES = {
     "evidence": "CHUNK_BYTES iter_content",
+    "stocktake": """
+        check_output default_period EVIDENCE_POLICY GeneratedPack generate_stocktake
+        list_stocktakes load_stocktake_page PackEntry pack_filename Period PeriodInvalid
+        read_stocktake_file StocktakeInfo StocktakePage StocktakeRow
+    """,
     "risks": """
         add_mitigation add_risk close_risk get_risk list_risks load_risks_page may_score
         MITIGATION_LIMIT MitigationRow NewRisk open_mitigations Rescore risk_choices

@@ -63,6 +63,7 @@ DOES = {
     "adds a risk": (Operation.MANAGE_RISKS, False, False),
     "rescores a risk they own": (Operation.SCORE_RISK, True, False),
     "rescores someone else's risk": (Operation.SCORE_RISK, False, False),
+    "makes a stocktake pack": (Operation.GENERATE_STOCKTAKE, False, False),
 }
 MAY, MAY_NOT = True, False
 RULES = [
@@ -126,6 +127,13 @@ RULES = [
     ("a board secretary", "adds a risk", MAY_NOT),
     ("a partner representative", "reads the risk register", MAY),
     ("a partner representative", "adds a risk", MAY_NOT),
+    # The DfE/NHS England stocktake pack is made by the programme office and board secretaries.
+    ("an administrator", "makes a stocktake pack", MAY),
+    ("a board secretary", "makes a stocktake pack", MAY),
+    ("an executive", "makes a stocktake pack", MAY_NOT),
+    ("a workstream lead", "makes a stocktake pack", MAY_NOT),
+    ("an action owner", "makes a stocktake pack", MAY_NOT),
+    ("a partner representative", "makes a stocktake pack", MAY_NOT),
     # Owning actions is enough for your own list, and for nothing more.
     ("someone who owns actions but holds no role", "opens My actions", MAY),
     ("someone who owns actions but holds no role", "reads progress", MAY_NOT),

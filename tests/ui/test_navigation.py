@@ -45,6 +45,7 @@ EXPECTED = {
         "Success measures",
         "Risks",
         "Board papers",
+        "Stocktake",
         "Governance",
     ],
     "workstream_lead": [

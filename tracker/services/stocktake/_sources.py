@@ -51,7 +51,8 @@ def people_names(session: Session) -> dict[int, str]:
 def safe_name(name: str, *, fallback: str = "file") -> str:
     """A name that is one path segment on every file system: no folders, no control or
     reserved characters, no leading dots, not too long (the extension kept)."""
-    cleaned = _UNSAFE_NAME.sub("_", name).strip().lstrip(".").strip()
+    last = re.split(r"[/\\]", name)[-1]  # a name with folders in it keeps only its own part
+    cleaned = _UNSAFE_NAME.sub("_", last).strip().lstrip(".").strip()
     if not cleaned:
         return fallback
     if len(cleaned) > _NAME_LIMIT:
