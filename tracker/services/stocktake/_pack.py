@@ -10,6 +10,7 @@ never carry something other than what was uploaded.
 
 The zip is written to a temporary file beside the destination and renamed over it only when
 complete and recorded, so a failure at any point leaves no half pack (and no record of one).
+The report's PDF is made by LibreOffice, in its own process, while the evidence is copied.
 The database is read in one transaction (repeatable read on PostgreSQL), so every figure in
 the report, the index and the manifest comes from the same moment.
 """
@@ -22,6 +23,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -297,13 +299,20 @@ def _write_zip(
         pack = _Pack(archive, local_time(report.generated_at, zone))
         docx = render_report(report)
         pack.add(REPORT_DOCX, docx)
-        pdf, pdf_note = _pdf(converter, docx)
-        del docx
+        # LibreOffice converts in its own process while the evidence is copied.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stocktake-pdf") as pool:
+            converting = pool.submit(_pdf, converter, docx)
+            del docx
+            try:
+                for item in report.evidence:
+                    _copy_evidence(session, pack, item, store_dir)
+            except BaseException:
+                converting.cancel()
+                raise
+            pdf, pdf_note = converting.result()
         if pdf is not None:
             pack.add(REPORT_PDF, pdf)
             del pdf
-        for item in report.evidence:
-            _copy_evidence(session, pack, item, store_dir)
         pack.add("evidence-index.xlsx", evidence_index_xlsx(report.evidence, zone))
         pack.add("evidence-index.csv", evidence_index_csv(report.evidence, zone))
         names = people_names(session)
@@ -352,10 +361,11 @@ def generate_stocktake(
     pdf_converter: PdfConverter | None = None,
 ) -> GeneratedPack:
     """Write the stocktake pack for the period (by default since the last stocktake) to
-    ``output``, record it and audit it. Administrators and secretaries (and operators).
+        ``output``, record it and audit it. Administrators and secretaries (and operators).
 
+        The report's PDF is made by LibreOffice, in its own process, while the evidence is copied.
     The database is read in one transaction and the record written in a second, short one,
-    so a pack of hundreds of megabytes never holds the write lock while it is copied."""
+        so a pack of hundreds of megabytes never holds the write lock while it is copied."""
     zone = governance.partnership.timezone
     # On the pinned day when TRACKER_TODAY is set (a demonstration, a test).
     now = now or clock.local_now(ZoneInfo(zone))
