@@ -22,6 +22,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
 from tests.factories import ADMIN, OPERATOR, actor, add_update
+from tests.papers.libreoffice import convert_to_pdf, pdf_text
 from tests.services.stocktake.support import (
     BEFORE,
     INSIDE,
@@ -281,3 +282,26 @@ def test_an_administrator_makes_a_pack_named_in_the_audit_trail(engine: Engine, 
         assert row.generated_by_id == admin.person_id
         event = session.exec(select(AuditLog).where(AuditLog.entity == "stocktake")).one()
         assert event.actor_label == ADMIN
+
+
+def test_the_report_opens_in_libreoffice_and_reads_as_the_database_says(
+    sqlite_engine: Engine, out: Path
+) -> None:
+    update = add_update(sqlite_engine, "P2.3", rag="red", at=INSIDE)
+    set_impact(sqlite_engine, update)
+    add_evidence(
+        sqlite_engine, "P2.3", "assessment-audit.pdf", pdf_bytes(3000), update_id=update.id
+    )
+    output = out / "pack.zip"
+    _generate(sqlite_engine, output)
+    report = out / "stocktake-report.docx"
+    report.write_bytes(read_zip(output)["stocktake-report.docx"])
+    (pdf,) = convert_to_pdf([report], out)
+    text = pdf_text(pdf)
+    if text is None:
+        pytest.skip("pdftotext is not installed")
+    words = " ".join(text.split())
+    assert "Stocktake report" in words and "Summary" in words
+    assert "Priority 2" in words and "P2.3" in words and "assessment-audit.pdf" in words
+    assert "Families report" in words  # a table cell: its lines sit beside other columns
+    assert "Page 1 of" in words and "OFFICIAL" in words
