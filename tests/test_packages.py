@@ -39,7 +39,8 @@ SURFACES = {
         edit_action escalate_action EscalationError EscalationRow find_escalation_target
         get_action get_action_detail list_action_escalations list_choices list_my_actions
         list_open_escalations may_escalate may_resolve may_update reassign_action record_update
-        may_act_on require_on resolve_escalation TEXT_LIMIT TITLE_LIMIT UpdateForm validate_update ValidationFailed
+        may_act_on require_on resolve_escalation TEXT_LIMIT TITLE_LIMIT UpdateForm
+        validate_update ValidationFailed
         withdraw_action WorkItem Worklist CONFIRMED PLANNING_FIELD TO_CONFIRM UnconfirmedAction
         confirm_planning count_confirmed list_unconfirmed_actions list_all_open_escalations
         ActionMismatch match_reference picker_references ActionPage load_action_page

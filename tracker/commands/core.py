@@ -184,6 +184,9 @@ def run(
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # Streamlit refuses larger uploads before they reach the app: the evidence file limit.
+        "--server.maxUploadSize",
+        str(settings.evidence_max_mb),
     ]
     typer.echo(f"Serving on http://{address}:{port} (database {mask_url(settings.database_url)})")
     sys.stdout.flush()

@@ -6,9 +6,10 @@ and through the same services the app uses: owners record updates in each of the
 update windows (``record_update``), some actions go Amber or Red with a path to green, some
 move their due date with a reason, some complete; a few Red actions are escalated; success
 measures get targets and a value each period; a register of risks is assessed and rescored
-through the year (``risks.py``); owners attach evidence files (``evidence.py``); England's, the region's and the neighbours' published figures
-sit beside the mapped measures (``comparators.py``); each board's secretary generates and stores the
-papers of its last two meetings, so the second shows movement since the first. Everything is
+through the year (``risks.py``); owners attach evidence files (``evidence.py``); England's, the
+region's and the neighbours' published figures sit beside the mapped measures
+(``comparators.py``); each board's secretary generates and stores the papers of its last two
+meetings, so the second shows movement since the first. Everything is
 drawn from a ``random.Random`` seeded with ``seed``: the same seed and ``today`` build the same
 database. A database that already holds real work is refused, and the result is marked as a
 demonstration so every page can say so.

@@ -150,7 +150,10 @@ FILES: tuple[DemoFile, ...] = (
         False,
         lambda rng, _today: make_csv(
             ["age_band", "waiting", "waiting_over_52_weeks"],
-            [[band, rng.randint(300, 1400), rng.randint(40, 400)] for band in ("0-4", "5-11", "12-18")],
+            [
+                [band, rng.randint(300, 1400), rng.randint(40, 400)]
+                for band in ("0-4", "5-11", "12-18")
+            ],
         ),
     ),
     DemoFile(
@@ -191,9 +194,7 @@ def _latest_update(session: Session, action_id: int, before: datetime) -> int | 
     ).first()
 
 
-def add_demo_evidence(
-    session: Session, *, rng: random.Random, today: date, fallback: Actor
-) -> int:
+def add_demo_evidence(session: Session, *, rng: random.Random, today: date, fallback: Actor) -> int:
     """Attach the demonstration's files to their actions; returns how many were added."""
     added: dict[str, int] = {}
     for demo in FILES:

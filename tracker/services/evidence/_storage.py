@@ -178,26 +178,27 @@ def delete_chunks(session: Session, evidence_id: int) -> None:
 def _on_outcome(
     session: Session,
     *,
-    commit: Callable[..., None] | None = None,
-    rollback: Callable[..., None] | None = None,
+    commit: Callable[[Session], None] | None = None,
+    rollback: Callable[[Session], None] | None = None,
 ) -> None:
     """Run ``commit`` after the session's transaction commits, or ``rollback`` after it rolls
-    back (each at most once)."""
+    back: whichever comes first, once. (Listeners stay registered, as removing one while the
+    session dispatches its events is not allowed; a flag makes them inert.)"""
+    settled = False
 
     def _committed(s: Session) -> None:
-        _detach()
-        if commit is not None:
-            commit(s)
+        nonlocal settled
+        if not settled:
+            settled = True
+            if commit is not None:
+                commit(s)
 
     def _rolled_back(s: Session) -> None:
-        _detach()
-        if rollback is not None:
-            rollback(s)
-
-    def _detach() -> None:
-        for name, listener in (("after_commit", _committed), ("after_rollback", _rolled_back)):
-            if event.contains(session, name, listener):
-                event.remove(session, name, listener)
+        nonlocal settled
+        if not settled:
+            settled = True
+            if rollback is not None:
+                rollback(s)
 
     event.listen(session, "after_commit", _committed)
     event.listen(session, "after_rollback", _rolled_back)

@@ -20,7 +20,7 @@ from typing import BinaryIO
 from sqlmodel import Session
 
 from tracker import clock
-from tracker.errors import Conflict, InvalidInput, NotFound
+from tracker.errors import Conflict, InvalidInput, NotFound, OperationFailed
 from tracker.models import Action, ActionUpdate, Evidence, EvidenceStorage
 from tracker.permissions import Actor, Operation, require
 from tracker.rules import clean_text, too_long_message
@@ -152,6 +152,7 @@ def add_evidence(
     linked_update = _update_of(session, action, update_id)
     assert action.id is not None
     scan = TextScan()
+    declared = _stream_size(stream)
     try:
         with spooled(
             stream,
@@ -191,13 +192,17 @@ def add_evidence(
                 assert evidence.storage_key is not None
                 place_file(session, spool.path, store.directory, evidence.storage_key)
     except TooLarge as too_large:
-        size = _stream_size(stream)
-        total = too_large.seen if size is None else max(size, too_large.seen)
-        over = "" if size is not None else "more than "
+        total = too_large.seen if declared is None else max(declared, too_large.seen)
+        over = "" if declared is not None else "more than "
         raise EvidenceRefused(
-            f"{name} is {over}{format_size(total)}; the limit for an evidence file is "
-            f"{store.limit_words}"
+            f"{name} is {over}{format_size(total)} ({total:,} bytes); the limit for an "
+            f"evidence file is {store.limit_words}"
         ) from None
+    except OSError as exc:
+        # The upload broke off (a dropped connection, an unreadable disk) or the store failed.
+        raise OperationFailed(
+            f"{name} was not stored: {exc.strerror or exc}; nothing was kept, try again"
+        ) from exc
     record_change(
         session,
         actor=actor,
