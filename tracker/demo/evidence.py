@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -61,15 +62,27 @@ def make_pdf(title: str, lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def make_docx(title: str, paragraphs: list[str]) -> bytes:
+def make_docx(title: str, paragraphs: list[str], *, written: date | None = None) -> bytes:
+    """A Word document; the same words and day give the same bytes (so the same checksum)."""
     document = Document()
-    document.core_properties.title = title
+    moment = datetime.combine(written or date(2026, 1, 1), time(9), UTC).replace(tzinfo=None)
+    properties = document.core_properties
+    properties.title, properties.author = title, "Lancashire SEND Partnership"
+    properties.created = properties.modified = properties.last_printed = moment
     document.add_heading(title, level=1)
     for text in paragraphs:
         document.add_paragraph(text)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    # python-docx stamps each part with the time of saving: fix them to the day written.
+    fixed = io.BytesIO()
+    stamp = (moment.year, moment.month, moment.day, 9, 0, 0)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(fixed, "w") as target:
+        for info in source.infolist():
+            part = zipfile.ZipInfo(info.filename, date_time=stamp)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(part, source.read(info))
+    return fixed.getvalue()
 
 
 def make_csv(header: list[str], rows: list[list[object]]) -> bytes:
@@ -78,6 +91,10 @@ def make_csv(header: list[str], rows: list[list[object]]) -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _ehcp_extract(rng: random.Random, today: date) -> bytes:
@@ -119,7 +136,7 @@ FILES: tuple[DemoFile, ...] = (
         lambda _rng, today: make_pdf(
             "Educational Psychology service: recruitment update",
             [
-                f"Position at {today - timedelta(days=45):%d %B %Y}.",
+                f"Position at {_day(today - timedelta(days=45))}.",
                 "Two trainee educational psychologists started in September.",
                 "Vacancy rate 24%, down from 28% in the spring.",
                 "Statutory advice returned within 6 weeks in 71% of cases.",
@@ -135,11 +152,12 @@ FILES: tuple[DemoFile, ...] = (
         lambda _rng, today: make_docx(
             "Co-production workshop with the Lancashire Parent Carer Forum",
             [
-                f"Held on {today - timedelta(days=61):%d %B %Y} with 23 parents and carers.",
+                f"Held on {_day(today - timedelta(days=61))} with 23 parents and carers.",
                 "Families asked for one named contact while a plan is being written.",
                 "The draft communication charter was agreed, with two changes.",
                 "Actions: publish the charter; report back to the Forum in three months.",
             ],
+            written=today - timedelta(days=60),
         ),
     ),
     DemoFile(

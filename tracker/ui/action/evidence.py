@@ -216,6 +216,11 @@ def _flash_and_rerun(message: str) -> None:
     st.rerun()
 
 
+def evidence_has_news() -> bool:
+    """Whether a change made on the Evidence tab is waiting to be confirmed on it."""
+    return FLASH_KEY in st.session_state
+
+
 def evidence_tab_label(count: int | None) -> str:
     return "Evidence" if count is None else f"Evidence ({count})"
 

@@ -17,7 +17,12 @@ from tracker.permissions import Actor
 from tracker.services.actions import ActionPage
 from tracker.ui.action import admin as action_admin
 from tracker.ui.action.escalation import show_escalation_panel
-from tracker.ui.action.evidence import evidence_tab_label, load_panel, show_evidence_panel
+from tracker.ui.action.evidence import (
+    evidence_has_news,
+    evidence_tab_label,
+    load_panel,
+    show_evidence_panel,
+)
 from tracker.ui.action.update_form import show_update_form
 from tracker.ui.action.views import (
     show_action_facts,
@@ -46,7 +51,9 @@ def show_action_page(actor: Actor, page: ActionPage) -> None:
         tabs.append("Audit trail")
     if page.choices is not None:
         tabs.append("Administration")
-    panes = dict(zip(tabs, st.tabs(tabs), strict=True))
+    # After a change on the Evidence tab (whose label counts the files), open on it again.
+    default = evidence_tab if evidence_has_news() else None
+    panes = dict(zip(tabs, st.tabs(tabs, default=default), strict=True))
     if "Record an update" in panes:
         with panes["Record an update"]:
             show_update_form(detail, actor=actor, config=governance())
