@@ -90,3 +90,57 @@ def test_an_owner_uploads_evidence_and_downloads_it_as_an_attachment(
     assert served.status == 200 and served.body() == data
     assert served.headers["content-disposition"] == 'attachment; filename="EP recruitment.pdf"'
     assert served.headers["content-type"].startswith("application/pdf")
+
+
+def _updates_and_files(app: RunningApp) -> tuple[int, list[tuple[str, int | None]]]:
+    from tracker.models import ActionUpdate
+
+    engine = make_engine(app.database_url)
+    try:
+        with session_scope(engine) as session:
+            updates = session.exec(select(func.count()).select_from(ActionUpdate)).one()
+            files = [(e.filename, e.update_id) for e in session.exec(select(Evidence)).all()]
+            return updates, files
+    finally:
+        engine.dispose()
+
+
+def test_an_update_carries_an_evidence_file_or_saves_nothing(
+    owner_page, tracker_app: RunningApp, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = owner_page
+    page.get_by_role("tab", name="Record an update").click()
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+    updates_before, files_before = _updates_and_files(tracker_app)
+
+    program = tmp_path / "minutes.docx"
+    program.write_bytes(samples.windows_program())
+    page.locator('[data-testid="stRadio"]').get_by_text("Green", exact=True).click()
+    page.get_by_label("Commentary", exact=True).fill("Two trainee EPs started; minutes attached.")
+    uploader.set_input_files(str(program))
+    page.get_by_text("minutes.docx").first.wait_for()
+    page.get_by_role("button", name="Save update").click()
+    wait_for_app(page)
+    expect(
+        page.get_by_text("minutes.docx is not a Word document: its content is a Windows program")
+    ).to_be_visible()
+    assert _updates_and_files(tracker_app) == (updates_before, files_before)
+    expect(page.get_by_label("Commentary", exact=True)).to_have_value(
+        "Two trainee EPs started; minutes attached."
+    )
+
+    minutes = tmp_path / "Board minutes.pdf"
+    minutes.write_bytes(samples.pdf())
+    page.locator('[data-testid="stFileUploaderDeleteBtn"]').first.click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(minutes))
+    page.get_by_text("Board minutes.pdf").first.wait_for()
+    page.get_by_role("button", name="Save update").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Saved the update on P2.3")).to_be_visible()
+    updates, files = _updates_and_files(tracker_app)
+    assert updates == updates_before + 1
+    [(name, update_id)] = [f for f in files if f not in files_before]
+    assert name == "Board minutes.pdf" and update_id is not None
+    screenshot(page, "evidence-with-update")

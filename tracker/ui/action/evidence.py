@@ -191,6 +191,7 @@ def _upload_form(actor: Actor, panel: EvidencePanel) -> None:
     if upload is None:
         file_slot.error("Choose a file to add.", icon=":material/error:")
         return
+    upload.seek(0)  # a second try after a refusal reads the file from its start again
     with (
         showing_errors(field_slots={"file": file_slot, "note": note_slot}) as outcome,
         session_scope(engine(), write=True) as session,
