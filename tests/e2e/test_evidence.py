@@ -47,7 +47,8 @@ def _open_tab(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def _upload(page, path: Path, note: str) -> None:  # type: ignore[no-untyped-def]
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    # The Evidence tab's uploader (the update form, on the first tab, has one too).
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').last.set_input_files(str(path))
     page.get_by_text(path.name).first.wait_for()
     page.get_by_label("Note: what does it show?").fill(note)
     page.get_by_role("button", name="Add the file").click()
@@ -117,9 +118,11 @@ def test_an_update_carries_an_evidence_file_or_saves_nothing(
 
     program = tmp_path / "minutes.docx"
     program.write_bytes(samples.windows_program())
-    page.locator('[data-testid="stRadio"]').get_by_text("Green", exact=True).click()
+    page.locator('[data-testid="stRadio"]').get_by_text("Amber", exact=True).click()
     page.get_by_label("Commentary", exact=True).fill("Two trainee EPs started; minutes attached.")
+    page.get_by_label("Path to green", exact=True).fill("Two more posts out to advert.")
     uploader.set_input_files(str(program))
+    screenshot(page, "evidence-update-form")
     page.get_by_text("minutes.docx").first.wait_for()
     page.get_by_role("button", name="Save update").click()
     wait_for_app(page)
@@ -133,7 +136,7 @@ def test_an_update_carries_an_evidence_file_or_saves_nothing(
 
     minutes = tmp_path / "Board minutes.pdf"
     minutes.write_bytes(samples.pdf())
-    page.locator('[data-testid="stFileUploaderDeleteBtn"]').first.click()
+    # A single-file uploader takes the new file in place of the refused one.
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(minutes))
     page.get_by_text("Board minutes.pdf").first.wait_for()
     page.get_by_role("button", name="Save update").click()
