@@ -111,8 +111,42 @@ def eml() -> bytes:
     )
 
 
-def ole2() -> bytes:
-    return bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504
+def ole2(*streams: str) -> bytes:
+    """A compound file (the container of .doc, .xls, .ppt, .msg and .msi) holding ``streams``
+    by name: a header, one allocation-table sector and one directory sector."""
+    names = ["Root Entry", *streams][:4]
+    header = bytearray(512)
+    header[0:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIII", header, 44, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    struct.pack_into("<109I", header, 76, 0, *([0xFFFFFFFF] * 108))
+    fat = struct.pack("<128I", 0xFFFFFFFD, 0xFFFFFFFE, *([0xFFFFFFFF] * 126))
+    directory = bytearray(512)
+    for index, name in enumerate(names):
+        encoded = name.encode("utf-16-le") + b"\x00\x00"
+        directory[index * 128 : index * 128 + len(encoded)] = encoded
+        struct.pack_into("<HB", directory, index * 128 + 64, len(encoded), 5 if index == 0 else 2)
+    return bytes(header) + fat + bytes(directory)
+
+
+def word97() -> bytes:
+    return ole2("WordDocument", "1Table")
+
+
+def excel97() -> bytes:
+    return ole2("Workbook")
+
+
+def powerpoint97() -> bytes:
+    return ole2("PowerPoint Document", "Current User")
+
+
+def outlook_message() -> bytes:
+    return ole2("__substg1.0_0037001F", "__properties_version1.0")
+
+
+def windows_installer() -> bytes:
+    return ole2("\u4840\u3f3f\u4577", "SummaryInformation")
 
 
 def windows_program() -> bytes:

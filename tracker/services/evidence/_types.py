@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.errors import InvalidInput
+from tracker.services.evidence._ole import ole_kind
 
 
 class EvidenceRefused(InvalidInput):
@@ -66,7 +67,6 @@ _OOXML_MAIN = {
     "xlsx": ("xl/workbook.xml", f"{_OOXML}.spreadsheetml.sheet.main+xml"),
     "pptx": ("ppt/presentation.xml", f"{_OOXML}.presentationml.presentation.main+xml"),
 }
-_OLE2 = frozenset({"doc", "xls", "ppt", "msg"})
 _OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _TEXT_KINDS = frozenset({"csv", "eml"})
@@ -268,8 +268,10 @@ def check_content(filename: str, kind: Kind, head: bytes, path: Path, scan: Text
             raise _refuse(filename, kind, BY_KEY[found].label if found in BY_KEY else found)
         _text_kind(filename, kind, head, scan)
         return kind
-    if found == "ole2" and kind.key in _OLE2:
-        return kind
+    if found == "ole2":
+        found = ole_kind(path)
+        if found.startswith("!"):
+            raise _refuse(filename, kind, found[1:])
     if found == kind.key:
         return kind
     if found is None:
