@@ -20,11 +20,17 @@ SERVICES = ROOT / "tracker" / "services"
 MAX_MODULES_PER_FOLDER = 15
 
 SURFACES = {
-    "evidence": "CHUNK_BYTES iter_content",
     "stocktake": """
         check_output default_period EVIDENCE_POLICY GeneratedPack generate_stocktake
         list_stocktakes load_stocktake_page PackEntry pack_filename Period PeriodInvalid
         read_stocktake_file StocktakeInfo StocktakePage StocktakeRow
+    """,
+    "evidence": """
+        ACCEPTED_EXTENSIONS add_evidence CHUNK_BYTES clean_filename delete_evidence
+        EvidenceFile EvidenceNotFound EvidencePanel EvidenceRefused EvidenceRow EvidenceStore
+        EvidenceSuperseded format_size get_evidence iter_content Kind KINDS list_evidence
+        load_evidence_panel NAME_BYTES NOTE_LIMIT open_evidence REASON_LIMIT set_shareable
+        supersede_evidence
     """,
     "risks": """
         add_mitigation add_risk close_risk get_risk list_risks load_risks_page may_score
@@ -38,7 +44,8 @@ SURFACES = {
         edit_action escalate_action EscalationError EscalationRow find_escalation_target
         get_action get_action_detail list_action_escalations list_choices list_my_actions
         list_open_escalations may_escalate may_resolve may_update reassign_action record_update
-        resolve_escalation TEXT_LIMIT TITLE_LIMIT UpdateForm validate_update ValidationFailed
+        may_act_on require_on resolve_escalation TEXT_LIMIT TITLE_LIMIT UpdateForm
+        validate_update ValidationFailed
         withdraw_action WorkItem Worklist CONFIRMED PLANNING_FIELD TO_CONFIRM UnconfirmedAction
         confirm_planning count_confirmed list_unconfirmed_actions list_all_open_escalations
         ActionMismatch match_reference picker_references ActionPage load_action_page

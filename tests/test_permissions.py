@@ -64,6 +64,15 @@ DOES = {
     "rescores a risk they own": (Operation.SCORE_RISK, True, False),
     "rescores someone else's risk": (Operation.SCORE_RISK, False, False),
     "makes a stocktake pack": (Operation.GENERATE_STOCKTAKE, False, False),
+    "attaches evidence to an action they own": (Operation.ADD_EVIDENCE, True, False),
+    "attaches evidence to an action in a workstream they lead": (
+        Operation.ADD_EVIDENCE,
+        False,
+        True,
+    ),
+    "attaches evidence to someone else's action": (Operation.ADD_EVIDENCE, False, False),
+    "reads evidence not marked shareable": (Operation.VIEW_ALL_EVIDENCE, False, False),
+    "deletes an evidence file": (Operation.DELETE_EVIDENCE, False, False),
 }
 MAY, MAY_NOT = True, False
 RULES = [
@@ -134,6 +143,21 @@ RULES = [
     ("a workstream lead", "makes a stocktake pack", MAY_NOT),
     ("an action owner", "makes a stocktake pack", MAY_NOT),
     ("a partner representative", "makes a stocktake pack", MAY_NOT),
+    # Evidence: owners, leads and administrators attach it; staff read all of it, partners
+    # only what is shareable (the service filters); administrators alone delete it.
+    ("an action owner", "attaches evidence to an action they own", MAY),
+    ("an action owner", "attaches evidence to someone else's action", MAY_NOT),
+    ("a workstream lead", "attaches evidence to an action in a workstream they lead", MAY),
+    ("an administrator", "attaches evidence to someone else's action", MAY),
+    ("a board secretary", "attaches evidence to someone else's action", MAY_NOT),
+    ("an executive", "reads evidence not marked shareable", MAY),
+    ("a board secretary", "reads evidence not marked shareable", MAY),
+    ("an action owner", "reads evidence not marked shareable", MAY),
+    ("a partner representative", "reads evidence not marked shareable", MAY_NOT),
+    ("a partner representative", "attaches evidence to someone else's action", MAY_NOT),
+    ("an administrator", "deletes an evidence file", MAY),
+    ("an action owner", "deletes an evidence file", MAY_NOT),
+    ("an executive", "deletes an evidence file", MAY_NOT),
     # Owning actions is enough for your own list, and for nothing more.
     ("someone who owns actions but holds no role", "opens My actions", MAY),
     ("someone who owns actions but holds no role", "reads progress", MAY_NOT),

@@ -4,7 +4,9 @@ The services call ``require`` before every read of a restricted view and every w
 page that forgot to hide a button still cannot do harm. Administrators may do everything;
 an action's owner and its workstream lead may update it; secretaries and executives read
 everything; partners and forum representatives read progress only (and only the risks marked
-shareable). A risk's owner and administrators score and edit a risk. An inactive person may do
+shareable). A risk's owner and administrators score and edit a risk. An action's owner, its
+workstream lead and administrators attach evidence to it; staff read all of it, partners only
+what is marked shareable; only administrators delete evidence. An inactive person may do
 nothing at all.
 
 The command line and the scheduler act as an *operator* (``Actor.for_operator``): whoever runs
@@ -40,6 +42,9 @@ class Operation(StrEnum):
     MANAGE_RISKS = "manage_risks"  # add a risk, reassign it, choose what partners may see
     SCORE_RISK = "score_risk"  # rescore, add or complete mitigations, close: owner or admin
     GENERATE_STOCKTAKE = "generate_stocktake"  # the DfE/NHS England stocktake pack, its list
+    ADD_EVIDENCE = "add_evidence"  # attach, supersede, share evidence: owner, lead or admin
+    VIEW_ALL_EVIDENCE = "view_all_evidence"  # evidence not marked shareable (partners: no)
+    DELETE_EVIDENCE = "delete_evidence"  # remove an evidence file for good, with a reason
 
 
 class PermissionDenied(NotAllowed):
@@ -122,6 +127,9 @@ _BY_ROLE: dict[Operation, frozenset[str]] = {
     Operation.MANAGE_RISKS: frozenset({_A}),
     Operation.SCORE_RISK: frozenset({_A}),
     Operation.GENERATE_STOCKTAKE: frozenset({_A, _S}),
+    Operation.ADD_EVIDENCE: frozenset({_A}),
+    Operation.VIEW_ALL_EVIDENCE: _STAFF,
+    Operation.DELETE_EVIDENCE: frozenset({_A}),
 }
 # Operations an owner (of the action or measure) or the action's workstream lead may also do.
 _BY_OWNERSHIP = frozenset(
@@ -131,6 +139,7 @@ _BY_OWNERSHIP = frozenset(
         Operation.EDIT_MEASURE,
         Operation.ENTER_MEASURE_VALUE,
         Operation.SCORE_RISK,
+        Operation.ADD_EVIDENCE,
     }
 )
 

@@ -21,6 +21,7 @@ from tracker.models import (
     Action,
     ActionUpdate,
     Escalation,
+    Evidence,
     MeasureComparator,
     MeasureValue,
     Risk,
@@ -133,7 +134,8 @@ def _fingerprint(engine: Engine) -> list[tuple[object, ...]]:
                 ActionUpdate.revised_due_date,
             ).order_by(col(ActionUpdate.id))
         ).all()
-    return [tuple(r) for r in rows]
+        files = session.exec(select(Evidence.filename, Evidence.sha256).order_by(Evidence.id)).all()  # type: ignore[arg-type]
+    return [tuple(r) for r in rows] + [tuple(f) for f in files]
 
 
 def test_the_same_seed_and_day_build_the_same_history(tmp_path: Path) -> None:
@@ -206,3 +208,29 @@ def test_the_demo_holds_a_risk_register_and_published_comparators(demo: Demo) ->
     assert any(r.next_review < TODAY for r in risks)  # one risk's review has lapsed
     assert {f.area_kind for f in figures} == {"national", "regional", "local", "neighbour"}
     assert any(f.value is None and f.missing_reason == "c: confidential" for f in figures)
+
+
+def test_the_demo_holds_evidence_files_on_several_actions(demo: Demo) -> None:
+    import hashlib
+
+    from tracker.services.evidence import iter_content
+
+    engine, report = demo
+    with session_scope(engine) as session:
+        files = session.exec(select(Evidence)).all()
+        contents = {e.filename: b"".join(iter_content(session, e, None)) for e in files}
+        references = {
+            session.get(Action, e.action_id).reference  # type: ignore[union-attr]
+            for e in files
+        }
+    assert report.evidence_files == len(files) >= 5 and len(references) >= 3
+    assert {e.kind for e in files} >= {"pdf", "docx", "csv"}
+    assert any(e.shareable for e in files) and any(not e.shareable for e in files)
+    assert any(e.superseded_at is not None and e.superseded_reason for e in files)
+    assert all(e.note and e.added_at.date() < TODAY for e in files)
+    for evidence in files:
+        data = contents[evidence.filename]
+        assert hashlib.sha256(data).hexdigest() == evidence.sha256
+        assert len(data) == evidence.size_bytes
+    assert contents["Parent Carer Forum workshop notes.docx"].startswith(b"PK")
+    assert contents["EP service recruitment update.pdf"].startswith(b"%PDF-")

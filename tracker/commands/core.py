@@ -96,7 +96,7 @@ def _build_demo(seed: int) -> None:
         f"Demonstration database built ({mask_url(settings.database_url)}): "
         f"{report.updates} updates, {report.measure_values} measure values, "
         f"{report.papers} board papers, {report.escalations} escalations, "
-        f"{report.risk_scorings} risk scorings."
+        f"{report.risk_scorings} risk scorings, {report.evidence_files} evidence files."
     )
 
 
@@ -184,6 +184,9 @@ def run(
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # Streamlit refuses larger uploads before they reach the app: the evidence file limit.
+        "--server.maxUploadSize",
+        str(settings.evidence_max_mb),
     ]
     typer.echo(f"Serving on http://{address}:{port} (database {mask_url(settings.database_url)})")
     sys.stdout.flush()

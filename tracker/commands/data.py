@@ -292,6 +292,12 @@ def backup(
     settings = load_settings()
     report = backup_database(settings.database_url, file, overwrite=force)
     typer.echo(f"Backed up the {report.kind} database to {file} ({report.size_bytes:,} bytes)")
+    if settings.evidence_dir is not None:
+        # Evidence in a file store lives outside the database, so outside this backup.
+        typer.echo(
+            f"Evidence files kept in the file store {settings.evidence_dir} "
+            "(TRACKER_EVIDENCE_DIR) are not in this backup: back up that folder too."
+        )
 
 
 @app.command()

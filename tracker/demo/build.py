@@ -6,9 +6,10 @@ and through the same services the app uses: owners record updates in each of the
 update windows (``record_update``), some actions go Amber or Red with a path to green, some
 move their due date with a reason, some complete; a few Red actions are escalated; success
 measures get targets and a value each period; a register of risks is assessed and rescored
-through the year (``risks.py``); England's, the region's and the neighbours' published figures
-sit beside the mapped measures (``comparators.py``); each board's secretary generates and stores the
-papers of its last two meetings, so the second shows movement since the first. Everything is
+through the year (``risks.py``); owners attach evidence files (``evidence.py``); England's, the
+region's and the neighbours' published figures sit beside the mapped measures
+(``comparators.py``); each board's secretary generates and stores the papers of its last two
+meetings, so the second shows movement since the first. Everything is
 drawn from a ``random.Random`` seeded with ``seed``: the same seed and ``today`` build the same
 database. A database that already holds real work is refused, and the result is marked as a
 demonstration so every page can say so.
@@ -26,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from tracker.demo.commentary import Writer, topic_for
 from tracker.demo.comparators import import_demo_comparators
+from tracker.demo.evidence import add_demo_evidence
 from tracker.demo.measures import plan_measure_events
 from tracker.demo.risks import plan_risk_events
 from tracker.errors import OperationFailed
@@ -74,6 +76,7 @@ class DemoReport:
     papers: int = 0
     measure_values: int = 0
     risk_scorings: int = 0
+    evidence_files: int = 0
 
 
 @dataclass(frozen=True)
@@ -148,9 +151,18 @@ def build_demo(
         run(session, _moment)
     _mark_people_seen(ctx)
     import_demo_comparators(session, governance=governance, rng=ctx.rng, today=today, actor=admin)
+    evidence_files = add_demo_evidence(session, rng=ctx.rng, today=today, fallback=admin)
     mark_demo(session, seed=seed, built_on=today)
     c = ctx.counts
-    return DemoReport(False, c.updates, c.escalations, c.papers, c.measure_values, c.risk_scorings)
+    return DemoReport(
+        False,
+        c.updates,
+        c.escalations,
+        c.papers,
+        c.measure_values,
+        c.risk_scorings,
+        evidence_files,
+    )
 
 
 def _counting(

@@ -243,3 +243,30 @@ def test_sqlite_backup_needs_an_existing_database(tmp_path: Path) -> None:
         backup_database(f"sqlite:///{tmp_path / 'missing.db'}", tmp_path / "x.backup")
     assert make_url(f"sqlite:///{tmp_path / 'missing.db'}").database
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_backup_carries_evidence_files_byte_for_byte(
+    db_url: str, new_url: NewUrl, tmp_path: Path
+) -> None:
+    import io
+
+    from tests.factories import ADMIN, actor
+    from tests.services.evidence import samples
+    from tracker.db import session_scope
+    from tracker.services.evidence import CHUNK_BYTES, add_evidence, open_evidence
+
+    data = samples.pdf() + bytes(range(256)) * (CHUNK_BYTES // 128)  # three chunks
+    with opened(db_url) as engine, session_scope(engine, write=True) as session:
+        evidence = add_evidence(
+            session, actor(session, ADMIN), "P2.3", io.BytesIO(data), "EP figures.pdf"
+        )
+        evidence_id = evidence.id
+    assert evidence_id is not None
+    backup = backup_database(db_url, tmp_path / "with-evidence.backup").path
+    target = new_url()
+    report = restore_database(target, backup)
+    assert report.row_counts["evidence_chunk"] == 3
+    with opened(target) as engine, session_scope(engine, write=True) as session:
+        restored = open_evidence(session, actor(session, ADMIN), evidence_id)
+        assert restored.filename == "EP figures.pdf"
+        assert restored.read_all() == data

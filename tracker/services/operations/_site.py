@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from tracker.models import (
     ActionUpdate,
     Escalation,
+    Evidence,
     GovernanceBody,
     MeasureValue,
     Meeting,
@@ -70,6 +71,7 @@ def find_real_data(session: Session) -> list[str]:
         ("measure values", MeasureValue, ()),
         ("stored board papers", StoredPaper, ()),
         ("escalations", Escalation, ()),
+        ("evidence files", Evidence, ()),
         ("people who have signed in", Person, (col(Person.last_seen_at).is_not(None),)),
     ):
         n = _count(session, model, *where)

@@ -1,7 +1,8 @@
 """One action's page: its facts, the update form, history, audit trail and administration.
 
 Drawn by ``tracker/pages/action.py`` (``/action?action=P2.3``) from one ``ActionPage`` view
-model. What appears depends on the actor: the update form only for those who may update it
+model (the Evidence tab loads its own, ``tracker.ui.action.evidence``). What appears depends
+on the actor: the update form only for those who may update it
 (its owner, its workstream lead, administrators), the audit trail only for staff roles, the
 edit, reassign and withdraw forms only for administrators. The services check each of these
 again when anything is saved.
@@ -16,6 +17,12 @@ from tracker.permissions import Actor
 from tracker.services.actions import ActionPage
 from tracker.ui.action import admin as action_admin
 from tracker.ui.action.escalation import show_escalation_panel
+from tracker.ui.action.evidence import (
+    evidence_has_news,
+    evidence_tab_label,
+    load_panel,
+    show_evidence_panel,
+)
 from tracker.ui.action.update_form import show_update_form
 from tracker.ui.action.views import (
     show_action_facts,
@@ -35,19 +42,26 @@ def show_action_page(actor: Actor, page: ActionPage) -> None:
     show_action_heading(detail)
     show_action_facts(detail)
     show_latest_position(detail)
-    tabs = ["History", "Escalation", f"Risks ({len(page.risks)})"]
+    evidence = load_panel(detail.row.reference)
+    evidence_tab = evidence_tab_label(None if evidence is None else len(evidence.current))
+    tabs = ["History", evidence_tab, "Escalation", f"Risks ({len(page.risks)})"]
     if page.may_update:
         tabs.insert(0, "Record an update")
     if page.audit is not None:
         tabs.append("Audit trail")
     if page.choices is not None:
         tabs.append("Administration")
-    panes = dict(zip(tabs, st.tabs(tabs), strict=True))
+    # After a change on the Evidence tab (whose label counts the files), open on it again.
+    default = evidence_tab if evidence_has_news() else None
+    panes = dict(zip(tabs, st.tabs(tabs, default=default), strict=True))
     if "Record an update" in panes:
         with panes["Record an update"]:
             show_update_form(detail, actor=actor, config=governance())
     with panes["History"]:
         _show_history(page)
+    with panes[evidence_tab]:
+        if evidence is not None:
+            show_evidence_panel(evidence)
     with panes["Escalation"]:
         show_escalation_panel(detail.row.reference)
     with panes[f"Risks ({len(page.risks)})"]:

@@ -1,11 +1,13 @@
 """The update form an owner fills in: RAG, status, commentary, path to green, next steps, dates.
 
 The form opens with the last update carried forward, so a two-minute update changes only what
-has moved. Everything typed lives in this session's state under keys named after the action, so
-nothing is lost when a save fails: validation messages appear under the field they concern,
-and a stale save (someone else saved the action after this form was loaded) says who and when
-and offers "Reload latest", which takes the newest version as the base of the next save while
-leaving every typed field as it was, with the other person's update shown alongside to compare.
+has moved; an evidence file may go with it (stored in the update's transaction: a refused file
+saves nothing, and says why under the file). Everything typed lives in this session's state
+under keys named after the action, so nothing is lost when a save fails: validation messages
+appear under the field they concern, and a stale save (someone else saved the action after this
+form was loaded) says who and when and offers "Reload latest", which takes the newest version
+as the base of the next save while leaving every typed field as it was, with the other person's
+update shown alongside to compare.
 
 Saving is done before the page reads anything: the form's button only marks the form as
 submitted, and the page calls ``save_if_submitted`` first, then loads its view model once, so
@@ -33,8 +35,9 @@ from tracker.services.actions import (
     get_action_detail,
     record_update,
 )
+from tracker.services.evidence import ACCEPTED_EXTENSIONS, EvidenceStore, add_evidence
 from tracker.ui.components import escape_markdown, format_day, format_moment, rag_text
-from tracker.ui.context import cycle_days, engine, today
+from tracker.ui.context import cycle_days, engine, settings, today
 from tracker.ui.errors import showing_errors
 from tracker.ui.widgets.fields import date_field
 
@@ -91,6 +94,16 @@ class FormKeys:
     @property
     def reloaded(self) -> str:
         return f"upd.{self.reference}.reloaded"
+
+    @property
+    def evidence_file(self) -> str:
+        # A new key after each save empties the uploader (its value cannot be set directly).
+        generation = int(st.session_state.get(f"upd.{self.reference}.file_generation", 0))
+        return f"upd.{self.reference}.evidence_file.{generation}"
+
+    def forget_evidence_file(self) -> None:
+        key = f"upd.{self.reference}.file_generation"
+        st.session_state[key] = int(st.session_state.get(key, 0)) + 1
 
     @property
     def message(self) -> str:
@@ -238,6 +251,13 @@ def _form_fields(
         help="A link to a document, minutes or data that shows progress (optional).",
     )
     slots["evidence_url"] = st.empty()
+    st.file_uploader(
+        "Evidence file (optional)",
+        type=[ext.lstrip(".") for ext in ACCEPTED_EXTENSIONS],
+        key=keys.evidence_file,
+        help="Kept with this update on the Evidence tab, where you can share it with partners.",
+    )
+    slots["file"] = st.empty()
     if detail.row.flags.overdue:
         st.text_input(
             "Reason for a Green rating while overdue",
@@ -271,7 +291,7 @@ def _save(keys: FormKeys, actor: Actor) -> str | None:
     """Store the typed update; "" on success, None on a stale save (the conflict is kept in
     state), else the message to show above the form."""
     with showing_errors(show=False) as outcome, session_scope(engine(), write=True) as session:
-        record_update(
+        update = record_update(
             session,
             actor=actor,
             reference=keys.reference,
@@ -280,6 +300,19 @@ def _save(keys: FormKeys, actor: Actor) -> str | None:
             action_id=int(st.session_state[keys.action_id]),
             today=today(),
         )
+        upload = st.session_state.get(keys.evidence_file)
+        if upload is not None:
+            # In the update's transaction: a refused file saves neither, and says why below it.
+            upload.seek(0)
+            add_evidence(
+                session,
+                actor,
+                keys.reference,
+                upload,
+                upload.name,
+                update_id=update.id,
+                store=EvidenceStore.from_settings(settings()),
+            )
     error = outcome.error
     if error is None:
         return ""
@@ -375,3 +408,4 @@ def _saved(keys: FormKeys) -> None:
     )
     for key in (keys.version, keys.action_id, keys.errors, keys.conflict, keys.reloaded):
         st.session_state.pop(key, None)
+    keys.forget_evidence_file()
