@@ -21,6 +21,14 @@ MAX_MODULES_PER_FOLDER = 15
 
 SURFACES = {
     "evidence": "CHUNK_BYTES iter_content",
+    "publishing": """
+        ActionPublication ApprovalQueue approve_feedback approve_summary build_site
+        describe_rule gather_public_site inline_stylesheet is_value_public
+        list_action_publication list_approval_queue may_publish PendingFeedback PendingSummary
+        PendingValue PUBLIC_TITLE_LIMIT PublicAction PublicFeedback PublicMeasure
+        PublicPriority PublicSite PublicTitleInvalid public_status publish_measure_value
+        publish_site PublishReport render_site RenderedSite set_action_publication
+    """,
     "risks": """
         add_mitigation add_risk close_risk get_risk list_risks load_risks_page may_score
         MITIGATION_LIMIT MitigationRow NewRisk open_mitigations Rescore risk_choices

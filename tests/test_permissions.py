@@ -63,6 +63,7 @@ DOES = {
     "adds a risk": (Operation.MANAGE_RISKS, False, False),
     "rescores a risk they own": (Operation.SCORE_RISK, True, False),
     "rescores someone else's risk": (Operation.SCORE_RISK, False, False),
+    "publishes the public progress site": (Operation.PUBLISH_SITE, False, False),
 }
 MAY, MAY_NOT = True, False
 RULES = [
@@ -74,6 +75,10 @@ RULES = [
     ("an administrator", "retries failed e-mail", MAY),
     ("an administrator", "generates a board paper", MAY),
     ("an administrator", "sets the target of someone else's measure", MAY),
+    ("an administrator", "publishes the public progress site", MAY),
+    ("an executive", "publishes the public progress site", MAY_NOT),
+    ("a board secretary", "publishes the public progress site", MAY_NOT),
+    ("a partner representative", "publishes the public progress site", MAY_NOT),
     # Owners and workstream leads update their actions, and only theirs.
     ("an action owner", "updates an action they own", MAY),
     ("an action owner", "updates someone else's action", MAY_NOT),

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     evidence_dir: Path | None = None
     evidence_max_mb: int = 25
 
+    # The public progress site: the folder `tracker publish`, the Publish page and the
+    # scheduler write it to (the previous version is kept beside it as DIR.previous).
+    publish_dir: Path = Path("site")
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.env != "production":

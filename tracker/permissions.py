@@ -39,6 +39,7 @@ class Operation(StrEnum):
     VIEW_RISKS = "view_risks"  # the risk register (partners: only risks marked shareable)
     MANAGE_RISKS = "manage_risks"  # add a risk, reassign it, choose what partners may see
     SCORE_RISK = "score_risk"  # rescore, add or complete mitigations, close: owner or admin
+    PUBLISH_SITE = "publish_site"  # the public progress site: mark actions public, publish
 
 
 class PermissionDenied(NotAllowed):
@@ -120,6 +121,7 @@ _BY_ROLE: dict[Operation, frozenset[str]] = {
     Operation.VIEW_RISKS: _EVERYONE,
     Operation.MANAGE_RISKS: frozenset({_A}),
     Operation.SCORE_RISK: frozenset({_A}),
+    Operation.PUBLISH_SITE: frozenset({_A}),
 }
 # Operations an owner (of the action or measure) or the action's workstream lead may also do.
 _BY_OWNERSHIP = frozenset(

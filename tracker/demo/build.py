@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from tracker.demo.commentary import Writer, topic_for
 from tracker.demo.comparators import import_demo_comparators
 from tracker.demo.measures import plan_measure_events
+from tracker.demo.public import publish_demo_site
 from tracker.demo.risks import plan_risk_events
 from tracker.errors import OperationFailed
 from tracker.governance import GovernanceConfig
@@ -148,6 +149,7 @@ def build_demo(
         run(session, _moment)
     _mark_people_seen(ctx)
     import_demo_comparators(session, governance=governance, rng=ctx.rng, today=today, actor=admin)
+    publish_demo_site(session, governance=governance, today=today, actor=admin)
     mark_demo(session, seed=seed, built_on=today)
     c = ctx.counts
     return DemoReport(False, c.updates, c.escalations, c.papers, c.measure_values, c.risk_scorings)
