@@ -23,8 +23,9 @@ SURFACES = {
     "evidence": "CHUNK_BYTES iter_content",
     "publishing": """
         ActionPublication ApprovalQueue approve_feedback approve_summary build_site
-        describe_rule gather_public_site inline_stylesheet is_value_public
-        list_action_publication list_approval_queue may_publish PendingFeedback PendingSummary
+        describe_rule gather_public_site inline_stylesheet is_value_public LastPublication
+        list_action_publication list_approval_queue load_publish_page may_publish PublishPage
+        PendingFeedback PendingSummary
         PendingValue PUBLIC_TITLE_LIMIT PublicAction PublicFeedback PublicMeasure
         PublicPriority PublicSite PublicTitleInvalid public_status publish_measure_value
         publish_site PublishReport render_site RenderedSite set_action_publication

@@ -38,11 +38,13 @@ from tracker.services.publishing._model import (
 from tracker.services.publishing._publish import PublishReport, build_site, publish_site
 from tracker.services.publishing._render import RenderedSite, inline_stylesheet, render_site
 from tracker.services.publishing._rules import is_value_public, public_status
+from tracker.services.publishing._screen import LastPublication, PublishPage, load_publish_page
 
 __all__ = [
     "PUBLIC_TITLE_LIMIT",
     "ActionPublication",
     "ApprovalQueue",
+    "LastPublication",
     "PendingFeedback",
     "PendingSummary",
     "PendingValue",
@@ -52,6 +54,7 @@ __all__ = [
     "PublicPriority",
     "PublicSite",
     "PublicTitleInvalid",
+    "PublishPage",
     "PublishReport",
     "RenderedSite",
     "approve_feedback",
@@ -63,6 +66,7 @@ __all__ = [
     "is_value_public",
     "list_action_publication",
     "list_approval_queue",
+    "load_publish_page",
     "may_publish",
     "public_status",
     "publish_measure_value",
