@@ -25,6 +25,7 @@ SURFACES = {
         ActionPublication ApprovalQueue approve_feedback approve_summary build_site
         describe_rule gather_public_site inline_stylesheet is_value_public LastPublication
         list_action_publication list_approval_queue load_publish_page may_publish PublishPage
+        meeting_awaiting_publication
         PendingFeedback PendingSummary
         PendingValue PUBLIC_TITLE_LIMIT PublicAction PublicFeedback PublicMeasure
         PublicPriority PublicSite PublicTitleInvalid public_status publish_measure_value

@@ -72,8 +72,9 @@ class Settings(BaseSettings):
     evidence_max_mb: int = 25
 
     # The public progress site: the folder `tracker publish`, the Publish page and the
-    # scheduler write it to (the previous version is kept beside it as DIR.previous).
-    publish_dir: Path = Path("site")
+    # scheduler write it to (the previous version is kept beside it as DIR.previous). Unset,
+    # `tracker publish` writes ./site, and neither the page nor the scheduler publishes.
+    publish_dir: Path | None = None
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

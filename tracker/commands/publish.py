@@ -37,7 +37,7 @@ def publish(
     """Write the public progress site (HTML and CSS) into DIR, keeping the previous version."""
     settings = load_settings()
     governance = load_governance(settings.governance_file)
-    target = directory or settings.publish_dir
+    target = directory or settings.publish_dir or Path("site")
     try:
         with cli_session(settings, write=True) as session:
             report = publish_site(

@@ -168,7 +168,15 @@ def _actions(actor: Actor, rows: tuple[ActionPublication, ...]) -> None:
 
 def _publish(actor: Actor, page: PublishPage) -> None:
     target = settings().publish_dir
-    st.markdown(f"The site is written to the folder `{target}` (TRACKER_PUBLISH_DIR).")
+    if target is None:
+        st.warning(
+            "No folder is set for the site: set TRACKER_PUBLISH_DIR to the folder your web "
+            "server publishes, then restart the app. Until then, `tracker publish DIR` "
+            "publishes from the command line.",
+            icon=":material/folder_off:",
+        )
+    else:
+        st.markdown(f"The site is written to the folder `{target}` (TRACKER_PUBLISH_DIR).")
     if page.last is not None:
         st.caption(
             f"Last published {format_timestamp(page.last.at)} by "
@@ -176,7 +184,13 @@ def _publish(actor: Actor, page: PublishPage) -> None:
         )
     if page.queue.total:
         st.info(f"{page.queue.total} items are waiting for approval and will not be included.")
-    if st.button("Publish the site now", type="primary", icon=":material/publish:"):
+    if st.button(
+        "Publish the site now",
+        type="primary",
+        icon=":material/publish:",
+        disabled=target is None or page.problem is not None,
+    ):
+        assert target is not None
         with showing_errors() as outcome, session_scope(engine(), write=True) as session:
             report = publish_site(session, actor, target, config=governance(), today=today())
         if not outcome.failed:

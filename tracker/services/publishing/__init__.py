@@ -37,6 +37,7 @@ from tracker.services.publishing._model import (
 )
 from tracker.services.publishing._publish import PublishReport, build_site, publish_site
 from tracker.services.publishing._render import RenderedSite, inline_stylesheet, render_site
+from tracker.services.publishing._republish import meeting_awaiting_publication
 from tracker.services.publishing._rules import is_value_public, public_status
 from tracker.services.publishing._screen import LastPublication, PublishPage, load_publish_page
 
@@ -68,6 +69,7 @@ __all__ = [
     "list_approval_queue",
     "load_publish_page",
     "may_publish",
+    "meeting_awaiting_publication",
     "public_status",
     "publish_measure_value",
     "publish_site",
