@@ -85,6 +85,13 @@ def test_the_site_has_every_page(demo_site: Path) -> None:
     )
 
 
+def test_the_meetings_page_lists_the_boards_coming_meetings(demo_site: Path) -> None:
+    page = (demo_site / "meetings.html").read_text(encoding="utf-8")
+    for board in ("SEND Improvement Board", "SEND Transformation Board", "SEND Operations Board"):
+        assert f"<h2>{board}</h2>" in page
+    assert "Tuesday 19 January 2027" in page  # the Improvement Board's next meeting
+
+
 def test_the_front_page_names_all_five_priorities(demo_site: Path) -> None:
     front = (demo_site / "index.html").read_text(encoding="utf-8")
     for title in (
