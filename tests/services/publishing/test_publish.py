@@ -153,3 +153,24 @@ def test_a_persons_address_as_the_mailbox_is_refused(
     with pytest.raises(Exception, match="address of a person in the tracker"):
         publish(sqlite_engine, tmp_path / "site", personal)
     assert not (tmp_path / "site").exists()
+
+
+def test_two_publications_of_one_folder_never_interleave(
+    sqlite_engine: Engine, config: GovernanceConfig, tmp_path: Path
+) -> None:
+    import fcntl
+
+    from tracker.errors import Conflict
+
+    publish(sqlite_engine, tmp_path / "site", config)
+    before = (tmp_path / "site" / "index.html").read_text()
+    with (tmp_path / ".site.publishing").open("a") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # another process is publishing
+        with pytest.raises(Conflict, match="being published by someone else"):
+            publish(sqlite_engine, tmp_path / "site", config)
+    assert (tmp_path / "site" / "index.html").read_text() == before
+    assert not (tmp_path / "site.previous").exists()
+    with session_scope(sqlite_engine) as session:
+        rows = session.exec(select(AuditLog).where(AuditLog.entity == "public_site")).all()
+    assert len(rows) == 1  # the refused one left no audit row
+    publish(sqlite_engine, tmp_path / "site", config)  # and once it is free, it goes

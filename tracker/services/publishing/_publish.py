@@ -4,28 +4,33 @@ The new version is written into a fresh folder beside the target (``site.new-…
 exchanged with the target in one ``renameat2(RENAME_EXCHANGE)`` where the system has it (a
 reader sees the old site or the new one, never half of each); the version it replaces is kept
 as ``DIR.previous``. A folder the tracker did not publish (it has no ``.tracker-site`` mark) is
-never replaced. Before anything is written, the rendered files are checked for e-mail
-addresses: only the partnership's configured shared mailboxes may appear, and never the address
-of a person in the tracker. Who published what, and when, goes to the audit trail.
+never replaced, and one publication of a folder runs at a time (a lock file
+``.DIR.publishing`` beside it; a second is refused, not queued). Before anything is written,
+the rendered files are checked for e-mail addresses: only the partnership's configured shared
+mailboxes may appear, and never the address of a person in the tracker. Who published what,
+and when, goes to the audit trail.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
+import fcntl
 import hashlib
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from tracker import clock
-from tracker.errors import ConfigurationError, InvalidInput, OperationFailed
+from tracker.errors import ConfigurationError, Conflict, InvalidInput, OperationFailed
 from tracker.governance import GovernanceConfig
 from tracker.models import Person
 from tracker.permissions import Actor, Operation, require
@@ -107,6 +112,21 @@ def publish_site(
         published_at=now,
         checksum=checksum,
     )
+    with _publishing_lock(target):
+        _check_target(target)
+        report = replace(report, previous=_previous(target) if target.exists() else None)
+        _record_and_swap(session, actor, target, site, rendered, report)
+    return report
+
+
+def _record_and_swap(
+    session: Session,
+    actor: Actor,
+    target: Path,
+    site: PublicSite,
+    rendered: RenderedSite,
+    report: PublishReport,
+) -> None:
     record_event(
         session,
         actor=actor,
@@ -116,9 +136,30 @@ def publish_site(
         detail=_describe(site, report),
     )
     session.flush()  # the audit row is in the transaction before any file moves
-    fresh = _write(target, rendered, now)
+    fresh = _write(target, rendered, report.published_at)
     _swap_in(fresh, target)
-    return report
+
+
+@contextlib.contextmanager
+def _publishing_lock(target: Path) -> Iterator[None]:
+    """One publication of a folder at a time (the Publish page and the scheduler may race)."""
+    path = target.with_name(f".{target.name}.publishing")
+    try:
+        handle = path.open("a")
+    except OSError as exc:
+        raise OperationFailed(f"cannot write beside {target}: {exc}") from exc
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Conflict(
+                f"the site in {target} is being published by someone else right now; "
+                "try again in a minute"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _describe(site: PublicSite, report: PublishReport) -> str:
