@@ -12,6 +12,9 @@ holds the daylight-saving changes (a job there could run twice or not at all on 
 * ``weekly-digest``: on ``weekly_digest.day_of_week`` at its ``time``.
 * ``reload-schedule``: every five minutes, re-declares these jobs if governance.yaml changed.
 * ``audit-verify``: daily at 03:30, walks the audit trail's hash chain (``tracker audit verify``).
+* ``republish-site``: Monday to Friday at ``update_cycle.send_time``, when governance.yaml names
+  ``publishing.republish_after_meetings_of``: republishes the public site into
+  TRACKER_PUBLISH_DIR the working day after each meeting of that body.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ REMINDERS_JOB = "reminders"
 DIGEST_JOB = "weekly-digest"
 RELOAD_JOB = "reload-schedule"
 AUDIT_JOB = "audit-verify"  # the same id as tracker.services.operations.AUDIT_VERIFY_JOB
+REPUBLISH_JOB = "republish-site"
 
 
 class ScheduleError(ConfigurationError):
@@ -150,6 +154,21 @@ def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
                 func="jobs.tasks:weekly_digest_job",
                 trigger=_cron(
                     DIGEST_JOB, zone, day_of_week=digest.day_of_week, hour=at.hour, minute=at.minute
+                ),
+                misfire_grace_time=4 * 3600,
+                catch_up=True,
+            )
+        )
+    publishing = governance.publishing
+    if publishing is not None and publishing.republish_after_meetings_of is not None:
+        send = _at(cycle.send_time)
+        specs.append(
+            JobSpec(
+                id=REPUBLISH_JOB,
+                name="Republish the public site after the board meets",
+                func="jobs.tasks:republish_site_job",
+                trigger=_cron(
+                    REPUBLISH_JOB, zone, day_of_week="mon-fri", hour=send.hour, minute=send.minute
                 ),
                 misfire_grace_time=4 * 3600,
                 catch_up=True,

@@ -26,12 +26,14 @@ from jobs.schedule import (
     DISPATCH_JOB,
     LONDON,
     REMINDERS_JOB,
+    REPUBLISH_JOB,
     dispatch_trigger,
 )
 from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.governance import GovernanceConfig, GovernanceError, current_governance
 from tracker.mail.protocol import MailTransport
+from tracker.permissions import Actor
 from tracker.services.audit import AuditChainBroken, verify_audit_chain
 from tracker.services.operations import (
     HEARTBEAT_MARGIN,
@@ -40,6 +42,7 @@ from tracker.services.operations import (
     record_job_run,
 )
 from tracker.services.outbox import Clock, utc_now
+from tracker.services.publishing import meeting_awaiting_publication, publish_site
 from tracker.services.reminders import CYCLE_RULES, RuleName, queue_due_reminders, send_queued_mail
 
 log = logging.getLogger("jobs")
@@ -203,3 +206,24 @@ def audit_verify_job(context: JobContext) -> Mapping[str, Any]:
         return {"rows": report.rows}
 
     return _run(context, AUDIT_JOB, work)
+
+
+def republish_site_job(context: JobContext) -> Mapping[str, Any]:
+    """Working mornings: the day after the named board meets, republish the public site."""
+
+    def work() -> dict[str, int]:
+        target = context.settings.publish_dir
+        if target is None:
+            log.warning("republish-site: TRACKER_PUBLISH_DIR is not set; nothing published")
+            return {"published": 0}
+        governance = context.governance()
+        today = context.today()
+        with session_scope(context.engine, write=True) as session:
+            meeting = meeting_awaiting_publication(session, config=governance, today=today)
+            if meeting is None:
+                return {"published": 0}
+            actor = Actor.for_operator(f"scheduler (after the meeting of {meeting.isoformat()})")
+            report = publish_site(session, actor, target, config=governance, today=today)
+        return {"published": 1, "pages": len(report.pages), "actions": report.actions}
+
+    return _run(context, REPUBLISH_JOB, work)

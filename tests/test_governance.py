@@ -127,6 +127,45 @@ BAD_FILES = {
         _replace("lead: send.data@example.org", "lead: nobody@example.org"),
         r"workstreams\[0\]\.lead: unknown person 'nobody@example.org'",
     ),
+    "a person's address as the public feedback route": (
+        _replace(
+            "    url: https://www.example.org/send/feedback\n",
+            "    email: head.of.send@example.org\n",
+        ),
+        r"publishing\.feedback\.email: head\.of\.send@example\.org is a person's address "
+        r"\(listed under people:\); the public site names no person.* \(line \d+\)",
+    ),
+    "a feedback route that is not https": (
+        _replace(
+            "url: https://www.example.org/send/feedback", "url: http://www.example.org/feedback"
+        ),
+        r"publishing\.feedback\.url: url must be an https:// web address.* \(line \d+\)",
+    ),
+    "no feedback route at all": (
+        _replace("    url: https://www.example.org/send/feedback\n", "    phone: 0300 123 6701\n"),
+        r"publishing\.feedback: give a url \(a web page or form\) or an email",
+    ),
+    "an approval role that does not exist": (
+        _replace(
+            "update_summaries: {required: true, role: administrator}",
+            "update_summaries: {required: true, role: chair}",
+        ),
+        r"publishing\.approval\.update_summaries\.role: .*'administrator'.* \(line \d+\)",
+    ),
+    "republishing after an unknown board": (
+        _replace(
+            "republish_after_meetings_of: send_improvement_board",
+            "republish_after_meetings_of: send_ops",
+        ),
+        r"publishing\.republish_after_meetings_of: unknown body 'send_ops' \(line \d+\)",
+    ),
+    "a statement reviewed before it was prepared": (
+        _replace(
+            "    prepared_on: 2026-11-02\n",
+            "    prepared_on: 2026-11-02\n    reviewed_on: 2026-01-01\n",
+        ),
+        r"publishing\.accessibility: .*reviewed_on cannot be before prepared_on",
+    ),
 }
 
 

@@ -32,6 +32,16 @@ SURFACES = {
         load_evidence_panel NAME_BYTES NOTE_LIMIT open_evidence REASON_LIMIT set_shareable
         supersede_evidence
     """,
+    "publishing": """
+        ActionPublication ApprovalQueue approve_feedback approve_summary build_site
+        describe_rule gather_public_site inline_stylesheet is_value_public LastPublication
+        list_action_publication list_approval_queue load_publish_page may_publish PublishPage
+        meeting_awaiting_publication
+        PendingFeedback PendingSummary
+        PendingValue PUBLIC_TITLE_LIMIT PublicAction PublicFeedback PublicMeasure
+        PublicPriority PublicSite PublicTitleInvalid public_status publish_measure_value
+        publish_site PublishReport render_site RenderedSite set_action_publication
+    """,
     "risks": """
         add_mitigation add_risk close_risk get_risk list_risks load_risks_page may_score
         MITIGATION_LIMIT MitigationRow NewRisk open_mitigations Rescore risk_choices

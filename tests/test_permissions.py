@@ -73,6 +73,7 @@ DOES = {
     "attaches evidence to someone else's action": (Operation.ADD_EVIDENCE, False, False),
     "reads evidence not marked shareable": (Operation.VIEW_ALL_EVIDENCE, False, False),
     "deletes an evidence file": (Operation.DELETE_EVIDENCE, False, False),
+    "publishes the public progress site": (Operation.PUBLISH_SITE, False, False),
 }
 MAY, MAY_NOT = True, False
 RULES = [
@@ -84,6 +85,10 @@ RULES = [
     ("an administrator", "retries failed e-mail", MAY),
     ("an administrator", "generates a board paper", MAY),
     ("an administrator", "sets the target of someone else's measure", MAY),
+    ("an administrator", "publishes the public progress site", MAY),
+    ("an executive", "publishes the public progress site", MAY_NOT),
+    ("a board secretary", "publishes the public progress site", MAY_NOT),
+    ("a partner representative", "publishes the public progress site", MAY_NOT),
     # Owners and workstream leads update their actions, and only theirs.
     ("an action owner", "updates an action they own", MAY),
     ("an action owner", "updates someone else's action", MAY_NOT),

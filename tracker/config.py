@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # wherever -o says).
     stocktake_dir: Path = Path("stocktakes")
 
+    # The public progress site: the folder `tracker publish`, the Publish page and the
+    # scheduler write it to (the previous version is kept beside it as DIR.previous). Unset,
+    # `tracker publish` writes ./site, and neither the page nor the scheduler publishes.
+    publish_dir: Path | None = None
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.env != "production":

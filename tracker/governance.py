@@ -337,6 +337,80 @@ class UpdateCycleConfig(_Strict):
         return value
 
 
+HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s<>\"]*)?$")
+
+
+class PublicContactConfig(_Strict):
+    """How the public reach the partnership: a web page (form) or an organisational mailbox,
+    and for the accessibility statement a telephone number too.
+
+    The public site never names a person, so ``email`` must be a shared mailbox: an address
+    listed under ``people:`` is a person's and is refused (and, when publishing, so is the
+    address of any person in the database)."""
+
+    url: str | None = None
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, pattern=r"^[0-9 +()-]{6,30}$")
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value is not None and not HTTPS_URL.match(value):
+            raise ValueError(f"url must be an https:// web address, not {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _some_route(self) -> PublicContactConfig:
+        if self.url is None and self.email is None:
+            raise ValueError("give a url (a web page or form) or an email (a shared mailbox)")
+        return self
+
+
+class ApprovalRule(_Strict):
+    """Whether an item needs approving before it goes out, and which role approves it."""
+
+    required: bool = True
+    role: Role = Role.ADMINISTRATOR
+
+
+class PublishingApprovalConfig(_Strict):
+    update_summaries: ApprovalRule = ApprovalRule()
+    measure_values: ApprovalRule = ApprovalRule()
+    feedback: ApprovalRule = ApprovalRule()
+
+
+class AccessibilityConfig(_Strict):
+    """What the site's accessibility statement (the GOV.UK model) needs to say."""
+
+    contact: PublicContactConfig
+    # Working days within which the partnership answers a request for another format.
+    response_days: int = Field(default=5, ge=1, le=30)
+    prepared_on: date
+    reviewed_on: date | None = None
+
+    @model_validator(mode="after")
+    def _reviewed_after_prepared(self) -> AccessibilityConfig:
+        if self.reviewed_on is not None and self.reviewed_on < self.prepared_on:
+            raise ValueError("reviewed_on cannot be before prepared_on")
+        return self
+
+
+class PublishingConfig(_Strict):
+    """The public progress site (``tracker publish DIR``, the Publish page)."""
+
+    site_title: str = Field(min_length=1, max_length=120)
+    # Who runs the site, as the accessibility statement names it (the partnership by default).
+    run_by: str | None = Field(default=None, max_length=200)
+    feedback: PublicContactConfig
+    accessibility: AccessibilityConfig
+    approval: PublishingApprovalConfig = PublishingApprovalConfig()
+    # A body key: the scheduler republishes the site the working day after each of its
+    # meetings (None: publish by hand only).
+    republish_after_meetings_of: str | None = None
+    # Whose meeting dates the site lists (body keys); none listed: every oversight body's.
+    meetings_of: list[str] = Field(default_factory=list)
+
+
 class GovernanceConfig(_Strict):
     partnership: PartnershipConfig
     organisations: list[OrganisationConfig] = Field(min_length=1)
@@ -348,6 +422,7 @@ class GovernanceConfig(_Strict):
     risks: RiskScaleConfig = RiskScaleConfig()
     comparators: ComparatorsConfig = ComparatorsConfig()
     update_cycle: UpdateCycleConfig = UpdateCycleConfig()
+    publishing: PublishingConfig | None = None
 
     # --- lookups used by the loader, the services and the papers ----------------------------
     def find_body(self, ref: str) -> BodyConfig | None:
@@ -613,6 +688,38 @@ def _check_references(config: GovernanceConfig) -> list[tuple[Loc, str]]:
     for i, w in enumerate(config.workstreams):
         body(("workstreams", i, "reports_to"), w.reports_to)
         person(("workstreams", i, "lead"), None if w.lead is None else str(w.lead))
+    problems += _check_publishing(config, emails)
+    return problems
+
+
+def _check_publishing(config: GovernanceConfig, emails: set[str]) -> list[tuple[Loc, str]]:
+    publishing = config.publishing
+    if publishing is None:
+        return []
+    problems: list[tuple[Loc, str]] = []
+    contacts: tuple[tuple[Loc, str | None], ...] = (
+        (("publishing", "feedback", "email"), publishing.feedback.email),
+        (
+            ("publishing", "accessibility", "contact", "email"),
+            publishing.accessibility.contact.email,
+        ),
+    )
+    for loc, email in contacts:
+        if email is not None and str(email).casefold() in emails:
+            problems.append(
+                (
+                    loc,
+                    f"{email} is a person's address (listed under people:); the public site "
+                    "names no person: give a shared mailbox, or a url",
+                )
+            )
+    refs: list[tuple[Loc, str | None]] = [
+        (("publishing", "republish_after_meetings_of"), publishing.republish_after_meetings_of),
+        *((("publishing", "meetings_of", i), key) for i, key in enumerate(publishing.meetings_of)),
+    ]
+    for loc, ref in refs:
+        if ref is not None and config.find_body(ref) is None:
+            problems.append((loc, f"unknown body {ref!r}"))
     return problems
 
 

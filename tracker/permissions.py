@@ -45,6 +45,7 @@ class Operation(StrEnum):
     ADD_EVIDENCE = "add_evidence"  # attach, supersede, share evidence: owner, lead or admin
     VIEW_ALL_EVIDENCE = "view_all_evidence"  # evidence not marked shareable (partners: no)
     DELETE_EVIDENCE = "delete_evidence"  # remove an evidence file for good, with a reason
+    PUBLISH_SITE = "publish_site"  # the public progress site: mark actions public, publish
 
 
 class PermissionDenied(NotAllowed):
@@ -130,6 +131,7 @@ _BY_ROLE: dict[Operation, frozenset[str]] = {
     Operation.ADD_EVIDENCE: frozenset({_A}),
     Operation.VIEW_ALL_EVIDENCE: _STAFF,
     Operation.DELETE_EVIDENCE: frozenset({_A}),
+    Operation.PUBLISH_SITE: frozenset({_A}),
 }
 # Operations an owner (of the action or measure) or the action's workstream lead may also do.
 _BY_OWNERSHIP = frozenset(

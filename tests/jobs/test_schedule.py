@@ -14,6 +14,7 @@ from jobs.schedule import (
     LONDON,
     RELOAD_JOB,
     REMINDERS_JOB,
+    REPUBLISH_JOB,
     ScheduleError,
     _cron,
     build_job_specs,
@@ -39,7 +40,16 @@ def test_jobs_have_explicit_ids_real_grace_times_and_london_triggers(
     governance: GovernanceConfig,
 ) -> None:
     specs = {spec.id: spec for spec in build_job_specs(governance)}
-    assert set(specs) == {DISPATCH_JOB, RELOAD_JOB, REMINDERS_JOB, DIGEST_JOB, AUDIT_JOB}
+    assert set(specs) == {
+        DISPATCH_JOB,
+        RELOAD_JOB,
+        REMINDERS_JOB,
+        DIGEST_JOB,
+        AUDIT_JOB,
+        REPUBLISH_JOB,
+    }
+    assert specs[REPUBLISH_JOB].func == "jobs.tasks:republish_site_job"
+    assert specs[REPUBLISH_JOB].catch_up
     assert specs[AUDIT_JOB].func == "jobs.tasks:audit_verify_job"
     assert specs[REMINDERS_JOB].func == "jobs.tasks:reminders_job"
     assert specs[REMINDERS_JOB].misfire_grace_time == 4 * 3600
@@ -101,7 +111,21 @@ def test_disabled_rules_remove_their_jobs_and_a_new_send_time_moves_the_job(
         paper_ready=off,
         weekly_digest=off,
     )
-    assert {spec.id for spec in build_job_specs(quiet)} == {DISPATCH_JOB, RELOAD_JOB, AUDIT_JOB}
+    assert {spec.id for spec in build_job_specs(quiet)} == {
+        DISPATCH_JOB,
+        RELOAD_JOB,
+        AUDIT_JOB,
+        REPUBLISH_JOB,
+    }
+    assert governance.publishing is not None
+    by_hand = governance.model_copy(
+        update={
+            "publishing": governance.publishing.model_copy(
+                update={"republish_after_meetings_of": None}
+            )
+        }
+    )
+    assert REPUBLISH_JOB not in {spec.id for spec in build_job_specs(by_hand)}
     later = with_cycle(governance, send_time="09:15")
     (reminders,) = [s for s in build_job_specs(later) if s.id == REMINDERS_JOB]
     fire = reminders.trigger.get_next_fire_time(None, datetime(2026, 2, 9, tzinfo=LONDON))

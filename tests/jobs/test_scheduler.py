@@ -20,7 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
-from jobs.schedule import DIGEST_JOB, LONDON, REMINDERS_JOB
+from jobs.schedule import DIGEST_JOB, LONDON, REMINDERS_JOB, REPUBLISH_JOB
 from jobs.scheduler import (
     CATCH_UP_SUFFIX,
     close_context,
@@ -74,6 +74,7 @@ def test_restarts_and_reruns_of_remind_deliver_everything_once(
         assert {j.id for j in scheduler.get_jobs() if j.id.endswith(CATCH_UP_SUFFIX)} == {
             REMINDERS_JOB + CATCH_UP_SUFFIX,
             DIGEST_JOB + CATCH_UP_SUFFIX,
+            REPUBLISH_JOB + CATCH_UP_SUFFIX,
         }
         scheduler.start()
         try:
@@ -149,7 +150,13 @@ def test_a_changed_governance_file_re_declares_the_jobs(sqlite_url: str, tmp_pat
         governance_file.write_text("partnership: [broken\n")
         reload_schedule_job(context, scheduler, state)  # refused: the schedule stays as it was
         declared = {j.id for j in scheduler.get_jobs() if not j.id.endswith(CATCH_UP_SUFFIX)}
-        assert declared == {"dispatch-outbox", "reload-schedule", "audit-verify", REMINDERS_JOB}
+        assert declared == {
+            "dispatch-outbox",
+            "reload-schedule",
+            "audit-verify",
+            REMINDERS_JOB,
+            REPUBLISH_JOB,
+        }
     finally:
         scheduler.shutdown(wait=True)
         close_context(context)

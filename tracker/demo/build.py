@@ -29,6 +29,7 @@ from tracker.demo.commentary import Writer, topic_for
 from tracker.demo.comparators import import_demo_comparators
 from tracker.demo.evidence import add_demo_evidence
 from tracker.demo.measures import plan_measure_events
+from tracker.demo.public import publish_demo_site
 from tracker.demo.risks import plan_risk_events
 from tracker.errors import OperationFailed
 from tracker.governance import GovernanceConfig
@@ -152,6 +153,7 @@ def build_demo(
     _mark_people_seen(ctx)
     import_demo_comparators(session, governance=governance, rng=ctx.rng, today=today, actor=admin)
     evidence_files = add_demo_evidence(session, rng=ctx.rng, today=today, fallback=admin)
+    publish_demo_site(session, governance=governance, today=today, actor=admin)
     mark_demo(session, seed=seed, built_on=today)
     c = ctx.counts
     return DemoReport(

@@ -143,6 +143,14 @@ PAGES: tuple[PageSpec, ...] = (
         "Administration",
         _op(Operation.MANAGE_MAIL),
     ),
+    PageSpec(
+        "publish",
+        "publish.py",
+        "Publish",
+        ":material/public:",
+        "Administration",
+        _op(Operation.PUBLISH_SITE),
+    ),
 )
 
 
