@@ -39,6 +39,9 @@ class Operation(StrEnum):
     VIEW_RISKS = "view_risks"  # the risk register (partners: only risks marked shareable)
     MANAGE_RISKS = "manage_risks"  # add a risk, reassign it, choose what partners may see
     SCORE_RISK = "score_risk"  # rescore, add or complete mitigations, close: owner or admin
+    # "You said, we did": add an entry (and forum representatives, checked by the service).
+    ADD_FEEDBACK = "add_feedback"
+    EDIT_FEEDBACK = "edit_feedback"  # edit, link, set status: the entry's owner or an admin
 
 
 class PermissionDenied(NotAllowed):
@@ -120,6 +123,8 @@ _BY_ROLE: dict[Operation, frozenset[str]] = {
     Operation.VIEW_RISKS: _EVERYONE,
     Operation.MANAGE_RISKS: frozenset({_A}),
     Operation.SCORE_RISK: frozenset({_A}),
+    Operation.ADD_FEEDBACK: frozenset({_A, _S, _L}),
+    Operation.EDIT_FEEDBACK: frozenset({_A}),
 }
 # Operations an owner (of the action or measure) or the action's workstream lead may also do.
 _BY_OWNERSHIP = frozenset(
@@ -129,6 +134,7 @@ _BY_OWNERSHIP = frozenset(
         Operation.EDIT_MEASURE,
         Operation.ENTER_MEASURE_VALUE,
         Operation.SCORE_RISK,
+        Operation.EDIT_FEEDBACK,
     }
 )
 

@@ -26,6 +26,8 @@ from sqlmodel import Session, col, select
 
 from tracker.demo.commentary import Writer, topic_for
 from tracker.demo.comparators import import_demo_comparators
+from tracker.demo.feedback import plan_feedback_events
+from tracker.demo.impact import ImpactReport, report_impact
 from tracker.demo.measures import plan_measure_events
 from tracker.demo.risks import plan_risk_events
 from tracker.errors import OperationFailed
@@ -143,6 +145,8 @@ def build_demo(
         history_days=HISTORY_DAYS,
     ):
         ctx.at(moment, _counting(ctx, "risk_scorings", run))
+    for moment, run in plan_feedback_events(today=today, admin=admin):
+        ctx.at(moment, run)
     _plan_papers(ctx)
     for _moment, _n, run in sorted(ctx.events, key=lambda e: (e[0], e[1])):
         run(session, _moment)
@@ -352,10 +356,21 @@ def _plan_updates(ctx: _Context) -> None:
         )
         owner = action.owner_id
         fact = next(f for f in facts.actions if f.reference == reference)
-        for step in steps:
+        # Impact draws from its own stream, so the rest of the demonstration is unchanged by it.
+        impact_rng = random.Random(f"{ctx.seed}:{reference}:impact")
+        for position, step in enumerate(steps):
+            impact = report_impact(
+                impact_rng,
+                status=step.status,
+                position=position,
+                steps=len(steps),
+                when=step.moment.date(),
+            )
             ctx.at(
                 step.moment,
-                _counting(ctx, "updates", _update(fact.reference, owner, step, writer, actors)),
+                _counting(
+                    ctx, "updates", _update(fact.reference, owner, step, writer, actors, impact)
+                ),
             )
             if step.escalate:
                 ctx.at(
@@ -381,7 +396,12 @@ def _actor_for(session: Session, person_id: int | None, fallback: Actor) -> Acto
 
 
 def _update(
-    reference: str, owner_id: int | None, step: Step, writer: Writer, actors: dict[int, Actor]
+    reference: str,
+    owner_id: int | None,
+    step: Step,
+    writer: Writer,
+    actors: dict[int, Actor],
+    impact: ImpactReport,
 ) -> Callable[[Session, datetime], None]:
     def run(session: Session, moment: datetime) -> None:
         if owner_id is None:
@@ -402,6 +422,10 @@ def _update(
             next_steps=None if complete else writer.next_steps(day),
             revised_due_date=step.revised_due,
             due_date_reason=writer.due_date_reason() if step.revised_due else None,
+            impact_rating=impact.rating,
+            impact_evidence=impact.evidence,
+            impact_voices=impact.voices,
+            public_summary=impact.public_summary,
         )
         record_update(
             session,

@@ -32,9 +32,9 @@ from tracker.ui.navigation import page_file
 def show_action_page(actor: Actor, page: ActionPage) -> None:
     detail = page.detail
     action_admin.show_flash()
-    show_action_heading(detail)
+    show_action_heading(detail, governance().impact)
     show_action_facts(detail)
-    show_latest_position(detail)
+    show_latest_position(detail, governance().impact)
     tabs = ["History", "Escalation", f"Risks ({len(page.risks)})"]
     if page.may_update:
         tabs.insert(0, "Record an update")
