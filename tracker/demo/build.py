@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from tracker.demo.commentary import Writer, topic_for
 from tracker.demo.comparators import import_demo_comparators
 from tracker.demo.feedback import plan_feedback_events
-from tracker.demo.impact import ImpactReport, report_impact
+from tracker.demo.impact import NO_IMPACT, ImpactReport, report_impact, reports_impact
 from tracker.demo.measures import plan_measure_events
 from tracker.demo.risks import plan_risk_events
 from tracker.errors import OperationFailed
@@ -358,13 +358,19 @@ def _plan_updates(ctx: _Context) -> None:
         fact = next(f for f in facts.actions if f.reference == reference)
         # Impact draws from its own stream, so the rest of the demonstration is unchanged by it.
         impact_rng = random.Random(f"{ctx.seed}:{reference}:impact")
+        reporting = reports_impact(impact_rng)
         for position, step in enumerate(steps):
-            impact = report_impact(
-                impact_rng,
-                status=step.status,
-                position=position,
-                steps=len(steps),
-                when=step.moment.date(),
+            impact = (
+                report_impact(
+                    impact_rng,
+                    rag=step.rag,
+                    status=step.status,
+                    position=position,
+                    steps=len(steps),
+                    when=step.moment.date(),
+                )
+                if reporting
+                else NO_IMPACT
             )
             ctx.at(
                 step.moment,

@@ -86,6 +86,9 @@ class ImpactReport:
     public_summary: str | None
 
 
+NO_IMPACT = ImpactReport(None, None, (), None)
+
+
 def _fill(rng: random.Random, text: str, when: date) -> str:
     names = [
         "January",
@@ -114,8 +117,13 @@ def _fill(rng: random.Random, text: str, when: date) -> str:
     )
 
 
+def reports_impact(rng: random.Random) -> bool:
+    """Whether an action's owner reports impact at all (some never do, as in life)."""
+    return rng.random() < 0.85
+
+
 def report_impact(
-    rng: random.Random, *, status: str, position: int, steps: int, when: date
+    rng: random.Random, *, rag: str | None, status: str, position: int, steps: int, when: date
 ) -> ImpactReport:
     """The impact an update at ``position`` (0-based) of ``steps`` reports, if any."""
     progress = (position + 1) / max(steps, 1)
@@ -125,10 +133,10 @@ def report_impact(
         rating = rng.choices(["evident", "early_signs", "not_yet_evident"], [6, 2, 2])[0]
     elif progress < 0.4:
         rating = rng.choice(["too_early", "too_early", "not_yet_evident"])
+    elif rag == "green":
+        rating = rng.choices(["early_signs", "not_yet_evident", "evident"], [5, 2, 1])[0]
     else:
-        rating = rng.choices(
-            ["early_signs", "not_yet_evident", "too_early", "evident"], [5, 2, 1, 1]
-        )[0]
+        rating = rng.choices(["early_signs", "not_yet_evident", "too_early"], [3, 3, 1])[0]
     evidence = _fill(rng, rng.choice(EVIDENCE[rating]), when)
     voices = rng.choice(VOICES[rating])
     summary = rng.choice(PUBLIC) if rng.random() < 0.45 and rating != "too_early" else None

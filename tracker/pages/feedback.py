@@ -50,11 +50,10 @@ def _filters() -> FeedbackFilter:
     return FeedbackFilter(status=status, priority=priority, search=search or None)
 
 
-def _show_counts(screen: FeedbackScreen) -> None:
-    columns = st.columns(len(screen.by_status) + 1)
-    columns[0].metric("Entries", screen.total)
-    for column, (status, count) in zip(columns[1:], screen.by_status, strict=True):
-        column.metric(STATUS_LABELS.get(status, status), count)
+def _counts_line(screen: FeedbackScreen) -> str:
+    """ "10 entries: 2 open, 4 in progress, 3 done, 1 closed." (one line, also on a phone)."""
+    parts = [f"{n} {STATUS_LABELS.get(status, status).lower()}" for status, n in screen.by_status]
+    return f"**{plural(screen.total, 'entry', 'entries')}**: {', '.join(parts)}."
 
 
 def _show_entry(actor: Actor, screen: FeedbackScreen, row: FeedbackRow, *, first: bool) -> None:
@@ -106,11 +105,11 @@ def main() -> None:
         with st.expander("Import entries from a spreadsheet", icon=":material/upload_file:"):
             if feedback_forms.show_import(actor):
                 st.rerun()
-    _show_counts(screen)
+    st.markdown(_counts_line(screen))
     if not screen.groups:
         st.info("No entry matches these filters.")
         return
-    st.markdown(f"**{plural(screen.total, 'entry', 'entries')}**, grouped by priority.")
+    st.caption("Grouped by priority; an entry linked to two priorities is listed under both.")
     shown: set[str] = set()
     for group in screen.groups:
         st.subheader(group.title, anchor=False)
