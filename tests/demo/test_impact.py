@@ -27,6 +27,7 @@ def test_updates_report_impact_with_evidence_voices_and_some_public_summaries(de
     assert latest[None] >= 2  # some owners have not reported impact at all
     overview = load_overview(engine, today=TODAY, impact=ImpactConfig())
     assert overview.no_impact.total >= 1  # delivered but no impact evident yet
+    assert all(row.expected_impact for row in overview.no_impact.rows)
 
 
 def test_you_said_we_did_entries_come_from_forums_surveys_and_complaints(demo: Demo) -> None:

@@ -35,6 +35,7 @@ EXPECTED = {
         "Executive overview",
         "Success measures",
         "Risks",
+        "You said, we did",
         "Board papers",
         "Governance",
     ],
@@ -44,6 +45,7 @@ EXPECTED = {
         "Executive overview",
         "Success measures",
         "Risks",
+        "You said, we did",
         "Board papers",
         "Governance",
     ],
@@ -54,6 +56,7 @@ EXPECTED = {
         "Executive overview",
         "Success measures",
         "Risks",
+        "You said, we did",
         "Governance",
     ],
     "action_owner": [
@@ -63,6 +66,7 @@ EXPECTED = {
         "Executive overview",
         "Success measures",
         "Risks",
+        "You said, we did",
         "Governance",
     ],
     "partner": [
@@ -71,6 +75,7 @@ EXPECTED = {
         "Executive overview",
         "Success measures",
         "Risks",
+        "You said, we did",
         "Governance",
     ],
 }

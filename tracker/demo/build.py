@@ -27,12 +27,19 @@ from sqlmodel import Session, col, select
 from tracker.demo.commentary import Writer, topic_for
 from tracker.demo.comparators import import_demo_comparators
 from tracker.demo.feedback import plan_feedback_events
-from tracker.demo.impact import NO_IMPACT, ImpactReport, report_impact, reports_impact
+from tracker.demo.impact import (
+    EXPECTED,
+    NO_IMPACT,
+    ImpactReport,
+    report_impact,
+    reports_impact,
+)
 from tracker.demo.measures import plan_measure_events
 from tracker.demo.risks import plan_risk_events
 from tracker.errors import OperationFailed
 from tracker.governance import GovernanceConfig
 from tracker.models import (
+    Action,
     GovernanceBody,
     Meeting,
     Person,
@@ -49,6 +56,7 @@ from tracker.services.actions import (
     get_action,
     record_update,
 )
+from tracker.services.audit import record_change
 from tracker.services.operations import find_real_data, is_demo, mark_demo
 from tracker.services.papers import generate_paper
 from tracker.services.people import actor_by_id, build_actor
@@ -351,9 +359,9 @@ def _plan_updates(ctx: _Context) -> None:
     _ensure_some(ctx.rng, [steps for _, steps, _ in planned], rag="amber", at_least=MIN_AMBER)
     for reference, steps, rng in planned:
         action = get_action(ctx.session, reference)
-        writer = Writer(
-            rng, topic=topic_for(action.title, workstream_keys.get(action.workstream_id))
-        )
+        topic = topic_for(action.title, workstream_keys.get(action.workstream_id))
+        writer = Writer(rng, topic=topic)
+        _expect(ctx, action, EXPECTED.get(topic))
         owner = action.owner_id
         fact = next(f for f in facts.actions if f.reference == reference)
         # Impact draws from its own stream, so the rest of the demonstration is unchanged by it.
@@ -383,6 +391,24 @@ def _plan_updates(ctx: _Context) -> None:
                     step.moment + timedelta(hours=2),
                     _escalation(ctx, fact.reference, owner, writer),
                 )
+
+
+def _expect(ctx: _Context, action: Action, expected: str | None) -> None:
+    """The demonstration plan states what each action is expected to change (audited as the
+    administrator who set the plan up)."""
+    if not expected or action.expected_impact:
+        return
+    action.expected_impact = expected
+    record_change(
+        ctx.session,
+        actor=ctx.admin,
+        entity="action",
+        entity_id=action.id,
+        entity_label=action.reference,
+        field="expected_impact",
+        old=None,
+        new=expected,
+    )
 
 
 def _ensure_some(rng: random.Random, plans: list[list[Step]], *, rag: str, at_least: int) -> None:

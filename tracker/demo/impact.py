@@ -78,6 +78,31 @@ PUBLIC: tuple[str, ...] = (
 )
 
 
+# What each kind of action is expected to change, as a partnership would write it (invented).
+EXPECTED: dict[str, str] = {
+    "ehcp": "Families receive a good-quality EHC plan within 20 weeks and know at each stage "
+    "what happens next.",
+    "nd": "Families waiting for a neurodevelopmental assessment get support before a "
+    "diagnosis, and children's needs are met whether or not they have one.",
+    "pfa": "Young people with SEND leave school with a plan for work, study and independent "
+    "living that they helped to write.",
+    "workforce": "Staff in schools, health and care feel confident to identify and meet needs "
+    "early, so fewer families have to fight for support.",
+    "local_offer": "Parents and young people can find the information and services they need "
+    "without having to ask.",
+    "coproduction": "Families and young people can see how their views changed what the "
+    "partnership does.",
+    "sufficiency": "More children with SEND go to a good school close to home.",
+    "commissioning": "Services are bought for the needs children actually have, and families "
+    "notice fewer gaps between them.",
+    "early_help": "Families get practical help at the first sign of need, close to home.",
+    "inclusion": "Fewer children with SEND are excluded or miss school, and more say they feel "
+    "they belong.",
+    "data": "Decisions about services are made on up-to-date figures, and families are told "
+    "what the figures show.",
+}
+
+
 @dataclass(frozen=True)
 class ImpactReport:
     rating: str | None

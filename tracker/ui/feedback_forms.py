@@ -96,14 +96,13 @@ def _fields(
             "Source",
             sources,
             key=f"{prefix}.source",
-            index=None,
             accept_new_options=True,
             placeholder="Choose or type who said it",
             help="Who said it: the Parent Carer Forum, POWAR, a survey, a complaint ...",
         )
         slots["source"] = st.empty()
     with right:
-        date_field("Heard on", key=f"{prefix}.heard_on", value=None)
+        date_field("Heard on", key=f"{prefix}.heard_on")
         slots["heard_on"] = st.empty()
     st.text_area("We did", key=f"{prefix}.we_did", help="What the partnership did about it.")
     slots["we_did"] = st.empty()

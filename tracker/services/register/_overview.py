@@ -27,7 +27,12 @@ from tracker.services.register._paging import (
     not_updated_condition,
     overdue_condition,
 )
-from tracker.services.register._rows import DEFAULT_CYCLE_DAYS, ActionRow, load_cycle_starts
+from tracker.services.register._rows import (
+    DEFAULT_CYCLE_DAYS,
+    ActionRow,
+    CycleStarts,
+    load_cycle_starts,
+)
 
 TREND_KEYS = ("blue", "green", "amber", "red", "not_rated")
 _WITHDRAWN = ActionStatus.WITHDRAWN.value
@@ -50,9 +55,15 @@ class Headline:
 
 
 def summarise_headline(
-    session: Session, *, today: date, default_cycle_days: int = DEFAULT_CYCLE_DAYS
+    session: Session,
+    *,
+    today: date,
+    default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+    starts: CycleStarts | None = None,
 ) -> Headline:
-    starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
+    starts = starts or load_cycle_starts(
+        session, today=today, default_cycle_days=default_cycle_days
+    )
 
     def total(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -86,10 +97,17 @@ class Exceptions:
 
 
 def list_overdue_exceptions(
-    session: Session, *, today: date, limit: int = 25, default_cycle_days: int = DEFAULT_CYCLE_DAYS
+    session: Session,
+    *,
+    today: date,
+    limit: int = 25,
+    default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+    starts: CycleStarts | None = None,
 ) -> Exceptions:
     """Open actions past their due date, most days overdue first."""
-    starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
+    starts = starts or load_cycle_starts(
+        session, today=today, default_cycle_days=default_cycle_days
+    )
     where = [overdue_condition(today)]
     rows = fetch_rows(
         session, today=today, starts=starts, where=where, order="overdue", limit=limit
@@ -98,10 +116,17 @@ def list_overdue_exceptions(
 
 
 def list_red_exceptions(
-    session: Session, *, today: date, limit: int = 25, default_cycle_days: int = DEFAULT_CYCLE_DAYS
+    session: Session,
+    *,
+    today: date,
+    limit: int = 25,
+    default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+    starts: CycleStarts | None = None,
 ) -> Exceptions:
     """Open actions rated Red, the longest overdue first, then in reference order."""
-    starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
+    starts = starts or load_cycle_starts(
+        session, today=today, default_cycle_days=default_cycle_days
+    )
     where = [col(Action.rag) == Rag.RED.value, col(Action.status).not_in(CLOSED_STATUSES)]
     rows = fetch_rows(
         session, today=today, starts=starts, where=where, order="overdue", limit=limit
@@ -127,11 +152,14 @@ def list_impact_exceptions(
     evident: tuple[str, ...],
     limit: int = 25,
     default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+    starts: CycleStarts | None = None,
 ) -> Exceptions:
     """Actions delivered (complete, or Blue) whose latest impact rating is not an evident one
     (``evident``: the keys of governance.yaml's impact ratings that count), in reference
     order: delivery a board should ask about, since families judge the plan on its impact."""
-    starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
+    starts = starts or load_cycle_starts(
+        session, today=today, default_cycle_days=default_cycle_days
+    )
     where = [delivered_without_impact_condition(evident)]
     rows = fetch_rows(session, today=today, starts=starts, where=where, limit=limit)
     return Exceptions(rows=rows, total=_count(session, where))

@@ -27,7 +27,7 @@ from tracker.services.register._overview import (
     summarise_headline,
 )
 from tracker.services.register._queries import RagSummary, summarise_rag
-from tracker.services.register._rows import DEFAULT_CYCLE_DAYS
+from tracker.services.register._rows import DEFAULT_CYCLE_DAYS, load_cycle_starts
 from tracker.services.risks import RiskRow, list_risks
 
 OVERVIEW_LIMIT = 25  # rows of each exception list shown; the rest are a click away
@@ -63,6 +63,8 @@ def load_overview(
     """The overview's register figures, read together in one session; with ``actor`` and
     ``risk_scale``, the risks that need the executives' attention too."""
     with session_scope(engine) as session:
+        # Every exception list counts "not updated" from the same cycle starts: read them once.
+        starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
         risks: tuple[RiskRow, ...] = ()
         if actor is not None and risk_scale is not None and can(actor, Operation.VIEW_RISKS):
             top = top_band(risk_scale)
@@ -73,15 +75,9 @@ def load_overview(
             )
         return Overview(
             today=today,
-            headline=summarise_headline(
-                session, today=today, default_cycle_days=default_cycle_days
-            ),
-            overdue=list_overdue_exceptions(
-                session, today=today, limit=limit, default_cycle_days=default_cycle_days
-            ),
-            red=list_red_exceptions(
-                session, today=today, limit=limit, default_cycle_days=default_cycle_days
-            ),
+            headline=summarise_headline(session, today=today, starts=starts),
+            overdue=list_overdue_exceptions(session, today=today, limit=limit, starts=starts),
+            red=list_red_exceptions(session, today=today, limit=limit, starts=starts),
             by_priority=tuple(summarise_rag(session, by="priority")),
             by_workstream=tuple(summarise_rag(session, by="workstream")),
             risks=risks,
@@ -90,6 +86,6 @@ def load_overview(
                 today=today,
                 evident=(impact or ImpactConfig()).evident_keys(),
                 limit=limit,
-                default_cycle_days=default_cycle_days,
+                starts=starts,
             ),
         )
