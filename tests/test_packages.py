@@ -42,6 +42,13 @@ SURFACES = {
         PublicPriority PublicSite PublicTitleInvalid public_status publish_measure_value
         publish_site PublishReport render_site RenderedSite set_action_publication
     """,
+    "feedback": """
+        add_feedback COMMON_SOURCES edit_feedback FeedbackConflict FeedbackFilter FeedbackForm
+        FeedbackGroup FeedbackImport FeedbackNotFound FeedbackRow FeedbackScreen import_feedback
+        ImportedRow ImportProblem is_forum_representative list_feedback
+        list_feedback_for_priorities load_feedback_page may_add_feedback NOT_LINKED Option
+        read_status set_feedback_status status_label STATUS_LABELS
+    """,
     "risks": """
         add_mitigation add_risk close_risk get_risk list_risks load_risks_page may_score
         MITIGATION_LIMIT MitigationRow NewRisk open_mitigations Rescore risk_choices

@@ -74,6 +74,9 @@ DOES = {
     "reads evidence not marked shareable": (Operation.VIEW_ALL_EVIDENCE, False, False),
     "deletes an evidence file": (Operation.DELETE_EVIDENCE, False, False),
     "publishes the public progress site": (Operation.PUBLISH_SITE, False, False),
+    "adds a 'you said, we did' entry": (Operation.ADD_FEEDBACK, False, False),
+    "edits a 'you said, we did' entry they own": (Operation.EDIT_FEEDBACK, True, False),
+    "edits someone else's 'you said, we did' entry": (Operation.EDIT_FEEDBACK, False, False),
 }
 MAY, MAY_NOT = True, False
 RULES = [
@@ -163,6 +166,16 @@ RULES = [
     ("an administrator", "deletes an evidence file", MAY),
     ("an action owner", "deletes an evidence file", MAY_NOT),
     ("an executive", "deletes an evidence file", MAY_NOT),
+    # "You said, we did": officers add entries (forum representatives too, which the service
+    # checks from their organisation); an entry's owner or author and administrators edit it.
+    ("an administrator", "adds a 'you said, we did' entry", MAY),
+    ("a board secretary", "adds a 'you said, we did' entry", MAY),
+    ("a workstream lead", "adds a 'you said, we did' entry", MAY),
+    ("an executive", "adds a 'you said, we did' entry", MAY_NOT),
+    ("an action owner", "adds a 'you said, we did' entry", MAY_NOT),
+    ("a partner representative", "edits a 'you said, we did' entry they own", MAY),
+    ("a partner representative", "edits someone else's 'you said, we did' entry", MAY_NOT),
+    ("an administrator", "edits someone else's 'you said, we did' entry", MAY),
     # Owning actions is enough for your own list, and for nothing more.
     ("someone who owns actions but holds no role", "opens My actions", MAY),
     ("someone who owns actions but holds no role", "reads progress", MAY_NOT),

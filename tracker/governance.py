@@ -209,6 +209,113 @@ class RagFillColoursConfig(_Strict):
         return {code: colours for code, colours in lists.items() if colours is not None}
 
 
+class ImpactRatingConfig(_Strict):
+    """One word of the impact scale, e.g. "Early signs": what an update says changed."""
+
+    key: str = Field(pattern=KEY.pattern, max_length=40)
+    label: str = Field(min_length=1, max_length=60)
+    definition: str = Field(min_length=1, max_length=500)
+    # Whether this rating shows impact evident to families: an action delivered (complete or
+    # Blue) whose latest impact rating does not count is an exception for the board.
+    evident: bool = False
+
+
+class ImpactVoiceConfig(_Strict):
+    """Whose voice an update's evidence of impact reflects, e.g. families or data."""
+
+    key: str = Field(pattern=KEY.pattern, max_length=40)
+    label: str = Field(min_length=1, max_length=60)
+
+
+def _default_impact_ratings() -> list[ImpactRatingConfig]:
+    return [
+        ImpactRatingConfig(
+            key="evident",
+            label="Impact evident",
+            definition="Children, young people or families can say what is different, and "
+            "the evidence shows it.",
+            evident=True,
+        ),
+        ImpactRatingConfig(
+            key="early_signs",
+            label="Early signs",
+            definition="First signs of a difference for families; not yet sustained or widespread.",
+        ),
+        ImpactRatingConfig(
+            key="not_yet_evident",
+            label="Not yet evident",
+            definition="Delivered or under way, but no difference is yet seen by families.",
+        ),
+        ImpactRatingConfig(
+            key="too_early",
+            label="Too early to say",
+            definition="Too soon after delivery for any difference to be seen.",
+        ),
+    ]
+
+
+def _default_impact_voices() -> list[ImpactVoiceConfig]:
+    return [
+        ImpactVoiceConfig(key="families", label="Families"),
+        ImpactVoiceConfig(key="children_young_people", label="Children and young people"),
+        ImpactVoiceConfig(key="practitioners", label="Practitioners"),
+        ImpactVoiceConfig(key="data", label="Data"),
+    ]
+
+
+class ImpactConfig(_Strict):
+    """The impact scale an update is rated on (apart from delivery RAG) and the voices its
+    evidence may reflect. Ratings are listed strongest first; at least one must count as
+    evident."""
+
+    ratings: list[ImpactRatingConfig] = Field(
+        default_factory=_default_impact_ratings, min_length=1, max_length=10
+    )
+    voices: list[ImpactVoiceConfig] = Field(
+        default_factory=_default_impact_voices, min_length=1, max_length=12
+    )
+
+    @model_validator(mode="after")
+    def _one_evident(self) -> ImpactConfig:
+        if not any(rating.evident for rating in self.ratings):
+            raise ValueError("at least one impact rating must have evident: true")
+        return self
+
+    def rating(self, key: str | None) -> ImpactRatingConfig | None:
+        return next((r for r in self.ratings if r.key == key), None)
+
+    def rating_label(self, key: str | None) -> str:
+        """The rating's words; a key no longer on the scale is shown as stored."""
+        if not key:
+            return "Not reported"
+        found = self.rating(key)
+        return found.label if found else key
+
+    def is_evident(self, key: str | None) -> bool:
+        found = self.rating(key)
+        return found is not None and found.evident
+
+    def evident_keys(self) -> tuple[str, ...]:
+        return tuple(r.key for r in self.ratings if r.evident)
+
+    def voice_label(self, key: str) -> str:
+        found = next((v for v in self.voices if v.key == key), None)
+        return found.label if found else key
+
+    def find_rating(self, text: str) -> ImpactRatingConfig | None:
+        """The rating whose key or words are ``text`` (any case), for imports and commands."""
+        wanted = text.strip().casefold()
+        return next(
+            (r for r in self.ratings if wanted in {r.key.casefold(), r.label.casefold()}), None
+        )
+
+    def find_voice(self, text: str) -> ImpactVoiceConfig | None:
+        wanted = text.strip().casefold()
+        return next(
+            (v for v in self.voices if wanted in {v.key.casefold(), v.label.casefold()}), None
+        )
+
+
 class RiskBandConfig(_Strict):
     """One band of risk scores (likelihood x impact), e.g. 10-15 "High"."""
 
@@ -419,6 +526,7 @@ class GovernanceConfig(_Strict):
     workstreams: list[WorkstreamConfig] = Field(default_factory=list)
     rag: list[RagConfig] = Field(min_length=4, max_length=4)
     rag_fill_colours: RagFillColoursConfig = RagFillColoursConfig()
+    impact: ImpactConfig = ImpactConfig()
     risks: RiskScaleConfig = RiskScaleConfig()
     comparators: ComparatorsConfig = ComparatorsConfig()
     update_cycle: UpdateCycleConfig = UpdateCycleConfig()
@@ -654,6 +762,13 @@ def _cross_check(config: GovernanceConfig) -> list[tuple[Loc, str]]:
     problems += _duplicates(
         [(("rag", i, "code"), r.code) for i, r in enumerate(config.rag)], "RAG code"
     )
+    for what, entries in (("ratings", config.impact.ratings), ("voices", config.impact.voices)):
+        singular = what.removesuffix("s")
+        for attr in ("key", "label"):
+            problems += _duplicates(
+                [(("impact", what, i, attr), getattr(e, attr)) for i, e in enumerate(entries)],
+                f"impact {singular} {attr}",
+            )
     problems += _check_references(config)
     problems += _check_cycles(config)
     problems += _check_calendars(config)

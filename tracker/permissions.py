@@ -46,6 +46,9 @@ class Operation(StrEnum):
     VIEW_ALL_EVIDENCE = "view_all_evidence"  # evidence not marked shareable (partners: no)
     DELETE_EVIDENCE = "delete_evidence"  # remove an evidence file for good, with a reason
     PUBLISH_SITE = "publish_site"  # the public progress site: mark actions public, publish
+    # "You said, we did": add an entry (and forum representatives, checked by the service).
+    ADD_FEEDBACK = "add_feedback"
+    EDIT_FEEDBACK = "edit_feedback"  # edit, link, set status: the entry's owner or an admin
 
 
 class PermissionDenied(NotAllowed):
@@ -132,6 +135,8 @@ _BY_ROLE: dict[Operation, frozenset[str]] = {
     Operation.VIEW_ALL_EVIDENCE: _STAFF,
     Operation.DELETE_EVIDENCE: frozenset({_A}),
     Operation.PUBLISH_SITE: frozenset({_A}),
+    Operation.ADD_FEEDBACK: frozenset({_A, _S, _L}),
+    Operation.EDIT_FEEDBACK: frozenset({_A}),
 }
 # Operations an owner (of the action or measure) or the action's workstream lead may also do.
 _BY_OWNERSHIP = frozenset(
@@ -142,6 +147,7 @@ _BY_OWNERSHIP = frozenset(
         Operation.ENTER_MEASURE_VALUE,
         Operation.SCORE_RISK,
         Operation.ADD_EVIDENCE,
+        Operation.EDIT_FEEDBACK,
     }
 )
 

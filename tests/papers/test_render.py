@@ -40,6 +40,7 @@ EXPECTED_HEADINGS = {
         "Summary by workstream",
         "Movement since the last meeting",
         "Exceptions: actions rated Red or Amber",
+        "Impact: what has changed for children, young people and families",
         "Overdue actions",
         "Actions completed since the last meeting",
         "Actions due before the next meeting",
@@ -55,6 +56,7 @@ EXPECTED_HEADINGS = {
         "Summary by workstream",
         "Movement since the last meeting",
         "Exceptions: actions rated Red or Amber",
+        "Impact: what has changed for children, young people and families",
         "Overdue actions",
         "Actions completed since the last meeting",
         "Actions due before the next meeting",
@@ -67,7 +69,9 @@ EXPECTED_HEADINGS = {
         "RAG rating key",
         "Summary by priority",
         "Exceptions: actions rated Red or overdue",
+        "Impact: what has changed for children, young people and families",
         "Success measures",
+        "You said, we did",
         "Escalations",
         "Risks",
     ],
@@ -416,7 +420,7 @@ def test_user_text_is_kept_as_typed_apart_from_characters_xml_forbids():
     row = table_after(document, "Exceptions: actions rated Red or Amber").rows[1]
 
     assert row.cells[1].text == "Title with bell"
-    assert row.cells[5].text.startswith(f"Commentary: {typed}\nPath to green:")
+    assert row.cells[6].text.startswith(f"Commentary: {typed}\nPath to green:")
 
 
 def test_rendering_twice_from_one_template_gives_independent_documents():

@@ -48,6 +48,8 @@ def test_register_has_the_columns_teams_use() -> None:
         "Latest Update",
         "Update Date",
         "Rating Inconsistent",
+        "Expected Impact",
+        "Latest Impact",
     ]
 
 

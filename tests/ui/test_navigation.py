@@ -35,6 +35,7 @@ EXPECTED = {
         "Executive overview",
         "Success measures",
         "Risks",
+        "You said, we did",
         "Board papers",
         "Governance",
     ],
@@ -44,6 +45,7 @@ EXPECTED = {
         "Executive overview",
         "Success measures",
         "Risks",
+        "You said, we did",
         "Board papers",
         "Stocktake",
         "Governance",
@@ -55,6 +57,7 @@ EXPECTED = {
         "Executive overview",
         "Success measures",
         "Risks",
+        "You said, we did",
         "Governance",
     ],
     "action_owner": [
@@ -64,6 +67,7 @@ EXPECTED = {
         "Executive overview",
         "Success measures",
         "Risks",
+        "You said, we did",
         "Governance",
     ],
     "partner": [
@@ -72,6 +76,7 @@ EXPECTED = {
         "Executive overview",
         "Success measures",
         "Risks",
+        "You said, we did",
         "Governance",
     ],
 }

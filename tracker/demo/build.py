@@ -28,12 +28,21 @@ from sqlmodel import Session, col, select
 from tracker.demo.commentary import Writer, topic_for
 from tracker.demo.comparators import import_demo_comparators
 from tracker.demo.evidence import add_demo_evidence
+from tracker.demo.feedback import plan_feedback_events
+from tracker.demo.impact import (
+    EXPECTED,
+    NO_IMPACT,
+    ImpactReport,
+    report_impact,
+    reports_impact,
+)
 from tracker.demo.measures import plan_measure_events
 from tracker.demo.public import publish_demo_site
 from tracker.demo.risks import plan_risk_events
 from tracker.errors import OperationFailed
 from tracker.governance import GovernanceConfig
 from tracker.models import (
+    Action,
     GovernanceBody,
     Meeting,
     Person,
@@ -50,6 +59,7 @@ from tracker.services.actions import (
     get_action,
     record_update,
 )
+from tracker.services.audit import record_change
 from tracker.services.operations import find_real_data, is_demo, mark_demo
 from tracker.services.papers import generate_paper
 from tracker.services.people import actor_by_id, build_actor
@@ -147,6 +157,8 @@ def build_demo(
         history_days=HISTORY_DAYS,
     ):
         ctx.at(moment, _counting(ctx, "risk_scorings", run))
+    for moment, run in plan_feedback_events(today=today, admin=admin):
+        ctx.at(moment, run)
     _plan_papers(ctx)
     for _moment, _n, run in sorted(ctx.events, key=lambda e: (e[0], e[1])):
         run(session, _moment)
@@ -361,21 +373,56 @@ def _plan_updates(ctx: _Context) -> None:
     _ensure_some(ctx.rng, [steps for _, steps, _ in planned], rag="amber", at_least=MIN_AMBER)
     for reference, steps, rng in planned:
         action = get_action(ctx.session, reference)
-        writer = Writer(
-            rng, topic=topic_for(action.title, workstream_keys.get(action.workstream_id))
-        )
+        topic = topic_for(action.title, workstream_keys.get(action.workstream_id))
+        writer = Writer(rng, topic=topic)
+        _expect(ctx, action, EXPECTED.get(topic))
         owner = action.owner_id
         fact = next(f for f in facts.actions if f.reference == reference)
-        for step in steps:
+        # Impact draws from its own stream, so the rest of the demonstration is unchanged by it.
+        impact_rng = random.Random(f"{ctx.seed}:{reference}:impact")
+        reporting = reports_impact(impact_rng)
+        for position, step in enumerate(steps):
+            impact = (
+                report_impact(
+                    impact_rng,
+                    rag=step.rag,
+                    status=step.status,
+                    position=position,
+                    steps=len(steps),
+                    when=step.moment.date(),
+                )
+                if reporting
+                else NO_IMPACT
+            )
             ctx.at(
                 step.moment,
-                _counting(ctx, "updates", _update(fact.reference, owner, step, writer, actors)),
+                _counting(
+                    ctx, "updates", _update(fact.reference, owner, step, writer, actors, impact)
+                ),
             )
             if step.escalate:
                 ctx.at(
                     step.moment + timedelta(hours=2),
                     _escalation(ctx, fact.reference, owner, writer),
                 )
+
+
+def _expect(ctx: _Context, action: Action, expected: str | None) -> None:
+    """The demonstration plan states what each action is expected to change (audited as the
+    administrator who set the plan up)."""
+    if not expected or action.expected_impact:
+        return
+    action.expected_impact = expected
+    record_change(
+        ctx.session,
+        actor=ctx.admin,
+        entity="action",
+        entity_id=action.id,
+        entity_label=action.reference,
+        field="expected_impact",
+        old=None,
+        new=expected,
+    )
 
 
 def _ensure_some(rng: random.Random, plans: list[list[Step]], *, rag: str, at_least: int) -> None:
@@ -395,7 +442,12 @@ def _actor_for(session: Session, person_id: int | None, fallback: Actor) -> Acto
 
 
 def _update(
-    reference: str, owner_id: int | None, step: Step, writer: Writer, actors: dict[int, Actor]
+    reference: str,
+    owner_id: int | None,
+    step: Step,
+    writer: Writer,
+    actors: dict[int, Actor],
+    impact: ImpactReport,
 ) -> Callable[[Session, datetime], None]:
     def run(session: Session, moment: datetime) -> None:
         if owner_id is None:
@@ -416,6 +468,10 @@ def _update(
             next_steps=None if complete else writer.next_steps(day),
             revised_due_date=step.revised_due,
             due_date_reason=writer.due_date_reason() if step.revised_due else None,
+            impact_rating=impact.rating,
+            impact_evidence=impact.evidence,
+            impact_voices=impact.voices,
+            public_summary=impact.public_summary,
         )
         record_update(
             session,

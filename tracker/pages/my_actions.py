@@ -71,7 +71,17 @@ def _table(worklist: Worklist) -> str | None:
         [i.row for i in shown],
         governance(),
         key=TABLE_KEY,
-        columns=["Ref", "RAG", "Action", "Status", "Due", "Flags", "Last updated", "Listed as"],
+        columns=[
+            "Ref",
+            "RAG",
+            "Action",
+            "Status",
+            "Impact",
+            "Due",
+            "Flags",
+            "Last updated",
+            "Listed as",
+        ],
         extra={"Listed as": [i.relation for i in shown]},
     )
 
@@ -126,10 +136,10 @@ def _choose(worklist: Worklist, picked_in_table: str | None) -> str:
 
 def _show_form(actor: Actor, detail: ActionDetail) -> None:
     with st.container(border=True):
-        show_action_heading(detail)
+        show_action_heading(detail, governance().impact)
         show_action_facts(detail)
         with st.expander("Latest position", expanded=False):
-            show_latest_position(detail)
+            show_latest_position(detail, governance().impact)
         show_update_form(detail, actor=actor, config=governance())
 
 

@@ -1,7 +1,8 @@
 """The executive overview: what is off track, overdue or not updated, and where the plan is heading.
 
 Headline figures first, then the exceptions (overdue actions, most days overdue first; Red
-actions with their commentary and path to green; Red success measures), then RAG by priority
+actions with their commentary and path to green; actions delivered but with no impact evident
+yet; Red success measures), then RAG by priority
 and by workstream, and the RAG trend month by month from the update history. Selecting a row
 opens that action's page in the register (or the measure's page).
 """
@@ -168,6 +169,41 @@ def _show_red(red: Exceptions) -> None:
         _see_all(f"See all {red.total} in the register", "overview.all_red", rag="red")
 
 
+def _show_no_impact(no_impact: Exceptions) -> None:
+    """Delivered (complete or Blue) but no impact evident yet: delivery without a difference
+    families can feel is what boards and families keep asking about."""
+    config = governance()
+    st.subheader("Delivered but no impact evident yet", anchor=False)
+    if not no_impact.rows:
+        st.success("Every delivered action reports impact evident.")
+        return
+    evident = " or ".join(f"“{r.label}”" for r in config.impact.ratings if r.evident)
+    st.caption(
+        f"{len(no_impact.rows)} of {no_impact.total}: complete or Blue, but the latest impact "
+        f"rating is not {evident}. Select a row to open it."
+    )
+    frame = pd.DataFrame(
+        {
+            "Ref": [r.reference for r in no_impact.rows],
+            "RAG": [rag_label_from_config(config, r.rag) for r in no_impact.rows],
+            "Impact": [config.impact.rating_label(r.impact_rating) for r in no_impact.rows],
+            "Action": [r.title for r in no_impact.rows],
+            "Expected impact": [r.expected_impact or "" for r in no_impact.rows],
+            "Owner": [r.owner or "" for r in no_impact.rows],
+        }
+    )
+    _show_table(
+        style_rag(frame, config),
+        "overview.no_impact",
+        [r.reference for r in no_impact.rows],
+        Ref=NARROW["Ref"],
+        RAG=NARROW["RAG"],
+        Impact=st.column_config.TextColumn("Impact", width=120),
+        Action=st.column_config.TextColumn(width="large"),
+        **{"Expected impact": st.column_config.TextColumn(width="large")},
+    )
+
+
 def _show_red_measures() -> None:
     st.subheader("Red success measures", anchor=False)
     with session_scope(engine()) as session:
@@ -310,6 +346,7 @@ def main() -> None:
         default_cycle_days=cycle_days(),
         actor=current_actor(),
         risk_scale=governance().risks,
+        impact=governance().impact,
     )
     with session_scope(engine()) as session:
         escalations = list_all_open_escalations(session)
@@ -317,6 +354,7 @@ def main() -> None:
     _show_escalations(escalations)
     _show_overdue(view.overdue)
     _show_red(view.red)
+    _show_no_impact(view.no_impact)
     _show_red_measures()
     _show_risks(view)
     _show_breakdowns(view)

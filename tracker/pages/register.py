@@ -1,7 +1,7 @@
 """The action register, filtered and searched, fifty actions to a page.
 
-The register is filtered by priority, workstream, body, owner, organisation, RAG, overdue and
-not updated, plus a search of reference, title and commentary. Choosing a row opens the
+The register is filtered by priority, workstream, body, owner, organisation, RAG, latest impact,
+overdue and not updated, plus a search of reference, title and commentary. Choosing a row opens the
 action's own page (``/action?action=P2.3``); an older link to ``/register?action=P2.3`` is
 forwarded there. Administrators can add an action here.
 
@@ -48,6 +48,15 @@ ORDERS: dict[str, str] = {
     "updated": "Least recently updated first",
 }
 ANY = "Any"
+NOT_REPORTED = "not_reported"
+
+
+def _impact_filters() -> dict[str, str]:
+    """The impact ratings of governance.yaml's scale, and "not reported"."""
+    return {
+        **{r.key: r.label for r in governance().impact.ratings},
+        NOT_REPORTED: "Not reported",
+    }
 
 
 def _state_id(key: str) -> int | None:
@@ -71,6 +80,7 @@ def _wanted() -> tuple[ActionFilter, RegisterOrder]:
         owner_id=_state_id("reg.owner"),
         organisation_id=_state_id("reg.organisation"),
         rag=_state_code("reg.rag", RAG_FILTERS),
+        impact=_state_code("reg.impact", _impact_filters()),
         status=_state_code("reg.status", STATUS_LABELS),
         overdue=bool(st.session_state.get("reg.overdue")),
         not_updated=bool(st.session_state.get("reg.not_updated")),
@@ -123,9 +133,17 @@ def _draw_filters(choices: Choices) -> None:
             )
         with second[3]:
             st.selectbox("Order by", list(ORDERS), key="reg.order", format_func=lambda o: ORDERS[o])
-        toggles = st.columns(2)
-        toggles[0].toggle("Overdue only", key="reg.overdue")
-        toggles[1].toggle("Not updated this cycle only", key="reg.not_updated")
+        third = st.columns([1, 1, 2], vertical_alignment="bottom")
+        with third[0]:
+            impacts = _impact_filters()
+            st.selectbox(
+                "Latest impact",
+                [None, *impacts],
+                key="reg.impact",
+                format_func=lambda code: ANY if code is None else impacts.get(code, code),
+            )
+        third[1].toggle("Overdue only", key="reg.overdue")
+        third[2].toggle("Not updated this cycle only", key="reg.not_updated")
 
 
 def _requested_page(filters: ActionFilter, order: str) -> int:

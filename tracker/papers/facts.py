@@ -89,6 +89,8 @@ def collect_facts(
     escalations: tuple[EscalationLine, ...],
     measures: tuple[MeasureLine, ...],
     draft_as_at: date | None = None,
+    no_impact: tuple[model.ActionLine, ...] = (),
+    feedback: tuple[model.FeedbackLine, ...] = (),
 ) -> PaperFacts:
     """What the executive summary and recommendations are written from.
 
@@ -125,4 +127,17 @@ def collect_facts(
         red_measures=tuple(m.reference for m in measures if m.rag == Rag.RED.value),
         measures_without_value=sum(1 for m in measures if m.latest is None),
         draft_as_at=draft_as_at,
+        impact_reported=sum(1 for t in counted if t.line.impact),
+        impact_evident=sum(1 for t in counted if t.line.impact_evident),
+        delivered=sum(1 for t in counted if t.line.delivered),
+        no_impact=tuple(line.reference for line in no_impact),
+        evident_words=" or ".join(r.label for r in governance.impact.ratings if r.evident),
+        feedback=_feedback_counts(feedback),
     )
+
+
+def _feedback_counts(feedback: Sequence[model.FeedbackLine]) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for line in feedback:
+        counts[line.status] = counts.get(line.status, 0) + 1
+    return tuple(counts.items())

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 import tracker.papers.model as model
-from tracker.governance import GovernanceConfig
+from tracker.governance import GovernanceConfig, ImpactConfig
 from tracker.models import ActionStatus, GovernanceBody, Priority, Rag, StoredPaper, Workstream
 from tracker.papers.boards import (
     BoardMeeting,
@@ -48,6 +48,8 @@ from tracker.papers.model import (
     ActionLine,
     BoardPaper,
     EscalationLine,
+    FeedbackLine,
+    ImpactKeyEntry,
     MeasureLine,
     RagKeyEntry,
 )
@@ -65,6 +67,7 @@ from tracker.rules import (
 from tracker.rules.measures import unit_suffix
 from tracker.rules.risks import band_for, movement_words
 from tracker.services.actions import list_open_escalations
+from tracker.services.feedback import list_feedback_for_priorities, status_label
 from tracker.services.measures import ComparatorSet, latest_comparators, list_measure_summaries
 from tracker.services.register import ActionRow, list_actions
 from tracker.services.risks import open_mitigations, risks_overseen, scores_at
@@ -116,7 +119,10 @@ def gather_board_paper(
     as_at = draft_as_at or deadline
     rows = _rows_in_scope(session, board, as_at)
     states = read_states(session, action_ids=[r.id for r in rows], cutoff=cutoff, now=now)
-    tracked = [Tracked(r.id, _line(r, states[r.id], as_at, zone), states[r.id]) for r in rows]
+    scale = governance.impact
+    tracked = [
+        Tracked(r.id, _line(r, states[r.id], as_at, zone, scale), states[r.id]) for r in rows
+    ]
     baseline = _baseline(session, board, meeting, previous, states, zone, now)
     movement = compare_positions(tracked, baseline)
     counted = [t for t in tracked if t.state.status != ActionStatus.WITHDRAWN.value]
@@ -129,6 +135,8 @@ def gather_board_paper(
         if model.RISKS in sections
         else model.RiskPicture()
     )
+    impact_reported, no_impact = _impact_lines(counted, scale)
+    feedback = _feedback(session, board, tracked) if model.FEEDBACK in sections else ()
     groups, group_of = _groups(session, config.level)
     summary_rows = summarise_groups(
         counted,
@@ -160,6 +168,8 @@ def gather_board_paper(
         escalations=escalations,
         measures=measures,
         draft_as_at=draft_as_at,
+        no_impact=no_impact,
+        feedback=feedback,
     )
     paper = BoardPaper(
         partnership_name=governance.partnership.name,
@@ -188,6 +198,12 @@ def gather_board_paper(
         escalations=escalations,
         measures=measures,
         risks=risks,
+        impact_key=tuple(
+            ImpactKeyEntry(r.label, r.definition, r.evident) for r in governance.impact.ratings
+        ),
+        impact_reported=impact_reported,
+        no_impact=no_impact,
+        feedback=feedback,
         actions=tuple(t.line for t in tracked),
         rag_history=rag_history,
         sections=sections,
@@ -233,7 +249,50 @@ def _local_day(moment: datetime | None, zone: str) -> date | None:
     return moment.astimezone(ZoneInfo(zone)).date() if moment else None
 
 
-def _line(row: ActionRow, state: ActionState, as_at: date, zone: str) -> ActionLine:
+def _impact_lines(
+    counted: list[Tracked], scale: ImpactConfig
+) -> tuple[tuple[ActionLine, ...], tuple[ActionLine, ...]]:
+    """Actions that reported impact, strongest rating first (the scale's order), and those
+    delivered (complete or Blue) whose latest impact rating is not an evident one."""
+    order = {r.key: position for position, r in enumerate(scale.ratings)}
+    reported = sorted(
+        (t for t in counted if t.state.impact_rating),
+        key=lambda t: order.get(t.state.impact_rating or "", len(order)),
+    )
+    no_impact = [t.line for t in counted if t.line.delivered and not t.line.impact_evident]
+    return tuple(t.line for t in reported), tuple(no_impact)
+
+
+def _feedback(
+    session: Session, board: PaperBoard, tracked: list[Tracked]
+) -> tuple[FeedbackLine, ...]:
+    """ "You said, we did" for the board: entries speaking to the priorities of the actions it
+    oversees, or every entry when it oversees the whole plan."""
+    priorities = (
+        None
+        if board.config.scope == "all"
+        else {t.line.priority_number for t in tracked if t.line.priority_number is not None}
+    )
+    return tuple(
+        FeedbackLine(
+            reference=row.reference,
+            said=row.said,
+            source=row.source,
+            status=status_label(row.status),
+            heard_on=row.heard_on,
+            we_did=row.we_did or "",
+            impact=row.impact or "",
+            priorities=row.priorities,
+            actions=row.actions,
+        )
+        for row in list_feedback_for_priorities(session, priorities=priorities)
+    )
+
+
+def _line(
+    row: ActionRow, state: ActionState, as_at: date, zone: str, scale: ImpactConfig
+) -> ActionLine:
+    rating = state.impact_rating
     return ActionLine(
         reference=row.reference,
         title=row.title,
@@ -262,6 +321,11 @@ def _line(row: ActionRow, state: ActionState, as_at: date, zone: str) -> ActionL
             today=as_at,
             due_confirmed=row.planning_confirmed,
         ),
+        impact=scale.rating_label(rating) if rating else "",
+        impact_evident=scale.is_evident(rating),
+        impact_evidence=state.impact_evidence or "",
+        impact_voices=", ".join(scale.voice_label(v) for v in state.impact_voices),
+        expected_impact=row.expected_impact or "",
     )
 
 

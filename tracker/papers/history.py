@@ -6,7 +6,9 @@ later (on the morning of the meeting, or a year on to reprint it), updates saved
 deadline must not leak in, so the position is rebuilt from the ``action_update`` history: the
 newest update saved before the cut-off gives the rating, status and words, and the newest due
 date revised before it gives the due date. An action with no update before the cut-off was not
-yet rated; one never updated at all is as it was created (seeded, imported or added).
+yet rated; one never updated at all is as it was created (seeded, imported or added). Impact
+is the newest update before the cut-off that reported an impact rating: its rating, evidence
+in words and voices.
 
 The frozen snapshot a stored paper keeps (``paper_snapshot``) is read back here too, so the next
 paper's movement compares like with like.
@@ -15,7 +17,7 @@ paper's movement compares like with like.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,6 +41,10 @@ class ActionState:
     next_steps: str | None = None
     last_updated: datetime | None = None
     due_date_reason: str | None = None  # why the due date last moved, for "slipped" notes
+    # The newest impact report (a rating key of governance.yaml's impact scale), if any.
+    impact_rating: str | None = None
+    impact_evidence: str | None = None
+    impact_voices: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -50,6 +56,7 @@ class _Fold:
     revised_reason: str | None = None
     revised_ever: bool = False
     updated_ever: bool = False
+    impact: tuple[str | None, str | None, tuple[str, ...]] = (None, None, ())
 
 
 def deadline_cutoff(deadline: date, timezone: str) -> datetime:
@@ -106,6 +113,15 @@ def _fold_history(session: Session, ids: set[int], cutoff: datetime | None) -> d
     for action_id, due, reason in session.exec(_newest(revised, cutoff)):
         if action_id in folds:
             folds[action_id].revised_due, folds[action_id].revised_reason = due, reason
+    impact: Any = sa_select(
+        col(ActionUpdate.action_id),
+        col(ActionUpdate.impact_rating),
+        col(ActionUpdate.impact_evidence),
+        col(ActionUpdate.impact_voices),
+    ).where(col(ActionUpdate.impact_rating).is_not(None))
+    for action_id, rating, evidence, voices in session.exec(_newest(impact, cutoff)):
+        if action_id in folds:
+            folds[action_id].impact = (rating, evidence, tuple(voices or ()))
     return folds
 
 
@@ -177,10 +193,11 @@ def read_states(
         if action.id not in ids:
             continue
         fold = folds.get(action.id, _Fold())
-        if before_deadline:
-            states[action.id] = _current(action, fold.revised_reason)
-        else:
-            states[action.id] = _as_at(action, fold)
+        state = _current(action, fold.revised_reason) if before_deadline else _as_at(action, fold)
+        rating, evidence, voices = fold.impact
+        states[action.id] = replace(
+            state, impact_rating=rating, impact_evidence=evidence, impact_voices=voices
+        )
     return states
 
 

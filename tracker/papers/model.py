@@ -43,6 +43,8 @@ DUE_NEXT = "due_next"
 ESCALATIONS = "escalations"
 MEASURES = "measures"
 RISKS = "risks"
+IMPACT = "impact"
+FEEDBACK = "you_said_we_did"
 ACTION_DETAIL = "action_detail"
 APPENDIX_REGISTER = "appendix_register"
 
@@ -53,11 +55,13 @@ ALL_SECTIONS: tuple[str, ...] = (
     SUMMARY,
     MOVEMENT,
     EXCEPTIONS,
+    IMPACT,
     OVERDUE,
     COMPLETED,
     DUE_NEXT,
     ESCALATIONS,
     MEASURES,
+    FEEDBACK,
     RISKS,
     ACTION_DETAIL,
     APPENDIX_REGISTER,
@@ -67,7 +71,9 @@ ALL_SECTIONS: tuple[str, ...] = (
 # (action level) wants every action's commentary and the whole register; the Transformation
 # Board (workstream level) wants the picture per workstream with what moved and what the
 # Operations Board escalated; the Improvement Board (strategic) wants priorities, direction
-# of travel, the Red and overdue exceptions and the success measures.
+# of travel, the Red and overdue exceptions, the success measures and "you said, we did". Every
+# level reads the impact section: what delivery changed, and what was delivered without an
+# impact evident yet.
 DEFAULT_SECTIONS: dict[Level, tuple[str, ...]] = {
     "action": (
         RECOMMENDATIONS,
@@ -76,6 +82,7 @@ DEFAULT_SECTIONS: dict[Level, tuple[str, ...]] = {
         SUMMARY,
         MOVEMENT,
         EXCEPTIONS,
+        IMPACT,
         OVERDUE,
         COMPLETED,
         DUE_NEXT,
@@ -91,6 +98,7 @@ DEFAULT_SECTIONS: dict[Level, tuple[str, ...]] = {
         SUMMARY,
         MOVEMENT,
         EXCEPTIONS,
+        IMPACT,
         OVERDUE,
         COMPLETED,
         DUE_NEXT,
@@ -103,7 +111,9 @@ DEFAULT_SECTIONS: dict[Level, tuple[str, ...]] = {
         RAG_KEY,
         SUMMARY,
         EXCEPTIONS,
+        IMPACT,
         MEASURES,
+        FEEDBACK,
         ESCALATIONS,
         RISKS,
     ),
@@ -220,6 +230,43 @@ class ActionLine:
     due_confirmed: bool = True  # False: the seeded due date awaits an administrator
     # Why the rating contradicts the facts ("rated Green but 154 days overdue"), if it does.
     inconsistency: str | None = None
+    # Impact, apart from delivery: the latest impact rating's words ("" when none reported),
+    # whether it counts as evident, its evidence in words and voices, and what the action is
+    # expected to change for children, young people and families.
+    impact: str = ""
+    impact_evident: bool = False
+    impact_evidence: str = ""
+    impact_voices: str = ""
+    expected_impact: str = ""
+
+    @property
+    def delivered(self) -> bool:
+        """Complete, or rated Blue: delivered, whatever its impact."""
+        return self.status == "complete" or self.rag == "blue"
+
+
+@dataclass(frozen=True, slots=True)
+class ImpactKeyEntry:
+    """One rating of governance.yaml's impact scale, printed in the paper's impact key."""
+
+    label: str
+    definition: str
+    evident: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackLine:
+    """One "you said, we did" entry as a paper prints it."""
+
+    reference: str  # YS1
+    said: str
+    source: str
+    status: str  # its words: "Open", "In progress", "Done", "Closed"
+    heard_on: date | None = None
+    we_did: str = ""
+    impact: str = ""
+    priorities: tuple[int, ...] = ()
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +406,13 @@ class BoardPaper:
     escalations: tuple[EscalationLine, ...] = ()
     measures: tuple[MeasureLine, ...] = ()
     risks: RiskPicture = field(default_factory=RiskPicture)
+    # Impact: the key, every action in scope whose updates reported impact (strongest rating
+    # first), and those delivered (complete or Blue) with no impact evident yet.
+    impact_key: tuple[ImpactKeyEntry, ...] = ()
+    impact_reported: tuple[ActionLine, ...] = ()
+    no_impact: tuple[ActionLine, ...] = ()
+    # "You said, we did" entries linked to the board's priorities (all, for a whole-plan board).
+    feedback: tuple[FeedbackLine, ...] = ()
     actions: tuple[ActionLine, ...] = ()  # the full register in scope
     # The rating counts at the board's recent meetings, oldest first, ending with this paper's.
     rag_history: tuple[RagHistoryPoint, ...] = ()

@@ -51,6 +51,16 @@ class PaperFacts:
     red_measures: tuple[str, ...] = ()
     measures_without_value: int = 0
     draft_as_at: date | None = None  # the day a paper generated before its deadline speaks for
+    # Impact, apart from delivery: how many actions reported any impact rating, how many an
+    # evident one, how many are delivered (complete or Blue), and the delivered ones whose
+    # latest impact rating is not an evident one; the evident ratings' words.
+    impact_reported: int = 0
+    impact_evident: int = 0
+    delivered: int = 0
+    no_impact: tuple[str, ...] = ()
+    evident_words: str = "Impact evident"
+    # "You said, we did" entries in the paper, by status words ("Done" -> 4), in order.
+    feedback: tuple[tuple[str, int], ...] = ()
 
     @property
     def total(self) -> int:
@@ -222,9 +232,49 @@ def _attention(facts: PaperFacts) -> str | None:
     return " ".join(parts) if parts else None
 
 
+def _impact(facts: PaperFacts) -> str | None:
+    """What delivery changed: impact reported and evident, and delivery without it yet."""
+    if not facts.total:
+        return None
+    parts = []
+    if facts.impact_reported:
+        parts.append(
+            f"Impact is reported apart from delivery: {facts.impact_reported} of the "
+            f"{count_phrase(facts.total, 'action')} {_has(facts.impact_reported)} reported "
+            f"{'its' if facts.impact_reported == 1 else 'their'} impact, and "
+            f"{facts.impact_evident} {_is(facts.impact_evident)} rated {facts.evident_words}."
+        )
+    else:
+        parts.append(
+            "No action has yet reported its impact for children, young people and families."
+        )
+    if facts.delivered:
+        missing = len(facts.no_impact)
+        delivered = count_phrase(facts.delivered, "action")
+        if missing:
+            parts.append(
+                f"Of the {delivered} delivered, {missing} {_has(missing)} no impact evident "
+                f"yet: {list_references(facts.no_impact)}."
+            )
+        else:
+            parts.append(f"Each of the {delivered} delivered reports impact evident.")
+    if facts.feedback:
+        total = sum(n for _, n in facts.feedback)
+        by_status = ", ".join(f"{n} {words.lower()}" for words, n in facts.feedback if n)
+        parts.append(
+            f"“You said, we did” holds {count_phrase(total, 'entry', 'entries')} for this "
+            f"paper ({by_status})."
+        )
+    return " ".join(parts)
+
+
 def write_executive_summary(facts: PaperFacts) -> tuple[str, ...]:
-    """Four or five short paragraphs: position, exceptions, movement, what needs attention."""
+    """Four to six short paragraphs: position, exceptions, movement, impact, what needs
+    attention."""
     paragraphs = [_position(facts), _exceptions(facts), _movement(facts)]
+    impact = _impact(facts)
+    if impact:
+        paragraphs.append(impact)
     attention = _attention(facts)
     if attention:
         paragraphs.append(attention)
@@ -288,6 +338,14 @@ def write_recommendations(facts: PaperFacts) -> tuple[str, ...]:
             f"ask the {'owner' if count == 1 else 'owners'} of {_the(count, 'action')} not "
             f"updated this cycle to update {'it' if count == 1 else 'them'} before the next "
             "meeting."
+        )
+    if facts.no_impact:
+        count = len(facts.no_impact)
+        items.append(
+            f"ask the {'owner' if count == 1 else 'owners'} of {_the(count, 'action')} "
+            f"delivered but with no impact evident yet ({list_references(facts.no_impact)}) "
+            f"how and when {'its' if count == 1 else 'their'} difference for families will "
+            "be evidenced."
         )
     if facts.red_measures:
         items.append(

@@ -43,6 +43,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "commentary": "Latest Update|Commentary|Progress|Update|Comments",
         "updated_on": "Update Date|Last Updated|Date of Update",
         "rating_flag": "Rating Inconsistent",
+        "expected_impact": "Expected Impact|Expected Outcome|Expected Outcomes|Intended Impact"
+        "|Impact Expected",
+        "impact": "Latest Impact|Impact Rating",
     }.items()
 }
 

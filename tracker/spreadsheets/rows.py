@@ -116,6 +116,10 @@ class PlanRow:
     updated_on: date | None = None
     # What the system flags about the rating (exports only; an import does not read it).
     rating_flag: str | None = None
+    # What the action will change for children, young people and families.
+    expected_impact: str | None = None
+    # The latest impact rating's words (exports only: impact is reported in updates).
+    impact: str | None = None
 
 
 # --- values with a meaning in a plan -------------------------------------------------------
@@ -342,8 +346,10 @@ def check_row(checker: RowChecker, context: RowContext | None = None) -> tuple[P
         status=read("status", parse_status),
         rag=_rag(checker, context),
         commentary=read("commentary", parse_text),
+        expected_impact=read("expected_impact", parse_text),
         updated_on=read("updated_on", parse_date),
         rating_flag=read("rating_flag", parse_text),
+        impact=read("impact", parse_text),
     )
     return row, reference
 

@@ -306,6 +306,8 @@ REGISTER_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("Latest Update", "text", 60),
     ColumnSpec("Update Date", "date", 12),
     ColumnSpec("Rating Inconsistent", "text", 30),
+    ColumnSpec("Expected Impact", "text", 50),
+    ColumnSpec("Latest Impact", "text", 18),
 )
 
 
@@ -328,6 +330,8 @@ def register_row(row: PlanRow) -> tuple[object, ...]:
         row.commentary,
         row.updated_on,
         row.rating_flag,
+        row.expected_impact,
+        row.impact,
     )
 
 

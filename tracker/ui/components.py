@@ -93,6 +93,9 @@ def actions_frame(rows: Sequence[ActionRow], config: GovernanceConfig) -> pd.Dat
             "RAG": [rag_label_from_config(config, r.rag) for r in rows],
             "Action": [r.title for r in rows],
             "Status": [status_label(r.status) for r in rows],
+            "Impact": [
+                config.impact.rating_label(r.impact_rating) if r.impact_rating else "" for r in rows
+            ],
             "Due": [r.due_date for r in rows],
             "Owner": [r.owner or "" for r in rows],
             "Workstream": [r.workstream or "" for r in rows],
@@ -127,6 +130,9 @@ ACTION_COLUMNS: dict[str, Any] = {
     "Due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
     "Last updated": st.column_config.DateColumn("Last updated", format="D MMM YYYY"),
     "Flags": st.column_config.TextColumn("Flags", help="Derived by the system, not the owner"),
+    "Impact": st.column_config.TextColumn(
+        "Impact", help="The latest impact rating an update reported, apart from delivery"
+    ),
 }
 
 

@@ -88,6 +88,14 @@ PAGES: tuple[PageSpec, ...] = (
         _op(Operation.VIEW_RISKS),
     ),
     PageSpec(
+        "you-said-we-did",
+        "feedback.py",
+        "You said, we did",
+        ":material/record_voice_over:",
+        "Work",
+        _op(Operation.VIEW_PROGRESS),
+    ),
+    PageSpec(
         "papers",
         "papers.py",
         "Board papers",

@@ -86,7 +86,7 @@ def test_register_workbook_is_formatted_for_reading(engine: Engine) -> None:
     assert book.sheetnames == ["Action register", "RAG key"]
     sheet = book["Action register"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:O43"
+    assert sheet.auto_filter.ref == "A1:Q43"
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["Ref", "Priority", "Action"] and header[11] == "RAG"
     p11 = sheet[2]

@@ -135,6 +135,7 @@ def write_appendix_register(ctx: PaperContext) -> None:
         Column("Due", "fixed"),
         Column("Status", "fixed"),
         Column("RAG", "fixed"),
+        Column("Impact", "words"),
         Column("Days overdue", "fixed"),
         Column("Last updated", "fixed"),
     ]
@@ -152,6 +153,7 @@ def _register_rows(ctx: PaperContext, lines: tuple[ActionLine, ...]) -> Iterator
             format_due_date(line.due_date, confirmed=line.due_confirmed),
             format_status(line.status),
             ctx.palette.cell(line.rag),
+            line.impact,
             "" if line.days_overdue is None else str(line.days_overdue),
             format_date(line.last_updated, missing="Never"),
         ]

@@ -39,10 +39,11 @@ from tracker.papers.word.docxml import (
     add_paragraph,
 )
 from tracker.papers.word.furniture import DRAFT, mark_every_page, set_flow, set_properties
+from tracker.papers.word.impact import IMPACT_WRITERS
 from tracker.papers.word.registers import REGISTER_WRITERS
 from tracker.papers.word.sections import SECTION_WRITERS, PaperContext, PaperStyles, RagPalette
 
-WRITERS = {**SECTION_WRITERS, **REGISTER_WRITERS}
+WRITERS = {**SECTION_WRITERS, **REGISTER_WRITERS, **IMPACT_WRITERS}
 LANDSCAPE_SECTIONS = frozenset({model.APPENDIX_REGISTER})
 _ROWS_PI = re.compile(rb"<\?" + ROWS_PI.encode() + rb" (\d+)\?>")
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

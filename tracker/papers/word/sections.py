@@ -56,6 +56,8 @@ _TITLES = {
     model.ESCALATIONS: "Escalations",
     model.MEASURES: "Success measures",
     model.RISKS: "Risks",
+    model.IMPACT: "Impact: what has changed for children, young people and families",
+    model.FEEDBACK: "You said, we did",
     model.ACTION_DETAIL: "Action detail",
     model.APPENDIX_REGISTER: "Appendix A: Full action register",
 }
@@ -240,6 +242,7 @@ def write_exceptions(ctx: PaperContext) -> None:
         Column("Owner", "words"),
         Column("Due", "fixed"),
         Column("RAG", "fixed"),
+        Column("Impact", "words"),
         Column("Commentary and path to green", "text", 6.4),
     ]
     rows: list[list[CellValue]] = [
@@ -249,6 +252,7 @@ def write_exceptions(ctx: PaperContext) -> None:
             owner_label(line),
             format_due_date(line.due_date, confirmed=line.due_confirmed),
             ctx.palette.line_cell(line),
+            line.impact or "Not reported",
             update_segments(line),
         ]
         for line in lines

@@ -38,6 +38,11 @@ class LastUpdate:
     at: date
     by: str | None
     evidence_url: str | None
+    # Its impact report, carried forward into the next update's form.
+    impact_rating: str | None = None
+    impact_evidence: str | None = None
+    impact_voices: tuple[str, ...] = ()
+    public_summary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,18 +125,39 @@ def _newest_updates(session: Session, ids: list[int]) -> dict[int, LastUpdate]:
             col(ActionUpdate.created_at).label("created_at"),
             col(ActionUpdate.evidence_url).label("evidence_url"),
             col(ActionUpdate.created_by_id).label("created_by_id"),
+            col(ActionUpdate.impact_rating).label("impact_rating"),
+            col(ActionUpdate.impact_evidence).label("impact_evidence"),
+            col(ActionUpdate.impact_voices).label("impact_voices"),
+            col(ActionUpdate.public_summary).label("public_summary"),
             position,
         )
         .where(col(ActionUpdate.action_id).in_(ids))
         .subquery()
     )
     query: Any = (
-        sa_select(ranked.c.action_id, ranked.c.created_at, ranked.c.evidence_url, col(Person.name))
+        sa_select(
+            ranked.c.action_id,
+            ranked.c.created_at,
+            ranked.c.evidence_url,
+            col(Person.name),
+            ranked.c.impact_rating,
+            ranked.c.impact_evidence,
+            ranked.c.impact_voices,
+            ranked.c.public_summary,
+        )
         .outerjoin(Person, col(Person.id) == ranked.c.created_by_id)
         .where(ranked.c.position == 1)
     )
     found = session.exec(query).all()
     return {
-        action_id: LastUpdate(at=created_at.date(), by=name, evidence_url=evidence_url)
-        for action_id, created_at, evidence_url, name in found
+        action_id: LastUpdate(
+            at=created_at.date(),
+            by=name,
+            evidence_url=evidence_url,
+            impact_rating=rating,
+            impact_evidence=evidence,
+            impact_voices=tuple(voices or ()),
+            public_summary=summary,
+        )
+        for action_id, created_at, evidence_url, name, rating, evidence, voices, summary in found
     }

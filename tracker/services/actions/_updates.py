@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from tracker import clock
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.formatting import format_days, format_moment
+from tracker.governance import ImpactConfig
 from tracker.models import Action, ActionStatus, ActionUpdate, Person, Rag, Workstream
 from tracker.permissions import Actor, Operation, can, require
 from tracker.rules import clean_text, days_overdue, rag_label, reference_sort_number, status_label
@@ -77,6 +78,12 @@ class UpdateForm:
     due_date_reason: str | None = None
     evidence_url: str | None = None
     rating_reason: str | None = None
+    # Impact, apart from delivery: a key of governance.yaml's impact scale (or its words),
+    # the evidence of impact in words, whose voices it reflects, and a summary for families.
+    impact_rating: str | None = None
+    impact_evidence: str | None = None
+    impact_voices: tuple[str, ...] = ()
+    public_summary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,10 @@ class CleanUpdate:
     due_date_reason: str | None
     evidence_url: str | None
     rating_reason: str | None = None
+    impact_rating: str | None = None
+    impact_evidence: str | None = None
+    impact_voices: tuple[str, ...] = ()
+    public_summary: str | None = None
 
 
 def get_action(session: Session, reference: str) -> Action:
@@ -137,11 +148,25 @@ def validate_update(
     current_due: date | None,
     start_date: date | None = None,
     today: date | None = None,
+    impact: ImpactConfig | None = None,
 ) -> CleanUpdate:
-    """Check an update as the business rules require; raise ValidationFailed listing all faults."""
+    """Check an update as the business rules require; raise ValidationFailed listing all faults.
+
+    ``impact`` is governance.yaml's impact scale (its defaults when not given): a rating or a
+    voice not on it is refused naming the field.
+    """
     errors: dict[str, str] = {}
     texts: dict[str, str | None] = {}
-    for name in ("commentary", "path_to_green", "next_steps", "due_date_reason", "rating_reason"):
+    names = (
+        "commentary",
+        "path_to_green",
+        "next_steps",
+        "due_date_reason",
+        "rating_reason",
+        "impact_evidence",
+        "public_summary",
+    )
+    for name in names:
         try:
             texts[name] = clean_text(getattr(form, name), max_length=TEXT_LIMIT)
         except ValueError as exc:
@@ -194,6 +219,7 @@ def validate_update(
             f"this action is {inconsistency}: Green means on track, so choose another rating, "
             "or say here why Green is right",
         )
+    impact_rating, voices = _clean_impact(form, impact or ImpactConfig(), errors)
     if errors:
         raise ValidationFailed(errors)
     if status == ActionStatus.WITHDRAWN.value:
@@ -209,7 +235,43 @@ def validate_update(
         due_date_reason=texts["due_date_reason"] if revised else None,
         evidence_url=evidence,
         rating_reason=texts["rating_reason"] if inconsistency else None,
+        impact_rating=impact_rating,
+        impact_evidence=texts["impact_evidence"],
+        impact_voices=voices,
+        public_summary=texts["public_summary"],
     )
+
+
+def _clean_impact(
+    form: UpdateForm, scale: ImpactConfig, errors: dict[str, str]
+) -> tuple[str | None, tuple[str, ...]]:
+    """The impact rating's key and the voices' keys, in the scale's order; faults into
+    ``errors`` by field. Words ("Early signs") are accepted as well as keys."""
+    rating: str | None = None
+    typed = (form.impact_rating or "").strip()
+    if typed:
+        found = scale.find_rating(typed)
+        if found is None:
+            words = ", ".join(r.label for r in scale.ratings)
+            errors["impact_rating"] = f"{typed!r} is not an impact rating ({words})"
+        else:
+            rating = found.key
+    chosen: set[str] = set()
+    unknown: list[str] = []
+    for value in form.impact_voices:
+        text = (value or "").strip()
+        if not text:
+            continue
+        voice = scale.find_voice(text)
+        if voice is None:
+            unknown.append(text)
+        else:
+            chosen.add(voice.key)
+    if unknown:
+        words = ", ".join(v.label for v in scale.voices)
+        names = ", ".join(repr(u) for u in unknown)
+        errors["impact_voices"] = f"{names} not a voice on the impact scale ({words})"
+    return rating, tuple(v.key for v in scale.voices if v.key in chosen)
 
 
 def _revised_date_problem(
@@ -281,6 +343,7 @@ def record_update(
     now: datetime | None = None,
     action_id: int | None = None,
     today: date | None = None,
+    impact: ImpactConfig | None = None,
 ) -> ActionUpdate:
     """Validate and store an owner's update; one transaction, or nothing at all.
 
@@ -307,6 +370,7 @@ def record_update(
         current_due=action.due_date,
         start_date=action.start_date,
         today=today or now.date(),
+        impact=impact,
     )
     values: dict[str, Any] = {
         "rag": clean.rag,
@@ -332,6 +396,10 @@ def record_update(
         due_date_reason=clean.due_date_reason,
         evidence_url=clean.evidence_url,
         rating_reason=clean.rating_reason,
+        impact_rating=clean.impact_rating,
+        impact_evidence=clean.impact_evidence,
+        impact_voices=list(clean.impact_voices),
+        public_summary=clean.public_summary,
         created_by_id=actor.person_id,
         created_at=now,
         source=source,
@@ -348,8 +416,44 @@ def record_update(
         reason=clean.due_date_reason,
     )
     session.flush()
+    _audit_impact(session, actor=actor, action=action, entry=entry, clean=clean)
+    session.flush()
     session.refresh(action)
     return entry
+
+
+def _audit_impact(
+    session: Session, *, actor: Actor, action: Action, entry: ActionUpdate, clean: CleanUpdate
+) -> None:
+    """Audit the update's impact fields against the action's previous update (what the form
+    carried forward), so the trail shows each change of rating, evidence, voices and summary."""
+    previous = session.exec(
+        select(ActionUpdate)
+        .where(ActionUpdate.action_id == action.id, col(ActionUpdate.id) != entry.id)
+        .order_by(col(ActionUpdate.created_at).desc(), col(ActionUpdate.id).desc())
+        .limit(1)
+    ).first()
+    before: dict[str, Any] = {
+        "impact_rating": previous.impact_rating if previous else None,
+        "impact_evidence": previous.impact_evidence if previous else None,
+        "impact_voices": ", ".join(previous.impact_voices) if previous else "",
+        "public_summary": previous.public_summary if previous else None,
+    }
+    after: dict[str, Any] = {
+        "impact_rating": clean.impact_rating,
+        "impact_evidence": clean.impact_evidence,
+        "impact_voices": ", ".join(clean.impact_voices),
+        "public_summary": clean.public_summary,
+    }
+    changes = {k: (before[k] or None, after[k] or None) for k in after}
+    record_changes(
+        session,
+        actor=actor,
+        entity="action",
+        entity_id=action.id,
+        entity_label=action.reference,
+        changes={k: v for k, v in changes.items() if v[0] != v[1]},
+    )
 
 
 # --- administration ------------------------------------------------------------------------
@@ -369,6 +473,8 @@ class ActionFields:
     body_id: int | None = None
     start_date: date | None = None
     due_date: date | None = None
+    # What will be different for children, young people and families when it is delivered.
+    expected_impact: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -391,6 +497,11 @@ def _clean_fields(fields: ActionFields) -> dict[str, Any]:
     except ValueError as exc:
         errors["description"] = str(exc)
         description = None
+    try:
+        expected_impact = clean_text(fields.expected_impact, max_length=TEXT_LIMIT)
+    except ValueError as exc:
+        errors["expected_impact"] = str(exc)
+        expected_impact = None
     if fields.start_date and fields.due_date and fields.due_date < fields.start_date:
         errors["due_date"] = "the due date is before the start date"
     if errors:
@@ -399,6 +510,7 @@ def _clean_fields(fields: ActionFields) -> dict[str, Any]:
         "reference": reference,
         "title": title,
         "description": description,
+        "expected_impact": expected_impact,
         "priority_id": fields.priority_id,
         "workstream_id": fields.workstream_id,
         "owner_id": fields.owner_id,

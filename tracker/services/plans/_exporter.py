@@ -23,7 +23,7 @@ from sqlmodel import Session, col
 from tracker.clock import partnership_zone
 from tracker.errors import InvalidInput
 from tracker.formatting import format_time_of_day, local_time
-from tracker.governance import GovernanceConfig
+from tracker.governance import GovernanceConfig, ImpactConfig
 from tracker.models import (
     Action,
     ActionUpdate,
@@ -70,6 +70,10 @@ HISTORY_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("Revised Target Date", "date", 14),
     ColumnSpec("Reason for New Date", "text", 30),
     ColumnSpec("Evidence", "text", 30),
+    ColumnSpec("Impact", "text", 18),
+    ColumnSpec("Evidence of Impact", "text", 45),
+    ColumnSpec("Voices", "text", 28),
+    ColumnSpec("Public Summary", "text", 45),
     ColumnSpec("Updated By", "text", 28),
     ColumnSpec("Updated By Email", "text", 30),
     ColumnSpec("Source", "text", 10),
@@ -176,8 +180,11 @@ def list_register_rows(
     today: date,
     filters: ActionFilter | None = None,
     default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+    impact: ImpactConfig | None = None,
 ) -> list[PlanRow]:
-    """The register as plan rows (what an export writes): the register's own rows and order."""
+    """The register as plan rows (what an export writes): the register's own rows and order,
+    each with its expected impact and its latest impact rating in the words of ``impact``."""
+    scale = impact or ImpactConfig()
     actions = list_actions(
         session, today=today, filters=filters, default_cycle_days=default_cycle_days
     )
@@ -199,6 +206,8 @@ def list_register_rows(
             commentary=a.commentary,
             updated_on=a.last_updated_at.date() if a.last_updated_at else None,
             rating_flag=a.flags.inconsistency,
+            expected_impact=a.expected_impact,
+            impact=scale.rating_label(a.impact_rating) if a.impact_rating else None,
         )
         for number, a in enumerate(actions, start=2)
     ]
@@ -219,7 +228,11 @@ def export_register(
     kind = _check_format(fmt)
     key = RagKey.from_governance(governance)
     rows = list_register_rows(
-        session, today=today, filters=filters, default_cycle_days=default_cycle_days
+        session,
+        today=today,
+        filters=filters,
+        default_cycle_days=default_cycle_days,
+        impact=governance.impact if governance else None,
     )
     sheet = build_register_sheet(
         rows, title="Action register", rag_colours=key.colours, rag_labels=key.labels
@@ -254,6 +267,10 @@ def _history_query() -> Select[Any]:
             col(ActionUpdate.revised_due_date),
             col(ActionUpdate.due_date_reason),
             col(ActionUpdate.evidence_url),
+            col(ActionUpdate.impact_rating),
+            col(ActionUpdate.impact_evidence),
+            col(ActionUpdate.impact_voices),
+            col(ActionUpdate.public_summary),
             col(Person.name),
             col(Person.email),
             col(ActionUpdate.source),
@@ -274,13 +291,13 @@ def history_columns(zone: ZoneInfo) -> tuple[ColumnSpec, ...]:
 
 
 def _history_rows(
-    session: Session, query: Select[Any], zone: ZoneInfo
+    session: Session, query: Select[Any], zone: ZoneInfo, scale: ImpactConfig
 ) -> Iterator[tuple[object, ...]]:
     for values in session.execute(
         query.order_by(col(ActionUpdate.created_at), col(ActionUpdate.id))
     ):
         (reference, title, at, rag, status, commentary, path, steps, revised, reason, evidence,
-         name, email, source) = values  # fmt: skip
+         rating, impact_evidence, voices, summary, name, email, source) = values  # fmt: skip
         yield (
             reference,
             title,
@@ -294,6 +311,10 @@ def _history_rows(
             revised,
             reason,
             evidence,
+            scale.rating_label(rating) if rating else None,
+            impact_evidence,
+            ", ".join(scale.voice_label(v) for v in voices or ()) or None,
+            summary,
             name,
             email,
             source,
@@ -326,7 +347,9 @@ def export_history(
     sheet = SheetSpec(
         title="Update history",
         columns=history_columns(zone),
-        rows=list(_history_rows(session, query, zone)),
+        rows=list(
+            _history_rows(session, query, zone, governance.impact if governance else ImpactConfig())
+        ),
         rag_colours=key.colours,
         rag_labels=key.labels,
     )

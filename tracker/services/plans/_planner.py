@@ -42,6 +42,7 @@ ATTRIBUTES: dict[str, tuple[str, str]] = {
     "status": ("status", "Status"),
     "rag": ("rag", "RAG"),
     "latest_commentary": ("commentary", "Latest Update"),
+    "expected_impact": ("expected_impact", "Expected Impact"),
 }
 
 
@@ -161,6 +162,8 @@ class Planner:
             check.fail("title", f"longer than {TITLE_LIMIT} characters", f"{row.title[:60]}…")
         if row.commentary and len(row.commentary) > TEXT_LIMIT:
             check.fail("commentary", f"longer than {TEXT_LIMIT} characters", "…")
+        if row.expected_impact and len(row.expected_impact) > TEXT_LIMIT:
+            check.fail("expected_impact", f"longer than {TEXT_LIMIT} characters", "…")
         if row.updated_on and row.updated_on > self.now.date():
             check.fail("updated_on", "the update date is in the future")
         given: dict[str, Any] = {
@@ -171,6 +174,7 @@ class Planner:
             "status": row.status,
             "rag": row.rag,
             "latest_commentary": row.commentary,
+            "expected_impact": row.expected_impact,
         }
         indexes = (
             ("lead_organisation_id", "lead_organisation", self.lookups.organisations),

@@ -165,6 +165,7 @@ def _new_action_row(
         "reference": plan.reference,
         "title": values["title"],
         "description": None,
+        "expected_impact": values.get("expected_impact"),
         "priority_id": values["priority_id"],
         "workstream_id": values.get("workstream_id"),
         "owner_id": values.get("owner_id"),

@@ -16,17 +16,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlmodel import Session, col
 
 from tracker.models import Action, ActionStatus, ActionUpdate, Rag
 from tracker.rules import CLOSED_STATUSES, ON_TRACK_RATINGS, OnTrack
 from tracker.services.register._paging import (
     fetch_rows,
+    latest_impact_column,
     not_updated_condition,
     overdue_condition,
 )
-from tracker.services.register._rows import DEFAULT_CYCLE_DAYS, ActionRow, load_cycle_starts
+from tracker.services.register._rows import (
+    DEFAULT_CYCLE_DAYS,
+    ActionRow,
+    CycleStarts,
+    load_cycle_starts,
+)
 
 TREND_KEYS = ("blue", "green", "amber", "red", "not_rated")
 _WITHDRAWN = ActionStatus.WITHDRAWN.value
@@ -49,9 +55,15 @@ class Headline:
 
 
 def summarise_headline(
-    session: Session, *, today: date, default_cycle_days: int = DEFAULT_CYCLE_DAYS
+    session: Session,
+    *,
+    today: date,
+    default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+    starts: CycleStarts | None = None,
 ) -> Headline:
-    starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
+    starts = starts or load_cycle_starts(
+        session, today=today, default_cycle_days=default_cycle_days
+    )
 
     def total(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -85,10 +97,17 @@ class Exceptions:
 
 
 def list_overdue_exceptions(
-    session: Session, *, today: date, limit: int = 25, default_cycle_days: int = DEFAULT_CYCLE_DAYS
+    session: Session,
+    *,
+    today: date,
+    limit: int = 25,
+    default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+    starts: CycleStarts | None = None,
 ) -> Exceptions:
     """Open actions past their due date, most days overdue first."""
-    starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
+    starts = starts or load_cycle_starts(
+        session, today=today, default_cycle_days=default_cycle_days
+    )
     where = [overdue_condition(today)]
     rows = fetch_rows(
         session, today=today, starts=starts, where=where, order="overdue", limit=limit
@@ -97,14 +116,52 @@ def list_overdue_exceptions(
 
 
 def list_red_exceptions(
-    session: Session, *, today: date, limit: int = 25, default_cycle_days: int = DEFAULT_CYCLE_DAYS
+    session: Session,
+    *,
+    today: date,
+    limit: int = 25,
+    default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+    starts: CycleStarts | None = None,
 ) -> Exceptions:
     """Open actions rated Red, the longest overdue first, then in reference order."""
-    starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
+    starts = starts or load_cycle_starts(
+        session, today=today, default_cycle_days=default_cycle_days
+    )
     where = [col(Action.rag) == Rag.RED.value, col(Action.status).not_in(CLOSED_STATUSES)]
     rows = fetch_rows(
         session, today=today, starts=starts, where=where, order="overdue", limit=limit
     )
+    return Exceptions(rows=rows, total=_count(session, where))
+
+
+def delivered_without_impact_condition(evident: tuple[str, ...]) -> Any:
+    """SQL for "delivered but no impact evident yet": complete (or rated Blue), not
+    withdrawn, and its latest impact rating none of the ``evident`` ones (or none at all)."""
+    latest = latest_impact_column()
+    return (
+        or_(col(Action.status) == ActionStatus.COMPLETE.value, col(Action.rag) == Rag.BLUE.value)
+        & (col(Action.status) != _WITHDRAWN)
+        & or_(latest.is_(None), latest.not_in(evident) if evident else latest.is_not(None))
+    )
+
+
+def list_impact_exceptions(
+    session: Session,
+    *,
+    today: date,
+    evident: tuple[str, ...],
+    limit: int = 25,
+    default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+    starts: CycleStarts | None = None,
+) -> Exceptions:
+    """Actions delivered (complete, or Blue) whose latest impact rating is not an evident one
+    (``evident``: the keys of governance.yaml's impact ratings that count), in reference
+    order: delivery a board should ask about, since families judge the plan on its impact."""
+    starts = starts or load_cycle_starts(
+        session, today=today, default_cycle_days=default_cycle_days
+    )
+    where = [delivered_without_impact_condition(evident)]
+    rows = fetch_rows(session, today=today, starts=starts, where=where, limit=limit)
     return Exceptions(rows=rows, total=_count(session, where))
 
 

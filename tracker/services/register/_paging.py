@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 
 from tracker.models import (
     Action,
+    ActionUpdate,
     GovernanceBody,
     Organisation,
     Person,
@@ -96,6 +97,21 @@ def overdue_condition(today: date) -> ColumnElement[bool]:
     )
 
 
+def latest_impact_column() -> Any:
+    """SQL for an action's latest impact: the rating of its newest update that reported one."""
+    return (
+        select(col(ActionUpdate.impact_rating))
+        .where(
+            col(ActionUpdate.action_id) == col(Action.id),
+            col(ActionUpdate.impact_rating).is_not(None),
+        )
+        .order_by(col(ActionUpdate.created_at).desc(), col(ActionUpdate.id).desc())
+        .limit(1)
+        .correlate(Action)
+        .scalar_subquery()
+    )
+
+
 def _base_query() -> Select[Any]:
     return (
         select(
@@ -125,6 +141,8 @@ def _base_query() -> Select[Any]:
             col(Action.last_updated_at).label("last_updated_at"),
             col(Action.version).label("version"),
             col(Action.planning_confirmed).label("planning_confirmed"),
+            latest_impact_column().label("impact_rating"),
+            col(Action.expected_impact).label("expected_impact"),
         )
         .join(Priority, col(Priority.id) == col(Action.priority_id))
         .outerjoin(Workstream, col(Workstream.id) == col(Action.workstream_id))
@@ -152,6 +170,10 @@ def filter_conditions(
         where.append(col(Action.rag).is_(None))
     elif filters.rag:
         where.append(col(Action.rag) == filters.rag)
+    if filters.impact == "not_reported":
+        where.append(latest_impact_column().is_(None))
+    elif filters.impact:
+        where.append(latest_impact_column() == filters.impact)
     if not filters.include_closed:
         where.append(col(Action.status).not_in(CLOSED_STATUSES))
     if filters.overdue:

@@ -116,6 +116,10 @@ class HistoryEntry:
     revised_due_date: date | None
     due_date_reason: str | None
     evidence_url: str | None
+    impact_rating: str | None = None
+    impact_evidence: str | None = None
+    impact_voices: tuple[str, ...] = ()
+    public_summary: str | None = None
 
 
 def action_history(session: Session, *, reference: str) -> list[HistoryEntry]:
@@ -139,6 +143,10 @@ def action_history(session: Session, *, reference: str) -> list[HistoryEntry]:
             revised_due_date=u.revised_due_date,
             due_date_reason=u.due_date_reason,
             evidence_url=u.evidence_url,
+            impact_rating=u.impact_rating,
+            impact_evidence=u.impact_evidence,
+            impact_voices=tuple(u.impact_voices or ()),
+            public_summary=u.public_summary,
         )
         for u, name in session.exec(query).all()
     ]

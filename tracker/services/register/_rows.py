@@ -48,6 +48,10 @@ class ActionRow:
     version: int
     # False while the seeded owner, lead organisation and dates await an administrator.
     planning_confirmed: bool
+    # The newest impact rating any update reported (a key of governance.yaml's impact scale),
+    # and what the action is expected to change for children, young people and families.
+    impact_rating: str | None
+    expected_impact: str | None
     flags: ActionFlags
 
 
@@ -59,6 +63,7 @@ class ActionFilter:
     owner_id: int | None = None
     organisation_id: int | None = None
     rag: str | None = None  # a RAG code or "not_rated"
+    impact: str | None = None  # an impact rating key, or "not_reported"
     status: str | None = None
     overdue: bool = False
     not_updated: bool = False

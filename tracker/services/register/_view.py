@@ -9,24 +9,25 @@ aggregate queries, so the cost does not grow with the number of actions
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Engine
 
 from tracker.db import session_scope
-from tracker.governance import RiskScaleConfig
+from tracker.governance import ImpactConfig, RiskScaleConfig
 from tracker.permissions import Actor, Operation, can
 from tracker.rules.risks import top_band
 from tracker.services.register._overview import (
     Exceptions,
     Headline,
+    list_impact_exceptions,
     list_overdue_exceptions,
     list_red_exceptions,
     summarise_headline,
 )
 from tracker.services.register._queries import RagSummary, summarise_rag
-from tracker.services.register._rows import DEFAULT_CYCLE_DAYS
+from tracker.services.register._rows import DEFAULT_CYCLE_DAYS, load_cycle_starts
 from tracker.services.risks import RiskRow, list_risks
 
 OVERVIEW_LIMIT = 25  # rows of each exception list shown; the rest are a click away
@@ -45,6 +46,8 @@ class Overview:
     # Open risks in the top band or past their review date, highest score first (as the
     # person may see them); empty when no risk scale is given.
     risks: tuple[RiskRow, ...] = ()
+    # Delivered (complete or Blue) but whose latest impact rating is not an evident one.
+    no_impact: Exceptions = field(default_factory=lambda: Exceptions(rows=[], total=0))
 
 
 def load_overview(
@@ -55,10 +58,13 @@ def load_overview(
     limit: int = OVERVIEW_LIMIT,
     actor: Actor | None = None,
     risk_scale: RiskScaleConfig | None = None,
+    impact: ImpactConfig | None = None,
 ) -> Overview:
     """The overview's register figures, read together in one session; with ``actor`` and
     ``risk_scale``, the risks that need the executives' attention too."""
     with session_scope(engine) as session:
+        # Every exception list counts "not updated" from the same cycle starts: read them once.
+        starts = load_cycle_starts(session, today=today, default_cycle_days=default_cycle_days)
         risks: tuple[RiskRow, ...] = ()
         if actor is not None and risk_scale is not None and can(actor, Operation.VIEW_RISKS):
             top = top_band(risk_scale)
@@ -69,16 +75,17 @@ def load_overview(
             )
         return Overview(
             today=today,
-            headline=summarise_headline(
-                session, today=today, default_cycle_days=default_cycle_days
-            ),
-            overdue=list_overdue_exceptions(
-                session, today=today, limit=limit, default_cycle_days=default_cycle_days
-            ),
-            red=list_red_exceptions(
-                session, today=today, limit=limit, default_cycle_days=default_cycle_days
-            ),
+            headline=summarise_headline(session, today=today, starts=starts),
+            overdue=list_overdue_exceptions(session, today=today, limit=limit, starts=starts),
+            red=list_red_exceptions(session, today=today, limit=limit, starts=starts),
             by_priority=tuple(summarise_rag(session, by="priority")),
             by_workstream=tuple(summarise_rag(session, by="workstream")),
             risks=risks,
+            no_impact=list_impact_exceptions(
+                session,
+                today=today,
+                evident=(impact or ImpactConfig()).evident_keys(),
+                limit=limit,
+                starts=starts,
+            ),
         )

@@ -94,6 +94,13 @@ def _fields_form(prefix: str, choices: Choices, detail: ActionDetail | None) -> 
         value=(detail.description if detail else None) or "",
         key=f"{prefix}.description",
     )
+    expected_impact = st.text_area(
+        "Expected impact",
+        value=(row.expected_impact if row else None) or "",
+        key=f"{prefix}.expected_impact",
+        help="What will be different for children, young people and families when this is "
+        "delivered. Shown on the action page, in exports and papers.",
+    )
     left, right = st.columns(2)
     with left:
         numbers = [c.id for c in choices.priorities]
@@ -145,6 +152,7 @@ def _fields_form(prefix: str, choices: Choices, detail: ActionDetail | None) -> 
         reference=reference,
         title=title,
         description=description or None,
+        expected_impact=expected_impact or None,
         priority_id=choices.priority_ids[int(priority)],
         workstream_id=workstream,
         owner_id=owner,

@@ -39,9 +39,9 @@ from tracker.ui.navigation import page_file
 def show_action_page(actor: Actor, page: ActionPage) -> None:
     detail = page.detail
     action_admin.show_flash()
-    show_action_heading(detail)
+    show_action_heading(detail, governance().impact)
     show_action_facts(detail)
-    show_latest_position(detail)
+    show_latest_position(detail, governance().impact)
     evidence = load_panel(detail.row.reference)
     evidence_tab = evidence_tab_label(None if evidence is None else len(evidence.current))
     tabs = ["History", evidence_tab, "Escalation", f"Risks ({len(page.risks)})"]

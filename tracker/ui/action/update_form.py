@@ -1,4 +1,5 @@
-"""The update form an owner fills in: RAG, status, commentary, path to green, next steps, dates.
+"""The update form an owner fills in: RAG, status, commentary, path to green, next steps, dates,
+and the impact report (rating, evidence of impact, voices, a summary for families).
 
 The form opens with the last update carried forward, so a two-minute update changes only what
 has moved; an evidence file may go with it (stored in the update's transaction: a refused file
@@ -25,7 +26,7 @@ from streamlit.delta_generator import DeltaGenerator
 from tracker.db import session_scope
 from tracker.errors import Conflict
 from tracker.formatting import format_days
-from tracker.governance import GovernanceConfig
+from tracker.governance import GovernanceConfig, ImpactConfig
 from tracker.models import ActionStatus, Rag
 from tracker.permissions import Actor
 from tracker.rules import status_label
@@ -37,7 +38,7 @@ from tracker.services.actions import (
 )
 from tracker.services.evidence import ACCEPTED_EXTENSIONS, EvidenceStore, add_evidence
 from tracker.ui.components import escape_markdown, format_day, format_moment, rag_text
-from tracker.ui.context import cycle_days, engine, settings, today
+from tracker.ui.context import cycle_days, engine, governance, settings, today
 from tracker.ui.errors import showing_errors
 from tracker.ui.widgets.fields import date_field
 
@@ -51,6 +52,10 @@ FIELDS = (
     "due_date_reason",
     "evidence_url",
     "rating_reason",
+    "impact_rating",
+    "impact_evidence",
+    "impact_voices",
+    "public_summary",
 )
 RAG_CHOICES = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.BLUE.value)
 OWNER_STATUSES = (
@@ -117,6 +122,7 @@ class FormKeys:
 def _carry_forward(keys: FormKeys, detail: ActionDetail) -> None:
     """Put the action's latest state into the form fields (before any widget is drawn)."""
     row = detail.row
+    last = detail.last_update
     values: dict[str, object] = {
         "rag": row.rag,
         "status": row.status,
@@ -125,8 +131,12 @@ def _carry_forward(keys: FormKeys, detail: ActionDetail) -> None:
         "next_steps": row.next_steps or "",
         "revised_due_date": None,
         "due_date_reason": "",
-        "evidence_url": (detail.last_update.evidence_url if detail.last_update else None) or "",
+        "evidence_url": (last.evidence_url if last else None) or "",
         "rating_reason": "",
+        "impact_rating": last.impact_rating if last else None,
+        "impact_evidence": (last.impact_evidence if last else None) or "",
+        "impact_voices": list(last.impact_voices) if last else [],
+        "public_summary": (last.public_summary if last else None) or "",
     }
     for name, value in values.items():
         st.session_state[keys.field(name)] = value
@@ -265,6 +275,56 @@ def _form_fields(
             help="Only needed if you rate this overdue action Green; papers show the reason.",
         )
     slots["rating_reason"] = st.empty()
+    slots.update(_impact_fields(keys, config.impact))
+    return slots
+
+
+def _impact_fields(keys: FormKeys, scale: ImpactConfig) -> dict[str, DeltaGenerator]:
+    """Impact, apart from delivery: a rating on the scale, its evidence, whose voices, and the
+    summary for families. A stored value no longer on the scale stays chosen (and is refused
+    by name when saved) rather than silently dropped."""
+    slots = {}
+    st.markdown("**Impact: what is different for children, young people and families**")
+    ratings: dict[str, str] = {r.key: r.label for r in scale.ratings}
+    current = st.session_state.get(keys.field("impact_rating"))
+    if isinstance(current, str) and current not in ratings:
+        ratings[current] = f"{current} (no longer on the impact scale)"
+    st.selectbox(
+        "Impact rating",
+        [None, *ratings],
+        key=keys.field("impact_rating"),
+        format_func=lambda key: "— not reported —" if key is None else ratings[key],
+        help="Separate from the RAG rating: "
+        + "; ".join(f"{r.label}: {r.definition}" for r in scale.ratings),
+    )
+    slots["impact_rating"] = st.empty()
+    st.text_area(
+        "Evidence of impact",
+        key=keys.field("impact_evidence"),
+        help="What shows the difference: what families or young people said, audit findings, "
+        "figures. Optional.",
+    )
+    slots["impact_evidence"] = st.empty()
+    voices: dict[str, str] = {v.key: v.label for v in scale.voices}
+    chosen = st.session_state.get(keys.field("impact_voices")) or []
+    for value in chosen if isinstance(chosen, list) else []:
+        if isinstance(value, str) and value not in voices:
+            voices[value] = f"{value} (no longer on the impact scale)"
+    st.multiselect(
+        "Whose voice this reflects",
+        list(voices),
+        key=keys.field("impact_voices"),
+        format_func=lambda key: voices[key],
+        placeholder="Choose who the evidence comes from",
+    )
+    slots["impact_voices"] = st.empty()
+    st.text_area(
+        "Public summary",
+        key=keys.field("public_summary"),
+        help="Written for families, in plain English. This is the only text of an update the "
+        "public progress site may show, once approved; commentary and evidence stay internal.",
+    )
+    slots["public_summary"] = st.empty()
     return slots
 
 
@@ -274,6 +334,8 @@ def _typed(keys: FormKeys) -> UpdateForm:
         return value if isinstance(value, str) and value.strip() else None
 
     revised = st.session_state.get(keys.field("revised_due_date"))
+    rating = st.session_state.get(keys.field("impact_rating"))
+    voices = st.session_state.get(keys.field("impact_voices")) or []
     return UpdateForm(
         rag=st.session_state.get(keys.field("rag")),
         status=str(st.session_state.get(keys.field("status")) or ""),
@@ -284,6 +346,10 @@ def _typed(keys: FormKeys) -> UpdateForm:
         due_date_reason=text("due_date_reason"),
         evidence_url=text("evidence_url"),
         rating_reason=text("rating_reason"),
+        impact_rating=rating if isinstance(rating, str) else None,
+        impact_evidence=text("impact_evidence"),
+        impact_voices=tuple(str(v) for v in voices),
+        public_summary=text("public_summary"),
     )
 
 
@@ -299,6 +365,7 @@ def _save(keys: FormKeys, actor: Actor) -> str | None:
             form=_typed(keys),
             action_id=int(st.session_state[keys.action_id]),
             today=today(),
+            impact=governance().impact,
         )
         upload = st.session_state.get(keys.evidence_file)
         if upload is not None:

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.formatting import MISSING
-from tracker.governance import GovernanceConfig
+from tracker.governance import GovernanceConfig, ImpactConfig
 from tracker.rules import status_label
 from tracker.services.actions import ActionDetail
 from tracker.services.register import AuditEntry, HistoryEntry
@@ -33,11 +33,16 @@ def show_text_block(label: str, text: str | None) -> None:
     st.markdown(f"**{label}**  \n{body}")
 
 
-def show_action_heading(detail: ActionDetail) -> None:
+def show_action_heading(detail: ActionDetail, impact: ImpactConfig | None = None) -> None:
+    """Reference and title, then delivery (RAG, status) and impact side by side, and flags."""
     row = detail.row
     st.subheader(f"{row.reference}: {escape_markdown(row.title)}", anchor=False)
     flags = row.flags.labels()
-    line = f"{rag_text(row.rag)} · {status_label(row.status)}"
+    scale = impact or ImpactConfig()
+    line = (
+        f"Delivery: {rag_text(row.rag)} · {status_label(row.status)} · "
+        f"Impact: {escape_markdown(scale.rating_label(row.impact_rating))}"
+    )
     if flags:
         line += " · " + " · ".join(escape_markdown(f) for f in flags)
     st.markdown(line)
@@ -79,11 +84,18 @@ def show_action_facts(detail: ActionDetail) -> None:
         show_text_block("Description", detail.description)
 
 
-def show_latest_position(detail: ActionDetail) -> None:
+def show_latest_position(detail: ActionDetail, impact: ImpactConfig | None = None) -> None:
     row = detail.row
+    show_text_block("Expected impact", row.expected_impact)
     show_text_block("Latest commentary", row.commentary)
     show_text_block("Path to green", row.path_to_green)
     show_text_block("Next steps", row.next_steps)
+    last = detail.last_update
+    if last is not None and (last.impact_evidence or last.impact_voices):
+        scale = impact or ImpactConfig()
+        voices = ", ".join(scale.voice_label(v) for v in last.impact_voices)
+        label = "Evidence of impact" + (f" (voices: {voices})" if voices else "")
+        show_text_block(label, last.impact_evidence or "No evidence in words given.")
 
 
 def history_frame(entries: list[HistoryEntry], config: GovernanceConfig) -> pd.DataFrame:
@@ -99,6 +111,15 @@ def history_frame(entries: list[HistoryEntry], config: GovernanceConfig) -> pd.D
             "Revised due": [e.revised_due_date for e in entries],
             "Reason": [e.due_date_reason or "" for e in entries],
             "Evidence": [e.evidence_url or None for e in entries],
+            "Impact": [
+                config.impact.rating_label(e.impact_rating) if e.impact_rating else ""
+                for e in entries
+            ],
+            "Evidence of impact": [e.impact_evidence or "" for e in entries],
+            "Voices": [
+                ", ".join(config.impact.voice_label(v) for v in e.impact_voices) for e in entries
+            ],
+            "Public summary": [e.public_summary or "" for e in entries],
         }
     )
 
