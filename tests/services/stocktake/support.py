@@ -125,7 +125,7 @@ def set_impact(
     engine: Engine,
     update: ActionUpdate,
     *,
-    rating: str = "Impact evident",
+    rating: str = "evident",  # the key of "Impact evident" on the default scale
     evidence: str = "Families report shorter waits for an EP assessment.",
     voices: tuple[str, ...] = ("families",),
 ) -> None:

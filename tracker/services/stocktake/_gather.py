@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from tracker.governance import GovernanceConfig
+from tracker.governance import GovernanceConfig, ImpactConfig
 from tracker.models import Action, ActionStatus, ActionUpdate, Priority, Rag
 from tracker.papers.history import ActionState, read_states
 from tracker.papers.model import NOT_RATED, ActionLine, Movement, RagKeyEntry
@@ -59,14 +59,7 @@ from tracker.services.stocktake._sources import (
     read_impact,
 )
 
-# The impact rating that counts as "impact evident" in the summary, however governance.yaml
-# words the key ("Impact evident", "impact_evident", "Evident").
-EVIDENT_WORDS = frozenset({"impact evident", "evident"})
 RAG_CODES = (Rag.BLUE.value, Rag.GREEN.value, Rag.AMBER.value, Rag.RED.value, NOT_RATED)
-
-
-def is_impact_evident(rating: str) -> bool:
-    return " ".join(rating.replace("_", " ").replace("-", " ").lower().split()) in EVIDENT_WORDS
 
 
 def _counts(states: Iterable[ActionState]) -> dict[str, int]:
@@ -204,7 +197,7 @@ def _feedback_line(row: FeedbackRow) -> FeedbackLine:
 
 
 def _impact_lines(
-    impacts: list[ImpactRow], evidence: list[EvidenceFile]
+    impacts: list[ImpactRow], evidence: list[EvidenceFile], scale: ImpactConfig
 ) -> tuple[list[tuple[int, ImpactLine]], set[int]]:
     by_update: dict[int, list[EvidenceFile]] = defaultdict(list)
     for item in evidence:
@@ -221,9 +214,9 @@ def _impact_lines(
                 ImpactLine(
                     reference=impact.reference,
                     title=impact.title,
-                    rating=impact.rating,
+                    rating=scale.rating_label(impact.rating) if impact.rating else "",
                     evidence=impact.evidence,
-                    voices=impact.voices,
+                    voices=tuple(scale.voice_label(v) for v in impact.voices),
                     by=impact.by,
                     at=impact.at,
                     files=tuple(f.path.rpartition("/")[2] for f in files),
@@ -233,13 +226,14 @@ def _impact_lines(
     return lines, used
 
 
-def _evident_actions(impacts: list[ImpactRow]) -> int:
-    """Actions whose latest impact rating in the period says impact is evident."""
+def _evident_actions(impacts: list[ImpactRow], scale: ImpactConfig) -> int:
+    """Actions whose latest impact rating in the period is one governance.yaml's impact scale
+    counts as evident."""
     latest: dict[int, str] = {}
     for impact in impacts:  # oldest first
         if impact.rating:
             latest[impact.action_id] = impact.rating
-    return sum(1 for rating in latest.values() if is_impact_evident(rating))
+    return sum(1 for rating in latest.values() if scale.is_evident(rating))
 
 
 def gather_report(
@@ -259,7 +253,7 @@ def gather_report(
     start_states = _start_states(session, rows, start, now)
     evidence = read_evidence(session, start=start, end=end, names=names)
     impacts = read_impact(session, start=start, end=end, names=names)
-    impact_lines, impact_files = _impact_lines(impacts, evidence)
+    impact_lines, impact_files = _impact_lines(impacts, evidence, governance.impact)
     value_counts = count_measure_values(session, start=start, end=end)
     summaries = list_measure_summaries(session, as_of=period.end)
     published = latest_comparators(session, [s.id for s in summaries], as_of=period.end)
@@ -351,7 +345,7 @@ def gather_report(
         off_track=sum(len(p.off_track) for p in parts),
         updates=count_updates(session, start=start, end=end),
         impact_reports=len(impacts),
-        impact_evident=_evident_actions(impacts),
+        impact_evident=_evident_actions(impacts, governance.impact),
         evidence_files=len(evidence),
         evidence_bytes=sum(f.size_bytes for f in evidence),
         measures_on_track=sum(1 for s in summaries if s.rag in ON_TRACK_RATINGS),
