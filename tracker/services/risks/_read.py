@@ -102,6 +102,7 @@ class RiskFilter:
     body_name: str | None = None  # the overseeing body, by name
     action_reference: str | None = None
     review_overdue_only: bool = False
+    review_due_by: date | None = None  # only risks whose next review is on or before this day
 
 
 def _sees_all(actor: Actor) -> bool:
@@ -136,6 +137,9 @@ def list_risks(
         rows = [r for r in rows if wanted in r.actions]
     if where.review_overdue_only:
         rows = [r for r in rows if r.review_overdue]
+    if where.review_due_by is not None:
+        due_by = where.review_due_by
+        rows = [r for r in rows if r.is_open and r.next_review <= due_by]
     return sorted(rows, key=lambda r: (-r.score, reference_sort_key(r.reference)))
 
 
