@@ -220,11 +220,16 @@ class ImportReport:
                 "unchanged": len(self.unchanged),
                 "people_to_create": len(self.people),
                 "problems": len(self.problems),
-                "risks": len(self.risks),
-                "risks_create": len(self.risks_with("create")),
-                "risks_update": len(self.risks_with("update")),
-                "risks_unchanged": len(self.risks_with("unchanged")),
             },
+            # The Risks sheet's rows (None: the workbook has no Risks sheet).
+            "risk_counts": {
+                "rows": len(self.risks),
+                "create": len(self.risks_with("create")),
+                "update": len(self.risks_with("update")),
+                "unchanged": len(self.risks_with("unchanged")),
+            }
+            if self.has_risk_sheet
+            else None,
             "risks": [
                 {
                     "row": r.row,
