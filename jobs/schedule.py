@@ -133,7 +133,7 @@ def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
         specs.append(
             JobSpec(
                 id=REMINDERS_JOB,
-                name="Update requests, chasers, escalations and paper-ready notices",
+                name="Update requests, chasers, escalations, paper-ready notices and risk reviews",
                 func="jobs.tasks:reminders_job",
                 trigger=_cron(
                     REMINDERS_JOB, zone, day_of_week="mon-fri", hour=send.hour, minute=send.minute
