@@ -76,7 +76,8 @@ def test_an_owners_risks_ride_in_their_action_email_and_a_rerun_sends_nothing_mo
     assert [r.rule for r in rows if r.rule == "risk_review"] == []  # no second e-mail
     (host,) = [r for r in rows if reference in r.body_text]
     assert host.rule == "update_request"
-    assert host.subject.endswith("; and 1 risk to review")
+    assert host.subject.endswith(", and review 1 risk")
+    assert "link opens it in the register, where you rescore it" in host.body_html
     assert "Risks to review (1):" in host.body_text
     assert "Score: 20 (likelihood 4 x impact 5) | Review due: 6 Feb 2026" in host.body_text
     assert f"{APP_URL}/risks?risk={reference}" in host.body_text

@@ -101,7 +101,7 @@ def _risk_counts(reminder: PlannedReminder) -> str:
 def _subject_and_intro(reminder: PlannedReminder) -> tuple[str, list[str]]:
     subject, intro = _action_subject_and_intro(reminder)
     if reminder.risks and reminder.rule != "risk_review":
-        subject += f"; and {_risk_counts(reminder)} to review"
+        subject += f", and review {_risk_counts(reminder)}"
         intro.append(
             f"{_plural(len(reminder.risks), 'risk')} you own "
             + ("is" if len(reminder.risks) == 1 else "are")
@@ -224,8 +224,14 @@ def _closing(reminder: PlannedReminder, context: MailContext) -> list[str]:
         first = f"Produce the paper: {page_link(context.app_url, 'papers')}"
     else:
         first = "Each link opens the action in the tracker."
+    risks = (
+        ["Each risk's link opens it in the register, where you rescore it."]
+        if reminder.risks and reminder.rule != "risk_review"
+        else []
+    )
     return [
         first,
+        *risks,
         f"Questions: {context.contact_name}, {context.contact_email}.",
         f"This is an automatic message from the {context.partnership} action tracker.",
     ]
@@ -305,8 +311,6 @@ def render_text(reminder: PlannedReminder, context: MailContext) -> str:
     for section in reminder.sections:
         lines += _text_section(section, reminder, context)
     lines += _text_risks(reminder, context)
-    if reminder.risks and reminder.rule != "risk_review":
-        lines += ["", "Each risk's link opens it in the register, where you rescore it."]
     lines += ["", *_closing(reminder, context)]
     return "\n".join(lines).rstrip() + "\n"
 
