@@ -8,7 +8,8 @@ none may fire between 01:00 and 03:00 local time, the nightly maintenance window
 holds the daylight-saving changes (a job there could run twice or not at all on those nights).
 
 * ``dispatch-outbox``: every minute (except 01:00-03:00), sends what is queued and due.
-* ``reminders``: Monday to Friday at ``update_cycle.send_time``, runs the four cycle rules.
+* ``reminders``: Monday to Friday at ``update_cycle.send_time``, runs the four cycle rules and
+  the risk review reminders.
 * ``weekly-digest``: on ``weekly_digest.day_of_week`` at its ``time``.
 * ``reload-schedule``: every five minutes, re-declares these jobs if governance.yaml changed.
 * ``audit-verify``: daily at 03:30, walks the audit trail's hash chain (``tracker audit verify``).
@@ -129,13 +130,14 @@ def build_job_specs(governance: GovernanceConfig) -> list[JobSpec]:
         reminders.chaser,
         reminders.escalation,
         reminders.paper_ready,
+        reminders.risk_review,
     )
     if any(rule.enabled for rule in cycle_rules):
         send = _at(cycle.send_time)
         specs.append(
             JobSpec(
                 id=REMINDERS_JOB,
-                name="Update requests, chasers, escalations and paper-ready notices",
+                name="Update requests, chasers, escalations, paper-ready notices and risk reviews",
                 func="jobs.tasks:reminders_job",
                 trigger=_cron(
                     REMINDERS_JOB, zone, day_of_week="mon-fri", hour=send.hour, minute=send.minute

@@ -186,7 +186,8 @@ def _remind(context: JobContext, rules: tuple[RuleName, ...]) -> dict[str, int]:
 
 
 def reminders_job(context: JobContext) -> Mapping[str, Any]:
-    """Each working morning: update requests, chasers, escalations and paper-ready notices."""
+    """Each working morning: update requests, chasers, escalations, paper-ready notices and
+    risk reviews."""
     return _run(context, REMINDERS_JOB, lambda: _remind(context, CYCLE_RULES))
 
 

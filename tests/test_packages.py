@@ -130,7 +130,7 @@ SURFACES = {
         action_link ALL_RULES BoardCycle build_mail_context CYCLE_RULES MailContext MAX_LINES
         plan_reminders PlannedReminder preview_reminders PreviewItem queue_due_reminders
         ReminderLine ReminderPlan ReminderSection render_for_outbox render_reminder render_text
-        RuleName send_queued_mail load_reminder_facts
+        RuleName send_queued_mail load_reminder_facts RiskLine risk_link
     """,
 }
 

@@ -14,6 +14,7 @@ from tracker.rules.risks import (
     is_review_overdue,
     movement_words,
     next_reference,
+    review_reminder_due,
     scale_problem,
     score_words,
 )
@@ -86,3 +87,32 @@ def test_governance_refuses_bands_with_a_gap() -> None:
     assert parse_governance(text).risks.bands[-1].name == "Very high"
     with pytest.raises(GovernanceError, match=r"risk bands must run from 1 to 25.*line \d+"):
         parse_governance(text.replace("low: 5, high: 9", "low: 6, high: 9"))
+
+
+@pytest.mark.parametrize(
+    ("next_review", "reminded_on", "today", "days_before", "expected"),
+    [
+        (date(2026, 3, 2), None, date(2026, 3, 1), 0, False),  # not due yet
+        (date(2026, 3, 2), None, date(2026, 3, 2), 0, True),  # falls due today
+        (date(2026, 3, 2), None, date(2026, 2, 27), 3, True),  # three days ahead
+        (date(2026, 3, 2), date(2026, 3, 2), date(2026, 3, 2), 0, False),  # reminded today
+        (date(2026, 3, 2), date(2026, 3, 2), date(2026, 3, 8), 0, False),  # chased after 7
+        (date(2026, 3, 2), date(2026, 3, 2), date(2026, 3, 9), 0, True),  # a week overdue
+        (date(2026, 3, 2), None, date(2026, 4, 2), 0, True),  # never reminded (job was off)
+        (date(2026, 4, 1), date(2026, 3, 9), date(2026, 3, 20), 0, False),  # rescored since
+        (date(2026, 4, 1), date(2026, 3, 9), date(2026, 4, 1), 0, True),  # the new review
+    ],
+)
+def test_review_reminder_due(
+    next_review: date, reminded_on: date | None, today: date, days_before: int, expected: bool
+) -> None:
+    assert (
+        review_reminder_due(
+            next_review=next_review,
+            reminded_on=reminded_on,
+            today=today,
+            days_before=days_before,
+            repeat_every_days=7,
+        )
+        is expected
+    )

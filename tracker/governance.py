@@ -422,12 +422,21 @@ class ReminderRule(_Strict):
         return value
 
 
+class RiskReviewRule(_Strict):
+    """Risk owners reminded when a risk's review falls due, then chased while it is overdue."""
+
+    enabled: bool = True
+    days_before_review: int = Field(default=0, ge=0, le=30)
+    repeat_every_days: int = Field(default=7, ge=1, le=90)
+
+
 class RemindersConfig(_Strict):
     update_request: ReminderRule = ReminderRule()
     chaser: ReminderRule = ReminderRule(working_days_before_deadline=2)
     escalation: ReminderRule = ReminderRule(working_days_after_deadline=1)
     weekly_digest: ReminderRule = ReminderRule(time="08:00")
     paper_ready: ReminderRule = ReminderRule(working_days_after_deadline=0)
+    risk_review: RiskReviewRule = RiskReviewRule()
 
 
 class UpdateCycleConfig(_Strict):

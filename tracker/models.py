@@ -454,6 +454,10 @@ class Risk(SQLModel, table=True):
     # Partners (and the public site) see only risks marked shareable.
     shareable: bool = False
     sort_key: int = 0
+    # The day the owner was last reminded to review (the reminder rules' own bookkeeping, so a
+    # review falling due is mailed once and then chased at governance's interval; not a user
+    # edit, so it leaves ``version`` alone).
+    review_reminded_on: date | None = None
     version: int = Field(default=1, nullable=False)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)

@@ -23,7 +23,7 @@ from jobs.schedule import (
     next_runs,
     previous_run,
 )
-from tracker.governance import GovernanceConfig, ReminderRule
+from tracker.governance import GovernanceConfig, ReminderRule, RiskReviewRule
 
 
 def with_cycle(governance: GovernanceConfig, **changes: object) -> GovernanceConfig:
@@ -111,6 +111,9 @@ def test_disabled_rules_remove_their_jobs_and_a_new_send_time_moves_the_job(
         paper_ready=off,
         weekly_digest=off,
     )
+    # Risk review reminders alone still need the daily reminders job.
+    assert REMINDERS_JOB in {spec.id for spec in build_job_specs(quiet)}
+    quiet = with_cycle(quiet, risk_review=RiskReviewRule(enabled=False))
     assert {spec.id for spec in build_job_specs(quiet)} == {
         DISPATCH_JOB,
         RELOAD_JOB,

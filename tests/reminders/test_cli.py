@@ -186,7 +186,10 @@ def test_commands_on_an_uninitialised_database_say_so(tmp_path: Path) -> None:
 def test_scheduler_next_lists_coming_runs_without_starting(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["scheduler", "--next"], env=env)
     assert result.exit_code == 0, result.output
-    assert "Update requests, chasers, escalations and paper-ready notices" in result.stdout
+    assert (
+        "Update requests, chasers, escalations, paper-ready notices and risk reviews"
+        in result.stdout
+    )
     assert "Weekly digest to executives" in result.stdout
 
 

@@ -40,7 +40,9 @@ def test_the_page_shows_the_schedule_and_what_the_next_run_would_send(
     assert [t.value for t in at.title] == ["Reminders and mail"]
     assert shown(at, "No scheduler is running")
     schedule = _table(at, "Next run")
-    assert "Update requests, chasers, escalations and paper-ready notices" in set(schedule["Job"])
+    assert "Update requests, chasers, escalations, paper-ready notices and risk reviews" in set(
+        schedule["Job"]
+    )
     preview = _table(at, "Rule")
     requests = preview[preview["Rule"] == "Update request"]
     assert len(requests) == 10

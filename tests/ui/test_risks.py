@@ -140,3 +140,23 @@ def test_the_overview_names_very_high_risks_and_risks_past_review(
     table = next(d.value for d in at.dataframe if "Risk" in d.value.columns)
     assert list(table["Ref"]) == ["R1", "R3"]
     assert list(table["Next review"]) == ["31 Oct 2026", "31 Aug 2026 (overdue)"]
+
+
+def test_my_actions_lists_the_owners_risks_due_for_review_with_a_link_to_rescore(
+    open_app: OpenApp, db: Engine
+) -> None:
+    # Added 40 days before the pinned today with a 30-day review: 10 days overdue.
+    _add(db, "EP recruitment fails", on=date(2026, 8, 22))
+    _add(db, "Capital *slippage* <b>", on=date(2026, 10, 1))  # reviewed in 30 days: not due
+    at = open_app(HEAD_OF_SEND, page="my_actions")
+    no_exception(at)
+    assert shown(at, "Risks to review: 1, 1 overdue")
+    text = " ".join(m.value for m in at.markdown)
+    assert "**R1** EP recruitment fails" in text
+    assert "review overdue** since 21 Sep 2026 (10 days)" in text
+    assert "slippage" not in text
+    assert "R2" not in text
+    # Someone who owns no risks sees no such box.
+    at = open_app(EXECUTIVE, page="my_actions")
+    no_exception(at)
+    assert not shown(at, "Risks to review")

@@ -116,6 +116,25 @@ def _echo_by_sheet(heading: str, items: tuple[RowError, ...]) -> None:
         typer.echo(f"{indent}{item.describe(with_sheet=False)}")
 
 
+def _echo_risks(report: ImportReport) -> None:
+    if not report.has_risk_sheet:
+        return
+    create, update = report.risks_with("create"), report.risks_with("update")
+    unchanged = report.risks_with("unchanged")
+    refused = len(report.risks) - len(create) - len(update) - len(unchanged)
+    typer.echo(
+        f"\nRisks sheet: {plural(len(report.risks), 'risk')}: {len(create)} to create, "
+        f"{len(update)} to update, {len(unchanged)} unchanged"
+        + (f", {refused} with problems" if refused else "")
+    )
+    for risk in (*create, *update):
+        verb = "new" if risk.outcome == "create" else "rescored" if risk.rescored else "changed"
+        typer.echo(f"  row {risk.row:<5} {risk.reference:<8} {_short(risk.title, 60)} ({verb})")
+        if risk.outcome == "update":
+            for change in risk.changes:
+                typer.echo(f"      {change.field}: {_short(change.old)} -> {_short(change.new)}")
+
+
 def _echo_report(report: ImportReport) -> None:
     _echo_sheets(report)
     if report.ignored_columns:
@@ -131,6 +150,7 @@ def _echo_report(report: ImportReport) -> None:
     if report.unchanged:
         typer.echo(f"\nUnchanged ({len(report.unchanged)}):")
         typer.echo("  " + ", ".join(action.reference for action in report.unchanged))
+    _echo_risks(report)
     if report.people:
         typer.echo(f"\nPeople to create ({len(report.people)}):")
         for person in report.people:
@@ -156,6 +176,12 @@ def _echo_outcome(report: ImportReport, *, commit: bool) -> None:
             f"\nImported: {len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged, {len(report.people)} people added."
         )
+        if report.has_risk_sheet:
+            typer.echo(
+                f"Risks: {len(report.risks_with('create'))} created, "
+                f"{len(report.risks_with('update'))} updated, "
+                f"{len(report.risks_with('unchanged'))} unchanged."
+            )
         if report.refused_places:
             typer.echo(f"Skipped rows with problems: {_places(report.refused_places)}")
         if report.kept_places:

@@ -154,12 +154,13 @@ def remind(
                     item.reminder.rule,
                     item.reminder.recipient_email,
                     str(item.reminder.action_count),
+                    ", ".join(r.reference for r in item.reminder.risks),
                     "would send" if item.would_send else f"already {item.outbox_state}",
                     item.subject,
                 ]
                 for item in items
             ]
-            echo_table(["rule", "to", "actions", "outcome", "subject"], rows)
+            echo_table(["rule", "to", "actions", "risks", "outcome", "subject"], rows)
             new = sum(item.would_send for item in items)
             typer.echo(f"dry run for {today}: {new} e-mails would be sent; nothing was sent")
         else:

@@ -160,6 +160,7 @@ def _show_report(report: ImportReport) -> None:
             f"Unchanged ({len(report.unchanged)})",
             f"People to add ({len(report.people)})",
             f"How cells were read ({len(report.notes)})",
+            *([f"Risks ({len(report.risks)})"] if report.has_risk_sheet else []),
         ]
     )
     where: dict[str, Any] = {}
@@ -213,6 +214,36 @@ def _show_report(report: ImportReport) -> None:
             _cells(report.notes, many_sheets=many, last="Read as"),
             "Every RAG was typed and every date was a plain date.",
         )
+    if report.has_risk_sheet:
+        with tabs[6]:
+            _show_risks(report)
+
+
+_RISK_OUTCOMES = {"create": "New risk", "update": "Changed", "unchanged": "Unchanged"}
+
+
+def _show_risks(report: ImportReport) -> None:
+    """The Risks sheet's rows: what each would create or change (rows with problems are in
+    the Problems tab, under the sheet "Risks")."""
+    refused = {row for sheet, row in report.problem_places if sheet == "Risks"}
+    rows = [
+        {
+            "Row": r.row,
+            "Ref": r.reference,
+            "Risk": r.title,
+            "Outcome": "Has problems"
+            if r.row in refused
+            else _RISK_OUTCOMES[r.outcome] + (" (rescored)" if r.rescored else ""),
+            "Changes": "; ".join(
+                f"{c.field}: {c.old or '(blank)'} -> {c.new}"
+                if r.outcome == "update"
+                else f"{c.field}: {c.new}"
+                for c in r.changes
+            ),
+        }
+        for r in report.risks
+    ]
+    _table(rows, "The Risks sheet has no rows.")
 
 
 def _choose_sheets(report: ImportReport, data: bytes) -> tuple[str, ...] | None:
@@ -250,8 +281,11 @@ def _show_commit(
         skip = st.checkbox(f"{label} and import the rest", key=SKIP_KEY)
         if not skip:
             st.warning("Fix the problems and upload the file again, or skip those rows.")
-    writes = len(report.created) + len(report.updated)
-    label = f"Import {writes} action{'s' if writes != 1 else ''}"
+    risk_writes = len(report.risks_with("create")) + len(report.risks_with("update"))
+    writes = len(report.created) + len(report.updated) + risk_writes
+    label = f"Import {plural(len(report.created) + len(report.updated), 'action')}"
+    if risk_writes:
+        label += f" and {plural(risk_writes, 'risk')}"
     if not st.button(
         label, type="primary", disabled=(bool(report.problems) and not skip) or writes == 0
     ):
@@ -280,7 +314,13 @@ def _show_commit(
     st.session_state[FLASH_KEY] = (
         "success",
         f"Imported {result.filename}: {len(result.created)} actions created, "
-        f"{len(result.updated)} updated, {len(result.people)} people added.",
+        f"{len(result.updated)} updated, {len(result.people)} people added"
+        + (
+            f"; risks: {len(result.risks_with('create'))} created, "
+            f"{len(result.risks_with('update'))} updated."
+            if result.has_risk_sheet
+            else "."
+        ),
     )
     # A new uploader key clears the file, so the same plan is not offered twice.
     st.session_state[UPLOAD_GENERATION_KEY] = st.session_state.get(UPLOAD_GENERATION_KEY, 0) + 1

@@ -5,14 +5,18 @@ the list, the table, or a reminder e-mail's link ``?action=P2.3``) opens its upd
 the last update carried forward. The chosen reference is kept in the URL so the page can be
 bookmarked or shared. A submitted update is saved first; then the page loads its one view
 model (``load_my_actions``) and draws it once, so the list and the picker show the new rating.
+Risks the person owns that are due or overdue for review are listed above the actions, each
+with a link to rescore it on the Risks page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 import streamlit as st
 
+from tracker.formatting import format_date, plural
 from tracker.models import Role
 from tracker.permissions import Actor, Operation, can
 from tracker.rules import rag_label
@@ -26,6 +30,7 @@ from tracker.services.actions import (
     match_reference,
     picker_references,
 )
+from tracker.services.risks import RiskRow
 from tracker.ui.action.update_form import save_if_submitted, show_update_form
 from tracker.ui.action.views import show_action_facts, show_action_heading, show_latest_position
 from tracker.ui.components import escape_markdown, show_actions_table
@@ -143,6 +148,35 @@ def _show_form(actor: Actor, detail: ActionDetail) -> None:
         show_update_form(detail, actor=actor, config=governance())
 
 
+def _show_risks_to_review(risks: tuple[RiskRow, ...], on: date) -> None:
+    """The person's risks due or overdue for review, each with a link to rescore it."""
+    if not risks:
+        return
+    late = sum(r.review_overdue for r in risks)
+    heading = f"Risks to review: {len(risks)}" + (f", {late} overdue" if late else "")
+    with st.container(border=True):
+        st.subheader(heading, anchor=False)
+        st.caption("Risks you own whose review is due: rescore each with what has changed.")
+        for risk in risks:
+            when = format_date(risk.next_review)
+            if risk.review_overdue:
+                days = (on - risk.next_review).days
+                due = f":red[**review overdue** since {when} ({plural(days, 'day')})]"
+            else:
+                due = f"review due {when}"
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            left.markdown(
+                f"**{escape_markdown(risk.reference)}** {escape_markdown(risk.title)}  \n"
+                f"Score {risk.score} ({escape_markdown(risk.band)}) · {due}"
+            )
+            right.page_link(
+                page_file("risks"),
+                label=f"Rescore {risk.reference}",
+                icon=":material/edit_note:",
+                query_params={"risk": risk.reference},
+            )
+
+
 def _show_outside(actor: Actor, linked: LinkedAction) -> bool:
     """Open a deep-linked action that is not on the list, if the actor may update it."""
     if not linked.exists:
@@ -200,6 +234,8 @@ def _load(actor: Actor) -> tuple[MyActions, str | None]:
         wanted=wanted,
         linked=linked,
         default_cycle_days=cycle_days(),
+        risk_scale=governance().risks,
+        review_ahead_days=governance().update_cycle.reminders.risk_review.days_before_review,
     )
     return screen, picked
 
@@ -216,6 +252,7 @@ def main() -> None:
         st.caption("The actions you own.")
     if screen.linked is not None and _show_outside(actor, screen.linked):
         return
+    _show_risks_to_review(screen.risks_to_review, today())
     if not worklist.items:
         _show_nothing_to_do(actor)
         return

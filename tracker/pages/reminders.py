@@ -51,6 +51,7 @@ RULE_LABELS = {
     "escalation_raised": "Escalation raised",
     "paper_ready": "Paper ready",
     "weekly_digest": "Weekly digest",
+    "risk_review": "Risk review",
 }
 FLASH_KEY = "reminders.flash"
 
@@ -103,6 +104,7 @@ def _preview_frame(items: list[PreviewItem]) -> pd.DataFrame:
             "Rule": [RULE_LABELS[i.reminder.rule] for i in items],
             "To": [f"{i.reminder.recipient_name} <{i.reminder.recipient_email}>" for i in items],
             "Actions": [i.reminder.action_count for i in items],
+            "Risks to review": [", ".join(r.reference for r in i.reminder.risks) for i in items],
             "Subject": [i.subject for i in items],
             "Outcome": [
                 "Would send" if i.would_send else f"Already {i.outbox_state}" for i in items

@@ -113,3 +113,26 @@ def next_reference(existing: Iterable[str]) -> str:
         if ref.startswith(REFERENCE_PREFIX) and ref[len(REFERENCE_PREFIX) :].isdigit()
     ]
     return f"{REFERENCE_PREFIX}{max(numbers, default=0) + 1}"
+
+
+def review_falls_due(*, next_review: date, today: date, days_before: int = 0) -> bool:
+    """Whether a risk's review is due (or overdue) on ``today``, ``days_before`` days ahead."""
+    return next_review - timedelta(days=days_before) <= today
+
+
+def review_reminder_due(
+    *,
+    next_review: date,
+    reminded_on: date | None,
+    today: date,
+    days_before: int = 0,
+    repeat_every_days: int = 7,
+) -> bool:
+    """Whether the owner should be reminded to review today: once when the review falls due
+    (``days_before`` ahead of it), then every ``repeat_every_days`` while it is overdue."""
+    due_from = next_review - timedelta(days=days_before)
+    if today < due_from:
+        return False
+    if reminded_on is None or reminded_on < due_from:
+        return True
+    return next_review < today and reminded_on <= today - timedelta(days=repeat_every_days)

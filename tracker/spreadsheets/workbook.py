@@ -61,6 +61,7 @@ __all__ = [
 ]
 
 MAX_MERGED_RANGES = 50_000
+RISK_SHEET_NAME = "risks"  # tracker.spreadsheets.risks.RISK_SHEET, compared without case
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,10 @@ def _read_workbook_sheets(data: bytes, *, filename: str, wanted: Sequence[str]) 
         for index, sheet in enumerate(sheets):
             if chosen is not None and sheet.title not in chosen:
                 skipped.append(SkippedSheet(sheet.title, "not chosen"))
+                continue
+            if chosen is None and sheet.title.casefold() == RISK_SHEET_NAME:
+                # The risk register of a plan workbook: read as risks, not as actions.
+                skipped.append(SkippedSheet(sheet.title, "the risk register (read as risks)"))
                 continue
             if chosen is None and sheet.sheet_state != "visible":
                 skipped.append(SkippedSheet(sheet.title, "hidden in Excel (name it to read it)"))

@@ -238,3 +238,25 @@ def test_another_file_after_a_choice_of_sheets_starts_afresh(open_app: Any) -> N
     no_exception(at)
     assert len(at.multiselect) == 0  # one sheet: nothing to choose
     assert _metrics(at)["To update"] == "42"
+
+
+def test_a_changed_risk_in_the_risks_sheet_is_listed_and_imported(
+    open_app: Any, db: Engine
+) -> None:
+    from tests.importer.test_risk_sheet import _edit, _export, _risks
+    from tracker.models import Risk
+
+    _risks(db)
+    edited = _edit(_export(db), {(2, "Likelihood"): 3})
+    at = _upload(open_app(ADMIN, page=PAGE), "plan.xlsx", edited)
+    no_exception(at)
+    risks = _table(at, "Row", "Ref", "Risk", "Outcome")
+    assert list(risks["Ref"]) == ["R1", "R2", "R3"]
+    assert list(risks["Outcome"]) == ["Changed (rescored)", "Unchanged", "Unchanged"]
+    assert risks["Changes"].iloc[0] == "Likelihood: 4 -> 3"
+    at = button(at, "Import 0 actions and 1 risk").click().run()
+    no_exception(at)
+    assert shown(at, "risks: 0 created, 1 updated")
+    with session_scope(db) as session:
+        risk = session.exec(select(Risk).where(Risk.reference == "R1")).one()
+        assert (risk.likelihood, risk.impact) == (3, 5)

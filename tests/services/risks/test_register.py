@@ -226,3 +226,25 @@ def test_the_improvement_board_paper_names_the_risk_with_its_score_and_movement(
     assert line.mitigations == ("Grow-your-own trainee EPs",)
     assert line.movement == "new since the last paper"
     assert paper.risks.heat_map[3][4] == 1  # likelihood 4, impact 5
+
+
+def test_the_register_reads_only_the_people_its_risks_name(engine) -> None:
+    from sqlalchemy import event
+
+    _add(engine)
+    statements: list[str] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(" ".join(statement.split()).lower())
+
+    with session_scope(engine) as session:
+        admin = actor(session, ADMIN)
+        event.listen(engine, "before_cursor_execute", keep)
+        try:
+            (row,) = list_risks(session, actor=admin, scale=governance().risks, today=TODAY)
+        finally:
+            event.remove(engine, "before_cursor_execute", keep)
+    assert row.owner_email == HEAD_OF_SEND
+    # The owners by id: never the whole person table.
+    people = [s for s in statements if "from person" in s]
+    assert people and all("where person.id in" in s for s in people), people

@@ -5,25 +5,28 @@ detail for the update form, and a deep-linked action that is not on the list, in
 The list comes back most urgent first, the order an owner should work through it: overdue
 (longest first), then those whose update is due this cycle, then the rest in reference order.
 Closed actions (complete or withdrawn) are listed last, so a recent completion is still there
-to correct. Each row says why it is on the list (owner, workstream lead, or both).
+to correct. Each row says why it is on the list (owner, workstream lead, or both). Beside the
+actions, the risks the person owns that are due or overdue for review, to rescore.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
 from tracker.db import session_scope
+from tracker.governance import RiskScaleConfig
 from tracker.models import Action, Workstream
 from tracker.permissions import Actor
 from tracker.rules import is_closed, reference_sort_key
 from tracker.services.actions._lookups import ActionDetail, details_for_rows, get_action_detail
 from tracker.services.actions._updates import ActionNotFound, get_action, may_update
 from tracker.services.register import DEFAULT_CYCLE_DAYS, ActionRow, fetch_rows, load_cycle_starts
+from tracker.services.risks import RiskFilter, RiskRow, list_risks
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ class MyActions:
     worklist: Worklist
     details: Mapping[str, ActionDetail]  # the detail of each wanted listed action, by reference
     linked: LinkedAction | None
+    # The person's open risks due (or overdue) for review, most overdue first.
+    risks_to_review: tuple[RiskRow, ...] = ()
 
 
 def load_my_actions(
@@ -150,11 +155,14 @@ def load_my_actions(
     wanted: Sequence[str] = (),
     linked: str | None = None,
     default_cycle_days: int = DEFAULT_CYCLE_DAYS,
+    risk_scale: RiskScaleConfig | None = None,
+    review_ahead_days: int = 0,
 ) -> MyActions:
     """The actor's worklist; the detail (for the update form) of each listed action in
-    ``wanted``, of ``linked`` and of the one opened by default; and the action ``linked``
-    names when it is not on the list. One session, the same few statements however long the
-    list."""
+    ``wanted``, of ``linked`` and of the one opened by default; the action ``linked`` names
+    when it is not on the list; and, given ``risk_scale``, the actor's risks whose review is
+    due within ``review_ahead_days`` (the reminder's lead) or overdue. One session, the same
+    few statements however long the list."""
     with session_scope(engine) as session:
         worklist = list_my_actions(
             session, actor=actor, today=today, default_cycle_days=default_cycle_days
@@ -165,7 +173,27 @@ def load_my_actions(
         outside = None
         if linked and linked not in rows:
             outside = _linked_action(session, actor, linked, today, default_cycle_days)
-    return MyActions(worklist=worklist, details=details, linked=outside)
+        risks = _risks_to_review(session, actor, risk_scale, today, review_ahead_days)
+    return MyActions(worklist=worklist, details=details, linked=outside, risks_to_review=risks)
+
+
+def _risks_to_review(
+    session: Session,
+    actor: Actor,
+    scale: RiskScaleConfig | None,
+    today: date,
+    ahead_days: int,
+) -> tuple[RiskRow, ...]:
+    if scale is None or actor.person_id is None or not actor.email:
+        return ()
+    rows = list_risks(
+        session,
+        actor=actor,
+        scale=scale,
+        today=today,
+        where=RiskFilter(owner_email=actor.email, review_due_by=today + timedelta(days=ahead_days)),
+    )
+    return tuple(sorted(rows, key=lambda r: (r.next_review, -r.score)))
 
 
 def _linked_action(

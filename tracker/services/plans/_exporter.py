@@ -1,7 +1,9 @@
 """Take the plan out: the action register and its full update history, as .xlsx or .csv.
 
 :func:`export_register` writes one row per action with its latest commentary, in the columns
-:func:`tracker.spreadsheets.read_plan` reads, so an export imports back with nothing to change.
+:func:`tracker.spreadsheets.read_plan` reads, so an export imports back with nothing to change;
+as a workbook it also holds the whole risk register on a "Risks" sheet (``_risks``), which the
+import reads back the same way.
 :func:`export_history` writes every update ever recorded on the chosen actions, oldest first
 within each action: the evidence trail. Both apply the register's filters in SQL, use the RAG
 colours and words of governance.yaml's ``rag`` key, and go through
@@ -11,7 +13,7 @@ formula. The result is plain bytes with a file name; the caller saves or offers 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
@@ -33,6 +35,7 @@ from tracker.models import (
 from tracker.permissions import Actor, Operation, require
 from tracker.rules import RAG_LABELS, STATUS_LABELS
 from tracker.services.audit import record_event
+from tracker.services.plans._risks import risk_sheet_rows
 from tracker.services.register import (
     DEFAULT_CYCLE_DAYS,
     ActionFilter,
@@ -49,6 +52,7 @@ from tracker.spreadsheets import (
     write_xlsx,
 )
 from tracker.spreadsheets.plan import RAG_WORDS
+from tracker.spreadsheets.risks import build_risk_sheet
 from tracker.spreadsheets.writer import DEFAULT_RAG_COLOURS
 
 ExportFormat = Literal["xlsx", "csv"]
@@ -134,12 +138,18 @@ def _check_format(fmt: str) -> ExportFormat:
 
 
 def _package(
-    sheet: SheetSpec, key: RagKey, *, stem: str, today: date, fmt: ExportFormat
+    sheet: SheetSpec,
+    key: RagKey,
+    *,
+    stem: str,
+    today: date,
+    fmt: ExportFormat,
+    extra: Sequence[SheetSpec] = (),
 ) -> ExportFile:
     if fmt == "csv":
         content = write_csv(sheet)
     else:
-        sheets = [sheet]
+        sheets = [sheet, *extra]
         if key.meanings:
             sheets.append(
                 SheetSpec(
@@ -237,7 +247,10 @@ def export_register(
     sheet = build_register_sheet(
         rows, title="Action register", rag_colours=key.colours, rag_labels=key.labels
     )
-    return _audited(session, actor, _package(sheet, key, stem=REGISTER_STEM, today=today, fmt=kind))
+    # Every risk, whatever the filters: the register's risks travel with the plan.
+    risks = [build_risk_sheet(risk_sheet_rows(session))] if kind == "xlsx" else []
+    file = _package(sheet, key, stem=REGISTER_STEM, today=today, fmt=kind, extra=risks)
+    return _audited(session, actor, file)
 
 
 def _audited(session: Session, actor: Actor, file: ExportFile) -> ExportFile:

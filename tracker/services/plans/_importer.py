@@ -27,6 +27,9 @@ Rules a person relies on:
   audited field by field. Importing the same file again changes nothing.
 * A row whose update is older than the newest update already in the tracker is refused rather
   than allowed to overwrite it.
+* A workbook's "Risks" sheet is the risk register (``_risks``): checked row by row with the
+  plan, its problems listed beside the plan's, written in the same transaction (all or
+  nothing). A workbook without one imports as before.
 
 Committing needs a write session (``session_scope(engine, write=True)``): the actions are locked
 (``SELECT ... FOR UPDATE`` on PostgreSQL, the write lock on SQLite) while they are compared and
@@ -49,21 +52,30 @@ from sqlmodel import Session, select
 
 from tracker import clock
 from tracker.errors import Conflict
-from tracker.formatting import format_date
-from tracker.governance import GovernanceConfig
+from tracker.formatting import format_date, local_time
+from tracker.governance import GovernanceConfig, RiskScaleConfig
 from tracker.models import Action
 from tracker.permissions import Actor, Operation, require
 from tracker.services.plans._lookups import load_lookups
 from tracker.services.plans._planner import Planner, RowPlan
+from tracker.services.plans._risks import (
+    PlannedRisk,
+    RiskImport,
+    plan_risk_import,
+    write_risk_import,
+)
 from tracker.services.plans._writer import write_plans
 from tracker.spreadsheets import (
     DEFAULT_RAG_COLOURS,
+    MAX_BYTES,
     RagColours,
     RowError,
     SheetSummary,
     SkippedSheet,
     read_plan,
 )
+from tracker.spreadsheets.reader import read_source_bytes
+from tracker.spreadsheets.risks import RISK_SHEET, read_risk_sheet
 
 IMPORT_SOURCE = "import"
 Outcome = Literal["create", "update", "unchanged"]
@@ -119,6 +131,8 @@ class ImportReport:
     skipped_sheets: tuple[SkippedSheet, ...] = ()  # the sheets not read, and why
     notes: tuple[RowError, ...] = ()  # what colours and non-plain dates were read as
     workbook_sheets: tuple[str, ...] = ()  # every sheet of the file, for choosing among them
+    risks: tuple[PlannedRisk, ...] = ()  # the Risks sheet's rows, when the workbook has one
+    has_risk_sheet: bool = False
 
     @property
     def ok(self) -> bool:
@@ -139,6 +153,10 @@ class ImportReport:
     def unchanged(self) -> tuple[PlannedAction, ...]:
         return self.with_outcome("unchanged")
 
+    def risks_with(self, outcome: Outcome) -> tuple[PlannedRisk, ...]:
+        refused = {row for sheet, row in self.problem_places if sheet == RISK_SHEET}
+        return tuple(r for r in self.risks if r.outcome == outcome and r.row not in refused)
+
     @property
     def problem_rows(self) -> tuple[int, ...]:
         return tuple(sorted({problem.row for problem in self.problems}))
@@ -147,6 +165,7 @@ class ImportReport:
     def problem_places(self) -> tuple[tuple[str, int], ...]:
         """(sheet, row) of every row with a problem, in workbook order."""
         order = {sheet.name: index for index, sheet in enumerate(self.sheets)}
+        order[RISK_SHEET] = len(order)
         places = {(problem.sheet or "", problem.row) for problem in self.problems}
         return tuple(sorted(places, key=lambda place: (order.get(place[0], 0), place[1])))
 
@@ -202,6 +221,26 @@ class ImportReport:
                 "people_to_create": len(self.people),
                 "problems": len(self.problems),
             },
+            # The Risks sheet's rows (None: the workbook has no Risks sheet).
+            "risk_counts": {
+                "rows": len(self.risks),
+                "create": len(self.risks_with("create")),
+                "update": len(self.risks_with("update")),
+                "unchanged": len(self.risks_with("unchanged")),
+            }
+            if self.has_risk_sheet
+            else None,
+            "risks": [
+                {
+                    "row": r.row,
+                    "reference": r.reference,
+                    "title": r.title,
+                    "outcome": r.outcome,
+                    "rescored": r.rescored,
+                    "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in r.changes],
+                }
+                for r in self.risks
+            ],
             "actions": [
                 {
                     "sheet": a.sheet,
@@ -259,8 +298,9 @@ def import_plan(
     """
     require(actor, Operation.IMPORT_PLAN, what="import action plans")
     now = now or clock.now()
+    data = read_source_bytes(source, filename=filename, max_bytes=MAX_BYTES)
     sheet = read_plan(
-        source, filename=filename, sheets=sheets, rag_colours=rag_colours_of(governance)
+        data, filename=filename, sheets=sheets, rag_colours=rag_colours_of(governance)
     )
     actions = _load_actions(session, lock=commit)
     planner = Planner(
@@ -280,12 +320,13 @@ def import_plan(
         else:
             planner.check_names(row)
     order = {summary.name: index for index, summary in enumerate(sheet.sheets)}
+    risks = _plan_risks(session, data, filename, sheets, governance)
     problems = tuple(
         sorted(
             (*_with_kept_dates(sheet.errors, planner.plans), *planner.errors),
             key=lambda p: (order.get(p.sheet or "", 0), p.row),
         )
-    )
+    ) + (risks.problems if risks else ())
     versions = {
         plan.action.reference: plan.action.version
         for plan in planner.plans
@@ -296,6 +337,7 @@ def import_plan(
     if commit and skip_invalid and expected_problem_rows is not None:
         _check_skipped_rows(problems, expected_problem_rows)
     write = commit and (not problems or skip_invalid)
+    planned_risks = risks.planned if risks else ()  # before writing changes the risks
     if write:
         reason = f"imported from {_base_name(filename)}"
         try:
@@ -308,12 +350,24 @@ def import_plan(
                 source=IMPORT_SOURCE,
                 now=now,
             )
+            if risks is not None:
+                write_risk_import(
+                    session,
+                    actor=actor,
+                    plans=risks.plans,
+                    reason=reason,
+                    today=local_time(now).date(),
+                    now=now,
+                    skip_rows=frozenset(p.row for p in risks.problems),
+                )
         except IntegrityError as error:
             raise ImportConflict(
-                "someone added an action or a person with the same reference or e-mail while "
-                "the import ran; nothing was written: run the import again"
+                "someone added an action, a risk or a person with the same reference or e-mail "
+                "while the import ran; nothing was written: run the import again"
             ) from error
     return ImportReport(
+        risks=planned_risks,
+        has_risk_sheet=risks is not None,
         filename=_base_name(filename),
         sheet_name=sheet.sheet_name,
         header_row=sheet.header_row,
@@ -332,6 +386,24 @@ def import_plan(
         notes=sheet.notes,
         workbook_sheets=sheet.workbook_sheets,
     )
+
+
+def _plan_risks(
+    session: Session,
+    data: bytes,
+    filename: str,
+    sheets: Sequence[str],
+    governance: GovernanceConfig | None,
+) -> RiskImport | None:
+    """The workbook's Risks sheet checked, or None without one (or when other sheets were
+    chosen and it was not among them)."""
+    if sheets and RISK_SHEET.casefold() not in {s.strip().casefold() for s in sheets}:
+        return None
+    found = read_risk_sheet(data, filename=filename)
+    if found is None:
+        return None
+    scale = governance.risks if governance is not None else RiskScaleConfig()
+    return plan_risk_import(session, sheet=found, scale=scale)
 
 
 def _with_kept_dates(problems: Sequence[RowError], plans: Sequence[RowPlan]) -> list[RowError]:

@@ -2,7 +2,8 @@
 
 ``plan_reminders`` decides who should be told what on a day (pure, over loaded facts);
 ``render_reminder`` turns a decision into an e-mail; ``queue_due_reminders`` writes due e-mails to
-the outbox and ``send_queued_mail`` dispatches them.
+the outbox and ``send_queued_mail`` dispatches them. Risk owners' risks due for review ride in
+the same e-mail as their action reminders that day (or one of their own).
 """
 
 from tracker.services.reminders._facts import BoardCycle, load_reminder_facts
@@ -13,6 +14,7 @@ from tracker.services.reminders._render import (
     render_for_outbox,
     render_reminder,
     render_text,
+    risk_link,
 )
 from tracker.services.reminders._rules import (
     ALL_RULES,
@@ -21,6 +23,7 @@ from tracker.services.reminders._rules import (
     ReminderLine,
     ReminderPlan,
     ReminderSection,
+    RiskLine,
     RuleName,
     plan_reminders,
 )
@@ -43,6 +46,7 @@ __all__ = [
     "ReminderLine",
     "ReminderPlan",
     "ReminderSection",
+    "RiskLine",
     "RuleName",
     "action_link",
     "build_mail_context",
@@ -53,5 +57,6 @@ __all__ = [
     "render_for_outbox",
     "render_reminder",
     "render_text",
+    "risk_link",
     "send_queued_mail",
 ]

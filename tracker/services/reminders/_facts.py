@@ -28,6 +28,8 @@ from tracker.models import (
     Meeting,
     Person,
     PersonRole,
+    Risk,
+    RiskStatus,
     Role,
     Workstream,
 )
@@ -54,6 +56,20 @@ class ActionFact:
     latest_commentary: str | None = None
     path_to_green: str | None = None
     planning_confirmed: bool = True  # False: the due date is "to confirm", so never overdue
+
+
+@dataclass(frozen=True)
+class RiskFact:
+    """An open risk as the review reminder reads it."""
+
+    id: int
+    reference: str
+    title: str
+    likelihood: int
+    impact: int
+    next_review: date
+    owner_id: int
+    reminded_on: date | None  # the day its owner was last reminded to review it
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,7 @@ class ReminderFacts:
     secretaries: Mapping[int, int]  # board id -> person id
     executives: tuple[int, ...]
     cycles: tuple[BoardCycle, ...]
+    risks: tuple[RiskFact, ...] = ()  # the open risks, in reference order
 
     def person(self, person_id: int | None) -> PersonFact | None:
         return None if person_id is None else self.people.get(person_id)
@@ -186,6 +203,23 @@ def _load_people(session: Session) -> tuple[dict[int, PersonFact], tuple[int, ..
     return people, executives
 
 
+def _load_risks(session: Session) -> tuple[RiskFact, ...]:
+    rows = session.execute(
+        select(
+            col(Risk.id),
+            col(Risk.reference),
+            col(Risk.title),
+            col(Risk.likelihood),
+            col(Risk.impact),
+            col(Risk.next_review),
+            col(Risk.owner_id),
+            col(Risk.review_reminded_on),
+        ).where(col(Risk.status) == RiskStatus.OPEN.value)
+    ).all()
+    facts = (RiskFact(*row) for row in rows)
+    return tuple(sorted(facts, key=lambda r: reference_sort_key(r.reference)))
+
+
 def load_reminder_facts(session: Session, *, today: date) -> ReminderFacts:
     """A snapshot of everything the reminder rules read, for a run on ``today``."""
     boards_with_meetings, cycles = _load_cycles(session, today=today)
@@ -247,4 +281,5 @@ def load_reminder_facts(session: Session, *, today: date) -> ReminderFacts:
         secretaries={b: sid for b, _, sid in bodies if sid is not None},
         executives=executives,
         cycles=cycles,
+        risks=_load_risks(session),
     )

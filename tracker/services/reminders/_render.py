@@ -21,7 +21,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from tracker.mail.message import flatten_header_text
 from tracker.rules import rag_label, status_label
 from tracker.services.outbox import NewMessage
-from tracker.services.reminders._rules import PlannedReminder, ReminderLine, ReminderSection
+from tracker.services.reminders._rules import (
+    PlannedReminder,
+    ReminderLine,
+    ReminderSection,
+    RiskLine,
+)
 
 MAX_LINES = 50
 # The words the executive overview puts over the same figure, "33% (1 of 3 rated)".
@@ -62,6 +67,12 @@ def page_link(app_url: str, page: str) -> str:
     return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}/{page}", query=""))
 
 
+def risk_link(app_url: str, reference: str) -> str:
+    """The deep link to a risk on the Risks page (``?risk=REF``), where its owner rescores it."""
+    parts = urlsplit(page_link(app_url, "risks"))
+    return urlunsplit(parts._replace(query=urlencode([("risk", reference)])))
+
+
 def _day(value: date | None) -> str:
     return "" if value is None else f"{value:%A} {value.day} {value:%B %Y}"
 
@@ -81,8 +92,39 @@ def _one_line(text: str | None) -> str:
 # --- the words of each rule ---------------------------------------------------------------
 
 
+def _risk_counts(reminder: PlannedReminder) -> str:
+    overdue = sum(1 for line in reminder.risks if line.days_overdue)
+    counted = _plural(len(reminder.risks), "risk")
+    return f"{counted} ({overdue} overdue)" if overdue else counted
+
+
 def _subject_and_intro(reminder: PlannedReminder) -> tuple[str, list[str]]:
+    subject, intro = _action_subject_and_intro(reminder)
+    if reminder.risks and reminder.rule != "risk_review":
+        subject += f", and review {_risk_counts(reminder)}"
+        intro.append(
+            f"{_plural(len(reminder.risks), 'risk')} you own "
+            + ("is" if len(reminder.risks) == 1 else "are")
+            + " due for review: please rescore "
+            + ("it" if len(reminder.risks) == 1 else "each")
+            + " (likelihood and impact) with a commentary on what has changed."
+        )
+    return subject, intro
+
+
+def _action_subject_and_intro(reminder: PlannedReminder) -> tuple[str, list[str]]:
     cycle = reminder.cycle
+    if reminder.rule == "risk_review":
+        many = len(reminder.risks) != 1
+        return (
+            f"Please review {_risk_counts(reminder)} you own",
+            [
+                f"The {'risks' if many else 'risk'} below, which you own, "
+                f"{'are' if many else 'is'} due for review.",
+                "Please rescore each (likelihood and impact) with a commentary on what has "
+                "changed and what is being done; the next review date then moves on.",
+            ],
+        )
     count = reminder.action_count
     if reminder.rule == "weekly_digest":
         overdue = len(reminder.sections[0].lines)
@@ -172,7 +214,9 @@ def _notes(line: ReminderLine) -> list[tuple[str, str]]:
 
 
 def _closing(reminder: PlannedReminder, context: MailContext) -> list[str]:
-    if reminder.rule in ("update_request", "chaser"):
+    if reminder.rule == "risk_review":
+        first = "Each link opens the risk in the register, where you rescore it."
+    elif reminder.rule in ("update_request", "chaser"):
         first = "Each link opens the action's update form, with your last update to edit."
     elif reminder.rule == "weekly_digest":
         first = f"The executive overview: {page_link(context.app_url, 'overview')}"
@@ -180,8 +224,14 @@ def _closing(reminder: PlannedReminder, context: MailContext) -> list[str]:
         first = f"Produce the paper: {page_link(context.app_url, 'papers')}"
     else:
         first = "Each link opens the action in the tracker."
+    risks = (
+        ["Each risk's link opens it in the register, where you rescore it."]
+        if reminder.risks and reminder.rule != "risk_review"
+        else []
+    )
     return [
         first,
+        *risks,
         f"Questions: {context.contact_name}, {context.contact_email}.",
         f"This is an automatic message from the {context.partnership} action tracker.",
     ]
@@ -209,11 +259,58 @@ def _text_section(
     return out
 
 
+RISK_HEADING = "Risks to review"
+RISK_COLUMNS = ("Risk", "Title", "Score", "Review due")
+
+
+def _risk_cells(line: RiskLine) -> list[str]:
+    due = _short_day(line.next_review)
+    if line.days_overdue:
+        due += f" ({_plural(line.days_overdue, 'day')} overdue)"
+    score = f"{line.score} (likelihood {line.likelihood} x impact {line.impact})"
+    return [line.reference, _one_line(line.title), score, due]
+
+
+def _text_risks(reminder: PlannedReminder, context: MailContext) -> list[str]:
+    if not reminder.risks:
+        return []
+    out = ["", f"{RISK_HEADING} ({len(reminder.risks)}):"]
+    for line in reminder.risks[:MAX_LINES]:
+        cells = _risk_cells(line)
+        labelled = zip(RISK_COLUMNS[2:], cells[2:], strict=True)
+        out.append(f"- {cells[0]}  {cells[1]}")
+        out.append("  " + " | ".join(f"{name}: {value}" for name, value in labelled))
+        out.append(f"  {risk_link(context.app_url, line.reference)}")
+    if len(reminder.risks) > MAX_LINES:
+        rest = len(reminder.risks) - MAX_LINES
+        out.append(f"... and {rest} more: {page_link(context.app_url, 'risks')}")
+    return out
+
+
+def _html_risks(reminder: PlannedReminder, context: MailContext) -> str:
+    if not reminder.risks:
+        return ""
+    rows = [f"<tr>{_html_cells(RISK_COLUMNS, 'th')}</tr>"]
+    for line in reminder.risks[:MAX_LINES]:
+        cells = _risk_cells(line)
+        link = html.escape(risk_link(context.app_url, line.reference), quote=True)
+        first = f'<td style="{_CELL}"><a href="{link}">{html.escape(cells[0])}</a></td>'
+        rows.append(f"<tr>{first}{_html_cells(cells[1:])}</tr>")
+    more = ""
+    if len(reminder.risks) > MAX_LINES:
+        register = html.escape(page_link(context.app_url, "risks"), quote=True)
+        rest = len(reminder.risks) - MAX_LINES
+        more = f'<p>… and {rest} more in the <a href="{register}">risk register</a>.</p>'
+    heading = f"<h3>{html.escape(RISK_HEADING)} ({len(reminder.risks)})</h3>"
+    return f'{heading}<table style="border-collapse:collapse">{"".join(rows)}</table>{more}'
+
+
 def render_text(reminder: PlannedReminder, context: MailContext) -> str:
     _, intro = _subject_and_intro(reminder)
     lines = [f"Dear {_one_line(reminder.recipient_name)},", "", *intro]
     for section in reminder.sections:
         lines += _text_section(section, reminder, context)
+    lines += _text_risks(reminder, context)
     lines += ["", *_closing(reminder, context)]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -257,6 +354,8 @@ def render_html(reminder: PlannedReminder, context: MailContext) -> str:
         for section in reminder.sections
         if section.lines or reminder.rule == "weekly_digest"
     ]
+    if reminder.risks:
+        parts.append(_html_risks(reminder, context))
     closing = _closing(reminder, context)
     parts += [f'<p style="color:#595959">{html.escape(p)}</p>' for p in closing]
     body = "\n".join(parts)

@@ -30,8 +30,8 @@ Actions count for a cycle when they are open and due to have started by the pape
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -41,24 +41,42 @@ from tracker.calendar import add_working_days, working_days_before
 from tracker.governance import ReminderRule, RemindersConfig
 from tracker.models import ActionStatus
 from tracker.rules import OnTrack, days_overdue, is_not_updated, on_track_share
-from tracker.services.outbox import make_dedupe_key
+from tracker.rules.risks import review_falls_due, review_reminder_due
+from tracker.services.outbox import find_states, make_dedupe_key
 from tracker.services.reminders._facts import (
     ActionFact,
     BoardCycle,
     PersonFact,
     ReminderFacts,
+    RiskFact,
     load_reminder_facts,
 )
 
-RuleName = Literal["update_request", "chaser", "escalation", "weekly_digest", "paper_ready"]
+RuleName = Literal[
+    "update_request", "chaser", "escalation", "weekly_digest", "paper_ready", "risk_review"
+]
 ALL_RULES: tuple[RuleName, ...] = (
     "update_request",
     "chaser",
     "escalation",
     "paper_ready",
     "weekly_digest",
+    "risk_review",
 )
-CYCLE_RULES: tuple[RuleName, ...] = ("update_request", "chaser", "escalation", "paper_ready")
+# The rules the daily reminders job runs (the weekly digest has its own job). Risk reviews run
+# with them so a risk owner's risks ride in the same e-mail as their actions that day.
+CYCLE_RULES: tuple[RuleName, ...] = (
+    "update_request",
+    "chaser",
+    "escalation",
+    "paper_ready",
+    "risk_review",
+)
+# The reminders a risk owner's risks are merged into, in order of preference: their own actions
+# first, then whatever else the daily job sends them; only if none, an e-mail of its own. (The
+# weekly digest has its own job, so it is not a host: the preview would otherwise differ from
+# what the jobs send.)
+_RISK_HOSTS: tuple[RuleName, ...] = ("update_request", "chaser", "escalation", "paper_ready")
 RED_NOT_OVERDUE = "Actions rated Red, not overdue"
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4}
 
@@ -81,6 +99,23 @@ class ReminderLine:
 
 
 @dataclass(frozen=True)
+class RiskLine:
+    """One risk due (or overdue) for review, as a reminder lists it."""
+
+    risk_id: int
+    reference: str
+    title: str
+    likelihood: int
+    impact: int
+    next_review: date
+    days_overdue: int | None  # None: due, not yet past its review date
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@dataclass(frozen=True)
 class ReminderSection:
     heading: str
     lines: tuple[ReminderLine, ...]
@@ -99,6 +134,8 @@ class PlannedReminder:
     cycle: BoardCycle | None = None
     total_actions: int = 0  # paper ready: how many actions the board's paper covers
     on_track: OnTrack | None = None  # weekly digest: the overview's "on track, of rated"
+    # The recipient's own risks due or overdue for review, merged into this e-mail.
+    risks: tuple[RiskLine, ...] = ()
 
     @property
     def action_count(self) -> int:
@@ -383,6 +420,97 @@ def digest_on_track(facts: ReminderFacts) -> OnTrack:
     return on_track_share(counts)
 
 
+# --- risk reviews -------------------------------------------------------------------------
+
+
+def _risk_line(risk: RiskFact, today: date) -> RiskLine:
+    late = (today - risk.next_review).days
+    return RiskLine(
+        risk_id=risk.id,
+        reference=risk.reference,
+        title=risk.title,
+        likelihood=risk.likelihood,
+        impact=risk.impact,
+        next_review=risk.next_review,
+        days_overdue=late if late > 0 else None,
+    )
+
+
+def _risk_host(
+    reminders: Sequence[PlannedReminder], person_id: int, queued: Collection[str]
+) -> int | None:
+    """The index of the e-mail the person's risks ride in: one not yet queued, their own
+    action reminders first."""
+    for rule in _RISK_HOSTS:
+        for index, reminder in enumerate(reminders):
+            if (
+                reminder.rule == rule
+                and reminder.recipient_id == person_id
+                and reminder.dedupe_key not in queued
+                and not reminder.risks
+            ):
+                return index
+    return None
+
+
+def attach_risk_reviews(
+    reminders: Sequence[PlannedReminder],
+    facts: ReminderFacts,
+    *,
+    config: RemindersConfig,
+    today: date,
+    notes: PlanNotes,
+    queued: Collection[str] = (),
+) -> list[PlannedReminder]:
+    """Risk reviews: each owner's open risks due or overdue for review, merged into the e-mail
+    the owner is sent today anyway (one e-mail per person per day), else an e-mail of their
+    own, but only when a review falls due or is due a chase (``review_reminder_due``), so a
+    risk's owner is not mailed every day about the same overdue review. ``queued`` are the
+    dedupe keys already in the outbox: risks are never merged into an e-mail already sent."""
+    rule = config.risk_review
+    due: dict[int, list[RiskFact]] = defaultdict(list)
+    to_remind: set[int] = set()
+    for risk in facts.risks:
+        if not review_falls_due(
+            next_review=risk.next_review, today=today, days_before=rule.days_before_review
+        ):
+            continue
+        due[risk.owner_id].append(risk)
+        if review_reminder_due(
+            next_review=risk.next_review,
+            reminded_on=risk.reminded_on,
+            today=today,
+            days_before=rule.days_before_review,
+            repeat_every_days=rule.repeat_every_days,
+        ):
+            to_remind.add(risk.owner_id)
+    planned = list(reminders)
+    for owner_id, risks in due.items():
+        lines = tuple(_risk_line(r, today) for r in risks)
+        host = _risk_host(planned, owner_id, queued)
+        if host is not None:
+            planned[host] = replace(planned[host], risks=lines)
+            continue
+        if owner_id not in to_remind:
+            continue
+        refs = ", ".join(r.reference for r in risks)
+        person = _recipient(facts, owner_id, notes, f"risk review of {refs}")
+        if person is None:
+            continue
+        planned.append(
+            PlannedReminder(
+                rule="risk_review",
+                dedupe_key=make_dedupe_key("risk_review", person.email, today.isoformat()),
+                recipient_id=person.id,
+                recipient_email=person.email,
+                recipient_name=person.name,
+                sections=(),
+                risks=lines,
+            )
+        )
+    return planned
+
+
 _Planner = Callable[..., list[PlannedReminder]]
 _PLANNERS: dict[RuleName, _Planner] = {
     "update_request": plan_update_requests,
@@ -393,20 +521,53 @@ _PLANNERS: dict[RuleName, _Planner] = {
 }
 
 
+def _plan_rules(
+    facts: ReminderFacts,
+    *,
+    config: RemindersConfig,
+    today: date,
+    rules: Sequence[RuleName],
+    notes: PlanNotes,
+) -> list[PlannedReminder]:
+    reminders: list[PlannedReminder] = []
+    for rule in rules:
+        if rule in _PLANNERS and getattr(config, rule).enabled:
+            reminders += _PLANNERS[rule](facts, config=config, today=today, notes=notes)
+    return reminders
+
+
+def _with_risks(
+    reminders: list[PlannedReminder],
+    facts: ReminderFacts,
+    *,
+    config: RemindersConfig,
+    today: date,
+    rules: Sequence[RuleName],
+    notes: PlanNotes,
+    queued: Collection[str],
+) -> ReminderPlan:
+    if "risk_review" in rules and config.risk_review.enabled:
+        reminders = attach_risk_reviews(
+            reminders, facts, config=config, today=today, notes=notes, queued=queued
+        )
+    return ReminderPlan(today=today, reminders=tuple(reminders), notes=tuple(notes.items))
+
+
 def plan_from_facts(
     facts: ReminderFacts,
     *,
     config: RemindersConfig,
     today: date,
     rules: Sequence[RuleName] = ALL_RULES,
+    queued: Collection[str] = (),
 ) -> ReminderPlan:
-    """Run the enabled ``rules`` over ``facts``; pure, for tests and benchmarks."""
+    """Run the enabled ``rules`` over ``facts``; pure, for tests and benchmarks. ``queued``:
+    dedupe keys already in the outbox (risk reviews are not merged into those e-mails)."""
     notes = PlanNotes()
-    reminders: list[PlannedReminder] = []
-    for rule in rules:
-        if getattr(config, rule).enabled:
-            reminders += _PLANNERS[rule](facts, config=config, today=today, notes=notes)
-    return ReminderPlan(today=today, reminders=tuple(reminders), notes=tuple(notes.items))
+    reminders = _plan_rules(facts, config=config, today=today, rules=rules, notes=notes)
+    return _with_risks(
+        reminders, facts, config=config, today=today, rules=rules, notes=notes, queued=queued
+    )
 
 
 def plan_reminders(
@@ -418,4 +579,9 @@ def plan_reminders(
 ) -> ReminderPlan:
     """Everything the enabled ``rules`` say is due on ``today``, read from the database now."""
     facts = load_reminder_facts(session, today=today)
-    return plan_from_facts(facts, config=config, today=today, rules=rules)
+    notes = PlanNotes()
+    reminders = _plan_rules(facts, config=config, today=today, rules=rules, notes=notes)
+    queued = find_states(session, keys=[r.dedupe_key for r in reminders])
+    return _with_risks(
+        reminders, facts, config=config, today=today, rules=rules, notes=notes, queued=queued
+    )

@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col
 
 from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.governance import GovernanceConfig
 from tracker.mail.protocol import MailTransport
+from tracker.models import Risk
 from tracker.services.outbox import (
     Clock,
     DispatchPolicy,
@@ -83,7 +84,22 @@ def queue_due_reminders(
         )
         messages = render_for_outbox(plan.reminders, context=context)
         report = enqueue_messages(session, messages=messages, now=now)
+        _mark_risks_reminded(session, plan.reminders, today=today)
     return QueuedRun(plan=plan, added=report.added, already_queued=report.already_queued)
+
+
+def _mark_risks_reminded(
+    session: Session, reminders: Sequence[PlannedReminder], *, today: date
+) -> None:
+    """Note, in the run's transaction, that the risks listed were put before their owners
+    today, so the review is chased at governance's interval rather than daily."""
+    ids = sorted({line.risk_id for reminder in reminders for line in reminder.risks})
+    for start in range(0, len(ids), 500):
+        session.execute(
+            update(Risk)
+            .where(col(Risk.id).in_(ids[start : start + 500]))
+            .values(review_reminded_on=today)
+        )
 
 
 def send_queued_mail(

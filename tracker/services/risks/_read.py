@@ -102,6 +102,7 @@ class RiskFilter:
     body_name: str | None = None  # the overseeing body, by name
     action_reference: str | None = None
     review_overdue_only: bool = False
+    review_due_by: date | None = None  # only risks whose next review is on or before this day
 
 
 def _sees_all(actor: Actor) -> bool:
@@ -136,7 +137,35 @@ def list_risks(
         rows = [r for r in rows if wanted in r.actions]
     if where.review_overdue_only:
         rows = [r for r in rows if r.review_overdue]
+    if where.review_due_by is not None:
+        due_by = where.review_due_by
+        rows = [r for r in rows if r.is_open and r.next_review <= due_by]
     return sorted(rows, key=lambda r: (-r.score, reference_sort_key(r.reference)))
+
+
+@dataclass(frozen=True)
+class _PersonName:
+    name: str
+    email: str
+
+
+def _people(session: Session, ids: Iterable[int | None]) -> dict[int, _PersonName]:
+    """The names and e-mails of just the people ``ids`` names (never the whole table)."""
+    wanted = sorted({i for i in ids if i is not None})
+    found: dict[int, _PersonName] = {}
+    for start in range(0, len(wanted), 500):
+        for pid, name, email in session.exec(
+            select(Person.id, Person.name, Person.email).where(
+                col(Person.id).in_(wanted[start : start + 500])
+            )
+        ).all():
+            found[pid or 0] = _PersonName(name, email)
+    return found
+
+
+def _name(people: dict[int, _PersonName], person_id: int | None, default: str = "") -> str:
+    person = None if person_id is None else people.get(person_id)
+    return person.name if person else default
 
 
 def _rows(
@@ -146,8 +175,15 @@ def _rows(
     ids = [r.id for r in risks if r.id is not None]
     if not ids:
         return []
-    people = {p.id: p for p in session.exec(select(Person)).all()}
-    bodies = {b.id: b.name for b in session.exec(select(GovernanceBody)).all()}
+    people = _people(session, (r.owner_id for r in risks))
+    body_ids = sorted({r.body_id for r in risks if r.body_id is not None})
+    bodies = dict(
+        session.exec(
+            select(GovernanceBody.id, GovernanceBody.name).where(
+                col(GovernanceBody.id).in_(body_ids)
+            )
+        ).all()
+    )
     priorities: dict[int, list[int]] = defaultdict(list)
     for risk_id, number in session.exec(
         select(RiskPriority.risk_id, Priority.number)
@@ -208,7 +244,20 @@ def risk_detail(
     if not risk.shareable and not _sees_all(actor):
         require(actor, Operation.MANAGE_RISKS, what=f"risk {risk.reference}")
     (row,) = _rows(session, [risk], scale, today)
-    people = {p.id: p.name for p in session.exec(select(Person)).all()}
+    review_rows = session.exec(
+        select(RiskReview)
+        .where(RiskReview.risk_id == risk.id)
+        .order_by(col(RiskReview.created_at).desc(), col(RiskReview.id).desc())
+    ).all()
+    mitigation_rows = session.exec(
+        select(RiskMitigation)
+        .where(RiskMitigation.risk_id == risk.id)
+        .order_by(col(RiskMitigation.id))
+    ).all()
+    people = _people(
+        session,
+        [r.created_by_id for r in review_rows] + [m.owner_id for m in mitigation_rows],
+    )
     reviews = tuple(
         RiskReviewRow(
             likelihood=r.likelihood,
@@ -216,28 +265,20 @@ def risk_detail(
             score=score(r.likelihood, r.impact),
             band=band_for(score(r.likelihood, r.impact), scale.bands).name,
             commentary=r.commentary,
-            by=people.get(r.created_by_id, "an operator") if r.created_by_id else "an operator",
+            by=_name(people, r.created_by_id, "an operator"),
             at=r.created_at,
         )
-        for r in session.exec(
-            select(RiskReview)
-            .where(RiskReview.risk_id == risk.id)
-            .order_by(col(RiskReview.created_at).desc(), col(RiskReview.id).desc())
-        ).all()
+        for r in review_rows
     )
     mitigations = tuple(
         MitigationRow(
             id=m.id or 0,
             description=m.description,
-            owner=people.get(m.owner_id, "") if m.owner_id else "",
+            owner=_name(people, m.owner_id),
             due_date=m.due_date,
             done=m.done,
         )
-        for m in session.exec(
-            select(RiskMitigation)
-            .where(RiskMitigation.risk_id == risk.id)
-            .order_by(col(RiskMitigation.id))
-        ).all()
+        for m in mitigation_rows
     )
     return RiskDetail(row, reviews, mitigations, may_score(actor, risk))
 
@@ -247,18 +288,19 @@ def open_mitigations(session: Session, risk_ids: Iterable[int]) -> dict[int, lis
     ids = list(risk_ids)
     if not ids:
         return {}
-    people = {p.id: p.name for p in session.exec(select(Person)).all()}
-    found: dict[int, list[MitigationRow]] = defaultdict(list)
-    for m in session.exec(
+    mitigations = session.exec(
         select(RiskMitigation)
         .where(col(RiskMitigation.risk_id).in_(ids), col(RiskMitigation.done).is_(False))
         .order_by(col(RiskMitigation.id))
-    ).all():
+    ).all()
+    people = _people(session, (m.owner_id for m in mitigations))
+    found: dict[int, list[MitigationRow]] = defaultdict(list)
+    for m in mitigations:
         found[m.risk_id].append(
             MitigationRow(
                 id=m.id or 0,
                 description=m.description,
-                owner=people.get(m.owner_id, "") if m.owner_id else "",
+                owner=_name(people, m.owner_id),
                 due_date=m.due_date,
                 done=m.done,
             )

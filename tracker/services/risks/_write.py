@@ -33,7 +33,7 @@ from tracker.models import (
 from tracker.permissions import Actor, Operation, can, require
 from tracker.rules import clean_text, too_long_message
 from tracker.rules.risks import next_reference, next_review_after, scale_problem, score
-from tracker.services.audit import record_change, record_changes
+from tracker.services.audit import record_changes
 
 TITLE_LIMIT = 300
 TEXT_LIMIT = 10_000
@@ -125,6 +125,47 @@ def _require_score(actor: Actor, risk: Risk) -> None:
         is_owner=risk.owner_id == actor.person_id,
         what=f"risk {risk.reference}",
     )
+
+
+def _risk_to_change(
+    session: Session,
+    actor: Actor,
+    *,
+    reference: str | None = None,
+    risk: Risk | None = None,
+    closed: str | None = None,
+) -> Risk:
+    """The risk a writer changes, once the actor may change it; with ``closed`` (what the
+    writer does, "be rescored"), a closed risk is refused with ``RiskClosed``."""
+    if risk is None:
+        assert reference is not None
+        risk = get_risk(session, reference)
+    _require_score(actor, risk)
+    if closed is not None and risk.status == RiskStatus.CLOSED.value:
+        reason = f" ({risk.closed_reason})" if risk.closed_reason else ""
+        raise RiskClosed(f"{risk.reference} is closed{reason}; it cannot {closed}")
+    return risk
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    risk: Risk,
+    changes: dict[str, tuple[object, object]],
+    *,
+    reason: str | None = None,
+) -> None:
+    """Audit ``changes`` (field -> (old, new)) on ``risk`` and flush the writer's rows."""
+    record_changes(
+        session,
+        actor=actor,
+        entity=ENTITY,
+        entity_id=risk.id,
+        entity_label=risk.reference,
+        changes=changes,
+        reason=reason,
+    )
+    session.flush()
 
 
 def add_risk(
@@ -219,13 +260,11 @@ def add_risk(
             created_at=now or utcnow(),
         )
     )
-    record_changes(
+    _audit(
         session,
-        actor=actor,
-        entity=ENTITY,
-        entity_id=risk.id,
-        entity_label=risk.reference,
-        changes={
+        actor,
+        risk,
+        {
             "created": (None, title),
             "owner": (None, owner.email),
             "score": (None, score(form.likelihood, form.impact)),
@@ -234,7 +273,6 @@ def add_risk(
             "body": (None, body.name if body else None),
         },
     )
-    session.flush()
     return risk
 
 
@@ -305,12 +343,7 @@ def score_risk(
     now: datetime | None = None,
 ) -> Risk:
     """Record a new scoring with its commentary; the next review moves on from today."""
-    risk = get_risk(session, reference)
-    _require_score(actor, risk)
-    if risk.status == RiskStatus.CLOSED.value:
-        raise RiskClosed(
-            f"{risk.reference} is closed ({risk.closed_reason}); it cannot be rescored"
-        )
+    risk = _risk_to_change(session, actor, reference=reference, closed="be rescored")
     if form.expected_version is not None and form.expected_version != risk.version:
         raise Conflict(
             f"{risk.reference} was changed by someone else since you opened it; reload to see "
@@ -340,27 +373,21 @@ def score_risk(
     risk.next_review = next_review_after(today, risk.review_days)
     risk.version += 1
     session.add(risk)
-    record_changes(
+    _audit(
         session,
-        actor=actor,
-        entity=ENTITY,
-        entity_id=risk.id,
-        entity_label=risk.reference,
-        changes={
+        actor,
+        risk,
+        {
             "score": (old_score, score(form.likelihood, form.impact)),
             "next_review": (old_review, risk.next_review),
         },
         reason=commentary,
     )
-    session.flush()
     return risk
 
 
 def close_risk(session: Session, *, actor: Actor, reference: str, reason: str) -> Risk:
-    risk = get_risk(session, reference)
-    _require_score(actor, risk)
-    if risk.status == RiskStatus.CLOSED.value:
-        raise RiskClosed(f"{risk.reference} is already closed")
+    risk = _risk_to_change(session, actor, reference=reference, closed="be closed again")
     problems = _Problems()
     cleaned = _text(problems, "reason", reason, TEXT_LIMIT)
     if cleaned is None and "reason" not in problems.found:
@@ -369,18 +396,13 @@ def close_risk(session: Session, *, actor: Actor, reference: str, reason: str) -
     risk.status, risk.closed_reason = RiskStatus.CLOSED.value, cleaned
     risk.version += 1
     session.add(risk)
-    record_change(
+    _audit(
         session,
-        actor=actor,
-        entity=ENTITY,
-        entity_id=risk.id,
-        entity_label=risk.reference,
-        field="status",
-        old=RiskStatus.OPEN.value,
-        new=RiskStatus.CLOSED.value,
+        actor,
+        risk,
+        {"status": (RiskStatus.OPEN.value, RiskStatus.CLOSED.value)},
         reason=cleaned,
     )
-    session.flush()
     return risk
 
 
@@ -393,10 +415,7 @@ def add_mitigation(
     owner_email: str | None = None,
     due: date | None = None,
 ) -> RiskMitigation:
-    risk = get_risk(session, reference)
-    _require_score(actor, risk)
-    if risk.status == RiskStatus.CLOSED.value:
-        raise RiskClosed(f"{risk.reference} is closed; it takes no new mitigations")
+    risk = _risk_to_change(session, actor, reference=reference, closed="take new mitigations")
     problems = _Problems()
     text = _text(problems, "mitigation", description, MITIGATION_LIMIT)
     if text is None and "mitigation" not in problems.found:
@@ -418,17 +437,7 @@ def add_mitigation(
         risk_id=risk.id or 0, description=text, owner_id=owner_id, due_date=due
     )
     session.add(mitigation)
-    record_change(
-        session,
-        actor=actor,
-        entity=ENTITY,
-        entity_id=risk.id,
-        entity_label=risk.reference,
-        field="mitigation",
-        old=None,
-        new=text,
-    )
-    session.flush()
+    _audit(session, actor, risk, {"mitigation": (None, text)})
     return mitigation
 
 
@@ -440,20 +449,11 @@ def set_mitigation_done(
         raise RiskNotFound(f"No mitigation {mitigation_id}")
     risk = session.get(Risk, mitigation.risk_id)
     assert risk is not None
-    _require_score(actor, risk)
+    _risk_to_change(session, actor, risk=risk)
     if mitigation.done == done:
         return mitigation
     mitigation.done = done
     session.add(mitigation)
-    record_change(
-        session,
-        actor=actor,
-        entity=ENTITY,
-        entity_id=risk.id,
-        entity_label=risk.reference,
-        field="mitigation_done",
-        old=None if done else mitigation.description,
-        new=mitigation.description if done else None,
-    )
-    session.flush()
+    text = mitigation.description
+    _audit(session, actor, risk, {"mitigation_done": (None, text) if done else (text, None)})
     return mitigation
