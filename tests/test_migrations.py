@@ -15,7 +15,7 @@ def test_upgrade_from_empty_to_head_and_models_match(empty_db_url: str) -> None:
     engine = make_engine(empty_db_url)
     assert current_revision(engine) is None
     upgrade_database(engine)
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == "0006"
     assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
     with engine.connect() as connection:
         context = MigrationContext.configure(
