@@ -565,12 +565,13 @@ def milestone_progress(
     direction: str,
     as_of: date,
 ) -> tuple[MilestoneProgress, ...]:
-    """Each milestone with the latest value for a period ending by its date, and the gap."""
+    """Each milestone with the latest value for a period ending by its date, and the gap; a
+    milestone not yet due (on ``as_of``) has neither."""
     known = sorted((d, v) for d, v in values if v is not None)
     found = []
     for m in milestones:
         before = [(d, v) for d, v in known if d <= m.due_date]
-        actual = before[-1] if before else None
+        actual = before[-1] if before and m.due_date <= as_of else None
         gap = None
         if actual is not None and actual[1] is not None:
             gap = max(shortfall(actual[1], m.value, direction), 0.0)
