@@ -56,7 +56,8 @@ SURFACES = {
         may_import_values may_link_actions MeasureDetail MeasureImport MeasureNotFound
         MeasureSummary normalise_reference NOT_RATED parse_period set_narrative_rating
         set_targets
-        FINAL PROVISIONAL AwaitingSignOff SignedOff Milestone MilestoneProgress add_milestone
+        FINAL PROVISIONAL SOURCE_LIMIT AwaitingSignOff SignedOff Milestone MilestoneProgress
+        add_milestone
         remove_milestone list_values_awaiting_sign_off sign_off_value
     """,
     "operations": """

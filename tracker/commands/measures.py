@@ -29,7 +29,7 @@ from tracker.commands.common import (
 from tracker.governance import MeasuresConfig, current_governance
 from tracker.permissions import Actor
 from tracker.rules import rag_label
-from tracker.rules.measures import format_value, parse_number, trend_arrow
+from tracker.rules.measures import format_gap, format_value, parse_number, trend_arrow
 from tracker.services.actions import ValidationFailed
 from tracker.services.measures import (
     MeasureSummary,
@@ -154,7 +154,7 @@ def show_measure(reference: str, as_of: AsOf = None, as_json: AsJson = False) ->
                 [
                     m.due_date.isoformat() + (f" {m.label}" if m.label else ""),
                     format_value(m.value, s.unit),
-                    format_value(m.actual, s.unit, missing="no value yet")
+                    format_value(m.actual, s.unit, missing="no value yet" if m.due else "not due")
                     + (f" ({m.actual_period.isoformat()})" if m.actual_period else ""),
                     _gap_text(m.gap, s.unit, due=m.due),
                 ]
@@ -186,7 +186,7 @@ def show_measure(reference: str, as_of: AsOf = None, as_json: AsJson = False) ->
 def _gap_text(gap: float | None, unit: str, *, due: bool) -> str:
     if gap is None:
         return "" if not due else "no value"
-    return "met" if gap <= 0 else f"{format_value(gap, unit)} short"
+    return format_gap(gap, unit)
 
 
 @measures_app.command("set-value")

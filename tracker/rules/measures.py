@@ -365,3 +365,14 @@ def format_value(value: float | None, unit: str, *, missing: str = "–") -> str
     if unit not in (MeasureUnit.PERCENTAGE.value, MeasureUnit.DAYS.value, MeasureUnit.WEEKS.value):
         unit = ""
     return format_quantity(value, unit, missing=missing)
+
+
+def format_gap(gap: float | None, unit: str) -> str:
+    """A shortfall as people say it: "met", "3.7 points short" (percentages), "12 days short"."""
+    if gap is None:
+        return ""
+    if gap <= _EPSILON:
+        return "met"
+    if unit == MeasureUnit.PERCENTAGE.value:
+        return f"{format_number(gap)} points short"
+    return f"{format_value(gap, unit)} short"
