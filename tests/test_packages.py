@@ -58,7 +58,7 @@ SURFACES = {
         set_targets
         FINAL PROVISIONAL SOURCE_LIMIT AwaitingSignOff SignedOff Milestone MilestoneProgress
         add_milestone
-        remove_milestone list_values_awaiting_sign_off sign_off_value
+        remove_milestone list_values_awaiting_sign_off sign_off_value milestone_progress
     """,
     "operations": """
         AUDIT_VERIFY_JOB latest_chain_check record_chain_check acquire_scheduler_lock

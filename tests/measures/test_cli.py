@@ -178,4 +178,5 @@ def test_milestones_and_sign_off_from_the_command_line(env: dict[str, str]) -> N
     code, out, err = invoke(env, "sign-off", "M2.3", "2025-12-31", "--as", HEAD_OF_SEND)
     assert (code, out.strip()) == (0, "M2.3 2025-12-31 39%: signed off (final)"), err
     code, out, _ = invoke(env, "list", "--as-of", "2026-01-15")
-    assert "39% (provisional)" not in out
+    [row] = [r for r in out.splitlines() if r.startswith("M2.3")]
+    assert row.split()[-1] == "final"

@@ -58,7 +58,11 @@ def test_the_improvement_board_paper_prints_m23_as_its_summary_says(
         for name, cell in zip([c.text for c in table.rows[0].cells], row.cells, strict=True)
     }
     assert texts["Baseline"] == "30%" and texts["Target"] == "60%"
-    assert texts["Latest"] == "28% (31 Oct 2025)" and texts["Previous"] == "35%"
+    # Nobody has signed it off yet: the paper says so beside the figure, and under the table.
+    assert texts["Latest"] == "28% (31 Oct 2025, provisional)" and texts["Previous"] == "35%"
+    assert "Provisional (not yet signed off by the measure's owner or performance lead): M2.3." in (
+        "\n".join(p.text for p in document.paragraphs)
+    )
     assert "Deteriorating" in texts["Direction of travel"]
     assert texts["Rating"] == "Red"
     assert "Two EP vacancies" in texts["Measure"]

@@ -84,10 +84,11 @@ def _measures_config() -> MeasuresConfig:
 
 def _row(summary: MeasureSummary) -> list[str]:
     latest = format_value(summary.latest_value, summary.unit, missing="")
-    if summary.latest_provisional:
-        latest += " (provisional)"
+    status = "" if summary.latest_value is None else summary.latest_status or ""
+    if summary.stale_since is not None:
+        status = f"{status}; stale" if status else "stale"
     return [
-        summary.reference + (" (stale)" if summary.stale else ""),
+        summary.reference,
         latest,
         summary.latest_period.isoformat() if summary.latest_period else "",
         f"{trend_arrow(summary.trend)} {summary.direction_of_travel or ''}".strip(),
@@ -95,6 +96,7 @@ def _row(summary: MeasureSummary) -> list[str]:
         format_value(summary.baseline_value, summary.unit, missing="not set"),
         format_value(summary.target_value, summary.unit, missing="not set"),
         summary.owner or "",
+        status,
     ]
 
 
@@ -119,6 +121,7 @@ def list_measures(
         typer.echo(json.dumps([_jsonable(asdict(s)) for s in chosen], indent=2))
         return
     headers = ["Ref", "Latest", "Period", "Trend", "Rating", "Baseline", "Target", "Owner"]
+    headers.append("Status")
     echo_table(headers, [_row(s) for s in chosen])
 
 

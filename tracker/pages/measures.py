@@ -271,8 +271,8 @@ def show_facts(detail: MeasureDetail) -> None:
         )
     if s.latest_provisional:
         st.caption(
-            "**Provisional:** the latest value is not signed off yet; papers report it as provisional until its owner "
-            "or performance lead signs it off."
+            "**Provisional:** the latest value is not signed off yet; papers report it as "
+            "provisional until its owner or performance lead signs it off."
         )
     quality = [
         f"**Source:** {escape_markdown(s.latest_source)}" if s.latest_source else "",

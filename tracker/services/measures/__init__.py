@@ -58,6 +58,7 @@ from tracker.services.measures._summaries import (
     may_enter_values,
     may_import_values,
     may_link_actions,
+    milestone_progress,
     normalise_reference,
 )
 
@@ -99,6 +100,7 @@ __all__ = [
     "may_enter_values",
     "may_import_values",
     "may_link_actions",
+    "milestone_progress",
     "normalise_reference",
     "parse_period",
     "remove_milestone",

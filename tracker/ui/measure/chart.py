@@ -85,7 +85,7 @@ def measure_chart(detail: MeasureDetail) -> alt.LayerChart | None:
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=domain, range=[palette[n] for n in domain]),
-        legend=alt.Legend(title=None, orient="bottom", columns=3, labelLimit=260),
+        legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=220),
     )
     base = alt.Chart(frame).encode(
         x=alt.X("date:T", title="Period end"),
