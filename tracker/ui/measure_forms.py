@@ -384,7 +384,8 @@ def import_form(as_of: date) -> None:
     with st.expander("Load values from a spreadsheet"):
         st.caption(
             "Columns: Measure (such as M2.3), Period (30/09/2025, or a month such as Sep 2025), "
-            "Value and, optionally, Note. The whole file is checked first: if any row is wrong "
+            "Value and, optionally, Note, Source and Caveat. The whole file is checked first: if "
+            "any row is wrong "
             "nothing is stored."
         )
         # A new key after each load empties the uploader (its value cannot be set directly).
