@@ -154,11 +154,11 @@ def show_list(summaries: list[MeasureSummary]) -> None:
             for code, count in counts.items()
         )
     )
-    stale = sum(1 for s in summaries if s.stale)
+    stale = [s.reference for s in summaries if s.stale]
     if stale:
         st.warning(
-            f"{stale} measure(s) are stale: the period after their latest value has ended "
-            "with no value. See the Data column."
+            f"Stale ({len(stale)}): {', '.join(stale)}. The period after the latest value "
+            "(or the baseline) has ended with no value; the Data column says which."
         )
     priorities = sorted({(s.priority_number, s.priority_title) for s in summaries})
     left, right = st.columns(2)
