@@ -100,6 +100,20 @@ def test_check_rejects_a_bad_file_with_line_numbers(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_check_rejects_an_unknown_comparator_la_code(tmp_path: Path) -> None:
+    bad = tmp_path / "governance.yaml"
+    bad.write_text(
+        GOVERNANCE_FILE.read_text().replace(
+            "{code: E10000006, name: Cumbria}", "{code: E07000117, name: Cumbria}"
+        ),
+    )
+    result = runner.invoke(app, ["check", str(bad)])
+    assert result.exit_code == 1
+    assert "comparators.neighbours[0].code: unknown local authority code 'E07000117'" in (
+        result.output
+    )
+
+
 def test_init_with_a_bad_governance_file_is_one_line_and_nonzero(
     env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -123,6 +123,50 @@ BAD_FILES = {
         _replace("  timezone: Europe/London\n", "  timezone: GMT+1:00\n"),
         r"partnership\.timezone: unknown time zone 'GMT\+1:00'",
     ),
+    "unknown performance lead": (
+        _replace(
+            "  performance_lead: send.data@example.org\n  two_person_sign_off: false",
+            "  performance_lead: perf@example.org\n  two_person_sign_off: false",
+        ),
+        r"measures\.performance_lead: unknown person 'perf@example.org' .*\(line \d+\)",
+    ),
+    "unknown performance lead of one measure": (
+        _replace(
+            "    - measure: M2.3\n      performance_lead: send.data@example.org",
+            "    - measure: M2.3\n      performance_lead: nobody@example.org",
+        ),
+        r"measures\.sign_off\[0\]\.performance_lead: unknown person 'nobody@example.org'",
+    ),
+    "sign-off for a measure the strategy does not have": (
+        _replace(
+            "    - measure: M2.3\n      performance_lead",
+            "    - measure: M9.9\n      performance_lead",
+        ),
+        r"measures\.sign_off\[0\]\.measure: unknown measure 'M9.9' .*\(line \d+\)",
+    ),
+    "unknown local authority code": (
+        _replace("{code: E10000017,", "{code: E12000017,"),
+        r"comparators\.local_authority\.code: unknown local authority code 'E12000017' for "
+        r"Lancashire: .*\(line \d+\)",
+    ),
+    "unknown neighbour code": (
+        _replace("{code: E06000009, name: Blackpool}", "{code: E06000009X, name: Blackpool}"),
+        r"comparators\.neighbours\[1\]\.code: String should match pattern",
+    ),
+    "a neighbour that is the partnership itself": (
+        _replace("{code: E06000009, name: Blackpool}", "{code: E10000017, name: Blackpool}"),
+        r"comparators\.neighbours\[1\]\.code: duplicate local authority code 'E10000017'",
+    ),
+    "unknown region code": (
+        _replace("{code: E12000002, name: North West}", "{code: E10000002, name: North West}"),
+        r"comparators\.region\.code: unknown region code 'E10000002'",
+    ),
+    "comparators for a measure the strategy does not have": (
+        _replace(
+            "    - measure: M2.3\n      publication", "    - measure: M2.33\n      publication"
+        ),
+        r"comparators\.mappings\[0\]\.measure: unknown measure 'M2.33'",
+    ),
     "unknown workstream lead": (
         _replace("lead: send.data@example.org", "lead: nobody@example.org"),
         r"workstreams\[0\]\.lead: unknown person 'nobody@example.org'",

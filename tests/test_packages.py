@@ -85,6 +85,9 @@ SURFACES = {
         may_import_values may_link_actions MeasureDetail MeasureImport MeasureNotFound
         MeasureSummary normalise_reference NOT_RATED parse_period set_narrative_rating
         set_targets
+        FINAL PROVISIONAL SOURCE_LIMIT AwaitingSignOff SignedOff Milestone MilestoneProgress
+        add_milestone
+        remove_milestone list_values_awaiting_sign_off sign_off_value milestone_progress
     """,
     "operations": """
         AUDIT_VERIFY_JOB latest_chain_check record_chain_check acquire_scheduler_lock

@@ -43,6 +43,7 @@ from tracker.safety.yaml_limits import (
     find_duplicate_keys,
     find_yaml_limit_problem,
 )
+from tracker.strategy import load_strategy
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -405,6 +406,39 @@ class ComparatorsConfig(_Strict):
     mappings: list[IndicatorMapping] = Field(default_factory=list)
 
 
+class MeasureSignOffConfig(_Strict):
+    """Who signs off one measure's values, beside its owner."""
+
+    measure: str = Field(pattern=r"^M\d+\.\d+$")  # M2.3
+    # The e-mail of a person listed under people: who may sign values off (as may the owner).
+    performance_lead: EmailStr | None = None
+    # True: the person who entered (or last corrected) a value cannot also sign it off.
+    two_person_sign_off: bool | None = None
+
+
+class MeasuresConfig(_Strict):
+    """Signing off success-measure values, and when a measure counts as stale."""
+
+    # Days after a period ends before its missing value makes the measure stale.
+    reporting_lag_days: int = Field(default=30, ge=0, le=400)
+    # Defaults for every measure; a measure listed under sign_off overrides them.
+    performance_lead: EmailStr | None = None
+    two_person_sign_off: bool = False
+    sign_off: list[MeasureSignOffConfig] = Field(default_factory=list)
+
+    def for_measure(self, reference: str) -> tuple[str | None, bool]:
+        """(performance lead e-mail or None, two-person sign-off) for one measure."""
+        lead = None if self.performance_lead is None else str(self.performance_lead).lower()
+        two = self.two_person_sign_off
+        for entry in self.sign_off:
+            if entry.measure.casefold() == reference.strip().casefold():
+                if entry.performance_lead is not None:
+                    lead = str(entry.performance_lead).lower()
+                if entry.two_person_sign_off is not None:
+                    two = entry.two_person_sign_off
+        return lead, two
+
+
 class ReminderRule(_Strict):
     enabled: bool = True
     working_days_before_deadline: int = Field(default=2, ge=0, le=30)
@@ -538,6 +572,7 @@ class GovernanceConfig(_Strict):
     impact: ImpactConfig = ImpactConfig()
     risks: RiskScaleConfig = RiskScaleConfig()
     comparators: ComparatorsConfig = ComparatorsConfig()
+    measures: MeasuresConfig = MeasuresConfig()
     update_cycle: UpdateCycleConfig = UpdateCycleConfig()
     publishing: PublishingConfig | None = None
 
@@ -812,6 +847,20 @@ def _check_references(config: GovernanceConfig) -> list[tuple[Loc, str]]:
     for i, w in enumerate(config.workstreams):
         body(("workstreams", i, "reports_to"), w.reports_to)
         person(("workstreams", i, "lead"), None if w.lead is None else str(w.lead))
+    lead = config.measures.performance_lead
+    person(("measures", "performance_lead"), None if lead is None else str(lead))
+    for i, entry in enumerate(config.measures.sign_off):
+        lead = entry.performance_lead
+        person(("measures", "sign_off", i, "performance_lead"), None if lead is None else str(lead))
+    problems += _duplicates(
+        [
+            (("measures", "sign_off", i, "measure"), e.measure)
+            for i, e in enumerate(config.measures.sign_off)
+        ],
+        "measure",
+    )
+    problems += _check_measure_references(config)
+    problems += _check_comparator_areas(config.comparators)
     problems += _check_publishing(config, emails)
     return problems
 
@@ -845,6 +894,68 @@ def _check_publishing(config: GovernanceConfig, emails: set[str]) -> list[tuple[
         if ref is not None and config.find_body(ref) is None:
             problems.append((loc, f"unknown body {ref!r}"))
     return problems
+
+
+# ONS codes: E06 unitary, E07 district, E08 metropolitan district, E09 London borough, E10
+# county; E12 a region. DfE publishes SEND statistics for upper-tier authorities only.
+_LA_CODE = re.compile(r"^E(06|08|09|10)\d{6}$")
+_REGION_CODE = re.compile(r"^E12\d{6}$")
+
+
+def _check_comparator_areas(comparators: ComparatorsConfig) -> list[tuple[Loc, str]]:
+    """An LA code EES does not publish (a region's, a district's, a typo) finds no rows."""
+    problems: list[tuple[Loc, str]] = []
+    areas: list[tuple[Loc, AreaConfig]] = []
+    if comparators.local_authority is not None:
+        areas.append((("comparators", "local_authority", "code"), comparators.local_authority))
+    areas += [
+        (("comparators", "neighbours", i, "code"), n) for i, n in enumerate(comparators.neighbours)
+    ]
+    for loc, area in areas:
+        if not _LA_CODE.match(area.code):
+            problems.append(
+                (
+                    loc,
+                    f"unknown local authority code {area.code!r} for {area.name}: EES publishes "
+                    "SEND figures by upper-tier authority (E06, E08, E09 or E10 followed by "
+                    "six digits, as new_la_code)",
+                )
+            )
+    problems += _duplicates([(loc, a.code) for loc, a in areas], "local authority code")
+    region = comparators.region
+    if region is not None and not _REGION_CODE.match(region.code):
+        problems.append(
+            (
+                ("comparators", "region", "code"),
+                f"unknown region code {region.code!r}: a region's code is E12 followed by six "
+                "digits (North West is E12000002)",
+            )
+        )
+    return problems
+
+
+def _check_measure_references(config: GovernanceConfig) -> list[tuple[Loc, str]]:
+    """Measures named in the comparators and measures sections must be the strategy's."""
+    known = {
+        str(m.get("ref", "")).casefold()
+        for p in load_strategy().get("priorities", [])
+        for m in p.get("measures", [])
+    }
+    if not known:
+        return []
+    named: list[tuple[Loc, str]] = [
+        (("comparators", "mappings", i, "measure"), m.measure)
+        for i, m in enumerate(config.comparators.mappings)
+    ]
+    named += [
+        (("measures", "sign_off", i, "measure"), e.measure)
+        for i, e in enumerate(config.measures.sign_off)
+    ]
+    return [
+        (loc, f"unknown measure {ref!r} (not one of the strategy's success measures)")
+        for loc, ref in named
+        if ref.casefold() not in known
+    ]
 
 
 def _check_cycles(config: GovernanceConfig) -> list[tuple[Loc, str]]:

@@ -337,6 +337,38 @@ class MeasureValue(SQLModel, table=True):
     published: bool = Field(
         default=False, sa_column_kwargs={"server_default": sa.text("false")}, nullable=False
     )
+    # Entered "provisional"; "final" once the measure's owner or performance lead signs it off
+    # (papers report final values and say so beside a provisional one). A correction to a final
+    # value makes it provisional again.
+    status: str = Field(
+        default="provisional",
+        max_length=20,
+        sa_column_kwargs={"server_default": sa.text("'provisional'")},
+        nullable=False,
+    )
+    signed_off_by_id: int | None = Field(default=None, foreign_key="person.id")
+    signed_off_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    # Where the figure came from (a system, a report, "EES: <publication>, <file>") and what it
+    # covers or does not (coverage, caveats): shown beside the figure on the page and in papers.
+    source: str | None = Field(default=None, max_length=300)
+    caveat: str | None = None
+
+
+class MeasureMilestone(SQLModel, table=True):
+    """A dated point on a measure's way from baseline to target: the value expected by then."""
+
+    __tablename__ = "measure_milestone"
+    __table_args__ = (
+        sa.UniqueConstraint("measure_id", "due_date", name="uq_measure_milestone_measure_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="success_measure.id", index=True)
+    due_date: date
+    value: float
+    label: str | None = Field(default=None, max_length=80)
 
 
 class MeasureComparator(SQLModel, table=True):

@@ -137,3 +137,46 @@ def test_correcting_a_value_needs_a_reason(env: dict[str, str]) -> None:
         env, "set-value", "M2.3", "2025-09-30", "36%", "--as", ADMIN, "--reason", "Late returns"
     )
     assert (code, out.strip()) == (0, "M2.3 2025-09-30: corrected")
+
+
+def test_milestones_and_sign_off_from_the_command_line(env: dict[str, str]) -> None:
+    assert (
+        invoke(
+            env,
+            "set-target",
+            "M2.3",
+            "--as",
+            ADMIN,
+            "--baseline",
+            "30",
+            "--baseline-date",
+            "2025-06-30",
+            "--target",
+            "60",
+            "--target-date",
+            "2026-08-31",
+        )[0]
+        == 0
+    )
+    code, out, err = invoke(env, "milestones", "M2.3", "--add", "2025-12-31", "38%", "--as", ADMIN)
+    assert code == 0, err
+    assert "2025-12-31  38%" in out
+    code, _, err = invoke(env, "milestones", "M2.3", "--add", "2025-12-31", "40", "--as", ADMIN)
+    assert code == 1
+    assert "--add DATE: M2.3 already has a milestone on 31 Dec 2025" in err
+    code, _, err = invoke(env, "milestones", "M2.3", "--add", "2027-01-31", "40", "--as", ADMIN)
+    assert "--add DATE: must be before the target date (31 Aug 2026)" in err
+    code, _, err = invoke(env, "milestones", "M2.3", "--add", "2026-01-31", "lots", "--as", ADMIN)
+    assert "--add VALUE: 'lots' is not a number" in err
+
+    assert invoke(env, "set-value", "M2.3", "2025-12-31", "39", "--as", ADMIN)[0] == 0
+    code, out, _ = invoke(env, "show", "M2.3", "--as-of", "2026-01-15")
+    assert "Rating: Green (against milestones to target)" in out
+    assert "39%    Green   provisional" in out
+    code, _, err = invoke(env, "sign-off", "M2.3", "2025-12-31", "--as", PARTNER)
+    assert code == NOT_ALLOWED and "only its owner or its performance lead" in err
+    code, out, err = invoke(env, "sign-off", "M2.3", "2025-12-31", "--as", HEAD_OF_SEND)
+    assert (code, out.strip()) == (0, "M2.3 2025-12-31 39%: signed off (final)"), err
+    code, out, _ = invoke(env, "list", "--as-of", "2026-01-15")
+    [row] = [r for r in out.splitlines() if r.startswith("M2.3")]
+    assert row.split()[-1] == "final"

@@ -23,6 +23,8 @@ from tracker.rules.measures import (
     direction_of_travel,
     expected_value,
     format_value,
+    next_period_end,
+    overdue_period,
     parse_number,
     rate_measure,
     rate_value,
@@ -267,3 +269,76 @@ def test_parse_number_refuses(text: str, unit: str, message: str) -> None:
 )
 def test_format_value(value: float | None, unit: str, shown: str) -> None:
     assert format_value(value, unit) == shown
+
+
+# --- milestones: the piecewise trajectory ----------------------------------------------------
+
+MILESTONED = Targets(
+    direction="higher",
+    target_value=60,
+    target_date=date(2026, 12, 31),
+    baseline_value=30,
+    baseline_date=date(2025, 12, 31),
+    milestones=((date(2026, 6, 30), 50.0),),
+)
+
+
+@pytest.mark.parametrize(
+    ("period_end", "expected"),
+    [
+        (date(2025, 6, 30), 30),  # before the baseline: the baseline
+        (date(2025, 12, 31), 30),
+        (date(2026, 6, 30), 50),  # the milestone itself
+        (date(2026, 12, 31), 60),
+        (date(2027, 6, 30), 60),  # after the target date: the target
+    ],
+)
+def test_expected_value_runs_through_the_milestones(period_end: date, expected: float) -> None:
+    assert expected_value(MILESTONED, period_end) == pytest.approx(expected)
+
+
+def test_between_points_the_line_joins_its_neighbours() -> None:
+    # Half-way (by days) from 31 Dec 2025 (30) to 30 Jun 2026 (50) is about 40.
+    assert expected_value(MILESTONED, date(2026, 3, 31)) == pytest.approx(39.8, abs=0.2)
+    rating = rate_value(48, period_end=date(2026, 6, 30), targets=MILESTONED)
+    assert (rating.rag, rating.basis, rating.gap) == ("amber", "against milestones to target", 2)
+
+
+# --- stale: the next expected period -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("frequency", "after", "next_end"),
+    [
+        ("monthly", date(2026, 1, 31), date(2026, 2, 28)),
+        ("quarterly", date(2025, 12, 31), date(2026, 3, 31)),
+        ("termly", date(2025, 12, 31), date(2026, 4, 30)),
+        ("termly", date(2026, 7, 31), date(2026, 12, 31)),
+        ("annual", date(2025, 8, 31), date(2026, 8, 31)),
+        ("Annual", date(2024, 12, 31), date(2025, 12, 31)),
+        ("when available", date(2025, 8, 31), None),
+        (None, date(2025, 8, 31), None),
+    ],
+)
+def test_next_period_end(frequency: str | None, after: date, next_end: date | None) -> None:
+    assert next_period_end(frequency, after) == next_end
+
+
+@pytest.mark.parametrize(
+    ("latest", "baseline", "today", "stale_since"),
+    [
+        (date(2025, 12, 31), None, date(2026, 4, 30), None),  # March ended, 30 days' grace
+        (date(2025, 12, 31), None, date(2026, 5, 1), date(2026, 3, 31)),
+        (None, date(2025, 6, 30), date(2025, 11, 1), date(2025, 9, 30)),  # none since baseline
+        (None, None, date(2030, 1, 1), None),  # nothing to count from
+    ],
+)
+def test_a_quarterly_measure_is_stale_when_a_period_is_overdue(
+    latest: date | None, baseline: date | None, today: date, stale_since: date | None
+) -> None:
+    assert (
+        overdue_period(
+            "quarterly", latest_period=latest, baseline_date=baseline, today=today, lag_days=30
+        )
+        == stale_since
+    )

@@ -150,3 +150,75 @@ def test_the_count_of_figures_matches_the_database(env: dict[str, str], tmp_path
     with session_scope(engine) as session:
         assert session.exec(select(func.count()).select_from(MeasureComparator)).one() == 15
     engine.dispose()
+
+
+def _values(env: dict[str, str]) -> list[tuple[str, float | None, str, str | None]]:
+    from tracker.models import MeasureValue
+
+    engine = make_engine(env["TRACKER_DATABASE_URL"])
+    try:
+        with session_scope(engine) as session:
+            rows = session.exec(select(MeasureValue)).all()
+            return sorted((r.period_end.isoformat(), r.value, r.status, r.source) for r in rows)
+    finally:
+        engine.dispose()
+
+
+SOURCE = (
+    "EES: Education, health and care plans; Timeliness of new education, health and care "
+    "plans (timeliness.csv)"
+)
+
+
+def test_local_takes_the_partnerships_own_row_as_values_keeping_history(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    from tests.factories import HEAD_OF_SEND
+
+    entered = runner.invoke(
+        app,
+        ["measures", "set-value", "M2.3", "2023-12-31", "40", "--as", HEAD_OF_SEND],
+        env=env,
+    )
+    assert entered.exit_code == 0, entered.output
+    years = {**PERCENT, "2024": ("46.4", "50.1", "57.3", "c", "59.8", "x", "64.0")}
+    path = write_csv(tmp_path / "timeliness.csv", timeliness_rows(years))
+    result = runner.invoke(app, ["measures", "import-national", str(path), "--local"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "1 new, 1 corrected, 0 unchanged" in result.output
+    # 2024 is "c" for Lancashire: no figure, so no value (never a zero).
+    assert _values(env) == [
+        ("2022-12-31", 38.5, "provisional", SOURCE),
+        ("2023-12-31", 41.2, "provisional", SOURCE),
+    ]
+    shown = runner.invoke(app, ["measures", "show", "M2.3"], env=env).output
+    assert "timeliness.csv" in shown
+    engine = make_engine(env["TRACKER_DATABASE_URL"])
+    try:
+        with session_scope(engine) as session:
+            from tracker.models import AuditLog
+
+            [correction] = session.exec(
+                select(AuditLog).where(
+                    AuditLog.field == "value for 2023-12-31", AuditLog.old == "40%"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert (correction.new, correction.reason) == ("41.2%", "from EES file timeliness.csv")
+
+    again = runner.invoke(app, ["measures", "import-national", str(path), "--local"], env=env)
+    assert "0 new, 0 corrected, 2 unchanged" in again.output
+
+
+def test_local_refuses_the_whole_file_when_a_local_figure_does_not_fit(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    years = {**PERCENT, "2024": ("46.4", "50.1", "57.3", "166.0", "59.8", "x", "64.0")}
+    path = write_csv(tmp_path / "timeliness.csv", timeliness_rows(years))
+    result = runner.invoke(app, ["measures", "import-national", str(path), "--local"], env=env)
+    assert result.exit_code != 0
+    assert "M2.3 2024 (Lancashire): value a percentage must be between 0 and 100" in (
+        result.output + result.stderr
+    )
+    assert _values(env) == [] and _stored(env) == []

@@ -214,3 +214,48 @@ def test_commentary_names_who_entered_it_and_a_correction_needs_a_reason(
     app.text_input(key="value.M2.3.reason").input("Late returns")
     button(app, "Save value").click().run()
     assert [s.value for s in app.success] == ["M2.3: value for 31 Oct 2025 corrected."]
+
+
+def test_milestones_sign_off_and_data_quality_on_the_measure_page(
+    open_page: Any, sqlite_engine: Engine
+) -> None:
+    set_m23_targets(sqlite_engine)  # 30% (30 Jun 2025) -> 60% (31 Aug 2026)
+    app = open_page(HEAD_OF_SEND, measure=M23)
+    # A milestone after the target date is refused under its field; nothing is stored.
+    app.date_input(key="milestone.M2.3.date").set_value(date(2026, 12, 31))
+    app.text_input(key="milestone.M2.3.value").input("45")
+    button(app, "Add milestone").click().run()
+    assert errors(app) == ["must be before the target date (31 Aug 2026)"]
+    assert plain(element_after(app, key="milestone.M2.3.date").value) == errors(app)[0]
+    app.date_input(key="milestone.M2.3.date").set_value(date(2025, 12, 31))
+    app.text_input(key="milestone.M2.3.value").input("38%")
+    app.text_input(key="milestone.M2.3.label").input("6 months")
+    button(app, "Add milestone").click().run()
+    assert [s.value for s in app.success] == ["M2.3: milestone for 31 Dec 2025 added."]
+
+    # The administrator enters a value with its source and caveat; it is provisional.
+    admin = open_page(ADMIN, measure=M23)
+    admin.date_input(key="value.M2.3.period").set_value(date(2025, 12, 31))
+    admin.text_input(key="value.M2.3.value").input("39")
+    admin.text_input(key="value.M2.3.source").input("EHCP case management system")
+    admin.text_area(key="value.M2.3.caveat").input("Excludes 14 transfers in")
+    button(admin, "Save value").click().run()
+    assert not admin.exception
+    assert "Sign off" not in buttons(admin)  # an administrator is neither owner nor lead
+
+    owner = open_page(HEAD_OF_SEND, measure=M23)
+    text = markdown(owner)
+    assert "(against milestones to target)" in text
+    values = owner.dataframe[0].value
+    assert list(values["Status"]) == ["Provisional"]
+    assert list(values["Source"]) == ["EHCP case management system"]
+    assert list(values["Caveat"]) == ["Excludes 14 transfers in"]
+    milestones = next(d.value for d in owner.dataframe if "Expected" in d.value.columns)
+    assert list(milestones["Expected"]) == ["38%"] and list(milestones["Gap"]) == ["met"]
+    assert any("hollow dots are provisional" in str(c.value) for c in owner.caption)
+    button(owner, "Sign off").click().run()
+    assert [s.value for s in owner.success] == ["M2.3: 31 Dec 2025 signed off as final."]
+    assert list(owner.dataframe[0].value["Status"]) == [
+        "Final (signed off by Head of SEND Service)"
+    ]
+    assert "Sign off" not in buttons(owner)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, update
 
@@ -14,6 +14,7 @@ from tracker.db import session_scope
 from tracker.governance import load_governance
 from tracker.models import Action
 from tracker.services.actions import escalate_action
+from tracker.services.measures import enter_value
 
 
 def _metrics(at) -> dict[str, str]:
@@ -169,3 +170,26 @@ def test_open_escalations_are_on_the_overview_until_closed(open_app: OpenApp, db
     assert list(table["Ref"]) == ["P2.3"]
     assert list(table["To"]) == ["SEND Transformation Board"]
     assert list(table["Reason"]) == ["Needs a funding decision."]
+
+
+def test_values_awaiting_sign_off_are_listed_for_whoever_may_sign_them(
+    open_app: OpenApp, db: Engine
+) -> None:
+    with session_scope(db, write=True) as session:
+        enter_value(
+            session,
+            actor=actor(session, "send.pmo@example.org"),
+            reference="M2.3",
+            period_end=date(2025, 9, 30),
+            value=35,
+            note=None,
+            today=date(2026, 1, 15),
+        )
+    owner = open_app("head.of.send@example.org", page="overview")
+    no_exception(owner)
+    assert shown(owner, "Values awaiting your sign-off")
+    table = next(d for d in owner.dataframe if "Entered by" in d.value.columns)
+    assert list(table.value["Ref"]) == ["M2.3"] and list(table.value["Value"]) == ["35%"]
+    admin = open_app("send.pmo@example.org", page="overview")
+    assert not shown(admin, "Values awaiting your sign-off")
+    assert shown(admin, "Stale success measures")

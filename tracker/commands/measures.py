@@ -1,4 +1,5 @@
-"""``tracker measures ...``: list, show, enter values, set targets and import values.
+"""``tracker measures ...``: list, show, enter values, sign them off, set targets and milestones,
+import values and national comparators.
 
 Writes act as a named person (``--as EMAIL``) so the same permission checks and audit trail
 apply as in the app: administrators, or the measure's owner. Imports are dry runs unless
@@ -25,13 +26,14 @@ from tracker.commands.common import (
     operator,
     parse_day,
 )
-from tracker.governance import current_governance
+from tracker.governance import MeasuresConfig, current_governance
 from tracker.permissions import Actor
 from tracker.rules import rag_label
-from tracker.rules.measures import format_value, parse_number, trend_arrow
+from tracker.rules.measures import format_gap, format_value, parse_number, trend_arrow
 from tracker.services.actions import ValidationFailed
 from tracker.services.measures import (
     MeasureSummary,
+    add_milestone,
     describe_comparators,
     enter_value,
     filter_summaries,
@@ -41,7 +43,9 @@ from tracker.services.measures import (
     import_national_figures,
     list_measure_summaries,
     parse_period,
+    remove_milestone,
     set_targets,
+    sign_off_value,
 )
 from tracker.services.people import UnknownPerson, actor_for_email
 from tracker.spreadsheets.reader import CellError
@@ -74,8 +78,15 @@ def _acting(session: Session, email: str) -> Actor:
         fail(f"--as: no person with e-mail {email!r}")
 
 
+def _measures_config() -> MeasuresConfig:
+    return current_governance(load_settings().governance_file).measures
+
+
 def _row(summary: MeasureSummary) -> list[str]:
     latest = format_value(summary.latest_value, summary.unit, missing="")
+    status = "" if summary.latest_value is None else summary.latest_status or ""
+    if summary.stale_since is not None:
+        status = f"{status}; stale" if status else "stale"
     return [
         summary.reference,
         latest,
@@ -85,6 +96,7 @@ def _row(summary: MeasureSummary) -> list[str]:
         format_value(summary.baseline_value, summary.unit, missing="not set"),
         format_value(summary.target_value, summary.unit, missing="not set"),
         summary.owner or "",
+        status,
     ]
 
 
@@ -99,8 +111,9 @@ def list_measures(
 ) -> None:
     """Every measure with its latest value, rating, trend, baseline and target."""
     day = parse_day(as_of, option="--as-of")
+    lag = _measures_config().reporting_lag_days
     with cli_session(load_settings()) as session:
-        summaries = list_measure_summaries(session, as_of=day)
+        summaries = list_measure_summaries(session, as_of=day, reporting_lag_days=lag)
     chosen = filter_summaries(
         summaries, priority=priority, rating=rating.lower() if rating else None
     )
@@ -108,15 +121,18 @@ def list_measures(
         typer.echo(json.dumps([_jsonable(asdict(s)) for s in chosen], indent=2))
         return
     headers = ["Ref", "Latest", "Period", "Trend", "Rating", "Baseline", "Target", "Owner"]
+    headers.append("Status")
     echo_table(headers, [_row(s) for s in chosen])
 
 
 @measures_app.command("show")
 def show_measure(reference: str, as_of: AsOf = None, as_json: AsJson = False) -> None:
-    """One measure: its facts, rating and every value with who entered it."""
+    """One measure: its facts, rating, milestones, every value (provisional or final, with who
+    entered and signed it off, its source and caveat) and its comparators."""
     day = parse_day(as_of, option="--as-of")
+    config = _measures_config()
     with cli_session(load_settings()) as session:
-        detail = get_measure_detail(session, reference=reference, as_of=day)
+        detail = get_measure_detail(session, reference=reference, as_of=day, config=config)
     if as_json:
         typer.echo(json.dumps(_jsonable(asdict(detail)), indent=2, default=str))
         return
@@ -129,20 +145,51 @@ def show_measure(reference: str, as_of: AsOf = None, as_json: AsJson = False) ->
         f"target: {format_value(s.target_value, s.unit, missing='not set')}"
         + (f" by {s.target_date.isoformat()}" if s.target_date else "")
     )
+    if s.stale_since is not None:
+        typer.echo(
+            f"Stale: no value for the period ending {s.stale_since.isoformat()} "
+            f"({s.frequency or 'no frequency'})"
+        )
+    if detail.milestones:
+        echo_table(
+            ["Milestone", "Expected", "Actual", "Gap"],
+            [
+                [
+                    m.due_date.isoformat() + (f" {m.label}" if m.label else ""),
+                    format_value(m.value, s.unit),
+                    format_value(m.actual, s.unit, missing="no value yet" if m.due else "not due")
+                    + (f" ({m.actual_period.isoformat()})" if m.actual_period else ""),
+                    _gap_text(m.gap, s.unit, due=m.due),
+                ]
+                for m in detail.milestones
+            ],
+        )
     rows = [
         [
             v.period_end.isoformat(),
             format_value(v.value, s.unit, missing=""),
             rag_label(v.rag) if v.rag else "",
+            "final" if v.final else "provisional",
             v.entered_by or "",
-            v.note or "",
+            v.signed_off_by or "",
+            v.source or "",
+            "; ".join(t for t in (v.note, v.caveat and f"caveat: {v.caveat}") if t),
         ]
         for v in detail.values
     ]
-    echo_table(["Period", "Value", "Rating", "Entered by", "Note"], rows)
+    echo_table(
+        ["Period", "Value", "Rating", "Status", "Entered by", "Signed off by", "Source", "Note"],
+        rows,
+    )
     if detail.comparators is not None:
         typer.echo(f"Comparators: {describe_comparators(detail.comparators, s.unit)}")
         typer.echo(f"Source: {detail.comparators.dataset}")
+
+
+def _gap_text(gap: float | None, unit: str, *, due: bool) -> str:
+    if gap is None:
+        return "" if not due else "no value"
+    return format_gap(gap, unit)
 
 
 @measures_app.command("set-value")
@@ -156,8 +203,11 @@ def set_value(
     reason: Annotated[
         str | None, typer.Option(help="why a stored value is corrected (required to correct)")
     ] = None,
+    source: Annotated[str | None, typer.Option(help="where the figure comes from")] = None,
+    caveat: Annotated[str | None, typer.Option(help="coverage or caveat of the figure")] = None,
 ) -> None:
-    """Enter (or correct) the value of a measure for one period."""
+    """Enter (or correct) the value of a measure for one period; it is provisional until
+    signed off (``tracker measures sign-off``)."""
     try:
         period_end = parse_period(period)
     except CellError as exc:
@@ -176,6 +226,8 @@ def set_value(
                 note=note,
                 period_label=label,
                 reason=reason,
+                source=source,
+                caveat=caveat,
             )
         except ValidationFailed as exc:
             if "reason" in exc.errors:
@@ -184,7 +236,100 @@ def set_value(
         except ValueError as exc:
             fail(f"value: {value!r} {exc}")
     what = "unchanged" if not result.changed else ("corrected" if result.corrected else "entered")
+    if result.reopened:
+        what += " (was final: provisional again until signed off)"
     typer.echo(f"{result.reference} {result.period_end.isoformat()}: {what}")
+
+
+@measures_app.command("sign-off")
+def sign_off(
+    reference: str,
+    period: Annotated[str, typer.Argument(help="period end: YYYY-MM-DD, or a month: 'Sep 2025'")],
+    by: ActingAs,
+) -> None:
+    """Sign off a provisional value as final (the measure's owner or performance lead; where
+    governance.yaml asks for two people, not whoever entered it)."""
+    try:
+        period_end = parse_period(period)
+    except CellError as exc:
+        fail(f"period: {exc}")
+    if period_end is None:
+        fail("period: give the date the period ends")
+    config = _measures_config()
+    with cli_session(load_settings(), write=True) as session:
+        actor = _acting(session, by)
+        result = sign_off_value(
+            session, actor=actor, reference=reference, period_end=period_end, config=config
+        )
+    shown = format_value(result.value, result.unit)
+    what = "signed off (final)" if result.changed else "already final"
+    typer.echo(f"{result.reference} {result.period_end.isoformat()} {shown}: {what}")
+
+
+@measures_app.command("milestones")
+def milestones(
+    reference: str,
+    by: Annotated[
+        str | None, typer.Option("--as", help="e-mail of the person making the change")
+    ] = None,
+    add: Annotated[
+        tuple[str, str] | None,
+        typer.Option(help="add a milestone: DATE VALUE (e.g. --add 2026-03-31 45%)"),
+    ] = None,
+    label: Annotated[str | None, typer.Option(help="label of the milestone added")] = None,
+    remove: Annotated[str | None, typer.Option(help="remove the milestone of DATE")] = None,
+    reason: Annotated[str | None, typer.Option(help="why a milestone is removed")] = None,
+) -> None:
+    """List a measure's milestones; with --add or --remove (and --as), change them."""
+    if (add or remove) and not by:
+        fail("--as: say who is changing the milestones (their e-mail)")
+    with cli_session(load_settings(), write=bool(add or remove)) as session:
+        if add or remove:
+            actor = _acting(session, by or "")
+        if remove:
+            removed = remove_milestone(
+                session,
+                actor=actor,
+                reference=reference,
+                due_date=parse_day(remove, option="--remove"),
+                reason=reason,
+            )
+            typer.echo(f"removed the milestone of {removed.due_date.isoformat()}")
+        if add:
+            day = parse_day(add[0], option="--add DATE")
+            unit = get_measure_summary(session, reference=reference, as_of=date.max).unit
+            try:
+                number = parse_number(add[1], unit)
+            except ValueError as exc:
+                fail(f"--add VALUE: {add[1]!r} {exc}")
+            try:
+                added = add_milestone(
+                    session,
+                    actor=actor,
+                    reference=reference,
+                    due_date=day,
+                    value=number,
+                    label=label,
+                )
+            except ValidationFailed as exc:
+                fail(
+                    "; ".join(f"{_MILESTONE_FIELDS.get(k, k)}: {v}" for k, v in exc.errors.items())
+                )
+            typer.echo(f"added the milestone of {added.due_date.isoformat()}")
+        summary = get_measure_summary(session, reference=reference, as_of=date.max)
+    if not summary.milestones:
+        typer.echo(f"{summary.reference}: no milestones")
+        return
+    echo_table(
+        ["Date", "Expected", "Label"],
+        [
+            [m.due_date.isoformat(), format_value(m.value, summary.unit), m.label or ""]
+            for m in summary.milestones
+        ],
+    )
+
+
+_MILESTONE_FIELDS = {"due_date": "--add DATE", "value": "--add VALUE", "label": "--label"}
 
 
 def _optional_float(text: str | None, option: str, current: float | None) -> float | None:
@@ -274,6 +419,13 @@ def import_values(
 @measures_app.command("import-national")
 def import_national(
     file: Annotated[Path, typer.Argument(help="an EES open-data CSV file", exists=False)],
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local",
+            help="also take the partnership's own row as each measure's value for its period",
+        ),
+    ] = False,
 ) -> None:
     """Store England's, the region's and the local authorities' published figures beside the
     measures governance.yaml maps (comparators), from an Explore Education Statistics CSV."""
@@ -290,11 +442,18 @@ def import_national(
             source=file.name,
             config=config,
             actor=operator("tracker measures import-national"),
+            local=local,
         )
     typer.echo(
         f"{file.name}: {report.rows_read:,} rows read; {report.stored} figures stored "
         f"({report.replaced} replaced)."
     )
+    if local:
+        typer.echo(
+            f"  values from the partnership's own row: {report.values_new} new, "
+            f"{report.values_corrected} corrected, {report.values_unchanged} unchanged "
+            "(provisional until signed off)"
+        )
     for mapping in config.mappings:
         periods = report.periods(mapping.measure)
         typer.echo(

@@ -146,8 +146,11 @@ def build_demo(
     ctx = _Context(session, governance, governance_file, today, random.Random(seed), seed, admin)
     confirm_planning(session, actor=admin)
     _plan_updates(ctx)
-    for moment, run in plan_measure_events(session, rng=ctx.rng, today=today, actor=admin):
+    entries, sign_offs = plan_measure_events(session, rng=ctx.rng, today=today, actor=admin)
+    for moment, run in entries:
         ctx.at(moment, _counting(ctx, "measure_values", run))
+    for moment, run in sign_offs:
+        ctx.at(moment, run)
     for moment, run in plan_risk_events(
         session,
         governance=governance,

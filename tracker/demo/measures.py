@@ -4,7 +4,9 @@ Most numeric measures get a baseline (the strategy's own where it states one), a
 end of the strategy in the direction that counts as better, and a value for each period of the
 last year at the measure's frequency, entered a fortnight after the period ends through the
 measures service. Most improve towards target, some stall and one or two go the wrong way, so
-the Measures page and the papers have something to rate. Narrative measures are left to people.
+the Measures page and the papers have something to rate. Each value carries the measure's data
+source; its owner signs it off a week after it is entered, except the latest, which still waits
+for sign-off. Narrative measures are left to people.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from tracker.models import MeasureUnit, SuccessMeasure
+from tracker.governance import MeasuresConfig
+from tracker.models import MeasureUnit, Person, SuccessMeasure
 from tracker.permissions import Actor
-from tracker.services.measures import enter_value, set_targets
+from tracker.services.measures import add_milestone, enter_value, set_targets, sign_off_value
+from tracker.services.people import actor_for_email
 
 STRATEGY_END = date(2028, 8, 31)
+MILESTONE_MEASURES = ("M2.3", "M2.4")
 SKIP_SHARE = 0.12  # a few measures have no data yet, as in any real plan
 
 Run = Callable[[Session, datetime], None]
@@ -80,9 +85,11 @@ def _round(unit: str, value: float) -> float:
 
 def plan_measure_events(
     session: Session, *, rng: random.Random, today: date, actor: Actor
-) -> list[tuple[datetime, Run]]:
-    """Targets now, then each value at the moment it would have been entered."""
+) -> tuple[list[tuple[datetime, Run]], list[tuple[datetime, Run]]]:
+    """Targets now, then each value at the moment it would have been entered, and (second)
+    each owner's sign-off a week later."""
     events: list[tuple[datetime, Run]] = []
+    sign_offs: list[tuple[datetime, Run]] = []
     measures = session.exec(select(SuccessMeasure).order_by(col(SuccessMeasure.id))).all()
     for measure in measures:
         if measure.unit == MeasureUnit.NARRATIVE.value or rng.random() < SKIP_SHARE:
@@ -108,17 +115,37 @@ def plan_measure_events(
             tolerance_pct=10.0,
             direction=direction,
         )
+        if measure.reference in MILESTONE_MEASURES:
+            # A slow first year agreed in the plan, then the pace picks up to the target.
+            start = min(baseline_date, ends[0] - timedelta(days=1))
+            for years, share in ((1, 0.25), (2, 0.6)):
+                add_milestone(
+                    session,
+                    actor=actor,
+                    reference=measure.reference,
+                    due_date=start + timedelta(days=365 * years),
+                    value=_round(unit, baseline + (target - baseline) * share),
+                    label=f"Year {years}",
+                )
         reach = rng.choices([0.6, 0.35, 0.08, -0.15], weights=[40, 30, 18, 12])[0]
+        owner = session.get(Person, measure.owner_id) if measure.owner_id else None
         for index, end in enumerate(ends):
             share = reach * (index + 1) / len(ends)
             noise = (target - baseline) * rng.uniform(-0.06, 0.06)
             value = _round(unit, baseline + (target - baseline) * share + noise)
             entered = datetime.combine(end + timedelta(days=14), time(10), tzinfo=UTC)
-            events.append((entered, _entry(measure.reference, end, value, actor)))
-    return events
+            entry = _entry(measure.reference, end, value, actor, source=measure.data_source)
+            events.append((entered, entry))
+            # The owner signs values off a week later; the latest one still waits.
+            if owner is not None and index < len(ends) - 1:
+                signed = entered + timedelta(days=7)
+                sign_offs.append((signed, _sign_off(measure.reference, end, owner.email)))
+    return events, sign_offs
 
 
-def _entry(reference: str, period_end: date, value: float, actor: Actor) -> Run:
+def _entry(
+    reference: str, period_end: date, value: float, actor: Actor, *, source: str | None
+) -> Run:
     def run(session: Session, moment: datetime) -> None:
         enter_value(
             session,
@@ -128,6 +155,21 @@ def _entry(reference: str, period_end: date, value: float, actor: Actor) -> Run:
             value=value,
             note=None,
             today=moment.date(),
+            now=moment,
+            source=source,
+        )
+
+    return run
+
+
+def _sign_off(reference: str, period_end: date, owner_email: str) -> Run:
+    def run(session: Session, moment: datetime) -> None:
+        sign_off_value(
+            session,
+            actor=actor_for_email(session, owner_email),
+            reference=reference,
+            period_end=period_end,
+            config=MeasuresConfig(),
             now=moment,
         )
 

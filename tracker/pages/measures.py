@@ -2,10 +2,13 @@
 
 Without ``?measure=`` it lists all measures (filterable by priority and rating), each rating as
 its word on its colour, with a trend arrow and "Baseline not set" where there is none. With
-``?measure=M2.3`` (or a pick from the list) it shows that measure: a line chart of its values
-against the target, trajectory and baseline, the values with who entered them, the contributing
-actions, and, for its owner and administrators, the forms to enter a value and set targets
-(the services check permission regardless). UI only: every read and write is a service call.
+``?measure=M2.3`` (or a pick from the list) it shows that measure: a chart of its values (final
+filled, provisional hollow) against the trajectory through its milestones and the published
+comparators, the milestones beside their actuals, the values with who entered and signed them
+off, their source and caveat, the contributing actions, a Sign off button for those who may, and,
+for its owner and administrators, the forms to enter a value, set targets and milestones (the
+services check permission regardless). A stale measure (a period's value overdue) says so. UI
+only: every read and write is a service call.
 """
 
 from __future__ import annotations
@@ -13,14 +16,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from tracker.db import session_scope
 from tracker.models import Direction, MeasureUnit, Rag
 from tracker.permissions import Operation, can
-from tracker.rules import priority_label, rag_label
+from tracker.rules import priority_label
 from tracker.rules.measures import (
     direction_label,
     format_number,
@@ -55,6 +57,8 @@ from tracker.ui.components import (
 )
 from tracker.ui.context import current_actor, engine, governance, today
 from tracker.ui.errors import showing_errors
+from tracker.ui.measure.chart import chart_caption, measure_chart
+from tracker.ui.measure.sign_off import milestones_form, milestones_table, sign_off_panel
 from tracker.ui.measure_forms import (
     FLASH_KEY,
     import_form,
@@ -74,13 +78,22 @@ RATING_FILTERS = {
     "Blue": Rag.BLUE.value,
     "Not rated": NOT_RATED,
 }
-SERIES = ("Value", "Trajectory", "Target", "Baseline")
-SERIES_COLOURS = ("#1F4E79", "#7F7F7F", "#2E7D32", "#B36B00")
-SERIES_DASHES = ([1, 0], [6, 4], [2, 2], [4, 2])
 
 
 def _text_value(summary: MeasureSummary, value: float | None, missing: str) -> str:
     return format_value(value, summary.unit, missing=missing)
+
+
+def _status_text(summary: MeasureSummary) -> str:
+    if summary.latest_value is None:
+        return ""
+    return "Provisional" if summary.latest_provisional else "Final"
+
+
+def _stale_text(summary: MeasureSummary) -> str:
+    if summary.stale_since is None:
+        return ""
+    return f"Stale: no value for {format_day(summary.stale_since)}"
 
 
 def _trend_text(summary: MeasureSummary) -> str:
@@ -117,7 +130,9 @@ def _list_frame(summaries: list[MeasureSummary]) -> pd.DataFrame:
             "Rating": [rag_label_from_config(config, s.rag) for s in summaries],
             "Trend": [_trend_text(s) for s in summaries],
             "Latest": [_text_value(s, s.latest_value, "No values yet") for s in summaries],
+            "Status": [_status_text(s) for s in summaries],
             "Period": [_period_text(s.latest_period, s.latest_period_label) for s in summaries],
+            "Data": [_stale_text(s) for s in summaries],
             "Baseline": [_text_value(s, s.baseline_value, "Baseline not set") for s in summaries],
             "Target": [_text_value(s, s.target_value, "Target not set") for s in summaries],
             "Basis": [s.rating_basis for s in summaries],
@@ -139,6 +154,12 @@ def show_list(summaries: list[MeasureSummary]) -> None:
             for code, count in counts.items()
         )
     )
+    stale = [s.reference for s in summaries if s.stale]
+    if stale:
+        st.warning(
+            f"Stale ({len(stale)}): {', '.join(stale)}. The period after the latest value "
+            "(or the baseline) has ended with no value; the Data column says which."
+        )
     priorities = sorted({(s.priority_number, s.priority_title) for s in summaries})
     left, right = st.columns(2)
     priority_names = {"All priorities": None} | {priority_label(n, t): n for n, t in priorities}
@@ -164,6 +185,12 @@ def show_list(summaries: list[MeasureSummary]) -> None:
                 "Trend", help="Latest value against the one before"
             ),
             "Basis": st.column_config.TextColumn("Basis", help="How the rating was reached"),
+            "Status": st.column_config.TextColumn(
+                "Status", help="Final once signed off by the owner or performance lead"
+            ),
+            "Data": st.column_config.TextColumn(
+                "Data", help="Stale: the period after the latest value ended with no value"
+            ),
         },
     )
     selected = list(getattr(getattr(event, "selection", None), "rows", []) or [])
@@ -192,58 +219,6 @@ def show_context() -> None:
 
 
 # --- one measure -------------------------------------------------------------------------------
-
-
-def _chart(detail: MeasureDetail) -> alt.LayerChart | None:
-    s = detail.summary
-    points = [(v.period_end, v.value, v) for v in detail.values if v.value is not None]
-    if not points:
-        return None
-    rows: list[dict[str, Any]] = [
-        {
-            "date": day,
-            "value": value,
-            "series": "Value",
-            "shown": format_value(value, s.unit),
-            "period": _period_text(v.period_end, v.period_label),
-            "rating": rag_label(v.rag),
-        }
-        for day, value, v in points
-    ]
-    days = [p[0] for p in points] + [d for d in (s.baseline_date, s.target_date) if d]
-    first, last = min(days), max(days)
-    rows += [{"date": d, "value": y, "series": "Trajectory"} for d, y in detail.trajectory]
-    for series, level in (("Target", s.target_value), ("Baseline", s.baseline_value)):
-        if level is not None:
-            rows += [{"date": d, "value": level, "series": series} for d in (first, last)]
-    frame = pd.DataFrame(rows)
-    frame["date"] = pd.to_datetime(frame["date"])
-    present = [name for name in SERIES if name in set(frame["series"])]
-    base = alt.Chart(frame).encode(
-        x=alt.X("date:T", title="Period end"),
-        y=alt.Y("value:Q", title=unit_label(s.unit), scale=alt.Scale(zero=False, padding=16)),
-        color=alt.Color(
-            "series:N",
-            scale=alt.Scale(
-                domain=present, range=[SERIES_COLOURS[SERIES.index(n)] for n in present]
-            ),
-            legend=alt.Legend(title=None, orient="bottom"),
-        ),
-        strokeDash=alt.StrokeDash(
-            "series:N",
-            scale=alt.Scale(
-                domain=present, range=[SERIES_DASHES[SERIES.index(n)] for n in present]
-            ),
-            legend=None,
-        ),
-    )
-    values = base.transform_filter(alt.datum.series == "Value").mark_point(filled=True, size=70)
-    tooltip = [
-        alt.Tooltip("period:N", title="Period"),
-        alt.Tooltip("shown:N", title="Value"),
-        alt.Tooltip("rating:N", title="Rating"),
-    ]
-    return alt.LayerChart(layer=[base.mark_line(), values.encode(tooltip=tooltip)], height=320)
 
 
 def _delta(summary: MeasureSummary) -> tuple[str | None, str]:
@@ -289,6 +264,22 @@ def show_facts(detail: MeasureDetail) -> None:
         f"**Owner:** {escape_markdown(s.owner or 'none')}",
     ]
     st.caption(" · ".join(facts))
+    if s.stale_since is not None:
+        st.warning(
+            f"Stale: no value yet for the period ending {format_day(s.stale_since)} "
+            f"({escape_markdown(s.frequency or '')} measure)."
+        )
+    if s.latest_provisional:
+        st.caption(
+            "**Provisional:** the latest value is not signed off yet; papers report it as "
+            "provisional until its owner or performance lead signs it off."
+        )
+    quality = [
+        f"**Source:** {escape_markdown(s.latest_source)}" if s.latest_source else "",
+        f"**Caveat:** {escape_markdown(s.latest_caveat)}" if s.latest_caveat else "",
+    ]
+    if any(quality):
+        st.caption("Latest value · " + " · ".join(q for q in quality if q))
     if s.baseline_note:
         st.caption(f"Baseline note: {escape_markdown(s.baseline_note)}")
     if s.commentary:
@@ -323,6 +314,15 @@ def national_import_form() -> None:
         upload = st.file_uploader(
             "EES CSV file", type=["csv"], key=f"measures.national.{generation}"
         )
+        area = governance().comparators.local_authority
+        local = st.checkbox(
+            f"Also take {area.name if area else 'the partnership'}'s own row as each measure's "
+            "value for its period",
+            key="measures.national.local",
+            disabled=area is None,
+            help="Marked with its source; a different value already held is corrected, "
+            "keeping its history, and waits for sign-off again.",
+        )
         if upload is None or not st.button("Import the comparators", key="measures.national.go"):
             return
         actor = current_actor()
@@ -333,22 +333,32 @@ def national_import_form() -> None:
                 source=upload.name,
                 config=governance().comparators,
                 actor=actor,
+                local=local,
+                today=today(),
             )
         if outcome.failed:
             return
         st.session_state["measures.national.generation"] = generation + 1
+        values = (
+            f" Values from the partnership's own row: {report.values_new} new, "
+            f"{report.values_corrected} corrected, {report.values_unchanged} unchanged "
+            "(provisional until signed off)."
+            if local
+            else ""
+        )
         st.session_state[FLASH_KEY] = (
             f"{upload.name}: {report.rows_read:,} rows read; {report.stored} published figures "
-            f"stored ({report.replaced} replaced)."
+            f"stored ({report.replaced} replaced).{values}"
         )
         st.rerun()
 
 
 def show_values(detail: MeasureDetail) -> None:
     s = detail.summary
-    chart = _chart(detail)
+    chart = measure_chart(detail)
     if chart is not None:
         st.altair_chart(chart, width="stretch")
+        st.caption(escape_markdown(chart_caption(detail)))
     if not detail.values:
         st.info("No values have been entered for this measure yet.")
         return
@@ -360,7 +370,15 @@ def show_values(detail: MeasureDetail) -> None:
     columns |= {
         "Value": [format_value(v.value, s.unit) for v in rows],
         "Rating": [rag_label_from_config(config, v.rag) for v in rows],
+        "Status": [
+            f"Final (signed off by {v.signed_off_by or 'an operator'})"
+            if v.final
+            else "Provisional"
+            for v in rows
+        ],
         "Note": [v.note or "" for v in rows],
+        "Source": [v.source or "" for v in rows],
+        "Caveat": [v.caveat or "" for v in rows],
         "Entered by": [v.entered_by or "" for v in rows],
         "Entered": [format_moment(v.entered_at) for v in rows],
     }
@@ -417,8 +435,11 @@ def show_actions_and_audit(detail: MeasureDetail) -> None:
 
 def show_measure(reference: str, as_of: date) -> None:
     actor = current_actor()
+    config = governance().measures
     with session_scope(engine()) as session:
-        detail = get_measure_detail(session, reference=reference, as_of=as_of, viewer=actor)
+        detail = get_measure_detail(
+            session, reference=reference, as_of=as_of, viewer=actor, config=config
+        )
     if st.button("← All measures", key="measures.back"):
         _open(None)
         st.session_state.pop(PICK_KEY, None)
@@ -428,6 +449,8 @@ def show_measure(reference: str, as_of: date) -> None:
         st.markdown(f"**Judgement:** {escape_markdown(detail.narrative_commentary)}")
     show_comparators(detail)
     show_values(detail)
+    milestones_table(detail)
+    sign_off_panel(detail, config)
     show_actions_and_audit(detail)
     summary = detail.summary
     if may_enter_values(actor, summary):
@@ -436,6 +459,8 @@ def show_measure(reference: str, as_of: date) -> None:
         if summary.rating_mode == "narrative":
             narrative_form(detail)
         targets_form(summary)
+        if summary.rating_mode == "numeric":
+            milestones_form(detail)
     if may_link_actions(actor):
         links_form(detail, as_of)
 
@@ -448,8 +473,9 @@ def main() -> None:
     if message := st.session_state.pop(FLASH_KEY, None):
         st.success(message)
     as_of = today()
+    lag = governance().measures.reporting_lag_days
     with session_scope(engine()) as session:
-        summaries = list_measure_summaries(session, as_of=as_of)
+        summaries = list_measure_summaries(session, as_of=as_of, reporting_lag_days=lag)
     references = [s.reference for s in summaries]
     wanted = normalise_reference(str(st.query_params.get("measure", "")))
     current = wanted if wanted in references else None

@@ -23,10 +23,16 @@ from tracker.formatting import (
     format_percent,
     plural,
 )
+from tracker.models import Rag
 from tracker.rules.measures import format_value
 from tracker.rules.risks import top_band
 from tracker.services.actions import EscalationRow, list_all_open_escalations
-from tracker.services.measures import list_red_measures
+from tracker.services.measures import (
+    AwaitingSignOff,
+    MeasureSummary,
+    list_measure_summaries,
+    list_values_awaiting_sign_off,
+)
 from tracker.services.register import Exceptions, Headline, Overview, load_overview
 from tracker.ui.components import (
     format_day,
@@ -206,11 +212,85 @@ def _show_no_impact(no_impact: Exceptions) -> None:
 
 def _show_red_measures() -> None:
     st.subheader("Red success measures", anchor=False)
+    config = governance().measures
     with session_scope(engine()) as session:
-        measures = list_red_measures(session, as_of=today())
+        summaries = list_measure_summaries(
+            session, as_of=today(), reporting_lag_days=config.reporting_lag_days
+        )
+        awaiting = list_values_awaiting_sign_off(session, actor=current_actor(), config=config)
+    measures = [m for m in summaries if m.rag == Rag.RED.value]
     if not measures:
         st.success("No success measure is rated Red.")
+    else:
+        _red_measures_table(measures)
+    _show_stale_measures([m for m in summaries if m.stale])
+    _show_awaiting_sign_off(awaiting)
+
+
+def _open_measure(event: Any, references: list[str]) -> None:
+    picked = selected_reference(event, references)
+    if picked:
+        st.switch_page(page_file("measures"), query_params={"measure": picked})
+
+
+def _show_stale_measures(stale: list[MeasureSummary]) -> None:
+    st.subheader("Stale success measures", anchor=False)
+    if not stale:
+        st.success("Every success measure has its expected values.")
         return
+    st.caption(
+        "The period after the latest value has ended with no value (by the measure's "
+        "frequency, allowing time to collect the figures)."
+    )
+    frame = pd.DataFrame(
+        {
+            "Ref": [m.reference for m in stale],
+            "Measure": [m.wording for m in stale],
+            "Owner": [m.owner or "" for m in stale],
+            "Frequency": [m.frequency or "" for m in stale],
+            "No value for": [format_day(m.stale_since) for m in stale],
+            "Latest": [format_value(m.latest_value, m.unit, missing="None yet") for m in stale],
+        }
+    )
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="overview.stale_measures",
+        column_config={"Measure": st.column_config.TextColumn(width="large")},
+    )
+    _open_measure(event, [m.reference for m in stale])
+
+
+def _show_awaiting_sign_off(awaiting: list[AwaitingSignOff]) -> None:
+    """The provisional values the person viewing may sign off (nothing for anyone else)."""
+    if not awaiting:
+        return
+    st.subheader("Values awaiting your sign-off", anchor=False)
+    frame = pd.DataFrame(
+        {
+            "Ref": [a.reference for a in awaiting],
+            "Measure": [a.wording for a in awaiting],
+            "Period": [a.period_label or format_day(a.period_end) for a in awaiting],
+            "Value": [format_value(a.value, a.unit) for a in awaiting],
+            "Entered by": [a.entered_by or "" for a in awaiting],
+        }
+    )
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="overview.sign_off",
+        column_config={"Measure": st.column_config.TextColumn(width="large")},
+    )
+    _open_measure(event, [a.reference for a in awaiting])
+
+
+def _red_measures_table(measures: list[MeasureSummary]) -> None:
     frame = pd.DataFrame(
         {
             "Ref": [m.reference for m in measures],
@@ -230,9 +310,7 @@ def _show_red_measures() -> None:
         key="overview.red_measures",
         column_config={"Measure": st.column_config.TextColumn(width="large")},
     )
-    picked = selected_reference(event, [m.reference for m in measures])
-    if picked:
-        st.switch_page(page_file("measures"), query_params={"measure": picked})
+    _open_measure(event, [m.reference for m in measures])
 
 
 def _show_breakdowns(view: Overview) -> None:

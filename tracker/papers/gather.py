@@ -51,6 +51,7 @@ from tracker.papers.model import (
     FeedbackLine,
     ImpactKeyEntry,
     MeasureLine,
+    MilestoneLine,
     RagKeyEntry,
 )
 from tracker.papers.movement import Baseline, Tracked, compare_positions
@@ -64,11 +65,17 @@ from tracker.rules import (
     priority_label,
     rating_inconsistency,
 )
-from tracker.rules.measures import unit_suffix
+from tracker.rules.measures import expected_value, unit_suffix, uses_trajectory
 from tracker.rules.risks import band_for, movement_words
 from tracker.services.actions import list_open_escalations
 from tracker.services.feedback import list_feedback_for_priorities, status_label
-from tracker.services.measures import ComparatorSet, latest_comparators, list_measure_summaries
+from tracker.services.measures import (
+    ComparatorSet,
+    MeasureSummary,
+    latest_comparators,
+    list_measure_summaries,
+    milestone_progress,
+)
 from tracker.services.register import ActionRow, list_actions
 from tracker.services.risks import open_mitigations, risks_overseen, scores_at
 
@@ -129,7 +136,11 @@ def gather_board_paper(
     due_until = upcoming.meeting_date if upcoming else _cycle_end(governance, meeting)
     lines = _choose_lines(counted, config.level, baseline, movement, as_at, due_until)
     escalations = _escalations(session, board, now, ZoneInfo(zone))
-    measures = _measures(session, as_at) if model.MEASURES in sections else ()
+    measures = (
+        _measures(session, as_at, lag_days=governance.measures.reporting_lag_days)
+        if model.MEASURES in sections
+        else ()
+    )
     risks = (
         _risks(session, governance, board, as_at, moment=min(now, cutoff), previous=previous)
         if model.RISKS in sections
@@ -488,29 +499,70 @@ def _risks(
     )
 
 
-def _measures(session: Session, as_of: date) -> tuple[MeasureLine, ...]:
-    summaries = list_measure_summaries(session, as_of=as_of)
+def _measures(session: Session, as_of: date, *, lag_days: int) -> tuple[MeasureLine, ...]:
+    summaries = list_measure_summaries(session, as_of=as_of, reporting_lag_days=lag_days)
     series = read_measure_series(session, measure_ids=[s.id for s in summaries], as_of=as_of)
     published = latest_comparators(session, [s.id for s in summaries], as_of=as_of)
     return tuple(
-        _with_comparators(
-            MeasureLine(
-                reference=s.reference,
-                wording=s.wording,
-                unit=unit_suffix(s.unit),
-                baseline=s.baseline_value,
-                target=s.target_value,
-                latest=s.latest_value,
-                previous=s.previous_value,
-                latest_period=s.latest_period_label or format_date(s.latest_period, missing=""),
-                direction_of_travel=s.direction_of_travel,
-                rag=s.rag,
-                commentary=s.commentary or "",
-                series=series.get(s.id, ()),
+        _with_quality(
+            s,
+            _with_comparators(
+                MeasureLine(
+                    reference=s.reference,
+                    wording=s.wording,
+                    unit=unit_suffix(s.unit),
+                    baseline=s.baseline_value,
+                    target=s.target_value,
+                    latest=s.latest_value,
+                    previous=s.previous_value,
+                    latest_period=s.latest_period_label or format_date(s.latest_period, missing=""),
+                    direction_of_travel=s.direction_of_travel,
+                    rag=s.rag,
+                    commentary=s.commentary or "",
+                    series=series.get(s.id, ()),
+                ),
+                published.get(s.id),
             ),
-            published.get(s.id),
+            as_of=as_of,
         )
         for s in summaries
+    )
+
+
+def _with_quality(summary: MeasureSummary, line: MeasureLine, *, as_of: date) -> MeasureLine:
+    """Sign-off, staleness, source and milestones: what a board needs to trust the figure."""
+    targets = summary.targets
+    numeric = summary.rating_mode == "numeric"
+    points = tuple(
+        replace(p, expected=expected_value(targets, p.period_end) if numeric else None)
+        for p in line.series
+    )
+    progress = milestone_progress(
+        summary.milestones,
+        [(p.period_end, p.value) for p in points],
+        direction=summary.direction,
+        as_of=as_of,
+    )
+    return replace(
+        line,
+        series=points if uses_trajectory(targets) and numeric else line.series,
+        latest_provisional=summary.latest_provisional,
+        stale_since=summary.stale_since,
+        latest_source=summary.latest_source or "",
+        latest_caveat=summary.latest_caveat or "",
+        unit_code=summary.unit,
+        milestones=tuple(
+            MilestoneLine(
+                due_date=m.due_date,
+                expected=m.value,
+                label=m.label or "",
+                actual=m.actual,
+                actual_period=m.actual_period,
+                gap=m.gap,
+                due=m.due,
+            )
+            for m in progress
+        ),
     )
 
 

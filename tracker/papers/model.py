@@ -288,6 +288,21 @@ class MeasurePoint:
     period_end: date
     value: float
     label: str = ""  # e.g. "Q1 2026/27"; the date is printed when empty
+    provisional: bool = False  # not yet signed off: drawn hollow
+    expected: float | None = None  # on the trajectory (through the milestones) at period_end
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneLine:
+    """A measure's milestone beside the actual for a period ending by its date, and the gap."""
+
+    due_date: date
+    expected: float
+    label: str = ""
+    actual: float | None = None
+    actual_period: date | None = None
+    gap: float | None = None  # shortfall from the milestone; 0 when met
+    due: bool = True  # the milestone date has passed on the paper's date
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +334,14 @@ class MeasureLine:
     region: float | None = None
     region_name: str = ""
     comparator_period: str = ""
+    # Data quality: the latest value not yet signed off; the end of the overdue period when
+    # the measure is stale; where the latest figure came from and its caveat.
+    latest_provisional: bool = False
+    stale_since: date | None = None
+    latest_source: str = ""
+    latest_caveat: str = ""
+    milestones: tuple[MilestoneLine, ...] = ()
+    unit_code: str = ""  # the measure's unit ("percentage" ...), for gaps in words
 
     @property
     def has_comparators(self) -> bool:

@@ -95,12 +95,7 @@ def read_measure_series(
     if not ids:
         return {}
     rows = session.exec(
-        select(
-            col(MeasureValue.measure_id),
-            col(MeasureValue.period_end),
-            col(MeasureValue.value),
-            col(MeasureValue.period_label),
-        )
+        select(MeasureValue)
         .where(
             col(MeasureValue.measure_id).in_(ids),
             col(MeasureValue.period_end) <= as_of,
@@ -109,7 +104,14 @@ def read_measure_series(
         .order_by(col(MeasureValue.measure_id), col(MeasureValue.period_end))
     ).all()
     series: dict[int, list[MeasurePoint]] = {}
-    for measure_id, period_end, value, label in rows:
-        if value is not None:
-            series.setdefault(measure_id, []).append(MeasurePoint(period_end, value, label or ""))
+    for row in rows:
+        if row.value is not None:
+            series.setdefault(row.measure_id, []).append(
+                MeasurePoint(
+                    row.period_end,
+                    row.value,
+                    row.period_label or "",
+                    provisional=row.status != "final",
+                )
+            )
     return {key: tuple(points[-MEASURE_POINTS:]) for key, points in series.items()}

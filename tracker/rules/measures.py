@@ -8,6 +8,11 @@ How a numeric value is rated (everything here takes values, never the database):
   A value is judged against the trajectory at its period end; before the baseline date the
   expectation is the baseline, after the target date it is the target. Without those three facts
   the expectation is simply the target.
+* **Milestones.** A measure may have dated milestones between baseline and target; then the
+  trajectory runs piecewise through baseline, each milestone and the target, and a value is
+  judged against the line between the points either side of its period end (before the first
+  point the expectation is the first point, after the last it is the target). A measure with
+  milestones but no baseline runs from its first milestone.
 * **Gap.** How far the value falls short of the expectation, in the measure's unit, respecting
   the direction: for "higher is better" ``expected - value``, for "lower is better"
   ``value - expected``. Zero or less means at or better than expected.
@@ -23,6 +28,10 @@ How a numeric value is rated (everything here takes values, never the database):
 * **Narrative measures** (``rating_mode`` "narrative") carry the owner's judgement and commentary
   instead; without a judgement they are not rated ("not yet judged").
 
+A measure is **stale** when the period after its latest value (from its frequency) ended more
+than the reporting lag ago and still has no value; with no value yet, the first period after the
+baseline date counts. A measure without a frequency this module knows is never stale.
+
 Direction of travel compares the latest value with the previous one: "improving" when it moved
 the better way, "deteriorating" the worse way, "stable" when unchanged. The trend arrow shows the
 raw movement of the number (↑ up, ↓ down, → flat), which for a "lower is better" measure points
@@ -31,10 +40,11 @@ the opposite way to the direction of travel.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from tracker.formatting import format_number as format_number
@@ -43,6 +53,7 @@ from tracker.models import Direction, MeasureUnit, Rag
 
 BASIS_TARGET = "against target"
 BASIS_TRAJECTORY = "against trajectory to target"
+BASIS_MILESTONES = "against milestones to target"
 BASIS_NARRATIVE = "narrative judgement"
 BASIS_NOT_JUDGED = "not yet judged"
 BASIS_NO_TARGET = "target not set"
@@ -81,6 +92,8 @@ class Targets:
     baseline_value: float | None = None
     baseline_date: date | None = None
     tolerance_pct: float = 10.0
+    # Dated milestones (date, expected value) between baseline and target, oldest first.
+    milestones: tuple[tuple[date, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,15 +106,31 @@ class Rating:
     gap: float | None = None
 
 
+def trajectory_points(targets: Targets) -> tuple[tuple[date, float], ...]:
+    """The points the expectation runs through: baseline, milestones, target (dated ones only).
+
+    Empty when they do not make a trajectory (fewer than two points, or dates out of order).
+    """
+    if targets.target_value is None:
+        return ()
+    points: list[tuple[date, float]] = []
+    if targets.baseline_value is not None and targets.baseline_date is not None:
+        points.append((targets.baseline_date, targets.baseline_value))
+    points += sorted(targets.milestones)
+    if targets.target_date is not None:
+        points.append((targets.target_date, targets.target_value))
+    if len(points) < 2 or any(a[0] >= b[0] for a, b in itertools.pairwise(points)):
+        return ()
+    return tuple(points)
+
+
 def uses_trajectory(targets: Targets) -> bool:
-    """True when baseline, baseline date and target date define a trajectory to the target."""
-    return (
-        targets.target_value is not None
-        and targets.baseline_value is not None
-        and targets.baseline_date is not None
-        and targets.target_date is not None
-        and targets.baseline_date < targets.target_date
-    )
+    """True when baseline, milestones and target dates define a trajectory to the target."""
+    return bool(trajectory_points(targets))
+
+
+def uses_milestones(targets: Targets) -> bool:
+    return bool(targets.milestones) and uses_trajectory(targets)
 
 
 def expected_value(targets: Targets, period_end: date) -> float | None:
@@ -109,13 +138,15 @@ def expected_value(targets: Targets, period_end: date) -> float | None:
     target = targets.target_value
     if target is None:
         return None
-    if not uses_trajectory(targets):
+    points = trajectory_points(targets)
+    if not points:
         return target
-    assert targets.baseline_value is not None
-    assert targets.baseline_date is not None and targets.target_date is not None
-    span = (targets.target_date - targets.baseline_date).days
-    elapsed = min(max((period_end - targets.baseline_date).days, 0), span)
-    return targets.baseline_value + (target - targets.baseline_value) * elapsed / span
+    if period_end <= points[0][0]:
+        return points[0][1]
+    for (start, low), (end, high) in itertools.pairwise(points):
+        if period_end <= end:
+            return low + (high - low) * (period_end - start).days / (end - start).days
+    return points[-1][1]
 
 
 def tolerance_band(targets: Targets) -> float:
@@ -149,7 +180,13 @@ def rate_value(value: float | None, *, period_end: date, targets: Targets) -> Ra
         return Rating(None, BASIS_NO_TARGET)
     if value is None:
         return Rating(None, BASIS_NO_VALUES)
-    basis = BASIS_TRAJECTORY if uses_trajectory(targets) else BASIS_TARGET
+    basis = (
+        BASIS_MILESTONES
+        if uses_milestones(targets)
+        else BASIS_TRAJECTORY
+        if uses_trajectory(targets)
+        else BASIS_TARGET
+    )
     expected = expected_value(targets, period_end)
     assert expected is not None
     gap = shortfall(value, expected, targets.direction)
@@ -217,6 +254,65 @@ def trend_arrow(movement: str | None) -> str:
     return TREND_ARROWS.get(movement or "", "")
 
 
+# --- staleness: the next expected period ---------------------------------------------------------
+
+# Months between periods for each frequency as measures store it ("termly" follows the terms).
+_FREQUENCY_MONTHS = {
+    "monthly": 1,
+    "quarterly": 3,
+    "six-monthly": 6,
+    "half-yearly": 6,
+    "annual": 12,
+    "annually": 12,
+    "yearly": 12,
+}
+# The school terms end in December, at Easter (counted as April) and in July.
+_TERM_END_MONTHS = (4, 7, 12)
+
+
+def _month_end(year: int, month: int) -> date:
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def knows_frequency(frequency: str | None) -> bool:
+    key = (frequency or "").strip().casefold()
+    return key == "termly" or key in _FREQUENCY_MONTHS
+
+
+def next_period_end(frequency: str | None, after: date) -> date | None:
+    """The end of the period after the one ending ``after``; None for an unknown frequency."""
+    key = (frequency or "").strip().casefold()
+    if key == "termly":
+        for year in (after.year, after.year + 1):
+            for month in _TERM_END_MONTHS:
+                end = _month_end(year, month)
+                if end > after:
+                    return end
+    months = _FREQUENCY_MONTHS.get(key)
+    if months is None:
+        return None
+    return _month_end(after.year, after.month + months)
+
+
+def overdue_period(
+    frequency: str | None,
+    *,
+    latest_period: date | None,
+    baseline_date: date | None,
+    today: date,
+    lag_days: int,
+) -> date | None:
+    """The end of the expected period whose value is overdue (the measure is stale), or None."""
+    start = latest_period or baseline_date
+    if start is None:
+        return None
+    due = next_period_end(frequency, start)
+    if due is None or due + timedelta(days=lag_days) >= today:
+        return None
+    return due
+
+
 # --- units: checking and showing values ---------------------------------------------------------
 
 
@@ -269,3 +365,14 @@ def format_value(value: float | None, unit: str, *, missing: str = "–") -> str
     if unit not in (MeasureUnit.PERCENTAGE.value, MeasureUnit.DAYS.value, MeasureUnit.WEEKS.value):
         unit = ""
     return format_quantity(value, unit, missing=missing)
+
+
+def format_gap(gap: float | None, unit: str) -> str:
+    """A shortfall as people say it: "met", "3.7 points short" (percentages), "12 days short"."""
+    if gap is None:
+        return ""
+    if gap <= _EPSILON:
+        return "met"
+    if unit == MeasureUnit.PERCENTAGE.value:
+        return f"{format_number(gap)} points short"
+    return f"{format_value(gap, unit)} short"

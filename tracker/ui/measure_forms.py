@@ -29,6 +29,7 @@ from tracker.rules.measures import (
 from tracker.services.actions import TEXT_LIMIT, ValidationFailed
 from tracker.services.measures import (
     LABEL_LIMIT,
+    SOURCE_LIMIT,
     MeasureDetail,
     MeasureImport,
     MeasureSummary,
@@ -89,6 +90,21 @@ def value_form(summary: MeasureSummary, as_of: date) -> None:
             "Note", key=f"value.{ref}.note", limit=TEXT_LIMIT, help="What lies behind the figure"
         )
         slots["note"] = st.empty()
+        source = short_text(
+            "Source (optional)",
+            key=f"value.{ref}.source",
+            limit=SOURCE_LIMIT,
+            help="Where the figure comes from, e.g. the EHCP case management system",
+        )
+        slots["source"] = st.empty()
+        caveat = long_text(
+            "Coverage or caveat (optional)",
+            key=f"value.{ref}.caveat",
+            limit=TEXT_LIMIT,
+            help="What the figure covers or leaves out, e.g. excludes transfers in",
+        )
+        slots["caveat"] = st.empty()
+        st.caption("A new or corrected value is provisional until it is signed off.")
         reason = short_text(
             "Reason for correction",
             key=f"value.{ref}.reason",
@@ -117,11 +133,15 @@ def value_form(summary: MeasureSummary, as_of: date) -> None:
             period_label=label,
             reason=reason,
             today=as_of,
+            source=source,
+            caveat=caveat,
         )
     if outcome.failed:
         return
     verb = "unchanged" if not result.changed else ("corrected" if result.corrected else "saved")
-    for field in ("label", "value", "note", "reason"):
+    if result.reopened:
+        verb += " (it was final: provisional again until signed off)"
+    for field in ("label", "value", "note", "source", "caveat", "reason"):
         st.session_state.pop(f"value.{ref}.{field}", None)
     flash(f"{ref}: value for {format_day(result.period_end)} {verb}.")
 
@@ -364,7 +384,8 @@ def import_form(as_of: date) -> None:
     with st.expander("Load values from a spreadsheet"):
         st.caption(
             "Columns: Measure (such as M2.3), Period (30/09/2025, or a month such as Sep 2025), "
-            "Value and, optionally, Note. The whole file is checked first: if any row is wrong "
+            "Value and, optionally, Note, Source and Caveat. The whole file is checked first: if "
+            "any row is wrong "
             "nothing is stored."
         )
         # A new key after each load empties the uploader (its value cannot be set directly).

@@ -211,3 +211,35 @@ def test_a_workbook_without_the_three_columns_names_them(sqlite_engine: Engine) 
     data = workbook([["Measure", "Value"], ["M2.3", 35]])
     with pytest.raises(SpreadsheetError, match="columns named Measure, Period and Value"):
         run_import(sqlite_engine, data, "partial.xlsx")
+
+
+def _stored(engine: Engine) -> list[tuple[float | None, str | None, str | None, str]]:
+    with session_scope(engine) as session:
+        rows = session.exec(select(MeasureValue).order_by(col(MeasureValue.period_end))).all()
+        return [(r.value, r.source, r.caveat, r.status) for r in rows]
+
+
+def test_source_and_caveat_columns_are_stored_and_kept_when_a_file_leaves_them_out(
+    engine: Engine,
+) -> None:
+    with_quality = csv_bytes(
+        "Measure,Period,Value,Source,Caveat\nM2.3,30/09/2025,35,EHCP system,Excludes transfers in\n"
+    )
+    assert run_import(engine, with_quality, "values.csv", commit=True).ok
+    assert _stored(engine) == [(35.0, "EHCP system", "Excludes transfers in", "provisional")]
+
+    plain = csv_bytes("Measure,Period,Value\nM2.3,30/09/2025,35\n")
+    again = run_import(engine, plain, "values.csv")
+    assert [r.change for r in again.rows] == ["unchanged"]
+    corrected = csv_bytes("Measure,Period,Value\nM2.3,30/09/2025,36\n")
+    assert run_import(engine, corrected, "values.csv", commit=True).ok
+    assert _stored(engine) == [(36.0, "EHCP system", "Excludes transfers in", "provisional")]
+
+
+def test_a_source_too_long_is_a_row_problem(engine: Engine) -> None:
+    text = csv_bytes(f"Measure,Period,Value,Source\nM2.3,30/09/2025,35,{'x' * 301}\n")
+    result = run_import(engine, text, "values.csv", commit=True)
+    assert not result.ok
+    [problem] = result.problems
+    assert (problem.row, problem.column) == (2, "Source")
+    assert value_count(engine) == 0

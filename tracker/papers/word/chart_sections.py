@@ -62,8 +62,10 @@ def write_measure_trends(ctx: PaperContext, lines: Sequence[model.MeasureLine]) 
         return
     ctx.subheading("Success measures against target")
     ctx.say(
-        "Each chart shows a measure's latest reported values, with its target as a dashed line "
-        "where one is set; the table above gives the figures."
+        "Each chart shows a measure's latest reported values (filled dots final, hollow dots "
+        "provisional), with the trajectory through its milestones to the target as a dashed "
+        "line (or the target, where no trajectory is set) and England's and the region's "
+        "published figures as dotted lines; the table above gives the figures."
     )
     # Half the width, less the space LibreOffice and Word leave beside an inline picture.
     width = usable_width_cm(ctx.document) / 2 - 1.0

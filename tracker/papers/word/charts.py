@@ -82,15 +82,34 @@ def describe_history(points: Sequence[RagHistoryPoint], key: Sequence[RagKeyEntr
 
 
 def describe_measure(line: MeasureLine) -> str:
+    """The chart in words: each value (provisional ones said so), the expectation on the
+    trajectory at the latest one, and England's and the region's published figures."""
     values = ", ".join(
-        f"{_period(point)} {format_measure_value(point.value, line.unit)}" for point in line.series
+        f"{_period(point)} {format_measure_value(point.value, line.unit)}"
+        + (" (provisional)" if point.provisional else "")
+        for point in line.series
     )
     target = (
         f" against a target of {format_measure_value(line.target, line.unit)}"
         if line.target is not None
         else " (no target set)"
     )
-    return f"Trend of {clean_text(line.reference)}{target}: {values}."
+    text = f"Trend of {clean_text(line.reference)}{target}: {values}."
+    expected = line.series[-1].expected if line.series else None
+    if expected is not None:
+        text += (
+            f" The trajectory through its milestones expected "
+            f"{format_measure_value(expected, line.unit)} at the latest period."
+        )
+    compared = [
+        f"{clean_text(name)} {format_measure_value(value, line.unit)}"
+        for name, value in (("England", line.england), (line.region_name or "Region", line.region))
+        if value is not None
+    ]
+    if compared:
+        text += f" Published comparators ({clean_text(line.comparator_period)}): "
+        text += ", ".join(compared) + "."
+    return text
 
 
 def _label_text(text: str) -> str:
@@ -208,12 +227,41 @@ def measure_trend_chart(line: MeasureLine, *, width_cm: float) -> Chart | None:
     figure, axes = _figure(width_cm, width_cm * 0.5, dpi=TREND_DPI)
     positions = list(range(len(line.series)))
     values = [point.value for point in line.series]
-    axes.plot(positions, values, marker="o", markersize=3, color="#1F3864", linewidth=1.5)
-    if line.target is not None:
-        axes.axhline(line.target, color="#7F7F7F", linestyle="--", linewidth=1)
-        low, high = min(*values, line.target), max(*values, line.target)
+    axes.plot(positions, values, color="#1F3864", linewidth=1.5, label="Actual")
+    final = [(i, p.value) for i, p in enumerate(line.series) if not p.provisional]
+    provisional = [(i, p.value) for i, p in enumerate(line.series) if p.provisional]
+    if final:
+        axes.plot(*zip(*final, strict=True), "o", markersize=3.5, color="#1F3864", label="Final")
+    if provisional:
+        axes.plot(
+            *zip(*provisional, strict=True),
+            "o",
+            markersize=3.5,
+            markerfacecolor="white",
+            markeredgecolor="#1F3864",
+            label="Provisional",
+        )
+    shown = list(values)
+    expected = [p.expected for p in line.series]
+    if all(e is not None for e in expected):
+        trajectory = [float(e) for e in expected if e is not None]
+        axes.plot(positions, trajectory, "--", color="#7F7F7F", linewidth=1, label="Trajectory")
+        shown += trajectory
+    elif line.target is not None:
+        axes.axhline(line.target, color="#7F7F7F", linestyle="--", linewidth=1, label="Target")
+        shown.append(line.target)
+    for name, value, colour in (
+        ("England", line.england, "#6A1B9A"),
+        (line.region_name or "Region", line.region, "#AD7FC9"),
+    ):
+        if value is not None:
+            axes.axhline(value, color=colour, linestyle=":", linewidth=1, label=_label_text(name))
+            shown.append(value)
+    if len(shown) > len(values) or line.target is not None:
+        low, high = min(shown), max(shown)
         margin = (high - low) * 0.1 or 1.0
-        axes.set_ylim(low - margin, high + margin)  # the target always in view
+        axes.set_ylim(low - margin, high + margin)  # the target and comparators in view
+    axes.legend(fontsize=4.5, loc="best", frameon=False, ncol=2)
     axes.ticklabel_format(axis="y", useOffset=False, style="plain")
     ends = sorted({0, positions[-1]})
     labels = [_label_text(_period(line.series[i])) for i in ends]

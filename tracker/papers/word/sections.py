@@ -40,6 +40,7 @@ from tracker.papers.word.docxml import (
     contrast_colour,
 )
 from tracker.papers.word.pictures import add_charts, usable_width_cm
+from tracker.rules.measures import format_gap
 
 NOT_RATED_LABEL = "Not rated"
 NOT_RATED_FILL = "D9D9D9"
@@ -385,6 +386,8 @@ def write_measures(ctx: PaperContext) -> None:
     waiting = [line for line in lines if line.latest is None and not line.has_comparators]
     if reported:
         _measures_table(ctx, reported)
+        _quality_notes(ctx, reported)
+        _milestones_table(ctx, reported)
     if waiting:
         # One line, not a row of "Not available" per measure.
         refs = ", ".join(line.reference for line in waiting)
@@ -413,9 +416,23 @@ def _measures_table(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> No
     rows: list[list[CellValue]] = []
     for line in lines:
         latest = format_measure_value(line.latest, line.unit)
-        if line.latest_period and line.latest is not None:
-            latest = f"{latest} ({line.latest_period})"
-        wording = f"{line.wording}\n{line.commentary}" if line.commentary else line.wording
+        notes = [
+            n for n in (line.latest_period, "provisional" if line.latest_provisional else "") if n
+        ]
+        if notes and line.latest is not None:
+            latest = f"{latest} ({', '.join(notes)})"
+        wording = "\n".join(
+            text
+            for text in (
+                line.wording,
+                line.commentary,
+                f"Stale: no value for the period ending {format_date(line.stale_since)}"
+                if line.stale_since
+                else "",
+                f"Caveat: {line.latest_caveat}" if line.latest_caveat else "",
+            )
+            if text
+        )
         row: list[CellValue] = [
             line.reference,
             wording,
@@ -433,6 +450,55 @@ def _measures_table(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> No
                 _published(line.region, line.unit, period),
             ]
         rows.append(row)
+    ctx.table(columns, rows)
+
+
+def _quality_notes(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> None:
+    """Which figures are provisional and which measures are stale, in a sentence each."""
+    provisional = [line.reference for line in lines if line.latest_provisional]
+    if provisional:
+        ctx.say(
+            "Provisional (not yet signed off by the measure's owner or performance lead): "
+            + ", ".join(provisional)
+            + ". Every other latest figure is final."
+        )
+    else:
+        ctx.say("Every latest figure above is final (signed off).")
+    stale = [line.reference for line in lines if line.stale_since]
+    if stale:
+        ctx.say(
+            "Stale (the next expected period has passed with no value): " + ", ".join(stale) + "."
+        )
+
+
+def _milestones_table(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> None:
+    """Each milestone due by the paper's date (and the next one) beside the actual and gap."""
+    rows: list[list[CellValue]] = []
+    for line in lines:
+        upcoming = [m for m in line.milestones if not m.due][:1]
+        for m in [m for m in line.milestones if m.due] + upcoming:
+            label = f"{format_date(m.due_date)}" + (f" ({m.label})" if m.label else "")
+            if not m.due:
+                actual, gap = "Not due yet", ""
+            elif m.actual is None:
+                actual, gap = "No value", ""
+            else:
+                period = f" ({format_date(m.actual_period)})" if m.actual_period else ""
+                actual = format_measure_value(m.actual, line.unit) + period
+                gap = format_gap(m.gap, line.unit_code)
+            rows.append(
+                [line.reference, label, format_measure_value(m.expected, line.unit), actual, gap]
+            )
+    if not rows:
+        return
+    ctx.subheading("Milestones")
+    columns = [
+        Column("Ref", "fixed"),
+        Column("Milestone", "words"),
+        Column("Expected", "words"),
+        Column("Actual", "words"),
+        Column("Gap", "words"),
+    ]
     ctx.table(columns, rows)
 
 

@@ -6,7 +6,8 @@ fields at once (``ValidationFailed`` names each field at fault), and records wha
 the audit log under the measure, so a correction shows the old and the new value and who made
 it. Changes to the measure itself are optimistic: the caller passes the version it showed and a
 stale save raises ``ConflictError`` having written nothing. Values are keyed by period: entering
-a value for a period that already has one is a correction of it.
+a value for a period that already has one is a correction of it. A value is entered
+provisional; correcting one already signed off (final) makes it provisional again, audited.
 """
 
 from __future__ import annotations
@@ -43,9 +44,12 @@ from tracker.rules.measures import (
 )
 from tracker.services.actions import TEXT_LIMIT, ConflictError, ValidationFailed
 from tracker.services.audit import record_change, record_changes
+from tracker.services.measures._milestones import check_milestone_dates, list_milestones
 from tracker.services.measures._summaries import AUDIT_ENTITY, find_measure
 
 LABEL_LIMIT = 40  # measure_value.period_label
+SOURCE_LIMIT = 300  # measure_value.source
+PROVISIONAL, FINAL = "provisional", "final"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class EnteredValue:
     changed: bool
     old_value: float | None = None
     old_note: str | None = None
+    # True when the correction took a signed-off (final) value back to provisional.
+    reopened: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,8 @@ class CleanValue:
     period_label: str | None
     value: float | None
     note: str | None
+    source: str | None = None
+    caveat: str | None = None
 
 
 def _require_owner_or_admin(actor: Actor, measure: SuccessMeasure, operation: Operation) -> None:
@@ -108,6 +116,8 @@ def validate_value(
     note: str | None,
     period_label: str | None,
     today: date,
+    source: str | None = None,
+    caveat: str | None = None,
 ) -> CleanValue:
     """Check one value for a measure in ``unit``; ValidationFailed lists every field at fault."""
     errors: dict[str, str] = {}
@@ -121,13 +131,22 @@ def validate_value(
         errors["value"] = problem
     clean_note = _clean_text_field(errors, "note", note, TEXT_LIMIT)
     label = _clean_text_field(errors, "period_label", period_label, LABEL_LIMIT)
+    clean_source = _clean_text_field(errors, "source", source, SOURCE_LIMIT)
+    clean_caveat = _clean_text_field(errors, "caveat", caveat, TEXT_LIMIT)
     if value is None and unit == MeasureUnit.NARRATIVE.value and not clean_note and not errors:
         errors["note"] = "a narrative measure's entry needs a note saying what was found"
     if errors:
         raise ValidationFailed(errors)
     assert period_end is not None
     number = None if value is None else float(value)
-    return CleanValue(period_end=period_end, period_label=label, value=number, note=clean_note)
+    return CleanValue(
+        period_end=period_end,
+        period_label=label,
+        value=number,
+        note=clean_note,
+        source=clean_source,
+        caveat=clean_caveat,
+    )
 
 
 def enter_value(
@@ -142,12 +161,16 @@ def enter_value(
     reason: str | None = None,
     today: date | None = None,
     now: datetime | None = None,
+    source: str | None = None,
+    caveat: str | None = None,
 ) -> EnteredValue:
     """Record the value of a measure for the period ending ``period_end``, or correct it.
 
     A correction keeps the history: the audit log gets the old and the new value (and note,
-    label) with who changed them and ``reason``, which a correction must give (ValidationFailed
-    on ``reason`` otherwise). Submitting what is already stored changes nothing.
+    label, source, caveat) with who changed them and ``reason``, which a correction must give
+    (ValidationFailed on ``reason`` otherwise). Submitting what is already stored changes
+    nothing. The value is provisional until signed off (``sign_off_value``); correcting a final
+    value makes it provisional again.
     """
     measure = find_measure(session, reference)
     _require_owner_or_admin(actor, measure, Operation.ENTER_MEASURE_VALUE)
@@ -158,6 +181,8 @@ def enter_value(
         note=note,
         period_label=period_label,
         today=today or clock.today(),
+        source=source,
+        caveat=caveat,
     )
     return store_value(
         session,
@@ -193,8 +218,13 @@ def store_value(
             MeasureValue.measure_id == measure.id, MeasureValue.period_end == clean.period_end
         )
     ).first()
-    old = (existing.value, existing.note, existing.period_label) if existing else (None, None, None)
-    new = (clean.value, clean.note, clean.period_label)
+    old: tuple[Any, ...] = (
+        (existing.value, existing.note, existing.period_label, existing.source, existing.caveat)
+        if existing
+        else (None, None, None, None, None)
+    )
+    new = (clean.value, clean.note, clean.period_label, clean.source, clean.caveat)
+    was_final = existing is not None and existing.status == FINAL
     result = EnteredValue(
         reference=measure.reference,
         period_end=clean.period_end,
@@ -205,6 +235,7 @@ def store_value(
         changed=existing is None or not _same(old, new),
         old_value=old[0],
         old_note=old[1],
+        reopened=was_final and (existing is None or not _same(old, new)),
     )
     if not result.changed:
         return result
@@ -218,9 +249,13 @@ def store_value(
         )
     if existing is None:
         existing = MeasureValue(measure_id=measure.id, period_end=clean.period_end)
-    existing.value, existing.note, existing.period_label = new
+    existing.value, existing.note, existing.period_label, existing.source, existing.caveat = new
     existing.entered_by_id = actor.person_id
     existing.entered_at = now
+    # A changed figure is nobody's signed-off figure: it waits for sign-off again.
+    existing.status = PROVISIONAL
+    existing.signed_off_by_id = None
+    existing.signed_off_at = None
     session.add(existing)
     try:
         session.flush()
@@ -239,6 +274,9 @@ def store_value(
             "value" + suffix: (_shown(old[0], measure.unit), _shown(new[0], measure.unit)),
             "note" + suffix: old[1:2] + new[1:2],
             "period label" + suffix: old[2:3] + new[2:3],
+            "source" + suffix: old[3:4] + new[3:4],
+            "caveat" + suffix: old[4:5] + new[4:5],
+            "status" + suffix: (FINAL, PROVISIONAL) if was_final else (None, None),
         },
         reason=_clean_reason(reason),
     )
@@ -449,6 +487,15 @@ def set_targets(
     )
     values = validate_targets(fields)
     _check_values_fit_unit(session, measure, values["unit"])
+    assert measure.id is not None
+    problem = check_milestone_dates(
+        list_milestones(session, measure.id),
+        baseline_date=values["baseline_date"],
+        target_date=values["target_date"],
+    )
+    if problem is not None:
+        field = "baseline_date" if "baseline" in problem else "target_date"
+        raise ValidationFailed({field: problem})
     _guarded_update(
         session,
         actor=actor,

@@ -1,7 +1,8 @@
 """Loading success-measure values from a spreadsheet (.xlsx or .csv), all or nothing.
 
-The sheet needs a header row naming the measure reference, the period and the value (a note
-and a period label are optional); names are matched without regard to case, spacing or
+The sheet needs a header row naming the measure reference, the period and the value (a note,
+a period label, a source and a coverage or caveat note are optional; a file without a Source or
+Caveat column keeps what is stored for them); names are matched without regard to case, spacing or
 punctuation, with the aliases below. Every row is checked as ``enter_value`` would check it,
 plus: the measure exists, the person importing may enter its values, and no measure and period
 appears twice. Any problem rejects the whole file with one message per row and column; nothing
@@ -18,7 +19,7 @@ import io
 import os
 import re
 from calendar import monthrange
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
@@ -57,9 +58,13 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "value": "Value|Result|Actual|Figure|Measure Value|Score",
         "note": "Note|Notes|Comment|Comments|Commentary",
         "period_label": "Period Label|Label|Period Name",
+        "source": "Source|Data Source|Value Source",
+        "caveat": "Caveat|Caveats|Coverage|Coverage Caveat|Data Quality",
     }.items()
 }
 _FIELD_OF_ERROR = {"period_end": "period", "value": "value", "note": "note"}
+# Columns a file may leave out: then what is stored for them is kept, not cleared.
+_KEPT_WHEN_ABSENT = ("source", "caveat")
 _MONTH_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{4})", re.IGNORECASE)
 _YEAR_MONTH = re.compile(r"(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4})")
 _MONTH_NAMES = (
@@ -270,6 +275,8 @@ class _RowChecker:
             ("value", lambda cell: _parse_value(cell, unit)),
             ("note", parse_text),
             ("period_label", parse_text),
+            ("source", parse_text),
+            ("caveat", parse_text),
         ):
             try:
                 parsed[field] = parse(self.raw_value(row, field))
@@ -285,6 +292,8 @@ class _RowChecker:
                 note=parsed["note"],
                 period_label=parsed["period_label"],
                 today=self.today,
+                source=parsed["source"],
+                caveat=parsed["caveat"],
             )
         except ValidationFailed as failed:
             for key, message in failed.errors.items():
@@ -328,14 +337,26 @@ class _RowChecker:
         return measure, clean
 
 
-def _stored_values(
-    session: Session, measure_ids: set[int]
-) -> dict[tuple[int, date], tuple[float | None, str | None, str | None]]:
+def _stored_values(session: Session, measure_ids: set[int]) -> dict[tuple[int, date], MeasureValue]:
     query = select(MeasureValue).where(col(MeasureValue.measure_id).in_(sorted(measure_ids)))
-    return {
-        (v.measure_id, v.period_end): (v.value, v.note, v.period_label)
-        for v in session.exec(query).all()
-    }
+    return {(v.measure_id, v.period_end): v for v in session.exec(query).all()}
+
+
+def _keep_absent(
+    session: Session, checked: list[tuple[int, SuccessMeasure, CleanValue]], columns: set[str]
+) -> list[tuple[int, SuccessMeasure, CleanValue]]:
+    """A file without a Source (or Caveat) column keeps what is stored for it."""
+    absent = [name for name in _KEPT_WHEN_ABSENT if name not in columns]
+    if not absent:
+        return checked
+    stored = _stored_values(session, {m.id for _, m, _ in checked if m.id is not None})
+    kept = []
+    for number, measure, clean in checked:
+        old = stored.get((measure.id or 0, clean.period_end))
+        if old is not None:
+            clean = replace(clean, **{name: getattr(old, name) for name in absent})
+        kept.append((number, measure, clean))
+    return kept
 
 
 def _plan(
@@ -345,10 +366,13 @@ def _plan(
     planned = []
     for number, measure, clean in checked:
         key = (measure.id or 0, clean.period_end)
-        old = stored.get(key)
+        row = stored.get(key)
+        old = (
+            None if row is None else (row.value, row.note, row.period_label, row.source, row.caveat)
+        )
         if old is None:
             change = "new"
-        elif old == (clean.value, clean.note, clean.period_label):
+        elif old == (clean.value, clean.note, clean.period_label, clean.source, clean.caveat):
             change = "unchanged"
         else:
             change = "correction"
@@ -391,6 +415,7 @@ def import_measure_values(
             checked.append((number, *result))
     if checker.problems:
         return MeasureImport(filename, sheet.name, (), tuple(checker.problems), committed=False)
+    checked = _keep_absent(session, checked, set(sheet.columns))
     planned = _plan(session, checked)
     if commit:
         reason = f"imported from {PurePosixPath(filename.replace(chr(92), '/')).name}"

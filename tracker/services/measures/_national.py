@@ -15,12 +15,19 @@ checked whole: a file missing a column the mapping needs is refused naming it; a
 that is neither a number nor a symbol is a problem naming its line; nothing is stored unless
 every row is good. A figure already held for the same measure, period and area is replaced
 (a revised publication), and every import is audited.
+
+With ``local`` the partnership's own row is also taken as the measure's value for that period,
+marked with its source (publication, data set, file): a period without a value gets one; a
+different value already held is corrected, keeping its history with the reason "from EES file
+X" (and, if it was signed off, waiting for sign-off again); a missing symbol is not a value.
+The values are checked as a person's would be (unit, period) before anything is written.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,12 +35,15 @@ from typing import IO
 
 from sqlmodel import Session, col, select
 
+from tracker import clock
 from tracker.errors import InvalidInput
-from tracker.formatting import format_quantity
 from tracker.governance import ComparatorsConfig, IndicatorMapping
-from tracker.models import MeasureComparator, SuccessMeasure, utcnow
+from tracker.models import MeasureComparator, MeasureValue, SuccessMeasure, utcnow
 from tracker.permissions import Actor, Operation, require
+from tracker.services.actions import ValidationFailed
 from tracker.services.audit import record_event
+from tracker.services.measures._changes import CleanValue, store_value, validate_value
+from tracker.services.measures._comparators import LOCAL, NATIONAL, NEIGHBOUR, REGIONAL
 
 REQUIRED = ("time_period", "time_identifier", "geographic_level")
 SYMBOLS = {
@@ -44,8 +54,6 @@ SYMBOLS = {
     "u": "u: low reliability",
     ":": ": not published",
 }
-NATIONAL, REGIONAL, LOCAL, NEIGHBOUR = "national", "regional", "local", "neighbour"
-AREA_ORDER = (LOCAL, REGIONAL, NATIONAL, NEIGHBOUR)
 MAX_PROBLEMS = 50
 
 
@@ -84,6 +92,10 @@ class NationalImport:
     figures: list[Figure] = field(default_factory=list)
     stored: int = 0
     replaced: int = 0
+    # With ``local``: the partnership's own figures taken as measure values.
+    values_new: int = 0
+    values_corrected: int = 0
+    values_unchanged: int = 0
 
     def periods(self, measure: str) -> list[str]:
         return sorted({f.period_label for f in self.figures if f.measure == measure})
@@ -218,9 +230,20 @@ def import_national_figures(
     config: ComparatorsConfig,
     actor: Actor,
     now: datetime | None = None,
+    local: bool = False,
+    today: date | None = None,
 ) -> NationalImport:
-    """Import the comparators of every mapped measure from an EES CSV file, all or nothing."""
+    """Import the comparators of every mapped measure from an EES CSV file, all or nothing;
+    with ``local`` the partnership's own figures become the measures' values too."""
     require(actor, Operation.IMPORT_PLAN, what="import national comparators")
+    if local and config.local_authority is None:
+        raise NationalFileRefused(
+            source,
+            [
+                "--local takes the partnership's own row, but governance.yaml names no "
+                "comparators.local_authority"
+            ],
+        )
     if not config.mappings:
         raise NationalFileRefused(
             source, ["governance.yaml maps no measure to an indicator (comparators.mappings)"]
@@ -249,6 +272,7 @@ def import_national_figures(
         text.detach()
     moment = now or utcnow()
     by_measure = {m.measure: m for m in config.mappings}
+    planned = _plan_local_values(report, measures, by_measure, today=today) if local else []
     for figure in report.figures:
         measure = measures[figure.measure]
         mapping = by_measure[figure.measure]
@@ -278,84 +302,106 @@ def import_national_figures(
         row.source_file, row.imported_at = source[:260], moment
         session.add(row)
         report.stored += 1
+    _store_local_values(session, report, planned, measures, actor=actor, now=moment)
+    local_note = (
+        f"; {report.values_new} values new, {report.values_corrected} corrected, "
+        f"{report.values_unchanged} unchanged from the partnership's own row"
+        if local
+        else ""
+    )
     record_event(
         session,
         actor=actor,
         entity="measure_comparator",
         field="imported",
         detail=f"{source}: {report.stored} figures ({report.replaced} replaced) from "
-        f"{report.rows_read} rows",
+        f"{report.rows_read} rows{local_note}",
     )
     session.flush()
     return report
 
 
-@dataclass(frozen=True)
-class Comparator:
-    area_kind: str
-    area_name: str
-    value: float | None
-    missing_reason: str | None
+def _plan_local_values(
+    report: NationalImport,
+    measures: dict[str, SuccessMeasure],
+    mappings: dict[str, IndicatorMapping],
+    *,
+    today: date | None,
+) -> list[tuple[str, CleanValue]]:
+    """The partnership's own figures as values, each checked; refuse the file on any problem."""
+    planned: list[tuple[str, CleanValue]] = []
+    problems: list[str] = []
+    day = today or clock.today()
+    for figure in report.figures:
+        if figure.area_kind != LOCAL or figure.value is None:
+            continue  # a symbol ("c", "x" ...) is no figure, so no value
+        mapping = mappings[figure.measure]
+        source = f"EES: {mapping.publication}; {mapping.dataset} ({report.source})"
+        try:
+            clean = validate_value(
+                unit=measures[figure.measure].unit,
+                period_end=figure.period_end,
+                value=figure.value,
+                note=None,
+                period_label=figure.period_label,
+                today=day,
+                source=source[:300],
+            )
+        except ValidationFailed as exc:
+            problems += [
+                f"{figure.measure} {figure.period_label} ({figure.area_name}): {field} {text}"
+                for field, text in exc.errors.items()
+            ]
+            continue
+        planned.append((figure.measure, clean))
+    if problems:
+        raise NationalFileRefused(report.source, problems)
+    return planned
 
 
-@dataclass(frozen=True)
-class ComparatorSet:
-    """A measure's published figures for its latest period with any: local area first."""
-
-    period_label: str
-    period_end: date
-    dataset: str
-    figures: tuple[Comparator, ...]
-
-    def figure(self, kind: str) -> Comparator | None:
-        return next((f for f in self.figures if f.area_kind == kind), None)
-
-
-def _area_rank(kind: str) -> int:
-    return AREA_ORDER.index(kind) if kind in AREA_ORDER else len(AREA_ORDER)
-
-
-def latest_comparators(
-    session: Session, measure_ids: Iterable[int], *, as_of: date | None = None
-) -> dict[int, ComparatorSet]:
-    """Each measure's comparators for the latest period (up to ``as_of``) that has any."""
-    ids = list(measure_ids)
-    if not ids:
-        return {}
-    query = select(MeasureComparator).where(col(MeasureComparator.measure_id).in_(ids))
-    if as_of is not None:
-        query = query.where(MeasureComparator.period_end <= as_of)
-    rows = session.exec(query).all()
-    latest: dict[int, date] = {}
-    for row in rows:
-        if row.measure_id not in latest or row.period_end > latest[row.measure_id]:
-            latest[row.measure_id] = row.period_end
-    found: dict[int, ComparatorSet] = {}
-    for measure_id, period_end in latest.items():
-        chosen = sorted(
-            (r for r in rows if r.measure_id == measure_id and r.period_end == period_end),
-            key=lambda r: (
-                AREA_ORDER.index(r.area_kind) if r.area_kind in AREA_ORDER else 9,
-                r.area_name,
-            ),
+def _store_local_values(
+    session: Session,
+    report: NationalImport,
+    planned: list[tuple[str, CleanValue]],
+    measures: dict[str, SuccessMeasure],
+    *,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    for reference, clean in planned:
+        measure = measures[reference]
+        existing = session.exec(
+            select(MeasureValue).where(
+                MeasureValue.measure_id == measure.id, MeasureValue.period_end == clean.period_end
+            )
+        ).first()
+        if (
+            existing is not None
+            and existing.value is not None
+            and clean.value is not None
+            and math.isclose(existing.value, clean.value, rel_tol=1e-9, abs_tol=1e-9)
+        ):
+            report.values_unchanged += 1
+            continue
+        if existing is not None:
+            # A correction keeps what the person wrote beside the figure.
+            clean = CleanValue(
+                period_end=clean.period_end,
+                period_label=existing.period_label or clean.period_label,
+                value=clean.value,
+                note=existing.note,
+                source=clean.source,
+                caveat=existing.caveat,
+            )
+        store_value(
+            session,
+            actor=actor,
+            measure=measure,
+            clean=clean,
+            reason=f"from EES file {report.source}",
+            now=now,
         )
-        found[measure_id] = ComparatorSet(
-            period_label=chosen[0].period_label,
-            period_end=period_end,
-            dataset=chosen[0].dataset,
-            figures=tuple(
-                Comparator(r.area_kind, r.area_name, r.value, r.missing_reason) for r in chosen
-            ),
-        )
-    return found
-
-
-def describe_comparators(found: ComparatorSet, unit: str) -> str:
-    """ "Lancashire 66%, North West 50.1%, England 46.4% (2024, EES)"; a missing figure says
-    why ("Cumbria c: confidential")."""
-    parts = [
-        f"{f.area_name} "
-        + (format_quantity(f.value, unit) if f.value is not None else (f.missing_reason or "—"))
-        for f in found.figures
-    ]
-    return ", ".join(parts) + f" ({found.period_label}, EES)"
+        if existing is None:
+            report.values_new += 1
+        else:
+            report.values_corrected += 1

@@ -1,13 +1,14 @@
 """Success measures: summaries for the page, the overview and the papers, and the reads behind them.
 
-``list_measure_summaries`` answers "where does each measure stand on a date?" in three queries
-(measures, their latest two values via a window function, contributing actions) however many
-measures there are, and rates each with :mod:`tracker.rules.measures`. ``list_red_measures`` is
-the exceptions list the executive overview and the Improvement Board paper show, each with the
-owner's commentary. ``get_measure_detail`` adds every value, who entered it, the contributing
-actions and (for staff) the audit trail. Changes to measures live in
-:mod:`tracker.services.measures`; the spreadsheet import in
-:mod:`tracker.services.measures`.
+``list_measure_summaries`` answers "where does each measure stand on a date?" in four queries
+(measures, their latest two values via a window function, contributing actions, milestones)
+however many measures there are, rates each with :mod:`tracker.rules.measures` and flags it
+stale when an expected period's value is overdue. ``list_red_measures`` is the exceptions list
+the executive overview and the Improvement Board paper show, each with the owner's commentary.
+``get_measure_detail`` adds every value (provisional or final, who entered and signed it off,
+its source and caveat), the milestones beside their actuals, the comparators' history for the
+chart, the contributing actions and (for staff) the audit trail. Changes to measures live in
+the package's other modules.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.errors import NotFound
+from tracker.governance import MeasuresConfig
 from tracker.models import (
     Action,
     AuditLog,
     MeasureAction,
+    MeasureComparator,
+    MeasureMilestone,
     MeasureValue,
     Person,
     Priority,
@@ -38,16 +42,23 @@ from tracker.rules.measures import (
     Targets,
     Trend,
     direction_of_travel,
+    overdue_period,
     rate_measure,
     rate_value,
+    shortfall,
+    trajectory_points,
     trend,
-    uses_trajectory,
 )
-from tracker.services.measures._national import ComparatorSet, latest_comparators
+from tracker.services.measures._comparators import ComparatorSet, latest_comparators
+from tracker.services.measures._sign_off_rule import sign_off_refusal
 from tracker.services.register import AuditEntry, audit_trail
 from tracker.strategy import load_strategy
 
 AUDIT_ENTITY = "measure"
+FINAL = "final"
+# Days after a period ends before its missing value makes a measure stale (governance.yaml's
+# measures.reporting_lag_days; callers with the file pass its value).
+DEFAULT_REPORTING_LAG_DAYS = MeasuresConfig().reporting_lag_days
 NOT_RATED = "not_rated"
 # Exceptions first, as on the overview: Red, Amber, Green, Blue, then not rated.
 RATING_ORDER = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.BLUE.value, NOT_RATED)
@@ -55,6 +66,28 @@ RATING_ORDER = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.BLUE.value,
 
 class MeasureNotFound(NotFound):
     pass
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated point on the way from baseline to target: the value expected by then."""
+
+    due_date: date
+    value: float
+    label: str | None
+
+
+@dataclass(frozen=True)
+class MilestoneProgress:
+    """A milestone beside the actual: the latest value for a period ending by its date."""
+
+    due_date: date
+    value: float
+    label: str | None
+    actual: float | None
+    actual_period: date | None
+    gap: float | None  # shortfall from the milestone (0 when met); None without an actual
+    due: bool  # the milestone date has passed (on ``as_of``)
 
 
 @dataclass(frozen=True)
@@ -97,6 +130,20 @@ class MeasureSummary:
     commentary: str | None
     linked_actions: tuple[str, ...]
     version: int
+    milestones: tuple[Milestone, ...] = ()
+    latest_status: str | None = None  # "provisional" or "final"
+    latest_source: str | None = None
+    latest_caveat: str | None = None
+    # The end of the expected period whose value is overdue: the measure is stale.
+    stale_since: date | None = None
+
+    @property
+    def stale(self) -> bool:
+        return self.stale_since is not None
+
+    @property
+    def latest_provisional(self) -> bool:
+        return self.latest_value is not None and self.latest_status != FINAL
 
     @property
     def target_set(self) -> bool:
@@ -119,6 +166,21 @@ class ValueRow:
     entered_at: datetime
     rag: str | None
     expected: float | None
+    status: str = "provisional"
+    signed_off_by: str | None = None
+    signed_off_at: datetime | None = None
+    source: str | None = None
+    caveat: str | None = None
+    # Why the viewer may not sign this value off (None: they may, or it is final already).
+    sign_off_refusal: str | None = None
+
+    @property
+    def final(self) -> bool:
+        return self.status == FINAL
+
+    @property
+    def may_sign_off(self) -> bool:
+        return not self.final and self.sign_off_refusal is None
 
 
 @dataclass(frozen=True)
@@ -137,13 +199,17 @@ class MeasureDetail:
     narrative_rag: str | None
     narrative_commentary: str | None
     values: tuple[ValueRow, ...]  # oldest period first
-    trajectory: tuple[tuple[date, float], ...]  # baseline then target, when a trajectory applies
+    # Baseline, milestones then target, when a trajectory applies (the chart's line).
+    trajectory: tuple[tuple[date, float], ...]
     actions: tuple[LinkedAction, ...]
     audit: tuple[AuditEntry, ...]  # newest first; empty unless the viewer may see audit trails
     # Who wrote the commentary shown (the owner or an administrator); None for the strategy's.
     commentary_by: str | None = None
     # The published England, regional and local authority figures for the latest period.
     comparators: ComparatorSet | None = None
+    # Every comparator period held, oldest first, for the chart (area name -> figures).
+    comparator_series: tuple[tuple[str, str, tuple[tuple[date, float], ...]], ...] = ()
+    milestones: tuple[MilestoneProgress, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,10 +218,18 @@ class _Point:
     period_label: str | None
     value: float | None
     note: str | None
+    status: str = "provisional"
+    source: str | None = None
+    caveat: str | None = None
 
 
-def _targets(measure: SuccessMeasure | MeasureSummary) -> Targets:
+def _targets(
+    measure: SuccessMeasure | MeasureSummary, milestones: tuple[Milestone, ...] = ()
+) -> Targets:
+    if isinstance(measure, MeasureSummary):
+        milestones = measure.milestones
     return Targets(
+        milestones=tuple((m.due_date, m.value) for m in milestones),
         direction=measure.direction,
         target_value=measure.target_value,
         target_date=measure.target_date,
@@ -203,8 +277,31 @@ def _latest_points(
     )
     points: dict[int, list[_Point]] = defaultdict(list)
     for row in session.exec(query).all():
-        points[row.measure_id].append(_Point(row.period_end, row.period_label, row.value, row.note))
+        points[row.measure_id].append(
+            _Point(
+                row.period_end,
+                row.period_label,
+                row.value,
+                row.note,
+                row.status,
+                row.source,
+                row.caveat,
+            )
+        )
     return points
+
+
+def load_milestones(
+    session: Session, measure_ids: Iterable[int] | None
+) -> dict[int, tuple[Milestone, ...]]:
+    """Each measure's milestones, oldest first, in one query."""
+    query = select(MeasureMilestone).order_by(col(MeasureMilestone.due_date))
+    if measure_ids is not None:
+        query = query.where(col(MeasureMilestone.measure_id).in_(list(measure_ids)))
+    found: dict[int, list[Milestone]] = defaultdict(list)
+    for row in session.exec(query).all():
+        found[row.measure_id].append(Milestone(row.due_date, row.value, row.label))
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def _linked_references(session: Session, measure_ids: Iterable[int] | None) -> dict[int, list[str]]:
@@ -226,10 +323,13 @@ def _summarise(
     owner: Person | None,
     points: list[_Point],
     links: list[str],
+    milestones: tuple[Milestone, ...],
+    as_of: date,
+    lag_days: int,
 ) -> MeasureSummary:
     latest = points[0] if points else None
     previous = points[1] if len(points) > 1 else None
-    targets = _targets(measure)
+    targets = _targets(measure, milestones)
     rating = rate_measure(
         rating_mode=measure.rating_mode,
         narrative_rag=measure.narrative_rag,
@@ -287,10 +387,23 @@ def _summarise(
         commentary=commentary,
         linked_actions=tuple(sorted(links, key=reference_sort_key)),
         version=measure.version,
+        milestones=milestones,
+        latest_status=latest.status if latest else None,
+        latest_source=latest.source if latest else None,
+        latest_caveat=latest.caveat if latest else None,
+        stale_since=overdue_period(
+            measure.frequency,
+            latest_period=latest.period_end if latest else None,
+            baseline_date=measure.baseline_date,
+            today=as_of,
+            lag_days=lag_days,
+        ),
     )
 
 
-def _summaries(session: Session, *, as_of: date, reference: str | None) -> list[MeasureSummary]:
+def _summaries(
+    session: Session, *, as_of: date, reference: str | None, lag_days: int
+) -> list[MeasureSummary]:
     query = (
         select(SuccessMeasure, Priority, Person)
         .join(Priority, col(Priority.id) == col(SuccessMeasure.priority_id))
@@ -302,17 +415,30 @@ def _summaries(session: Session, *, as_of: date, reference: str | None) -> list[
     ids = [m.id for m, _, _ in rows if m.id is not None] if reference is not None else None
     points = _latest_points(session, as_of=as_of, measure_ids=ids)
     links = _linked_references(session, ids)
+    milestones = load_milestones(session, ids)
     summaries = [
-        _summarise(m, priority=p, owner=o, points=points.get(m.id or 0, []), links=links[m.id or 0])
+        _summarise(
+            m,
+            priority=p,
+            owner=o,
+            points=points.get(m.id or 0, []),
+            links=links[m.id or 0],
+            milestones=milestones.get(m.id or 0, ()),
+            as_of=as_of,
+            lag_days=lag_days,
+        )
         for m, p, o in rows
     ]
     summaries.sort(key=lambda s: (s.priority_number, reference_sort_key(s.reference)))
     return summaries
 
 
-def list_measure_summaries(session: Session, *, as_of: date) -> list[MeasureSummary]:
-    """Every measure as it stood on ``as_of`` (values for later periods ignored), in order."""
-    return _summaries(session, as_of=as_of, reference=None)
+def list_measure_summaries(
+    session: Session, *, as_of: date, reporting_lag_days: int = DEFAULT_REPORTING_LAG_DAYS
+) -> list[MeasureSummary]:
+    """Every measure as it stood on ``as_of`` (values for later periods ignored), in order;
+    stale when a period's value is more than ``reporting_lag_days`` overdue."""
+    return _summaries(session, as_of=as_of, reference=None, lag_days=reporting_lag_days)
 
 
 def list_red_measures(session: Session, *, as_of: date) -> list[MeasureSummary]:
@@ -320,8 +446,14 @@ def list_red_measures(session: Session, *, as_of: date) -> list[MeasureSummary]:
     return [s for s in list_measure_summaries(session, as_of=as_of) if s.rag == Rag.RED.value]
 
 
-def get_measure_summary(session: Session, *, reference: str, as_of: date) -> MeasureSummary:
-    found = _summaries(session, as_of=as_of, reference=reference)
+def get_measure_summary(
+    session: Session,
+    *,
+    reference: str,
+    as_of: date,
+    reporting_lag_days: int = DEFAULT_REPORTING_LAG_DAYS,
+) -> MeasureSummary:
+    found = _summaries(session, as_of=as_of, reference=reference, lag_days=reporting_lag_days)
     if not found:
         raise MeasureNotFound(f"No success measure with reference {reference.strip()!r}")
     return found[0]
@@ -353,19 +485,44 @@ def count_by_rating(summaries: Iterable[MeasureSummary]) -> dict[str, int]:
 
 
 def get_measure_detail(
-    session: Session, *, reference: str, as_of: date, viewer: Actor | None = None
+    session: Session,
+    *,
+    reference: str,
+    as_of: date,
+    viewer: Actor | None = None,
+    config: MeasuresConfig | None = None,
 ) -> MeasureDetail:
     """A measure with all its values to ``as_of``, its actions and (for staff) its audit trail.
 
     The audit trail names who changed what; it is included only when ``viewer`` may see audit
-    trails (partners and forum representatives may not).
+    trails (partners and forum representatives may not). With ``config`` (governance.yaml's
+    measures section) each value says whether ``viewer`` may sign it off, and staleness uses its
+    reporting lag.
     """
-    summary = get_measure_summary(session, reference=reference, as_of=as_of)
+    config = config or MeasuresConfig()
+    summary = get_measure_summary(
+        session, reference=reference, as_of=as_of, reporting_lag_days=config.reporting_lag_days
+    )
     measure = session.get(SuccessMeasure, summary.id)
     assert measure is not None
     targets = summary.targets
+    signer = _person_names(session)
     values = tuple(
-        _value_row(value, name, targets)
+        _value_row(
+            value,
+            name,
+            targets,
+            signed_off_by=signer.get(value.signed_off_by_id or 0),
+            refusal="nobody is signed in"
+            if viewer is None
+            else sign_off_refusal(
+                viewer,
+                reference=summary.reference,
+                owner_id=summary.owner_id,
+                entered_by_id=value.entered_by_id,
+                config=config,
+            ),
+        )
         for value, name in session.exec(
             select(MeasureValue, Person.name)
             .outerjoin(Person, col(Person.id) == col(MeasureValue.entered_by_id))
@@ -373,14 +530,7 @@ def get_measure_detail(
             .order_by(col(MeasureValue.period_end))
         ).all()
     )
-    trajectory: tuple[tuple[date, float], ...] = ()
-    if uses_trajectory(targets) and summary.rating_mode == "numeric":
-        assert summary.baseline_date and summary.target_date
-        assert summary.baseline_value is not None and summary.target_value is not None
-        trajectory = (
-            (summary.baseline_date, summary.baseline_value),
-            (summary.target_date, summary.target_value),
-        )
+    trajectory = trajectory_points(targets) if summary.rating_mode == "numeric" else ()
     show_audit = viewer is not None and can(viewer, Operation.VIEW_AUDIT)
     return MeasureDetail(
         summary=summary,
@@ -394,7 +544,69 @@ def get_measure_detail(
         else (),
         commentary_by=_commentary_author(session, summary, measure, values),
         comparators=latest_comparators(session, [summary.id], as_of=as_of).get(summary.id),
+        comparator_series=comparator_series(session, summary.id, as_of=as_of),
+        milestones=milestone_progress(
+            summary.milestones,
+            [(v.period_end, v.value) for v in values],
+            direction=summary.direction,
+            as_of=as_of,
+        ),
     )
+
+
+def _person_names(session: Session) -> dict[int, str]:
+    return {pid: name for pid, name in session.exec(select(Person.id, Person.name)) if pid}
+
+
+def milestone_progress(
+    milestones: Iterable[Milestone],
+    values: Iterable[tuple[date, float | None]],
+    *,
+    direction: str,
+    as_of: date,
+) -> tuple[MilestoneProgress, ...]:
+    """Each milestone with the latest value for a period ending by its date, and the gap; a
+    milestone not yet due (on ``as_of``) has neither."""
+    known = sorted((d, v) for d, v in values if v is not None)
+    found = []
+    for m in milestones:
+        before = [(d, v) for d, v in known if d <= m.due_date]
+        actual = before[-1] if before and m.due_date <= as_of else None
+        gap = None
+        if actual is not None and actual[1] is not None:
+            gap = max(shortfall(actual[1], m.value, direction), 0.0)
+        found.append(
+            MilestoneProgress(
+                due_date=m.due_date,
+                value=m.value,
+                label=m.label,
+                actual=actual[1] if actual else None,
+                actual_period=actual[0] if actual else None,
+                gap=gap,
+                due=m.due_date <= as_of,
+            )
+        )
+    return tuple(found)
+
+
+def comparator_series(
+    session: Session, measure_id: int, *, as_of: date
+) -> tuple[tuple[str, str, tuple[tuple[date, float], ...]], ...]:
+    """(area kind, area name, [(period end, figure)...]) per area, for the measure's chart."""
+    rows = session.exec(
+        select(MeasureComparator)
+        .where(
+            MeasureComparator.measure_id == measure_id,
+            col(MeasureComparator.period_end) <= as_of,
+            col(MeasureComparator.value).is_not(None),
+        )
+        .order_by(col(MeasureComparator.period_end))
+    ).all()
+    series: dict[tuple[str, str], list[tuple[date, float]]] = defaultdict(list)
+    for row in rows:
+        assert row.value is not None
+        series[(row.area_kind, row.area_name)].append((row.period_end, row.value))
+    return tuple((kind, name, tuple(points)) for (kind, name), points in series.items())
 
 
 def _commentary_author(
@@ -422,7 +634,14 @@ def _commentary_author(
     return None
 
 
-def _value_row(value: MeasureValue, entered_by: str | None, targets: Targets) -> ValueRow:
+def _value_row(
+    value: MeasureValue,
+    entered_by: str | None,
+    targets: Targets,
+    *,
+    signed_off_by: str | None = None,
+    refusal: str | None = None,
+) -> ValueRow:
     rating = rate_value(value.value, period_end=value.period_end, targets=targets)
     return ValueRow(
         period_end=value.period_end,
@@ -433,6 +652,12 @@ def _value_row(value: MeasureValue, entered_by: str | None, targets: Targets) ->
         entered_at=value.entered_at,
         rag=rating.rag,
         expected=rating.expected,
+        status=value.status,
+        signed_off_by=signed_off_by,
+        signed_off_at=value.signed_off_at,
+        source=value.source,
+        caveat=value.caveat,
+        sign_off_refusal=None if value.status == FINAL else refusal,
     )
 
 

@@ -1,0 +1,1 @@
+"""The Success measures page beyond its forms: the measure chart, milestones and sign-off."""
