@@ -62,9 +62,9 @@ CASES = (
     Case("Success measures", "exec.director.education@example.org", "measures.py"),
     Case("Board papers", "improvement.board@example.org", "papers.py"),
     Case("Governance", "powar@example.org", "governance.py"),
-    Case("People and roles", "send.pmo@example.org", "people.py"),
-    Case("Import and export", "send.pmo@example.org", "import_export.py"),
-    Case("Reminders and mail", "send.pmo@example.org", "reminders.py"),
+    Case("People and roles", "send.pmo@example.org", "admin/people.py"),
+    Case("Import and export", "send.pmo@example.org", "admin/import_export.py"),
+    Case("Reminders and mail", "send.pmo@example.org", "admin/reminders.py"),
 )
 
 

@@ -178,7 +178,7 @@ def test_removing_a_role_takes_effect_on_the_next_click(open_app: OpenApp, db: E
     no_exception(at)
     assert titles(at) != ["People and roles"]
     try:
-        at.switch_page(page_path("people.py"))
+        at.switch_page(page_path("admin/people.py"))
     except ValueError:
         pass
     else:

@@ -72,7 +72,13 @@ def test_action_page_shows_history_and_audit_to_staff(open_app: OpenApp, db: Eng
     add_update(db, "P2.3", rag="red", commentary="Second update.", path_to_green="Plan B.")
     at = open_app(EXECUTIVE, page="register", action="P2.3")
     no_exception(at)
-    assert [t.label for t in at.tabs] == ["History", "Escalation", "Risks (0)", "Audit trail"]
+    assert [t.label for t in at.tabs] == [
+        "History",
+        "Evidence (0)",
+        "Escalation",
+        "Risks (0)",
+        "Audit trail",
+    ]
     history = at.dataframe[0].value
     assert list(history["Commentary"]) == ["Second update.", "First update."]
     assert list(history["RAG"]) == ["Red", "Amber"]

@@ -6,6 +6,7 @@ the Publish page's approval queue.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
@@ -207,8 +208,10 @@ def _publish_values(session: Session, *, governance: GovernanceConfig, actor: Ac
 def _add_feedback(
     session: Session, *, governance: GovernanceConfig, actor: Actor, today: date, moment: datetime
 ) -> None:
-    if session.exec(select(Feedback)).first() is not None:
-        return  # entries already there (made elsewhere): leave them be
+    existing = session.exec(select(Feedback).order_by(col(Feedback.id))).all()
+    if existing:
+        _publish_existing(session, governance=governance, actor=actor, entries=existing, at=moment)
+        return
     priorities = {p.number: p.id for p in session.exec(select(Priority)).all()}
     for n, (ref, said, source, we_did, impact, number, published, approved) in enumerate(FEEDBACK):
         entry = Feedback(
@@ -247,4 +250,42 @@ def _add_feedback(
                 feedback_id=entry.id,
                 seen_version=entry.version,
                 now=moment,
+            )
+
+
+def _publish_existing(
+    session: Session,
+    *,
+    governance: GovernanceConfig,
+    actor: Actor,
+    entries: Sequence[Feedback],
+    at: datetime,
+) -> None:
+    """With the demo's own "you said, we did" entries in place: publish the first three the
+    partnership has acted on (approved) and one still in hand (left waiting for approval)."""
+    done = [e for e in entries if e.status == FeedbackStatus.DONE.value and e.we_did][:3]
+    waiting = [e for e in entries if e.status == FeedbackStatus.IN_PROGRESS.value][:1]
+    for entry in (*done, *waiting):
+        assert entry.id is not None
+        entry.published = True
+        session.add(entry)
+        session.flush()
+        record_change(
+            session,
+            actor=actor,
+            entity="feedback",
+            entity_id=entry.id,
+            entity_label=entry.reference,
+            field="published",
+            old="no",
+            new="yes",
+        )
+        if entry in done:
+            approve_feedback(
+                session,
+                actor,
+                config=governance,
+                feedback_id=entry.id,
+                seen_version=entry.version,
+                now=at,
             )

@@ -47,6 +47,7 @@ FIELDS = (
     "owner",
     "priorities",
     "actions",
+    "published",
 )
 
 
@@ -69,6 +70,7 @@ def _fill(prefix: str, row: FeedbackRow | None) -> None:
     st.session_state[f"{prefix}.status"] = form.status
     st.session_state[f"{prefix}.priorities"] = list(form.priorities)
     st.session_state[f"{prefix}.actions"] = list(form.actions)
+    st.session_state[f"{prefix}.published"] = form.published
 
 
 def _forget(prefix: str) -> None:
@@ -149,6 +151,13 @@ def _fields(
         format_func=lambda ref: actions.get(ref, f"{ref} (no longer in the plan)"),
     )
     slots["actions"] = st.empty()
+    st.checkbox(
+        "Show on the public progress site",
+        key=f"{prefix}.published",
+        help="Published entries appear on the public site once approved (where governance.yaml "
+        "asks for approval). Changing a published entry needs approving again.",
+    )
+    slots["published"] = st.empty()
     return slots
 
 
@@ -171,6 +180,7 @@ def _typed(prefix: str) -> FeedbackForm:
             n for n in st.session_state.get(f"{prefix}.priorities") or [] if isinstance(n, int)
         ),
         actions=tuple(str(a) for a in st.session_state.get(f"{prefix}.actions") or []),
+        published=bool(st.session_state.get(f"{prefix}.published")),
     )
 
 

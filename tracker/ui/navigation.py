@@ -121,7 +121,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "setup",
-        "setup.py",
+        "admin/setup.py",
         "Setup checklist",
         ":material/checklist:",
         "Administration",
@@ -129,7 +129,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "people",
-        "people.py",
+        "admin/people.py",
         "People and roles",
         ":material/group:",
         "Administration",
@@ -137,7 +137,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "import-export",
-        "import_export.py",
+        "admin/import_export.py",
         "Import and export",
         ":material/swap_vert:",
         "Administration",
@@ -145,7 +145,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "reminders",
-        "reminders.py",
+        "admin/reminders.py",
         "Reminders and mail",
         ":material/mail:",
         "Administration",
@@ -153,7 +153,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "publish",
-        "publish.py",
+        "admin/publish.py",
         "Publish",
         ":material/public:",
         "Administration",

@@ -4,6 +4,7 @@ spreadsheet import (every problem by row and column; all or nothing)."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 
 import openpyxl
@@ -11,9 +12,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from tests.conftest import GOVERNANCE_FILE
 from tests.factories import ADMIN, EXECUTIVE, HEAD_OF_SEND, OPERATOR, PARTNER, SECRETARY_SIB, actor
 from tracker.db import session_scope
 from tracker.errors import InvalidInput
+from tracker.governance import load_governance
 from tracker.models import AuditLog, Feedback, FeedbackAction
 from tracker.permissions import PermissionDenied
 from tracker.services.actions import ValidationFailed
@@ -28,6 +31,7 @@ from tracker.services.feedback import (
     load_feedback_page,
     set_feedback_status,
 )
+from tracker.services.publishing import approve_feedback
 
 TODAY = date(2026, 11, 20)
 OWNER_ONLY = "principal.ep@example.org"  # owns actions, leads no workstream
@@ -269,3 +273,40 @@ def test_a_sheet_without_the_columns_is_refused_by_name(engine: Engine) -> None:
             session, actor=OPERATOR, data=out.getvalue(), filename="x.xlsx", today=TODAY
         )
     assert "expected columns named You said and Source" in str(caught.value)
+
+
+def test_an_entry_marked_for_the_public_site_needs_approving_again_after_a_change(
+    engine: Engine,
+) -> None:
+    config = load_governance(GOVERNANCE_FILE)
+    reference = _add(engine, ADMIN, replace(HEARD, published=True))
+    with session_scope(engine, write=True) as session:
+        entry = session.exec(select(Feedback).where(Feedback.reference == reference)).one()
+        assert entry.published and entry.approved_at is None
+        assert entry.id is not None
+        approve_feedback(
+            session,
+            actor(session, ADMIN),
+            config=config,
+            feedback_id=entry.id,
+            seen_version=entry.version,
+        )
+    with session_scope(engine, write=True) as session:
+        entry = session.exec(select(Feedback).where(Feedback.reference == reference)).one()
+        assert entry.approved_at is not None
+        edit_feedback(
+            session,
+            actor=actor(session, ADMIN),
+            reference=reference,
+            seen_version=entry.version,
+            form=replace(HEARD, published=True, we_did="Weekly update calls to every family."),
+            today=TODAY,
+        )
+    with session_scope(engine) as session:
+        entry = session.exec(select(Feedback).where(Feedback.reference == reference)).one()
+        trail = session.exec(
+            select(AuditLog.field, AuditLog.new).where(AuditLog.entity == "feedback")
+        ).all()
+    assert entry.published is True
+    assert entry.approved_at is None and entry.approved_by_id is None
+    assert ("approval", "to approve again after this change") in trail

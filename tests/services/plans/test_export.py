@@ -83,7 +83,7 @@ def test_register_workbook_is_formatted_for_reading(engine: Engine) -> None:
     assert result.filename == "action-register-2026-01-15.xlsx"
     assert result.rows == 42
     book = openpyxl.load_workbook(io.BytesIO(result.content))
-    assert book.sheetnames == ["Action register", "RAG key"]
+    assert book.sheetnames == ["Action register", "Risks", "RAG key"]
     sheet = book["Action register"]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:Q43"

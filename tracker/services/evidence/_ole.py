@@ -14,12 +14,14 @@ import struct
 from pathlib import Path
 from typing import BinaryIO
 
+from tracker.errors import InvalidInput
+
 _END = 0xFFFFFFFE
 _MAX_SECTORS = 1 << 16  # directory and allocation-table sectors followed at most
 _MAX_NAMES = 4096
 
 
-class _Damaged(Exception):
+class _Damaged(InvalidInput):
     pass
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from tracker.config import Settings
-from tracker.errors import OperationFailed
+from tracker.errors import InvalidInput, OperationFailed
 from tracker.models import Evidence, EvidenceChunk, EvidenceStorage
 
 CHUNK_BYTES = 1 << 20
@@ -73,7 +73,7 @@ class Spooled:
     head: bytes  # the first bytes, to recognise the type
 
 
-class TooLarge(Exception):
+class TooLarge(InvalidInput):
     """The stream went past the limit; ``seen`` is how many bytes were read by then."""
 
     def __init__(self, seen: int) -> None:

@@ -71,6 +71,8 @@ class FeedbackForm:
     owner_id: int | None = None
     priorities: tuple[int, ...] = ()  # priority numbers
     actions: tuple[str, ...] = ()  # action references
+    # Shown on the public progress site (once approved, where governance.yaml asks).
+    published: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class CleanFeedback:
     impact: str | None
     status: str
     owner_id: int | None
+    published: bool = False
 
     def values(self) -> dict[str, Any]:
         return {
@@ -92,6 +95,7 @@ class CleanFeedback:
             "impact": self.impact,
             "status": self.status,
             "owner_id": self.owner_id,
+            "published": self.published,
         }
 
 
@@ -136,6 +140,7 @@ def check_feedback(form: FeedbackForm, *, today: date) -> CleanFeedback:
         impact=impact,
         status=status,
         owner_id=form.owner_id,
+        published=bool(form.published),
     )
 
 
@@ -176,4 +181,5 @@ class FeedbackRow:
             owner_id=self.owner_id,
             priorities=self.priorities,
             actions=self.actions,
+            published=self.published,
         )

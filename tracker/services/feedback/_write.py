@@ -252,6 +252,13 @@ def _guarded(session: Session, entry: Feedback, seen_version: int, values: dict[
         )
 
 
+# The fields the public site shows: changing one (or taking the entry off the site) needs a
+# fresh approval before it goes out again.
+_APPROVED_WORDS = frozenset(
+    {"said", "source", "heard_on", "we_did", "impact", "status", "published"}
+)
+
+
 def edit_feedback(
     session: Session,
     *,
@@ -275,6 +282,10 @@ def edit_feedback(
         if entry.version != seen_version:
             _guarded(session, entry, seen_version, {})
         return entry
+    if entry.approved_at is not None and changes.keys() & _APPROVED_WORDS:
+        # What was approved for the public site is no longer what it would show.
+        values = {**values, "approved_by_id": None, "approved_at": None}
+        changes["approval"] = ("approved", "to approve again after this change")
     _guarded(session, entry, seen_version, values)
     assert entry.id is not None
     if old_links != new_links:
@@ -324,6 +335,7 @@ def set_feedback_status(
         impact=entry.impact,
         status=status,
         owner_id=entry.owner_id,
+        published=entry.published,
         priorities=tuple(numbers),
         actions=tuple(references),
     )
