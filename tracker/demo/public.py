@@ -188,11 +188,12 @@ def _write_summary(
 
 
 def _publish_values(session: Session, *, governance: GovernanceConfig, actor: Actor) -> None:
-    """Every value but the newest of each measure that has three or more (left to approve)."""
+    """Every final value but the newest of M2.3 and M5.1 (left to approve); provisional
+    figures are never published."""
     rows = session.exec(
         select(MeasureValue, SuccessMeasure.reference)
         .join(SuccessMeasure, col(SuccessMeasure.id) == col(MeasureValue.measure_id))
-        .where(col(MeasureValue.value).is_not(None))
+        .where(col(MeasureValue.value).is_not(None), col(MeasureValue.status) == "final")
         .order_by(col(MeasureValue.measure_id), col(MeasureValue.period_end))
     ).all()
     by_measure: dict[str, list[MeasureValue]] = {}

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tests.factories import ADMIN, EXECUTIVE, OPERATOR, actor, add_update
 from tracker.db import session_scope
-from tracker.errors import Conflict
+from tracker.errors import Conflict, InvalidInput
 from tracker.governance import ApprovalRule, GovernanceConfig
 from tracker.models import Action, ActionUpdate, AuditLog, MeasureValue, Role, SuccessMeasure
 from tracker.permissions import PermissionDenied
@@ -97,13 +97,21 @@ def test_a_measure_value_goes_public_once_approved(
         assert measure.id is not None
         from datetime import date
 
-        value = MeasureValue(measure_id=measure.id, period_end=date(2026, 8, 31), value=60)
-        session.add(value)
+        value = MeasureValue(
+            measure_id=measure.id, period_end=date(2026, 8, 31), value=60, status="final"
+        )
+        provisional = MeasureValue(measure_id=measure.id, period_end=date(2026, 9, 30), value=61)
+        session.add_all([value, provisional])
         session.flush()
-        assert value.id is not None
+        assert value.id is not None and provisional.id is not None
         value_id = value.id
         queue = list_approval_queue(session, OPERATOR, config=config)
+        # A provisional figure waits for its sign-off, not for publication.
         assert [(v.measure, v.shown) for v in queue.values] == [("M2.3", "60%")]
+        with pytest.raises(InvalidInput, match="still provisional"):
+            publish_measure_value(
+                session, actor(session, ADMIN), config=config, value_id=provisional.id
+            )
         with pytest.raises(PermissionDenied):
             publish_measure_value(
                 session, actor(session, EXECUTIVE), config=config, value_id=value_id

@@ -161,11 +161,18 @@ def _measures(session: Session, config: GovernanceConfig) -> None:
         period_end=date(2026, 7, 31),
         value=61.25,
         note=_sentinel("value_note"),
+        source=_sentinel("value_source"),
+        caveat=_sentinel("value_caveat"),
+        status="final",
     )
     hidden = MeasureValue(
         measure_id=measure.id, period_end=date(2026, 8, 31), value=98765.4321, note="x"
     )
-    session.add_all([public, hidden])
+    # Published but not signed off: a provisional figure never goes out.
+    provisional = MeasureValue(
+        measure_id=measure.id, period_end=date(2026, 9, 30), value=87654.321, published=True
+    )
+    session.add_all([public, hidden, provisional])
     session.flush()
     assert public.id is not None
     publish_measure_value(session, OPERATOR, config=config, value_id=public.id)
@@ -214,6 +221,7 @@ def test_internal_text_never_reaches_the_site(
 
     assert re.findall(r"SENTINEL\w*XYZ", everything) == []
     assert "98765" not in everything  # the unpublished measure value
+    assert "87654" not in everything  # published but still provisional
     assert not EMAIL.search(everything), EMAIL.search(everything)
     for email in emails:
         assert email not in everything

@@ -24,7 +24,12 @@ from tracker.rules import clean_text, reference_sort_key
 from tracker.rules.measures import format_value
 from tracker.services.audit import record_change, record_changes
 from tracker.services.publishing._gather import month_year, publishing_config
-from tracker.services.publishing._rules import is_summary_public, is_value_public, may_approve
+from tracker.services.publishing._rules import (
+    FINAL,
+    is_summary_public,
+    is_value_public,
+    may_approve,
+)
 
 PUBLIC_TITLE_LIMIT = 1000
 QUEUE_LIMIT = 200
@@ -159,7 +164,9 @@ def _pending_values(session: Session) -> tuple[PendingValue, ...]:
             format_value(value.value, measure.unit),
         )
         for value, measure in rows
-        if not value.published and value.period_end > latest_public.get(value.measure_id, date.min)
+        if not value.published
+        and value.status == FINAL
+        and value.period_end > latest_public.get(value.measure_id, date.min)
     ]
     pending.sort(key=lambda p: (reference_sort_key(p.measure), p.period))
     return tuple(pending[:QUEUE_LIMIT])
@@ -240,6 +247,11 @@ def publish_measure_value(
         raise NotFound(f"no measure value {value_id}")
     if value.value is None:
         raise InvalidInput("this period has no figure to publish")
+    if value.status != FINAL:
+        raise InvalidInput(
+            "this figure is still provisional: its owner or performance lead signs it off "
+            "before it goes on the public site"
+        )
     if value.published:
         return
     measure = session.get(SuccessMeasure, value.measure_id)

@@ -3,8 +3,8 @@ and the tests agree.
 
 An action is public when it is published and has a plain title; an update's public summary
 when it is written and, where governance.yaml asks, approved; a measure value when it is
-published (``is_value_public``: the one rule, to tighten to "final values only" when values
-carry a sign-off status); a "you said, we did" entry when published and, where asked, approved.
+published and signed off as final (``is_value_public``: a provisional figure never goes
+out); a "you said, we did" entry when published and, where asked, approved.
 Statuses become words a parent can read, in four groups the front page counts.
 """
 
@@ -18,6 +18,8 @@ from tracker.governance import ApprovalRule
 from tracker.models import ActionStatus, ActionUpdate, Feedback, MeasureValue, Rag
 from tracker.permissions import Actor
 from tracker.rules import days_overdue
+
+FINAL = "final"  # a measure value signed off by its owner or performance lead
 
 Progress = Literal["delivered", "on_track", "behind", "not_started", "stopped"]
 
@@ -92,8 +94,9 @@ def is_summary_public(update: ActionUpdate, rule: ApprovalRule) -> bool:
 
 
 def is_value_public(value: MeasureValue) -> bool:
-    """The one rule for which measure values the site shows (tighten here to final values)."""
-    return bool(value.published) and value.value is not None
+    """The one rule for which measure values the site shows: published, a figure, and signed
+    off as final by the measure's owner or performance lead."""
+    return bool(value.published) and value.value is not None and value.status == FINAL
 
 
 def is_feedback_public(entry: Feedback, rule: ApprovalRule) -> bool:
