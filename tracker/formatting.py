@@ -20,7 +20,7 @@ from tracker.clock import partnership_zone
 MISSING = "—"
 DEFAULT_ZONE = "Europe/London"  # until a governance file says otherwise (tracker.clock)
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
+MONTHS = (  # the months by name, January first
     "January",
     "February",
     "March",
@@ -96,12 +96,12 @@ def format_date(day: date | datetime | None, *, missing: str = MISSING) -> str:
         return missing
     if isinstance(day, datetime) and day.tzinfo is not None:
         day = local_time(day)
-    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
 def format_long_date(day: date) -> str:
     """``Wednesday 17 June 2026``, the way a council paper writes a meeting date."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{_DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def local_time(moment: datetime, zone: str | tzinfo | None = None) -> datetime:
@@ -131,7 +131,7 @@ def format_time_of_day(moment: datetime, zone: str | tzinfo | None = None) -> st
 def format_timestamp(moment: datetime, zone: str | tzinfo | None = None) -> str:
     """``12 June 2026 at 14:03``; converted to ``zone`` when one is given."""
     local = local_time(moment, zone) if zone else moment
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} at {local:%H:%M}"
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} at {local:%H:%M}"
 
 
 def format_quantity(value: float | None, unit: str, *, missing: str = MISSING) -> str:

@@ -126,3 +126,27 @@ def test_the_paper_gives_milestones_with_actual_and_gap_and_final_figures_plainl
         "Trend of M2.3" in t and "trajectory through its milestones expected 40%" in t
         for t in alt_texts
     )
+
+
+def test_a_paper_with_no_figures_claims_none_are_final(sqlite_engine: Engine) -> None:
+    """Before any value is entered, the notes under the measures table do not say that every
+    latest figure is final (there are none); one provisional figure is named on its own."""
+
+    def paper_text() -> str:
+        with session_scope(sqlite_engine) as session:
+            gathered = preview_paper(
+                session,
+                actor=actor(session, "send.pmo@example.org"),
+                governance=load_governance(GOVERNANCE_FILE),
+                board_ref="SIB",
+                meeting_date=MEETING,
+                now=NOW,
+            )
+        document = docx.Document(io.BytesIO(render_board_paper_bytes(gathered.paper)))
+        return "\n".join(p.text for p in document.paragraphs)
+
+    assert "final" not in paper_text().split("Success measures", 1)[-1].split("Escalations")[0]
+    enter(sqlite_engine, M23, date(2025, 10, 31), 37, by="send.pmo@example.org")
+    text = paper_text()
+    assert f"signed off by the measure's owner or performance lead): {M23}." in text
+    assert "Every other latest figure is final" not in text

@@ -13,6 +13,8 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from tracker.formatting import MONTHS
+
 _TOPIC_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("local_offer", ("local offer",)),
     ("nd", ("neurodive", "nd pathway", "diagnos", "waiting times")),
@@ -271,21 +273,6 @@ _COMMON_WORDS = frozenset(
     ]
 )
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 
 def topic_for(title: str, workstream_key: str | None) -> str:
     """The fragment bank an action's commentary is drawn from."""
@@ -297,7 +284,7 @@ def topic_for(title: str, workstream_key: str | None) -> str:
 
 
 def month_name(day: date) -> str:
-    return _MONTHS[day.month - 1]
+    return MONTHS[day.month - 1]
 
 
 class Writer:

@@ -15,6 +15,8 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.formatting import MONTHS
+
 EVIDENCE: dict[str, tuple[str, ...]] = {
     "too_early": (
         "Delivery started in {month}; the first family survey that could show a difference is "
@@ -115,20 +117,7 @@ NO_IMPACT = ImpactReport(None, None, (), None)
 
 
 def _fill(rng: random.Random, text: str, when: date) -> str:
-    names = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
+    names = MONTHS
     later = names[when.month % 12]
     return text.format(
         month=names[when.month - 1],

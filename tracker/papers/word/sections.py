@@ -456,13 +456,16 @@ def _measures_table(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> No
 def _quality_notes(ctx: PaperContext, lines: Sequence[model.MeasureLine]) -> None:
     """Which figures are provisional and which measures are stale, in a sentence each."""
     provisional = [line.reference for line in lines if line.latest_provisional]
+    final = [
+        line.reference for line in lines if line.latest is not None and not line.latest_provisional
+    ]
     if provisional:
         ctx.say(
             "Provisional (not yet signed off by the measure's owner or performance lead): "
             + ", ".join(provisional)
-            + ". Every other latest figure is final."
+            + (". Every other latest figure is final." if final else ".")
         )
-    else:
+    elif final:
         ctx.say("Every latest figure above is final (signed off).")
     stale = [line.reference for line in lines if line.stale_since]
     if stale:

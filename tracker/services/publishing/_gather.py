@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from tracker.errors import ConfigurationError
-from tracker.formatting import format_long_date
+from tracker.formatting import MONTHS, format_long_date
 from tracker.governance import GovernanceConfig, PublicContactConfig, PublishingConfig
 from tracker.models import (
     Action,
@@ -57,20 +57,6 @@ from tracker.services.publishing._rules import (
 )
 from tracker.strategy import load_strategy
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 MEETINGS_AHEAD = timedelta(days=366)
 FEEDBACK_STATUS_WORDS = {
     FeedbackStatus.OPEN.value: "We have heard this",

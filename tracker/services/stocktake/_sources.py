@@ -105,7 +105,8 @@ def read_evidence(
                 path=f"evidence/{folder}/{name}",
                 note=evidence.note or "",
                 content_type=evidence.content_type,
-                added_by=names.get(evidence.added_by_id or 0, "Unknown"),
+                # No person: added from the command line (``tracker evidence add``).
+                added_by=names.get(evidence.added_by_id or 0, "the operator"),
                 added_at=evidence.added_at,
                 sha256=evidence.sha256,
                 size_bytes=int(evidence.size_bytes),
